@@ -1,0 +1,149 @@
+//! Argon2id (RFC 9106, version 0x13) for turning a passphrase into a key-encryption key.
+//!
+//! Parameters are stored beside each passphrase slot, so they can be raised later: a journal
+//! re-wraps its data key under stronger parameters the next time the passphrase unlocks it.
+//! [`KdfParams::RECOMMENDED`] is the default for new journals; [`KdfParams::OWASP_MINIMUM`] is
+//! the floor OWASP names and the level below which [`KdfParams::is_below_owasp`] warns.
+
+use crate::error::{Error, Result};
+use zeroize::Zeroizing;
+
+/// Argon2id cost parameters: memory in KiB, passes over memory, and lanes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory cost in KiB.
+    pub memory_kib: u32,
+    /// Number of passes (time cost).
+    pub iterations: u32,
+    /// Degree of parallelism (lanes).
+    pub parallelism: u32,
+}
+
+impl KdfParams {
+    /// The default for new journals: 64 MiB, 3 passes, 1 lane (SECURITY.md S3's "stronger"
+    /// level; the store benchmark measures what unlocking costs with it).
+    pub const RECOMMENDED: KdfParams = KdfParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+
+    /// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
+    pub const OWASP_MINIMUM: KdfParams = KdfParams {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+
+    /// Builds parameters, checking Argon2's own limits (memory at least 8 KiB per lane and at
+    /// most 4 GiB, at least one pass, 1 to 16 lanes). Parameters below
+    /// [`KdfParams::OWASP_MINIMUM`] are accepted (tests and benchmarks need cheap ones) but
+    /// [`KdfParams::is_below_owasp`] reports them.
+    pub fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> Result<Self> {
+        if !(1..=16).contains(&parallelism) {
+            return Err(Error::invalid("kdf parallelism", "must be between 1 and 16"));
+        }
+        if memory_kib < 8 * parallelism || memory_kib > 4 * 1024 * 1024 {
+            return Err(Error::invalid(
+                "kdf memory",
+                "must be between 8 KiB per lane and 4 GiB",
+            ));
+        }
+        if !(1..=64).contains(&iterations) {
+            return Err(Error::invalid("kdf iterations", "must be between 1 and 64"));
+        }
+        Ok(KdfParams {
+            memory_kib,
+            iterations,
+            parallelism,
+        })
+    }
+
+    /// True when these parameters are weaker than OWASP's minimum in memory or passes.
+    pub fn is_below_owasp(&self) -> bool {
+        self.memory_kib < Self::OWASP_MINIMUM.memory_kib
+            || self.iterations < Self::OWASP_MINIMUM.iterations
+    }
+
+    /// True when `self` costs less than `target` in memory or passes, so a slot using `self`
+    /// should be re-wrapped under `target`.
+    pub fn is_weaker_than(&self, target: &KdfParams) -> bool {
+        self.memory_kib < target.memory_kib || self.iterations < target.iterations
+    }
+
+    /// The 12-byte stored form: memory, iterations, parallelism, each big-endian `u32`.
+    pub fn to_bytes(&self) -> [u8; 12] {
+        let mut out = [0u8; 12];
+        out[0..4].copy_from_slice(&self.memory_kib.to_be_bytes());
+        out[4..8].copy_from_slice(&self.iterations.to_be_bytes());
+        out[8..12].copy_from_slice(&self.parallelism.to_be_bytes());
+        out
+    }
+
+    /// Reads the stored form written by [`KdfParams::to_bytes`], checking the limits again.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let word = |i: usize| -> Option<u32> {
+            Some(u32::from_be_bytes(bytes.get(i..i + 4)?.try_into().ok()?))
+        };
+        match (bytes.len(), word(0), word(4), word(8)) {
+            (12, Some(m), Some(t), Some(p)) => KdfParams::new(m, t, p),
+            _ => Err(Error::CorruptJournal {
+                detail: "a key slot's KDF parameters are malformed",
+            }),
+        }
+    }
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        KdfParams::RECOMMENDED
+    }
+}
+
+/// Argon2id v0x13 with every input RFC 9106 defines: the password, a salt of at least 8
+/// bytes, an optional secret (pepper) and associated data, writing `out.len()` bytes of tag
+/// (at least 4).
+pub fn argon2id(
+    password: &[u8],
+    salt: &[u8],
+    params: &KdfParams,
+    secret: &[u8],
+    associated_data: &[u8],
+    out: &mut [u8],
+) -> Result<()> {
+    use argon2::{Algorithm, Argon2, AssociatedData, ParamsBuilder, Version};
+    let mut builder = ParamsBuilder::new();
+    builder
+        .m_cost(params.memory_kib)
+        .t_cost(params.iterations)
+        .p_cost(params.parallelism)
+        .output_len(out.len());
+    if !associated_data.is_empty() {
+        let data = AssociatedData::new(associated_data)
+            .map_err(|_| Error::invalid("kdf associated data", "must be at most 32 bytes"))?;
+        builder.data(data);
+    }
+    let argon_params = builder
+        .build()
+        .map_err(|_| Error::invalid("kdf parameters", "rejected by Argon2"))?;
+    let hasher = if secret.is_empty() {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params)
+    } else {
+        Argon2::new_with_secret(secret, Algorithm::Argon2id, Version::V0x13, argon_params)
+            .map_err(|_| Error::invalid("kdf secret", "rejected by Argon2"))?
+    };
+    hasher
+        .hash_password_into(password, salt, out)
+        .map_err(|_| Error::invalid("kdf input", "password, salt or output length out of range"))
+}
+
+/// Derives a 32-byte key-encryption key from a passphrase and a slot's salt.
+pub fn derive_key(
+    passphrase: &[u8],
+    salt: &[u8],
+    params: &KdfParams,
+) -> Result<Zeroizing<[u8; 32]>> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    argon2id(passphrase, salt, params, &[], &[], out.as_mut())?;
+    Ok(out)
+}

@@ -1,0 +1,141 @@
+//! The one error type of `waymark-core`.
+//!
+//! Every variant carries what a person (or the shell showing them a message) needs to act,
+//! and nothing a user wrote: no record text, no passphrase, no recovery code. Record ids are
+//! random and safe to show. Field names and rules are fixed strings chosen by this crate.
+
+use std::path::PathBuf;
+
+/// The result type of every fallible call in `waymark-core`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the journal store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No key slot opened with the secret given. Deliberately one uniform error for a wrong
+    /// passphrase, a wrong recovery code and a platform key that unwrapped to the wrong bytes,
+    /// so an attacker learns nothing from which one failed.
+    #[error("the passphrase, recovery code or device key does not open this journal")]
+    WrongSecret,
+
+    /// The journal is locked: unlock it with a passphrase, the recovery code or the device key.
+    #[error("the journal is locked: unlock it first")]
+    Locked,
+
+    /// Nothing with that id exists (it was never written, or it was deleted).
+    #[error("no {what} with id {id}")]
+    NotFound {
+        /// What was looked for, such as "record" or "key slot".
+        what: &'static str,
+        /// The id that was looked for (random, never user-written).
+        id: String,
+    },
+
+    /// A record failed to decrypt or decode. Only this record is affected; every other record
+    /// still loads.
+    #[error("record {id} is damaged and cannot be read; other records are unaffected")]
+    CorruptRecord {
+        /// The id of the damaged record.
+        id: String,
+    },
+
+    /// The journal's own structure (its key slots or settings) is damaged.
+    #[error("the journal file is damaged: {detail}")]
+    CorruptJournal {
+        /// Which part is damaged, in this crate's words.
+        detail: &'static str,
+    },
+
+    /// An input broke a rule. Names the field and the rule, never the value.
+    #[error("invalid {field}: {rule}")]
+    InvalidInput {
+        /// The name of the field that was rejected.
+        field: &'static str,
+        /// The rule it broke, such as "must be at least 8 characters".
+        rule: String,
+    },
+
+    /// A recovery code was well-formed but its checksum does not match: almost certainly a
+    /// typing mistake rather than a wrong code.
+    #[error("the recovery code has a typo: its checksum does not match (check each group against the written copy)")]
+    RecoveryCodeTypo,
+
+    /// The request would leave the journal with no way to open it.
+    #[error("cannot remove the last key slot: add another way to unlock first")]
+    LastKeySlot,
+
+    /// The phone's key store could not unwrap the device key (a restored phone, new
+    /// biometrics, or a cancelled prompt). The journal is untouched: unlock it with the
+    /// passphrase or the recovery code instead.
+    #[error("the device key is not available ({reason}); unlock with your passphrase or recovery code")]
+    PlatformKeyUnavailable {
+        /// What the platform reported, in the shell's words.
+        reason: String,
+    },
+
+    /// The file or a record was written by a newer (or unknown) version of Waymark.
+    #[error("{what} version {found} is not supported (this build supports up to {supported}); update Waymark")]
+    UnsupportedVersion {
+        /// What carries the version: "journal schema", "record envelope", "key slot".
+        what: &'static str,
+        /// The version found.
+        found: u32,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+
+    /// A journal already exists where a new one was to be created.
+    #[error("a journal already exists at {path}")]
+    AlreadyExists {
+        /// Where the journal is.
+        path: PathBuf,
+    },
+
+    /// No journal file exists at the path given.
+    #[error("no journal at {path}")]
+    NoJournal {
+        /// Where a journal was expected.
+        path: PathBuf,
+    },
+
+    /// A file operation failed.
+    #[error("{action} failed for {path}: {source}")]
+    Io {
+        /// What was being done, such as "removing the journal file".
+        action: &'static str,
+        /// The file involved.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// SQLite reported an error. SQLite's messages name tables and constraints, never bound
+    /// values, so no user text can appear here.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    /// The system random number generator or a cryptographic primitive failed.
+    #[error("cryptography failed: {0}")]
+    Crypto(&'static str),
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidInput`].
+    pub fn invalid(field: &'static str, rule: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field,
+            rule: rule.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`].
+    pub(crate) fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

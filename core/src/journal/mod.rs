@@ -1,0 +1,222 @@
+//! The journal: one encrypted SQLite file that only its owner can open.
+//!
+//! A [`Journal`] is created with a passphrase (and shows a recovery code once), opened locked,
+//! unlocked with any key slot, and locked again, which drops every key. It is `Send + Sync`:
+//! each call takes an internal lock, so calls from several threads run one after another.
+//! Calls that run Argon2id (creating, unlocking or changing a passphrase, rotating the data
+//! key) take a few hundred milliseconds on purpose and must stay off a UI thread.
+//!
+//! The journal's methods are spread over small modules by concern: [`unlock`] (opening a
+//! slot), [`key_slots`] (adding, removing and changing slots, rotating the data key),
+//! [`records`] (the encrypted record repository) and [`wipe`].
+
+mod key_slots;
+mod records;
+mod slot_keys;
+mod unlock;
+mod wipe;
+
+pub use key_slots::{KeyRotation, KeySlot};
+pub use records::RecordWriter;
+pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
+
+use crate::crypto::kdf::KdfParams;
+use crate::crypto::keyring::{DataKey, Keyring};
+use crate::crypto::recovery_code::RecoveryCode;
+use crate::crypto::random_array;
+use crate::error::{Error, Result};
+use crate::store::connection::{self, Mode};
+use crate::store::{schema, settings};
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// The number of seals after which new records move to a fresh content key. AES-GCM with
+/// random nonces stays safe up to 2^32 seals per key; this rotates at 2^30, long before.
+pub const DEFAULT_SEALS_PER_KEY: u64 = 1 << 30;
+
+/// How a journal is created and opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JournalOptions {
+    /// Argon2id parameters for new passphrase slots. A passphrase slot with weaker parameters
+    /// is re-wrapped under these the next time its passphrase unlocks the journal.
+    pub kdf: KdfParams,
+    /// Seals per record-content key before the next key generation takes over (at most
+    /// [`DEFAULT_SEALS_PER_KEY`]).
+    pub seals_per_key: u64,
+}
+
+impl Default for JournalOptions {
+    fn default() -> Self {
+        JournalOptions {
+            kdf: KdfParams::RECOMMENDED,
+            seals_per_key: DEFAULT_SEALS_PER_KEY,
+        }
+    }
+}
+
+impl JournalOptions {
+    fn validate(&self) -> Result<()> {
+        if self.seals_per_key == 0 || self.seals_per_key > DEFAULT_SEALS_PER_KEY {
+            return Err(Error::invalid(
+                "seals per key",
+                "must be between 1 and 2^30",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a journal holds behind its lock.
+pub(crate) struct State {
+    pub(crate) conn: Connection,
+    pub(crate) journal_id: [u8; 16],
+    pub(crate) keyring: Option<Keyring>,
+}
+
+impl State {
+    /// The keyring, or [`Error::Locked`].
+    pub(crate) fn keyring(&mut self) -> Result<&mut Keyring> {
+        self.keyring.as_mut().ok_or(Error::Locked)
+    }
+}
+
+/// An open journal file, locked or unlocked.
+pub struct Journal {
+    path: PathBuf,
+    options: JournalOptions,
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("path", &self.path)
+            .field("unlocked", &self.is_unlocked())
+            .finish()
+    }
+}
+
+impl Journal {
+    /// Creates a new journal at `path`, protected by `passphrase` and by a recovery code that
+    /// is returned once and never stored in a readable form. The journal comes back unlocked.
+    ///
+    /// Fails with [`Error::AlreadyExists`] if a file is there, and with invalid input if the
+    /// passphrase is shorter than [`MIN_PASSPHRASE_CHARS`]. Runs Argon2id: call it off the UI
+    /// thread.
+    ///
+    /// ```
+    /// use waymark_core::{Journal, JournalOptions, KdfParams};
+    /// let dir = tempfile::tempdir()?;
+    /// let options = JournalOptions { kdf: KdfParams::new(1024, 1, 1)?, ..Default::default() };
+    /// let (journal, code) = Journal::create(&dir.path().join("j.db"), "correct horse", options)?;
+    /// assert_eq!(code.reveal().len(), 35); // six groups of five, shown once
+    /// let id = journal.insert_record("note", b"hello")?;
+    /// journal.lock();
+    /// assert!(journal.get_record(&id).is_err());
+    /// journal.unlock_with_passphrase("correct horse")?;
+    /// assert_eq!(&journal.get_record(&id)?.body[..], b"hello");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn create(
+        path: &Path,
+        passphrase: &str,
+        options: JournalOptions,
+    ) -> Result<(Journal, RecoveryCode)> {
+        options.validate()?;
+        slot_keys::validate_new_passphrase(passphrase)?;
+        let mut conn = connection::open(path, Mode::Create)?;
+        match Self::initialize(&mut conn, path, passphrase, &options) {
+            Ok((journal_id, data_key, code)) => {
+                let journal = Journal {
+                    path: path.to_path_buf(),
+                    options,
+                    state: Mutex::new(State {
+                        conn,
+                        journal_id,
+                        keyring: Some(Keyring::new(data_key)),
+                    }),
+                };
+                Ok((journal, code))
+            }
+            Err(e) => {
+                // The file is ours and holds nothing yet: leave no half-made journal behind.
+                drop(conn);
+                let _ = wipe::remove_files(path);
+                Err(e)
+            }
+        }
+    }
+
+    fn initialize(
+        conn: &mut Connection,
+        path: &Path,
+        passphrase: &str,
+        options: &JournalOptions,
+    ) -> Result<([u8; 16], DataKey, RecoveryCode)> {
+        schema::migrate(conn, path)?;
+        let journal_id: [u8; 16] = random_array()?;
+        let data_key = DataKey::generate()?;
+        let code = RecoveryCode::generate()?;
+        let passphrase_slot = slot_keys::passphrase_slot(passphrase, &options.kdf)?;
+        let recovery_slot = slot_keys::recovery_slot(&code)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        settings::set(&tx, settings::JOURNAL_ID, &journal_id)?;
+        settings::set_u64(&tx, settings::KEY_GENERATION, 1)?;
+        settings::set_u64(&tx, settings::SEALS, 0)?;
+        slot_keys::insert_verified(&tx, &journal_id, &passphrase_slot, &data_key)?;
+        slot_keys::insert_verified(&tx, &journal_id, &recovery_slot, &data_key)?;
+        tx.commit()?;
+        Ok((journal_id, data_key, code))
+    }
+
+    /// Opens an existing journal, locked. Brings its schema up to date first (taking a copy
+    /// before any migration); a journal from a newer Waymark is refused untouched with
+    /// [`Error::UnsupportedVersion`].
+    pub fn open(path: &Path, options: JournalOptions) -> Result<Journal> {
+        options.validate()?;
+        let mut conn = connection::open(path, Mode::Existing)?;
+        schema::migrate(&mut conn, path)?;
+        let journal_id = settings::journal_id(&conn)?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            options,
+            state: Mutex::new(State {
+                conn,
+                journal_id,
+                keyring: None,
+            }),
+        })
+    }
+
+    /// Where the journal file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True while a key is held (after an unlock and before [`Journal::lock`]).
+    pub fn is_unlocked(&self) -> bool {
+        self.state().keyring.is_some()
+    }
+
+    /// Drops the data key and every key derived from it; they are zeroized as they drop. The
+    /// journal stays open and can be unlocked again.
+    pub fn lock(&self) {
+        self.state().keyring = None;
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<u32> {
+        schema::stored_version(&self.state().conn)
+    }
+
+    /// Takes the journal's lock. A panic in another thread cannot leave SQLite half-written
+    /// (its transaction rolls back when dropped), so a poisoned lock is safe to take over.
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn options(&self) -> &JournalOptions {
+        &self.options
+    }
+}

@@ -1,0 +1,113 @@
+//! Unlocking: trying a secret on the journal's key slots of the matching kind.
+//!
+//! A wrong passphrase, a wrong recovery code and a platform key that opens nothing all give
+//! the same [`Error::WrongSecret`], and a failed attempt writes nothing: the file stays
+//! byte-identical. A platform key store that cannot unwrap at all gives
+//! [`Error::PlatformKeyUnavailable`] and leaves every slot in place (S16).
+
+use super::{slot_keys, Journal};
+use crate::crypto::keyring::{DataKey, Keyring};
+use crate::crypto::recovery_code::RecoveryCode;
+use crate::error::{Error, Result};
+use crate::platform::PlatformKeyStore;
+use crate::store::slots::{self, SlotKind};
+use crate::store::connection;
+use rusqlite::TransactionBehavior;
+
+impl Journal {
+    /// Unlocks with the passphrase. If the slot it opened was made with weaker Argon2id
+    /// parameters than this journal's options, the data key is re-wrapped under the stronger
+    /// ones before returning (S3). Runs Argon2id: keep it off the UI thread.
+    pub fn unlock_with_passphrase(&self, passphrase: &str) -> Result<()> {
+        let mut state = self.state();
+        let journal_id = state.journal_id;
+        let rows = slots::all(&state.conn)?;
+        for row in rows.iter().filter(|r| r.kind == SlotKind::Passphrase) {
+            if let Some(data_key) = slot_keys::open_with_passphrase(row, &journal_id, passphrase)? {
+                let params = crate::crypto::kdf::KdfParams::from_bytes(&row.params)?;
+                if params.is_weaker_than(&self.options().kdf) {
+                    let upgraded = slot_keys::passphrase_slot(passphrase, &self.options().kdf);
+                    // A passphrase too short for today's rules still opens its old slot; it
+                    // just cannot be re-wrapped until it is changed.
+                    if let Ok(upgraded) = upgraded {
+                        let tx = state
+                            .conn
+                            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+                        slot_keys::insert_verified(&tx, &journal_id, &upgraded, &data_key)?;
+                        slots::delete(&tx, row.id)?;
+                        tx.commit()?;
+                        connection::checkpoint_truncate(&state.conn)?;
+                    }
+                }
+                state.keyring = Some(Keyring::new(data_key));
+                return Ok(());
+            }
+        }
+        Err(Error::WrongSecret)
+    }
+
+    /// Unlocks with the recovery code as the person typed it. A code with a typo is reported
+    /// as [`Error::RecoveryCodeTypo`] before any slot is tried.
+    pub fn unlock_with_recovery_code(&self, typed: &str) -> Result<()> {
+        let code = RecoveryCode::parse(typed)?;
+        let mut state = self.state();
+        let journal_id = state.journal_id;
+        for row in slots::all(&state.conn)?
+            .iter()
+            .filter(|r| r.kind == SlotKind::RecoveryCode)
+        {
+            if let Some(data_key) = slot_keys::open_with_recovery_code(row, &journal_id, &code)? {
+                state.keyring = Some(Keyring::new(data_key));
+                return Ok(());
+            }
+        }
+        Err(Error::WrongSecret)
+    }
+
+    /// Unlocks with the phone's key store. If the platform cannot unwrap any platform slot,
+    /// the error says why and nothing changes: fall back to the passphrase or recovery code.
+    pub fn unlock_with_platform(&self, platform: &dyn PlatformKeyStore) -> Result<()> {
+        let mut state = self.state();
+        let journal_id = state.journal_id;
+        let mut platform_failure = None;
+        for row in slots::all(&state.conn)?
+            .iter()
+            .filter(|r| r.kind == SlotKind::Platform)
+        {
+            match slot_keys::open_with_platform(row, &journal_id, platform) {
+                Ok(Some(data_key)) => {
+                    state.keyring = Some(Keyring::new(data_key));
+                    return Ok(());
+                }
+                Ok(None) => {}
+                Err(e) => platform_failure = Some(e),
+            }
+        }
+        Err(platform_failure.map_or(Error::WrongSecret, slot_keys::platform_error))
+    }
+
+    /// Confirms `passphrase` opens a passphrase slot holding the same key as `current`.
+    pub(crate) fn verify_passphrase(
+        state: &super::State,
+        passphrase: &str,
+        current: &DataKey,
+    ) -> Result<Vec<i64>> {
+        let mut matching = Vec::new();
+        for row in slots::all(&state.conn)?
+            .iter()
+            .filter(|r| r.kind == SlotKind::Passphrase)
+        {
+            if let Some(key) = slot_keys::open_with_passphrase(row, &state.journal_id, passphrase)? {
+                if key.same_as(current) {
+                    matching.push(row.id);
+                }
+            }
+        }
+        if matching.is_empty() {
+            Err(Error::WrongSecret)
+        } else {
+            Ok(matching)
+        }
+    }
+
+}

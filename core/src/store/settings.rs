@@ -1,0 +1,59 @@
+//! The `settings` table: the journal's id, its current key generation and the seal counter.
+//!
+//! None of these values is user data: the journal id is random, the generation and counter
+//! are counts of key use.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension};
+
+/// The journal's random 16-byte id, bound into every key slot and record.
+pub(crate) const JOURNAL_ID: &str = "journal_id";
+/// The key generation new records are sealed under.
+pub(crate) const KEY_GENERATION: &str = "key_generation";
+/// How many seals the current key generation has made (S7).
+pub(crate) const SEALS: &str = "seals";
+
+/// Reads a raw setting, `None` when absent.
+pub(crate) fn get(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE name = ?1", [name], |row| {
+            row.get(0)
+        })
+        .optional()?)
+}
+
+/// Writes a raw setting.
+pub(crate) fn set(conn: &Connection, name: &str, value: &[u8]) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (name, value) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        rusqlite::params![name, value],
+    )?;
+    Ok(())
+}
+
+/// Reads a setting stored as a big-endian `u64`.
+pub(crate) fn get_u64(conn: &Connection, name: &str) -> Result<u64> {
+    let bytes = get(conn, name)?.ok_or(Error::CorruptJournal {
+        detail: "a journal setting is missing",
+    })?;
+    let array: [u8; 8] = bytes.as_slice().try_into().map_err(|_| Error::CorruptJournal {
+        detail: "a journal setting is malformed",
+    })?;
+    Ok(u64::from_be_bytes(array))
+}
+
+/// Writes a setting as a big-endian `u64`.
+pub(crate) fn set_u64(conn: &Connection, name: &str, value: u64) -> Result<()> {
+    set(conn, name, &value.to_be_bytes())
+}
+
+/// Reads the journal id.
+pub(crate) fn journal_id(conn: &Connection) -> Result<[u8; 16]> {
+    let bytes = get(conn, JOURNAL_ID)?.ok_or(Error::CorruptJournal {
+        detail: "the journal id is missing",
+    })?;
+    bytes.as_slice().try_into().map_err(|_| Error::CorruptJournal {
+        detail: "the journal id is malformed",
+    })
+}

@@ -1,0 +1,119 @@
+//! The `key_slots` table: one row per way to unlock the journal (S2).
+//!
+//! A row holds the slot's kind, a shell-chosen label, a random salt, the slot's public
+//! parameters and the data key wrapped under the slot's key. No row holds a password hash: a
+//! slot proves a secret only by opening under AES-GCM.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension};
+
+/// The kinds of key slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SlotKind {
+    /// A passphrase stretched by Argon2id.
+    Passphrase,
+    /// The recovery code shown once at creation.
+    RecoveryCode,
+    /// A key held by the phone's key store (Android Keystore, iOS Keychain).
+    Platform,
+}
+
+impl SlotKind {
+    fn to_db(self) -> i64 {
+        match self {
+            SlotKind::Passphrase => 1,
+            SlotKind::RecoveryCode => 2,
+            SlotKind::Platform => 3,
+        }
+    }
+
+    fn from_db(value: i64) -> Result<Self> {
+        match value {
+            1 => Ok(SlotKind::Passphrase),
+            2 => Ok(SlotKind::RecoveryCode),
+            3 => Ok(SlotKind::Platform),
+            _ => Err(Error::CorruptJournal {
+                detail: "a key slot has an unknown kind",
+            }),
+        }
+    }
+
+    /// The byte bound into a slot's associated data.
+    pub(crate) fn tag(self) -> u8 {
+        match self {
+            SlotKind::Passphrase => 1,
+            SlotKind::RecoveryCode => 2,
+            SlotKind::Platform => 3,
+        }
+    }
+}
+
+/// A stored slot row.
+pub(crate) struct SlotRow {
+    pub(crate) id: i64,
+    pub(crate) kind: SlotKind,
+    pub(crate) label: String,
+    pub(crate) salt: Vec<u8>,
+    pub(crate) params: Vec<u8>,
+    pub(crate) wrapped_key: Vec<u8>,
+}
+
+const COLUMNS: &str = "SELECT id, kind, label, salt, params, wrapped_key FROM key_slots";
+
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, String, Vec<u8>, Vec<u8>, Vec<u8>)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+}
+
+fn to_slot(raw: (i64, i64, String, Vec<u8>, Vec<u8>, Vec<u8>)) -> Result<SlotRow> {
+    let (id, kind, label, salt, params, wrapped_key) = raw;
+    Ok(SlotRow {
+        id,
+        kind: SlotKind::from_db(kind)?,
+        label,
+        salt,
+        params,
+        wrapped_key,
+    })
+}
+
+/// Every slot, oldest first.
+pub(crate) fn all(conn: &Connection) -> Result<Vec<SlotRow>> {
+    let mut statement = conn.prepare(&format!("{COLUMNS} ORDER BY id"))?;
+    let rows = statement.query_map([], read_row)?;
+    rows.map(|row| to_slot(row?)).collect()
+}
+
+/// One slot by id.
+pub(crate) fn get(conn: &Connection, id: i64) -> Result<Option<SlotRow>> {
+    conn.query_row(&format!("{COLUMNS} WHERE id = ?1"), [id], read_row)
+        .optional()?
+        .map(to_slot)
+        .transpose()
+}
+
+/// Inserts a slot and returns its id.
+pub(crate) fn insert(
+    conn: &Connection,
+    kind: SlotKind,
+    label: &str,
+    salt: &[u8],
+    params: &[u8],
+    wrapped_key: &[u8],
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO key_slots (kind, label, salt, params, wrapped_key) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![kind.to_db(), label, salt, params, wrapped_key],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Deletes a slot; false when there was none with that id.
+pub(crate) fn delete(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM key_slots WHERE id = ?1", [id])? > 0)
+}
+
+/// How many slots the journal has.
+pub(crate) fn count(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM key_slots", [], |row| row.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}

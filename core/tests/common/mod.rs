@@ -1,0 +1,122 @@
+//! Helpers shared by the integration tests: cheap KDF options, a software platform key store,
+//! and byte scans of the files beside a journal.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use waymark_core::{
+    Journal, JournalOptions, KdfParams, PlatformKeyError, PlatformKeyStore, RecoveryCode,
+};
+use zeroize::Zeroizing;
+
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+/// Argon2id at 256 KiB and one pass: real Argon2id, cheap enough for hundreds of unlocks.
+pub fn fast_options() -> JournalOptions {
+    JournalOptions {
+        kdf: KdfParams::new(256, 1, 1).unwrap(),
+        ..JournalOptions::default()
+    }
+}
+
+/// A new journal in `dir`, unlocked.
+pub fn new_journal(dir: &Path) -> (Journal, RecoveryCode, PathBuf) {
+    let path = dir.join("journal.db");
+    let (journal, code) = Journal::create(&path, PASSPHRASE, fast_options()).unwrap();
+    (journal, code, path)
+}
+
+/// Every file in `dir` (the database, `-wal`, `-shm`, and anything else SQLite left).
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+/// How many times `needle` occurs in all files of `dir`.
+pub fn occurrences_in_dir(dir: &Path, needle: &[u8]) -> usize {
+    files_in(dir)
+        .iter()
+        .map(|p| occurrences(&std::fs::read(p).unwrap(), needle))
+        .sum()
+}
+
+pub fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return 0;
+    }
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// The raw envelope of every record row, read with a separate plain SQLite connection.
+pub fn raw_blobs(path: &Path) -> Vec<(Vec<u8>, i64, Vec<u8>)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut statement = conn
+        .prepare("SELECT id, revision, envelope FROM records ORDER BY id")
+        .unwrap();
+    let rows = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.map(|r| r.unwrap()).collect()
+}
+
+/// A platform key store in software: an AES-256-GCM key held in memory, like a Keystore key
+/// that never leaves the device. `invalidate()` simulates new biometrics or a restored phone.
+pub struct SoftwareKeyStore {
+    key: LessSafeKey,
+    invalidated: AtomicBool,
+}
+
+impl SoftwareKeyStore {
+    pub fn new() -> Self {
+        let bytes: [u8; 32] = waymark_core::crypto::random_array().unwrap();
+        SoftwareKeyStore {
+            key: LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &bytes).unwrap()),
+            invalidated: AtomicBool::new(false),
+        }
+    }
+
+    pub fn invalidate(&self) {
+        self.invalidated.store(true, Ordering::SeqCst);
+    }
+}
+
+impl PlatformKeyStore for SoftwareKeyStore {
+    fn wrap(&self, plaintext: &[u8]) -> Result<Vec<u8>, PlatformKeyError> {
+        if self.invalidated.load(Ordering::SeqCst) {
+            return Err(PlatformKeyError::KeyInvalidated);
+        }
+        let nonce: [u8; 12] = waymark_core::crypto::random_array().unwrap();
+        let mut out = plaintext.to_vec();
+        self.key
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut out)
+            .map_err(|_| PlatformKeyError::Failed("seal".into()))?;
+        let mut wrapped = nonce.to_vec();
+        wrapped.extend_from_slice(&out);
+        Ok(wrapped)
+    }
+
+    fn unwrap(&self, wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, PlatformKeyError> {
+        if self.invalidated.load(Ordering::SeqCst) {
+            return Err(PlatformKeyError::KeyInvalidated);
+        }
+        if wrapped.len() < 12 {
+            return Err(PlatformKeyError::Failed("short".into()));
+        }
+        let (nonce, sealed) = wrapped.split_at(12);
+        let mut buffer = Zeroizing::new(sealed.to_vec());
+        let nonce = Nonce::try_assume_unique_for_key(nonce).unwrap();
+        let len = self
+            .key
+            .open_in_place(nonce, Aad::empty(), buffer.as_mut_slice())
+            .map_err(|_| PlatformKeyError::Failed("open".into()))?
+            .len();
+        buffer.truncate(len);
+        Ok(buffer)
+    }
+}
