@@ -9,7 +9,8 @@
 //! tried, so a person learns to look for a mistyped group instead of believing the code is
 //! wrong; a random typo slips past the checksum with probability about one in a million.
 //!
-//! The code's text is kept in a zeroizing buffer and has no `Debug` or `Display`.
+//! The code's text is kept in a zeroizing buffer; it has no `Display`, and its `Debug` prints
+//! `RecoveryCode(<redacted>)`.
 
 use crate::error::{Error, Result};
 use ring::digest;
@@ -31,6 +32,13 @@ pub const GROUP_LEN: usize = 5;
 pub struct RecoveryCode {
     /// The 26 random symbols as values 0..32: the secret a recovery slot's key comes from.
     symbols: Zeroizing<[u8; RANDOM_SYMBOLS]>,
+}
+
+impl std::fmt::Debug for RecoveryCode {
+    /// Prints no part of the code.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryCode(<redacted>)")
+    }
 }
 
 fn checksum(symbols: &[u8; RANDOM_SYMBOLS]) -> [u8; CHECK_SYMBOLS] {
