@@ -68,7 +68,9 @@ pub enum Error {
     /// The phone's key store could not unwrap the device key (a restored phone, new
     /// biometrics, or a cancelled prompt). The journal is untouched: unlock it with the
     /// passphrase or the recovery code instead.
-    #[error("the device key is not available ({reason}); unlock with your passphrase or recovery code")]
+    #[error(
+        "the device key is not available ({reason}); unlock with your passphrase or recovery code"
+    )]
     PlatformKeyUnavailable {
         /// What the platform reported, in the shell's words.
         reason: String,

@@ -15,7 +15,7 @@ pub mod error;
 mod journal;
 pub mod platform;
 pub mod record;
-mod store;
+pub mod store;
 
 pub use crypto::kdf::KdfParams;
 pub use crypto::recovery_code::RecoveryCode;

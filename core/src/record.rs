@@ -159,21 +159,20 @@ pub(crate) fn encode_payload(kind: &str, body: &[u8]) -> Result<Zeroizing<Vec<u8
     Ok(out)
 }
 
-/// Reads a payload built by [`encode_payload`]. `None` for anything malformed.
-pub(crate) fn decode_payload(payload: &[u8]) -> Option<(String, Zeroizing<Vec<u8>>)> {
+/// Reads a payload built by [`encode_payload`]: its kind and the body within it. `None` for
+/// anything malformed.
+pub(crate) fn decode_payload(payload: &[u8]) -> Option<(&str, &[u8])> {
     let (&version, rest) = payload.split_first()?;
     if version != PAYLOAD_VERSION {
         return None;
     }
     let (&kind_len, rest) = rest.split_first()?;
-    let kind_bytes = rest.get(..usize::from(kind_len))?;
-    let kind = std::str::from_utf8(kind_bytes).ok()?;
+    let (kind, rest) = rest.split_at_checked(usize::from(kind_len))?;
+    let kind = std::str::from_utf8(kind).ok()?;
     validate_kind(kind).ok()?;
-    let rest = &rest[usize::from(kind_len)..];
-    let len_bytes: [u8; 4] = rest.get(..4)?.try_into().ok()?;
-    let body_len = usize::try_from(u32::from_be_bytes(len_bytes)).ok()?;
-    let body = rest.get(4..4 + body_len)?;
-    Some((kind.to_owned(), Zeroizing::new(body.to_vec())))
+    let (len_bytes, rest) = rest.split_at_checked(4)?;
+    let body_len = usize::try_from(u32::from_be_bytes(len_bytes.try_into().ok()?)).ok()?;
+    Some((kind, rest.get(..body_len)?))
 }
 
 /// The associated data binding a record envelope to its journal, id and revision.
@@ -216,7 +215,7 @@ mod tests {
             prop_assert_eq!(payload.len(), size_class(payload.len()));
             let (k, b) = decode_payload(&payload).unwrap();
             prop_assert_eq!(k, kind);
-            prop_assert_eq!(&b[..], &body[..]);
+            prop_assert_eq!(b, &body[..]);
         }
 
         #[test]

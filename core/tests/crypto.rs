@@ -18,7 +18,10 @@ fn argon2id_matches_rfc_9106_test_vector() {
     // RFC 9106 section 5.3: Argon2id, version 0x13.
     let params = KdfParams::new(32, 3, 4).unwrap();
     let mut tag = [0u8; 32];
-    argon2id(&[1u8; 32], &[2u8; 16], &params, &[3u8; 8], &[4u8; 12], &mut tag).unwrap();
+    argon2id(
+        &[1u8; 32], &[2u8; 16], &params, &[3u8; 8], &[4u8; 12], &mut tag,
+    )
+    .unwrap();
     assert_eq!(
         tag.to_vec(),
         unhex("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659")
@@ -29,11 +32,23 @@ fn argon2id_matches_rfc_9106_test_vector() {
 fn argon2id_key_depends_on_passphrase_salt_and_parameters() {
     let params = KdfParams::new(64, 1, 1).unwrap();
     let base = derive_key(b"passphrase", &[1u8; 16], &params).unwrap();
-    assert_eq!(*base, *derive_key(b"passphrase", &[1u8; 16], &params).unwrap());
-    assert_ne!(*base, *derive_key(b"passphrasf", &[1u8; 16], &params).unwrap());
-    assert_ne!(*base, *derive_key(b"passphrase", &[2u8; 16], &params).unwrap());
+    assert_eq!(
+        *base,
+        *derive_key(b"passphrase", &[1u8; 16], &params).unwrap()
+    );
+    assert_ne!(
+        *base,
+        *derive_key(b"passphrasf", &[1u8; 16], &params).unwrap()
+    );
+    assert_ne!(
+        *base,
+        *derive_key(b"passphrase", &[2u8; 16], &params).unwrap()
+    );
     let stronger = KdfParams::new(128, 1, 1).unwrap();
-    assert_ne!(*base, *derive_key(b"passphrase", &[1u8; 16], &stronger).unwrap());
+    assert_ne!(
+        *base,
+        *derive_key(b"passphrase", &[1u8; 16], &stronger).unwrap()
+    );
 }
 
 #[test]

@@ -45,7 +45,9 @@ fn wrong_passphrase_leaves_file_byte_identical() {
     let before = std::fs::read(&path).unwrap();
 
     let journal = Journal::open(&path, fast_options()).unwrap();
-    let err = journal.unlock_with_passphrase("not the passphrase").unwrap_err();
+    let err = journal
+        .unlock_with_passphrase("not the passphrase")
+        .unwrap_err();
     assert!(matches!(err, Error::WrongSecret), "{err:?}");
     assert!(!err.to_string().contains("not the passphrase"));
     let wrong_code = RecoveryCode::generate().unwrap();
@@ -80,7 +82,9 @@ fn changing_the_passphrase_rewraps_the_key_and_leaves_every_record_blob_unchange
     let dir = tempfile::tempdir().unwrap();
     let (journal, code, path) = new_journal(dir.path());
     for i in 0..25 {
-        journal.insert_record("note", format!("entry {i}").as_bytes()).unwrap();
+        journal
+            .insert_record("note", format!("entry {i}").as_bytes())
+            .unwrap();
     }
     let before = blob_hashes(&path);
     assert!(matches!(
@@ -89,9 +93,14 @@ fn changing_the_passphrase_rewraps_the_key_and_leaves_every_record_blob_unchange
     ));
     assert!(matches!(
         journal.change_passphrase(PASSPHRASE, "short"),
-        Err(Error::InvalidInput { field: "passphrase", .. })
+        Err(Error::InvalidInput {
+            field: "passphrase",
+            ..
+        })
     ));
-    journal.change_passphrase(PASSPHRASE, "a new passphrase").unwrap();
+    journal
+        .change_passphrase(PASSPHRASE, "a new passphrase")
+        .unwrap();
     assert_eq!(blob_hashes(&path), before);
     drop(journal);
 
@@ -112,9 +121,13 @@ fn changing_the_passphrase_works_while_locked() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, _) = new_journal(dir.path());
     journal.lock();
-    journal.change_passphrase(PASSPHRASE, "another passphrase").unwrap();
+    journal
+        .change_passphrase(PASSPHRASE, "another passphrase")
+        .unwrap();
     assert!(!journal.is_unlocked());
-    journal.unlock_with_passphrase("another passphrase").unwrap();
+    journal
+        .unlock_with_passphrase("another passphrase")
+        .unwrap();
 }
 
 #[test]
@@ -125,9 +138,14 @@ fn platform_slot_opens_and_a_lost_platform_key_falls_back_without_losing_anythin
     let keystore = SoftwareKeyStore::new();
     assert!(matches!(
         journal.add_platform_slot(&keystore, "Has Capitals"),
-        Err(Error::InvalidInput { field: "slot label", .. })
+        Err(Error::InvalidInput {
+            field: "slot label",
+            ..
+        })
     ));
-    journal.add_platform_slot(&keystore, "android-keystore").unwrap();
+    journal
+        .add_platform_slot(&keystore, "android-keystore")
+        .unwrap();
     journal.lock();
     journal.unlock_with_platform(&keystore).unwrap();
     assert_eq!(&journal.get_record(&id).unwrap().body[..], b"kept");
@@ -141,7 +159,11 @@ fn platform_slot_opens_and_a_lost_platform_key_falls_back_without_losing_anythin
         Err(Error::PlatformKeyUnavailable { reason }) => assert!(reason.contains("invalidated")),
         other => panic!("expected PlatformKeyUnavailable, got {other:?}"),
     }
-    assert_eq!(raw_slot_count(&path), slots_before, "no slot was regenerated or removed");
+    assert_eq!(
+        raw_slot_count(&path),
+        slots_before,
+        "no slot was regenerated or removed"
+    );
     journal.unlock_with_passphrase(PASSPHRASE).unwrap();
     assert_eq!(&journal.get_record(&id).unwrap().body[..], b"kept");
     journal.lock();
@@ -168,33 +190,58 @@ fn slots_can_be_added_and_removed_but_never_the_last_one() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, _) = new_journal(dir.path());
     let keystore = SoftwareKeyStore::new();
-    journal.add_platform_slot(&keystore, "ios-keychain").unwrap();
+    journal
+        .add_platform_slot(&keystore, "ios-keychain")
+        .unwrap();
     let slots = journal.slots().unwrap();
     assert_eq!(slots.len(), 3);
-    let passphrase_slot = slots.iter().find(|s| s.kind == SlotKind::Passphrase).unwrap();
-    let recovery_slot = slots.iter().find(|s| s.kind == SlotKind::RecoveryCode).unwrap();
+    let passphrase_slot = slots
+        .iter()
+        .find(|s| s.kind == SlotKind::Passphrase)
+        .unwrap();
+    let recovery_slot = slots
+        .iter()
+        .find(|s| s.kind == SlotKind::RecoveryCode)
+        .unwrap();
     let platform_slot = slots.iter().find(|s| s.kind == SlotKind::Platform).unwrap();
     assert_eq!(platform_slot.label, "ios-keychain");
 
     journal.remove_slot(passphrase_slot.id).unwrap();
     journal.remove_slot(recovery_slot.id).unwrap();
-    assert!(matches!(journal.remove_slot(platform_slot.id), Err(Error::LastKeySlot)));
-    assert!(matches!(journal.remove_slot(9999), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        journal.remove_slot(platform_slot.id),
+        Err(Error::LastKeySlot)
+    ));
+    assert!(matches!(
+        journal.remove_slot(9999),
+        Err(Error::NotFound { .. })
+    ));
     journal.lock();
-    assert!(matches!(journal.unlock_with_passphrase(PASSPHRASE), Err(Error::WrongSecret)));
-    assert!(matches!(journal.remove_slot(platform_slot.id), Err(Error::Locked)));
+    assert!(matches!(
+        journal.unlock_with_passphrase(PASSPHRASE),
+        Err(Error::WrongSecret)
+    ));
+    assert!(matches!(
+        journal.remove_slot(platform_slot.id),
+        Err(Error::Locked)
+    ));
     journal.unlock_with_platform(&keystore).unwrap();
 
     journal.add_passphrase("a passphrase again").unwrap();
     assert!(matches!(
         journal.add_passphrase("a second passphrase"),
-        Err(Error::InvalidInput { field: "passphrase", .. })
+        Err(Error::InvalidInput {
+            field: "passphrase",
+            ..
+        })
     ));
     let code = journal.replace_recovery_code().unwrap();
     journal.lock();
     journal.unlock_with_recovery_code(&code.reveal()).unwrap();
     journal.lock();
-    journal.unlock_with_passphrase("a passphrase again").unwrap();
+    journal
+        .unlock_with_passphrase("a passphrase again")
+        .unwrap();
 }
 
 #[test]
@@ -207,7 +254,9 @@ fn replacing_the_recovery_code_retires_the_old_one() {
         journal.unlock_with_recovery_code(&old_code.reveal()),
         Err(Error::WrongSecret)
     ));
-    journal.unlock_with_recovery_code(&new_code.reveal()).unwrap();
+    journal
+        .unlock_with_recovery_code(&new_code.reveal())
+        .unwrap();
     let recovery_slots = journal
         .slots()
         .unwrap()
@@ -222,9 +271,15 @@ fn rotating_the_data_key_reseals_every_record_and_remakes_every_slot() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, old_code, path) = new_journal(dir.path());
     let keystore = SoftwareKeyStore::new();
-    journal.add_platform_slot(&keystore, "android-keystore").unwrap();
+    journal
+        .add_platform_slot(&keystore, "android-keystore")
+        .unwrap();
     let ids: Vec<_> = (0..10)
-        .map(|i| journal.insert_record("note", format!("n{i}").as_bytes()).unwrap())
+        .map(|i| {
+            journal
+                .insert_record("note", format!("n{i}").as_bytes())
+                .unwrap()
+        })
         .collect();
     let before = blob_hashes(&path);
 
@@ -232,9 +287,15 @@ fn rotating_the_data_key_reseals_every_record_and_remakes_every_slot() {
         journal.rotate_data_key("wrong passphrase", Some(&keystore)),
         Err(Error::WrongSecret)
     ));
-    assert_eq!(blob_hashes(&path), before, "a refused rotation changes nothing");
+    assert_eq!(
+        blob_hashes(&path),
+        before,
+        "a refused rotation changes nothing"
+    );
 
-    let rotation = journal.rotate_data_key(PASSPHRASE, Some(&keystore)).unwrap();
+    let rotation = journal
+        .rotate_data_key(PASSPHRASE, Some(&keystore))
+        .unwrap();
     assert_eq!(rotation.records_resealed, 10);
     assert_eq!(rotation.platform_slots_removed, 0);
     let new_code = rotation.recovery_code.unwrap();
@@ -245,7 +306,10 @@ fn rotating_the_data_key_reseals_every_record_and_remakes_every_slot() {
         assert_ne!(b.1, a.1, "every blob is re-sealed");
     }
     for (i, id) in ids.iter().enumerate() {
-        assert_eq!(&journal.get_record(id).unwrap().body[..], format!("n{i}").as_bytes());
+        assert_eq!(
+            &journal.get_record(id).unwrap().body[..],
+            format!("n{i}").as_bytes()
+        );
     }
     drop(journal);
 
@@ -254,7 +318,9 @@ fn rotating_the_data_key_reseals_every_record_and_remakes_every_slot() {
         journal.unlock_with_recovery_code(&old_code.reveal()),
         Err(Error::WrongSecret)
     ));
-    journal.unlock_with_recovery_code(&new_code.reveal()).unwrap();
+    journal
+        .unlock_with_recovery_code(&new_code.reveal())
+        .unwrap();
     journal.lock();
     journal.unlock_with_platform(&keystore).unwrap();
     journal.lock();
@@ -264,7 +330,11 @@ fn rotating_the_data_key_reseals_every_record_and_remakes_every_slot() {
     // Without a platform key store, platform slots are dropped and reported.
     let rotation = journal.rotate_data_key(PASSPHRASE, None).unwrap();
     assert_eq!(rotation.platform_slots_removed, 1);
-    assert!(journal.slots().unwrap().iter().all(|s| s.kind != SlotKind::Platform));
+    assert!(journal
+        .slots()
+        .unwrap()
+        .iter()
+        .all(|s| s.kind != SlotKind::Platform));
 }
 
 #[test]
@@ -288,7 +358,11 @@ fn weaker_kdf_parameters_are_upgraded_on_unlock() {
         .find(|s| s.kind == SlotKind::Passphrase)
         .unwrap();
     assert_eq!(slot.kdf, Some(KdfParams::new(2048, 2, 1).unwrap()));
-    assert_eq!(blob_hashes(&path), before, "records untouched by the upgrade");
+    assert_eq!(
+        blob_hashes(&path),
+        before,
+        "records untouched by the upgrade"
+    );
     drop(journal);
 
     let journal = Journal::open(&path, stronger).unwrap();
@@ -331,7 +405,9 @@ fn the_journal_is_send_and_sync_and_serves_several_threads() {
             let journal = journal.clone();
             std::thread::spawn(move || {
                 for i in 0..10 {
-                    journal.insert_record("note", format!("{t}-{i}").as_bytes()).unwrap();
+                    journal
+                        .insert_record("note", format!("{t}-{i}").as_bytes())
+                        .unwrap();
                 }
             })
         })

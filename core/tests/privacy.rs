@@ -33,7 +33,11 @@ fn assert_no_markers(dir: &std::path::Path) {
         );
     }
     for kind in ["check_in", "lapse", "relapse", "trigger"] {
-        assert_eq!(occurrences_in_dir(dir, kind.as_bytes()), 0, "found kind {kind:?}");
+        assert_eq!(
+            occurrences_in_dir(dir, kind.as_bytes()),
+            0,
+            "found kind {kind:?}"
+        );
     }
 }
 
@@ -47,7 +51,9 @@ fn no_marker_or_date_reaches_any_file_after_writes_while_open_and_after_close() 
     }
     // While the journal is open, the -wal and -shm files exist and hold the recent writes.
     let sidecars: Vec<_> = files_in(dir.path());
-    assert!(sidecars.iter().any(|p| p.to_string_lossy().ends_with("-wal")));
+    assert!(sidecars
+        .iter()
+        .any(|p| p.to_string_lossy().ends_with("-wal")));
     assert_no_markers(dir.path());
     drop(journal);
     assert_no_markers(dir.path());
@@ -62,7 +68,11 @@ fn no_marker_remains_after_deletes() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, _) = new_journal(dir.path());
     let ids: Vec<_> = (0..10)
-        .map(|i| journal.insert_record("lapse", &body_with_markers(i)).unwrap())
+        .map(|i| {
+            journal
+                .insert_record("lapse", &body_with_markers(i))
+                .unwrap()
+        })
         .collect();
     for id in &ids {
         journal.delete_record(id).unwrap();
@@ -77,7 +87,9 @@ fn a_deleted_record_leaves_none_of_its_ciphertext_on_disk() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, path) = new_journal(dir.path());
     let keep = journal.insert_record("note", b"keep").unwrap();
-    let gone = journal.insert_record("lapse", &body_with_markers(1)).unwrap();
+    let gone = journal
+        .insert_record("lapse", &body_with_markers(1))
+        .unwrap();
     let blob = raw_blobs(&path)
         .into_iter()
         .find(|(id, _, _)| id.as_slice() == gone.as_bytes())
@@ -90,9 +102,17 @@ fn a_deleted_record_leaves_none_of_its_ciphertext_on_disk() {
     }
     journal.delete_record(&gone).unwrap();
     for probe in probes {
-        assert_eq!(occurrences_in_dir(dir.path(), probe), 0, "ciphertext left on disk");
+        assert_eq!(
+            occurrences_in_dir(dir.path(), probe),
+            0,
+            "ciphertext left on disk"
+        );
     }
-    assert_eq!(occurrences_in_dir(dir.path(), gone.as_bytes()), 0, "id left on disk");
+    assert_eq!(
+        occurrences_in_dir(dir.path(), gone.as_bytes()),
+        0,
+        "id left on disk"
+    );
     assert_eq!(&journal.get_record(&keep).unwrap().body[..], b"keep");
 }
 
@@ -118,11 +138,15 @@ fn a_lapse_and_a_check_in_are_the_same_size_on_disk() {
 fn a_wiped_journal_is_gone_and_a_hard_link_to_its_old_file_opens_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, code, path) = new_journal(dir.path());
-    journal.insert_record("lapse", &body_with_markers(0)).unwrap();
+    journal
+        .insert_record("lapse", &body_with_markers(0))
+        .unwrap();
     let slot_blob = {
         let conn = rusqlite::Connection::open(&path).unwrap();
         let blob: Vec<u8> = conn
-            .query_row("SELECT wrapped_key FROM key_slots LIMIT 1", [], |r| r.get(0))
+            .query_row("SELECT wrapped_key FROM key_slots LIMIT 1", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         blob
     };

@@ -50,8 +50,14 @@ fn records_round_trip_with_revisions() {
     assert_eq!(journal.record_count().unwrap(), 3);
 
     journal.delete_record(&id).unwrap();
-    assert!(matches!(journal.get_record(&id), Err(Error::NotFound { .. })));
-    assert!(matches!(journal.delete_record(&id), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        journal.get_record(&id),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        journal.delete_record(&id),
+        Err(Error::NotFound { .. })
+    ));
 }
 
 #[test]
@@ -68,7 +74,10 @@ fn bad_kinds_and_oversized_bodies_are_refused_and_nothing_changes() {
     let huge = vec![0u8; 256 * 1024 + 1];
     assert!(matches!(
         journal.put_record(&id, "note", &huge),
-        Err(Error::InvalidInput { field: "record body", .. })
+        Err(Error::InvalidInput {
+            field: "record body",
+            ..
+        })
     ));
     let record = journal.get_record(&id).unwrap();
     assert_eq!((&record.body[..], record.revision), (&b"keep me"[..], 1));
@@ -119,7 +128,10 @@ fn an_older_revision_restored_fails_to_open() {
     journal.put_record(&id, "check_in", b"craving 9").unwrap();
     // The old ciphertext put back under the current revision number.
     set_blob(&path, id.as_bytes(), None, &first);
-    assert!(matches!(journal.get_record(&id), Err(Error::CorruptRecord { .. })));
+    assert!(matches!(
+        journal.get_record(&id),
+        Err(Error::CorruptRecord { .. })
+    ));
 }
 
 #[test]
@@ -127,7 +139,11 @@ fn flipped_bytes_in_one_record_leave_all_others_readable() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, path) = new_journal(dir.path());
     let ids: Vec<RecordId> = (0..50)
-        .map(|i| journal.insert_record("note", format!("note {i}").as_bytes()).unwrap())
+        .map(|i| {
+            journal
+                .insert_record("note", format!("note {i}").as_bytes())
+                .unwrap()
+        })
         .collect();
     let victim = ids[17];
     let (_, mut blob) = blob_of(&path, &victim);
@@ -144,7 +160,10 @@ fn flipped_bytes_in_one_record_leave_all_others_readable() {
     assert_eq!(loaded.damaged, vec![victim]);
     assert_eq!(loaded.records.len(), 49);
     for (i, id) in ids.iter().enumerate().filter(|(_, id)| **id != victim) {
-        assert_eq!(&journal.get_record(id).unwrap().body[..], format!("note {i}").as_bytes());
+        assert_eq!(
+            &journal.get_record(id).unwrap().body[..],
+            format!("note {i}").as_bytes()
+        );
     }
 }
 
@@ -159,9 +178,16 @@ fn truncated_and_future_version_envelopes_are_damaged_records_not_panics() {
     let (_, mut future) = blob_of(&path, &b);
     future[0] = 2;
     set_blob(&path, b.as_bytes(), None, &future);
-    assert!(matches!(journal.get_record(&a), Err(Error::CorruptRecord { .. })));
+    assert!(matches!(
+        journal.get_record(&a),
+        Err(Error::CorruptRecord { .. })
+    ));
     match journal.get_record(&b) {
-        Err(Error::UnsupportedVersion { what, found: 2, supported: 1 }) => {
+        Err(Error::UnsupportedVersion {
+            what,
+            found: 2,
+            supported: 1,
+        }) => {
             assert_eq!(what, "record envelope")
         }
         other => panic!("expected unsupported version, got {other:?}"),
@@ -217,5 +243,8 @@ fn lookup_ids_are_stable_keyed_and_distinct() {
     let (other, _, _) = new_journal(dir2.path());
     assert_ne!(a, other.lookup_id("check_in", b"2026-11-25").unwrap());
     journal.lock();
-    assert!(matches!(journal.lookup_id("check_in", b"x"), Err(Error::Locked)));
+    assert!(matches!(
+        journal.lookup_id("check_in", b"x"),
+        Err(Error::Locked)
+    ));
 }

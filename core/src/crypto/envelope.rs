@@ -12,13 +12,12 @@
 //!
 //! The six header bytes are always part of the associated data, so a changed version,
 //! algorithm or key id fails authentication. Callers add their own binding (record id,
-//! revision, slot id) through [`seal`]'s and [`open`]'s `context`.
+//! revision, slot id) through [`seal`]'s and [`open_in_place`]'s `context`.
 //!
 //! [`Envelope::parse`] never panics on any input (a property test feeds it arbitrary bytes).
 
 use crate::error::{Error, Result};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
-use zeroize::Zeroizing;
 
 /// The envelope version this build writes and the newest it reads.
 pub const ENVELOPE_VERSION: u8 = 1;
@@ -60,45 +59,41 @@ impl From<EnvelopeError> for Error {
     }
 }
 
-/// A parsed view of an envelope's fields, borrowing the stored bytes.
+/// An envelope's parsed header: which key sealed it, the nonce, and how long the plaintext is.
 #[derive(Debug, Clone, Copy)]
-pub struct Envelope<'a> {
+pub struct Envelope {
     /// Which key sealed it (a key generation for records, a slot's own key for slots).
     pub key_id: u32,
-    header: &'a [u8],
     nonce: [u8; NONCE_LEN],
-    sealed: &'a [u8],
+    plaintext_len: usize,
 }
 
-impl<'a> Envelope<'a> {
-    /// Splits stored bytes into the envelope's fields, rejecting unknown versions and
-    /// algorithms and anything too short to hold a tag.
-    pub fn parse(bytes: &'a [u8]) -> Result<Self, EnvelopeError> {
+impl Envelope {
+    /// Reads the header of stored bytes, rejecting unknown versions and algorithms and
+    /// anything too short to hold a tag.
+    pub fn parse(bytes: &[u8]) -> Result<Self, EnvelopeError> {
         if bytes.len() < MIN_LEN {
             return Err(EnvelopeError::Truncated);
         }
-        let (header, rest) = bytes.split_at(HEADER_LEN);
-        let (nonce, sealed) = rest.split_at(NONCE_LEN);
-        if header[0] != ENVELOPE_VERSION {
-            return Err(EnvelopeError::UnknownVersion(header[0]));
+        if bytes[0] != ENVELOPE_VERSION {
+            return Err(EnvelopeError::UnknownVersion(bytes[0]));
         }
-        if header[1] != ALGORITHM_AES_256_GCM {
-            return Err(EnvelopeError::UnknownAlgorithm(header[1]));
+        if bytes[1] != ALGORITHM_AES_256_GCM {
+            return Err(EnvelopeError::UnknownAlgorithm(bytes[1]));
         }
-        let key_id = u32::from_be_bytes([header[2], header[3], header[4], header[5]]);
-        let mut nonce_bytes = [0u8; NONCE_LEN];
-        nonce_bytes.copy_from_slice(nonce);
+        let key_id = u32::from_be_bytes([bytes[2], bytes[3], bytes[4], bytes[5]]);
+        let mut nonce = [0u8; NONCE_LEN];
+        nonce.copy_from_slice(&bytes[HEADER_LEN..HEADER_LEN + NONCE_LEN]);
         Ok(Envelope {
             key_id,
-            header,
-            nonce: nonce_bytes,
-            sealed,
+            nonce,
+            plaintext_len: bytes.len() - MIN_LEN,
         })
     }
 
     /// Length of the plaintext inside (ciphertext less the tag).
     pub fn plaintext_len(&self) -> usize {
-        self.sealed.len() - TAG_LEN
+        self.plaintext_len
     }
 }
 
@@ -126,11 +121,35 @@ impl SealingKey {
     }
 }
 
-fn associated_data(header: &[u8], context: &[u8]) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(header.len() + context.len());
-    aad.extend_from_slice(header);
-    aad.extend_from_slice(context);
-    aad
+/// The associated data: the envelope header followed by the caller's context. Record contexts
+/// fit on the stack; longer ones (key slots) spill to the heap.
+enum AssociatedData {
+    Inline([u8; 64], usize),
+    Heap(Vec<u8>),
+}
+
+impl AsRef<[u8]> for AssociatedData {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            AssociatedData::Inline(bytes, len) => &bytes[..*len],
+            AssociatedData::Heap(bytes) => bytes,
+        }
+    }
+}
+
+fn associated_data(header: &[u8], context: &[u8]) -> AssociatedData {
+    let len = header.len() + context.len();
+    if len <= 64 {
+        let mut bytes = [0u8; 64];
+        bytes[..header.len()].copy_from_slice(header);
+        bytes[header.len()..len].copy_from_slice(context);
+        AssociatedData::Inline(bytes, len)
+    } else {
+        let mut bytes = Vec::with_capacity(len);
+        bytes.extend_from_slice(header);
+        bytes.extend_from_slice(context);
+        AssociatedData::Heap(bytes)
+    }
 }
 
 /// Seals `plaintext` under `key` with a fresh random nonce. `context` is bound as associated
@@ -158,25 +177,30 @@ pub fn seal(key: &SealingKey, context: &[u8], plaintext: &[u8]) -> Result<Vec<u8
     Ok(out)
 }
 
-/// Opens an envelope sealed by [`seal`] with the same key and context. Returns `None` when
-/// authentication fails: a wrong key, a different context, or altered bytes.
-pub fn open(key: &SealingKey, envelope: &Envelope<'_>, context: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    if envelope.key_id != key.key_id {
+/// Opens an envelope held in `buffer` in place: on success the plaintext is decrypted inside
+/// `buffer` and its range returned; no other copy is made. `None` when the envelope is
+/// malformed or fails authentication (unknown versions are reported by [`Envelope::parse`]).
+pub fn open_in_place(
+    key: &SealingKey,
+    buffer: &mut [u8],
+    context: &[u8],
+) -> Option<std::ops::Range<usize>> {
+    let (key_id, nonce) = {
+        let envelope = Envelope::parse(buffer).ok()?;
+        (envelope.key_id, envelope.nonce)
+    };
+    if key_id != key.key_id {
         return None;
     }
-    let aad = associated_data(envelope.header, context);
-    let mut buffer = Zeroizing::new(envelope.sealed.to_vec());
+    let body_start = HEADER_LEN + NONCE_LEN;
+    let (head, body) = buffer.split_at_mut(body_start);
+    let aad = associated_data(&head[..HEADER_LEN], context);
     let len = key
         .key
-        .open_in_place(
-            Nonce::assume_unique_for_key(envelope.nonce),
-            Aad::from(&aad),
-            buffer.as_mut_slice(),
-        )
+        .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(&aad), body)
         .ok()?
         .len();
-    buffer.truncate(len);
-    Some(buffer)
+    Some(body_start..body_start + len)
 }
 
 #[cfg(test)]
@@ -200,9 +224,7 @@ mod tests {
             let mut sealed = seal(&key, b"ctx", &plaintext).unwrap();
             let i = flip % sealed.len();
             sealed[i] ^= 1 << bit;
-            if let Ok(envelope) = Envelope::parse(&sealed) {
-                prop_assert!(open(&key, &envelope, b"ctx").is_none());
-            }
+            prop_assert!(open_in_place(&key, &mut sealed, b"ctx").is_none());
         }
     }
 
@@ -210,12 +232,13 @@ mod tests {
     fn round_trip_and_context_binding() {
         let key = SealingKey::new(&[9u8; 32], 42).unwrap();
         let sealed = seal(&key, b"record 1", b"hello").unwrap();
-        let envelope = Envelope::parse(&sealed).unwrap();
-        assert_eq!(envelope.key_id, 42);
-        assert_eq!(&open(&key, &envelope, b"record 1").unwrap()[..], b"hello");
-        assert!(open(&key, &envelope, b"record 2").is_none());
+        assert_eq!(Envelope::parse(&sealed).unwrap().key_id, 42);
+        let mut buffer = sealed.clone();
+        let range = open_in_place(&key, &mut buffer, b"record 1").unwrap();
+        assert_eq!(&buffer[range], b"hello");
+        assert!(open_in_place(&key, &mut sealed.clone(), b"record 2").is_none());
         let other = SealingKey::new(&[8u8; 32], 42).unwrap();
-        assert!(open(&other, &envelope, b"record 1").is_none());
+        assert!(open_in_place(&other, &mut sealed.clone(), b"record 1").is_none());
     }
 
     #[test]
@@ -223,7 +246,10 @@ mod tests {
         let key = SealingKey::new(&[1u8; 32], 1).unwrap();
         let a = seal(&key, b"", b"same").unwrap();
         let b = seal(&key, b"", b"same").unwrap();
-        assert_ne!(a[HEADER_LEN..HEADER_LEN + NONCE_LEN], b[HEADER_LEN..HEADER_LEN + NONCE_LEN]);
+        assert_ne!(
+            a[HEADER_LEN..HEADER_LEN + NONCE_LEN],
+            b[HEADER_LEN..HEADER_LEN + NONCE_LEN]
+        );
         assert_ne!(a, b);
     }
 
@@ -232,9 +258,15 @@ mod tests {
         let key = SealingKey::new(&[1u8; 32], 1).unwrap();
         let mut sealed = seal(&key, b"", b"x").unwrap();
         sealed[0] = 9;
-        assert_eq!(Envelope::parse(&sealed).unwrap_err(), EnvelopeError::UnknownVersion(9));
+        assert_eq!(
+            Envelope::parse(&sealed).unwrap_err(),
+            EnvelopeError::UnknownVersion(9)
+        );
         sealed[0] = 1;
         sealed[1] = 7;
-        assert_eq!(Envelope::parse(&sealed).unwrap_err(), EnvelopeError::UnknownAlgorithm(7));
+        assert_eq!(
+            Envelope::parse(&sealed).unwrap_err(),
+            EnvelopeError::UnknownAlgorithm(7)
+        );
     }
 }

@@ -41,7 +41,10 @@ impl KdfParams {
     /// [`KdfParams::is_below_owasp`] reports them.
     pub fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> Result<Self> {
         if !(1..=16).contains(&parallelism) {
-            return Err(Error::invalid("kdf parallelism", "must be between 1 and 16"));
+            return Err(Error::invalid(
+                "kdf parallelism",
+                "must be between 1 and 16",
+            ));
         }
         if memory_kib < 8 * parallelism || memory_kib > 4 * 1024 * 1024 {
             return Err(Error::invalid(

@@ -37,13 +37,13 @@ impl DataKey {
     /// the context is wrong or the bytes were altered.
     pub(crate) fn unwrap(kek: &[u8; 32], wrapped: &[u8], context: &[u8]) -> Option<Self> {
         let key = SealingKey::new(kek, SLOT_KEY_ID).ok()?;
-        let envelope = Envelope::parse(wrapped).ok()?;
-        let plain = envelope::open(&key, &envelope, context)?;
+        let mut buffer = Zeroizing::new(wrapped.to_vec());
+        let range = envelope::open_in_place(&key, buffer.as_mut_slice(), context)?;
         let mut bytes = Zeroizing::new([0u8; 32]);
-        if plain.len() != bytes.len() {
+        if range.len() != bytes.len() {
             return None;
         }
-        bytes.copy_from_slice(&plain);
+        bytes.copy_from_slice(&buffer[range]);
         Some(DataKey(bytes))
     }
 
@@ -105,24 +105,31 @@ impl Keyring {
         envelope::seal(key, context, plaintext)
     }
 
-    /// Opens a sealed record with the content key its envelope names. Unknown versions are an
-    /// error of their own; any other failure is `Ok(None)`.
+    /// Opens a sealed record with the content key its envelope names. The envelope is copied
+    /// into `scratch` (a buffer reused across records, wiped when the caller drops it) and
+    /// decrypted there; the plaintext's range in `scratch` is returned. Unknown versions are
+    /// an error of their own; any other failure is `Ok(None)`.
     pub(crate) fn open_record(
         &mut self,
         sealed: &[u8],
         context: &[u8],
-    ) -> Result<Option<Zeroizing<Vec<u8>>>> {
-        let envelope = match Envelope::parse(sealed) {
-            Ok(envelope) => envelope,
+        scratch: &mut Zeroizing<Vec<u8>>,
+    ) -> Result<Option<std::ops::Range<usize>>> {
+        let key_id = match Envelope::parse(sealed) {
+            Ok(envelope) => envelope.key_id,
             Err(envelope::EnvelopeError::Truncated) => return Ok(None),
             Err(other) => return Err(other.into()),
         };
-        let key = self.content_key(envelope.key_id)?;
-        Ok(envelope::open(key, &envelope, context))
+        let key = self.content_key(key_id)?;
+        scratch.clear();
+        scratch.extend_from_slice(sealed);
+        Ok(envelope::open_in_place(
+            key,
+            scratch.as_mut_slice(),
+            context,
+        ))
     }
-}
 
-impl Keyring {
     /// A keyed HMAC-SHA256 tag over `namespace` and `key` under the lookup-index subkey, so
     /// stable lookups never put plaintext on disk (S10).
     pub(crate) fn lookup_tag(&mut self, namespace: &[u8], key: &[u8]) -> Result<[u8; 32]> {

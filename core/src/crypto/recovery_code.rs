@@ -47,7 +47,8 @@ fn checksum(symbols: &[u8; RANDOM_SYMBOLS]) -> [u8; CHECK_SYMBOLS] {
     context.update(symbols);
     let hash = context.finish();
     let bytes = hash.as_ref();
-    let bits = (u32::from(bytes[0]) << 12) | (u32::from(bytes[1]) << 4) | (u32::from(bytes[2]) >> 4);
+    let bits =
+        (u32::from(bytes[0]) << 12) | (u32::from(bytes[1]) << 4) | (u32::from(bytes[2]) >> 4);
     let mut out = [0u8; CHECK_SYMBOLS];
     for (i, slot) in out.iter_mut().enumerate() {
         // Four 5-bit symbols from the top 20 bits, most significant first; the mask keeps the
@@ -63,7 +64,10 @@ fn symbol_value(c: char) -> Option<u8> {
         'I' | 'L' => '1',
         other => other,
     };
-    ALPHABET.iter().position(|&a| char::from(a) == c).map(|p| p as u8)
+    ALPHABET
+        .iter()
+        .position(|&a| char::from(a) == c)
+        .map(|p| p as u8)
 }
 
 impl RecoveryCode {
@@ -162,7 +166,10 @@ mod tests {
             .replace('-', "  ")
             .replace('0', "o")
             .replace('1', "l");
-        assert_eq!(RecoveryCode::parse(&sloppy).unwrap().secret(), code.secret());
+        assert_eq!(
+            RecoveryCode::parse(&sloppy).unwrap().secret(),
+            code.secret()
+        );
     }
 
     #[test]

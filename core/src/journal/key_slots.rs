@@ -13,10 +13,11 @@ use crate::crypto::keyring::{DataKey, Keyring};
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
 use crate::platform::PlatformKeyStore;
-use crate::record::{decode_payload, encode_payload, record_context, RecordId};
+use crate::record::{encode_payload, record_context, RecordId};
 use crate::store::slots::{self, SlotKind};
 use crate::store::{connection, records, settings};
 use rusqlite::TransactionBehavior;
+use zeroize::Zeroizing;
 
 /// A key slot as the shells list it: never any key material.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,21 +223,24 @@ impl Journal {
         let mut damaged_records_kept = 0;
         {
             let keyring = state.keyring()?;
-            for row in &rows {
+            let mut scratch = Zeroizing::new(Vec::new());
+            for row in rows {
                 let id = RecordId(row.id);
-                let context = record_context(&journal_id, &id, row.revision);
-                let decoded = keyring
-                    .open_record(&row.envelope, &context)
-                    .ok()
-                    .flatten()
-                    .and_then(|payload| decode_payload(&payload));
-                match decoded {
-                    Some((kind, body)) => {
-                        let payload = encode_payload(&kind, &body)?;
+                match super::records::open_row(
+                    keyring,
+                    &journal_id,
+                    &id,
+                    row.revision,
+                    &row.envelope,
+                    &mut scratch,
+                ) {
+                    Ok(record) => {
+                        let payload = encode_payload(&record.kind, &record.body)?;
+                        let context = record_context(&journal_id, &id, row.revision);
                         let sealed = new_keyring.seal_record(key_id, &context, &payload)?;
                         resealed.push((row.id, row.revision, sealed));
                     }
-                    None => damaged_records_kept += 1,
+                    Err(_) => damaged_records_kept += 1,
                 }
             }
         }

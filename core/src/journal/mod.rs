@@ -22,8 +22,8 @@ pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
 
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::keyring::{DataKey, Keyring};
-use crate::crypto::recovery_code::RecoveryCode;
 use crate::crypto::random_array;
+use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
 use crate::store::connection::{self, Mode};
 use crate::store::{schema, settings};

@@ -13,11 +13,11 @@ use super::{Journal, State};
 use crate::crypto::keyring::Keyring;
 use crate::error::{Error, Result};
 use crate::record::{
-    decode_payload, encode_payload, record_context, validate_kind, LoadedRecords, Record,
-    RecordId,
+    decode_payload, encode_payload, record_context, validate_kind, LoadedRecords, Record, RecordId,
 };
 use crate::store::{connection, records, settings};
 use rusqlite::{Transaction, TransactionBehavior};
+use zeroize::Zeroizing;
 
 /// Writes records inside one transaction of [`Journal::write`].
 pub struct RecordWriter<'a> {
@@ -83,22 +83,27 @@ impl RecordWriter<'_> {
     }
 }
 
-fn open_row(
+/// Opens one stored envelope into a record, or [`Error::CorruptRecord`] naming it. `scratch`
+/// is a decryption buffer the caller reuses across records and drops (zeroized) at the end.
+pub(super) fn open_row(
     keyring: &mut Keyring,
     journal_id: &[u8; 16],
     id: &RecordId,
     revision: u64,
     envelope: &[u8],
+    scratch: &mut Zeroizing<Vec<u8>>,
 ) -> Result<Record> {
     let context = record_context(journal_id, id, revision);
     let corrupt = || Error::CorruptRecord { id: id.to_string() };
-    let payload = keyring.open_record(envelope, &context)?.ok_or_else(corrupt)?;
-    let (kind, body) = decode_payload(&payload).ok_or_else(corrupt)?;
+    let range = keyring
+        .open_record(envelope, &context, scratch)?
+        .ok_or_else(corrupt)?;
+    let (kind, body) = decode_payload(&scratch[range]).ok_or_else(corrupt)?;
     Ok(Record {
         id: *id,
-        kind,
+        kind: kind.to_owned(),
         revision,
-        body,
+        body: Zeroizing::new(body.to_vec()),
     })
 }
 
@@ -112,7 +117,14 @@ fn read_one(
         what: "record",
         id: id.to_string(),
     })?;
-    open_row(keyring, journal_id, id, revision, &envelope)
+    open_row(
+        keyring,
+        journal_id,
+        id,
+        revision,
+        &envelope,
+        &mut Zeroizing::new(Vec::new()),
+    )
 }
 
 impl Journal {
@@ -195,20 +207,23 @@ impl Journal {
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
         let mut loaded = LoadedRecords::default();
-        for row in records::all(conn)? {
-            let id = RecordId(row.id);
-            match open_row(keyring, journal_id, &id, row.revision, &row.envelope) {
+        let mut scratch = Zeroizing::new(Vec::new());
+        records::for_each(conn, |raw_id, revision, envelope| {
+            let id = RecordId(raw_id);
+            match open_row(keyring, journal_id, &id, revision, envelope, &mut scratch) {
                 Ok(record) => {
                     if kind.is_none_or(|k| k == record.kind) {
                         loaded.records.push(record);
                     }
+                    Ok(())
                 }
                 Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {
-                    loaded.damaged.push(id)
+                    loaded.damaged.push(id);
+                    Ok(())
                 }
-                Err(other) => return Err(other),
+                Err(other) => Err(other),
             }
-        }
+        })?;
         Ok(loaded)
     }
 

@@ -10,8 +10,8 @@
 //! Every new slot is written and then read back and test-opened in the caller's transaction
 //! before anything older is removed ([`insert_verified`]).
 
-use crate::crypto::keyring::DataKey;
 use crate::crypto::kdf::{derive_key, KdfParams};
+use crate::crypto::keyring::DataKey;
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::crypto::{random_array, subkeys};
 use crate::error::{Error, Result};
@@ -145,7 +145,14 @@ pub(crate) fn insert_verified(
 ) -> Result<i64> {
     let ctx = context(journal_id, slot.kind, &slot.salt, &slot.params);
     let wrapped = data_key.wrap(&slot.kek, &ctx)?;
-    let id = slots::insert(conn, slot.kind, &slot.label, &slot.salt, &slot.params, &wrapped)?;
+    let id = slots::insert(
+        conn,
+        slot.kind,
+        &slot.label,
+        &slot.salt,
+        &slot.params,
+        &wrapped,
+    )?;
     let stored = slots::get(conn, id)?.ok_or(Error::CorruptJournal {
         detail: "a key slot vanished while it was written",
     })?;

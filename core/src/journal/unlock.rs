@@ -10,8 +10,8 @@ use crate::crypto::keyring::{DataKey, Keyring};
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
 use crate::platform::PlatformKeyStore;
-use crate::store::slots::{self, SlotKind};
 use crate::store::connection;
+use crate::store::slots::{self, SlotKind};
 use rusqlite::TransactionBehavior;
 
 impl Journal {
@@ -97,7 +97,8 @@ impl Journal {
             .iter()
             .filter(|r| r.kind == SlotKind::Passphrase)
         {
-            if let Some(key) = slot_keys::open_with_passphrase(row, &state.journal_id, passphrase)? {
+            if let Some(key) = slot_keys::open_with_passphrase(row, &state.journal_id, passphrase)?
+            {
                 if key.same_as(current) {
                     matching.push(row.id);
                 }
@@ -109,5 +110,4 @@ impl Journal {
             Ok(matching)
         }
     }
-
 }

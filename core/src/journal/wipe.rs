@@ -40,7 +40,10 @@ fn overwrite_with_zeros(path: &Path) -> Result<()> {
         .write(true)
         .open(path)
         .map_err(|e| Error::io(action, path, e))?;
-    let len = file.metadata().map_err(|e| Error::io(action, path, e))?.len();
+    let len = file
+        .metadata()
+        .map_err(|e| Error::io(action, path, e))?
+        .len();
     let zeros = vec![0u8; 64 * 1024];
     let mut left = len;
     while left > 0 {

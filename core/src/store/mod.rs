@@ -5,7 +5,7 @@
 //! is either ciphertext, a random id, a counter, or a key slot's public parameters, so the
 //! database and its `-wal`/`-shm` files hold nothing a person wrote (SECURITY.md S10).
 
-pub(crate) mod connection;
+pub mod connection;
 pub(crate) mod records;
 pub(crate) mod schema;
 pub(crate) mod settings;

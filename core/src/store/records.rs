@@ -30,24 +30,43 @@ pub(crate) fn get(conn: &Connection, id: &[u8; 16]) -> Result<Option<(u64, Vec<u
         .optional()?)
 }
 
-/// Every record row. Rows whose id is not 16 bytes cannot exist (the schema checks it).
-pub(crate) fn all(conn: &Connection) -> Result<Vec<RecordRow>> {
+/// Calls `visit(id, revision, envelope)` with every record row, streaming them from SQLite:
+/// the envelope is borrowed from SQLite's row, so no list of all rows and no per-row buffer
+/// is built. Rows whose id is not 16 bytes cannot exist (the schema checks it) and are
+/// skipped.
+pub(crate) fn for_each(
+    conn: &Connection,
+    mut visit: impl FnMut([u8; 16], u64, &[u8]) -> Result<()>,
+) -> Result<()> {
     let mut statement = conn.prepare_cached("SELECT id, revision, envelope FROM records")?;
-    let rows = statement.query_map([], |row| {
-        let id: Vec<u8> = row.get(0)?;
-        Ok((id, revision_from_db(row.get(1)?), row.get::<_, Vec<u8>>(2)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, revision, envelope) = row?;
-        if let Ok(id) = <[u8; 16]>::try_from(id.as_slice()) {
-            out.push(RecordRow {
-                id,
-                revision,
-                envelope,
-            });
-        }
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let Ok(id) = row
+            .get_ref(0)?
+            .as_blob()
+            .map_err(|_| ())
+            .and_then(|blob| <[u8; 16]>::try_from(blob).map_err(|_| ()))
+        else {
+            continue;
+        };
+        let revision = revision_from_db(row.get(1)?);
+        let envelope = row.get_ref(2)?.as_blob().unwrap_or_default();
+        visit(id, revision, envelope)?;
     }
+    Ok(())
+}
+
+/// Every record row, still sealed.
+pub(crate) fn all(conn: &Connection) -> Result<Vec<RecordRow>> {
+    let mut out = Vec::new();
+    for_each(conn, |id, revision, envelope| {
+        out.push(RecordRow {
+            id,
+            revision,
+            envelope: envelope.to_vec(),
+        });
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -57,7 +76,11 @@ pub(crate) fn put(conn: &Connection, id: &[u8; 16], revision: u64, envelope: &[u
         "INSERT INTO records (id, revision, envelope) VALUES (?1, ?2, ?3)
          ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, envelope = excluded.envelope",
     )?
-    .execute(rusqlite::params![&id[..], revision_to_db(revision), envelope])?;
+    .execute(rusqlite::params![
+        &id[..],
+        revision_to_db(revision),
+        envelope
+    ])?;
     Ok(())
 }
 

@@ -142,7 +142,10 @@ fn take_copy(conn: &Connection, backup: &Path) -> Result<()> {
         remove_copy(backup)?;
     }
     let target = backup.to_str().ok_or_else(|| {
-        Error::invalid("journal path", "must be valid UTF-8 to take a migration copy")
+        Error::invalid(
+            "journal path",
+            "must be valid UTF-8 to take a migration copy",
+        )
     })?;
     conn.execute("VACUUM INTO ?1", [target])?;
     Ok(())
@@ -180,12 +183,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut conn, path) = v1_journal(dir.path());
         let steps = [
-            Migration { version: 1, apply: v1_initial },
-            Migration { version: 2, apply: v2_add_table },
+            Migration {
+                version: 1,
+                apply: v1_initial,
+            },
+            Migration {
+                version: 2,
+                apply: v2_add_table,
+            },
         ];
         run_migrations(&mut conn, &path, &steps).unwrap();
         assert_eq!(stored_version(&conn).unwrap(), 2);
-        let x: i64 = conn.query_row("SELECT x FROM extra", [], |r| r.get(0)).unwrap();
+        let x: i64 = conn
+            .query_row("SELECT x FROM extra", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(x, 7);
         assert!(!backup_path(&path, 1).exists());
     }
@@ -195,18 +206,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut conn, path) = v1_journal(dir.path());
         let steps = [
-            Migration { version: 1, apply: v1_initial },
-            Migration { version: 2, apply: v2_fails },
+            Migration {
+                version: 1,
+                apply: v1_initial,
+            },
+            Migration {
+                version: 2,
+                apply: v2_fails,
+            },
         ];
         assert!(run_migrations(&mut conn, &path, &steps).is_err());
         assert_eq!(stored_version(&conn).unwrap(), 1);
         let marker: Vec<u8> = conn
-            .query_row("SELECT value FROM settings WHERE name = 'marker'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM settings WHERE name = 'marker'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(marker, vec![1]);
         let copy = Connection::open(backup_path(&path, 1)).unwrap();
         let marker: Vec<u8> = copy
-            .query_row("SELECT value FROM settings WHERE name = 'marker'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM settings WHERE name = 'marker'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(marker, vec![1]);
     }
@@ -217,7 +242,11 @@ mod tests {
         let (mut conn, path) = v1_journal(dir.path());
         conn.pragma_update(None, "user_version", 9).unwrap();
         match migrate(&mut conn, &path) {
-            Err(Error::UnsupportedVersion { found: 9, supported: 1, .. }) => {}
+            Err(Error::UnsupportedVersion {
+                found: 9,
+                supported: 1,
+                ..
+            }) => {}
             other => panic!("expected unsupported version, got {other:?}"),
         }
         assert_eq!(stored_version(&conn).unwrap(), 9);

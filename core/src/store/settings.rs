@@ -16,9 +16,11 @@ pub(crate) const SEALS: &str = "seals";
 /// Reads a raw setting, `None` when absent.
 pub(crate) fn get(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>> {
     Ok(conn
-        .query_row("SELECT value FROM settings WHERE name = ?1", [name], |row| {
-            row.get(0)
-        })
+        .query_row(
+            "SELECT value FROM settings WHERE name = ?1",
+            [name],
+            |row| row.get(0),
+        )
         .optional()?)
 }
 
@@ -37,9 +39,12 @@ pub(crate) fn get_u64(conn: &Connection, name: &str) -> Result<u64> {
     let bytes = get(conn, name)?.ok_or(Error::CorruptJournal {
         detail: "a journal setting is missing",
     })?;
-    let array: [u8; 8] = bytes.as_slice().try_into().map_err(|_| Error::CorruptJournal {
-        detail: "a journal setting is malformed",
-    })?;
+    let array: [u8; 8] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::CorruptJournal {
+            detail: "a journal setting is malformed",
+        })?;
     Ok(u64::from_be_bytes(array))
 }
 
@@ -53,7 +58,10 @@ pub(crate) fn journal_id(conn: &Connection) -> Result<[u8; 16]> {
     let bytes = get(conn, JOURNAL_ID)?.ok_or(Error::CorruptJournal {
         detail: "the journal id is missing",
     })?;
-    bytes.as_slice().try_into().map_err(|_| Error::CorruptJournal {
-        detail: "the journal id is malformed",
-    })
+    bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::CorruptJournal {
+            detail: "the journal id is malformed",
+        })
 }

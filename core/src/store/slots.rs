@@ -60,11 +60,21 @@ pub(crate) struct SlotRow {
 
 const COLUMNS: &str = "SELECT id, kind, label, salt, params, wrapped_key FROM key_slots";
 
-fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64, String, Vec<u8>, Vec<u8>, Vec<u8>)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+/// A slot row's columns as SQLite returns them, before the kind is checked.
+type RawSlot = (i64, i64, String, Vec<u8>, Vec<u8>, Vec<u8>);
+
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawSlot> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    ))
 }
 
-fn to_slot(raw: (i64, i64, String, Vec<u8>, Vec<u8>, Vec<u8>)) -> Result<SlotRow> {
+fn to_slot(raw: RawSlot) -> Result<SlotRow> {
     let (id, kind, label, salt, params, wrapped_key) = raw;
     Ok(SlotRow {
         id,
