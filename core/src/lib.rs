@@ -15,6 +15,7 @@ pub mod error;
 mod journal;
 pub mod platform;
 pub mod record;
+pub mod recovery;
 pub mod store;
 
 pub use crypto::kdf::KdfParams;

@@ -78,6 +78,25 @@ impl FromStr for RecordId {
     }
 }
 
+impl serde::Serialize for RecordId {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecordId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse()
+            .map_err(|_| serde::de::Error::custom("a record id is 32 hex digits"))
+    }
+}
+
 /// A decrypted record. The body is wiped from memory when the record is dropped, and `Debug`
 /// shows only the id, kind, revision and body length.
 #[derive(Clone, PartialEq, Eq)]

@@ -75,6 +75,11 @@ impl RecordWriter<'_> {
         Ok(deleted)
     }
 
+    /// The same keyed lookup id as [`Journal::lookup_id`], usable inside a transaction.
+    pub fn lookup_id(&mut self, namespace: &str, key: &[u8]) -> Result<RecordId> {
+        lookup(self.keyring, namespace, key)
+    }
+
     fn finish(self) -> Result<bool> {
         settings::set_u64(&self.tx, settings::KEY_GENERATION, self.generation)?;
         settings::set_u64(&self.tx, settings::SEALS, self.seals)?;
@@ -237,9 +242,13 @@ impl Journal {
     /// example one check-in per local date). Needs the journal unlocked.
     pub fn lookup_id(&self, namespace: &str, key: &[u8]) -> Result<RecordId> {
         let mut state = self.state();
-        let tag = state.keyring()?.lookup_tag(namespace.as_bytes(), key)?;
-        let mut id = [0u8; 16];
-        id.copy_from_slice(&tag[..16]);
-        Ok(RecordId(id))
+        lookup(state.keyring()?, namespace, key)
     }
+}
+
+fn lookup(keyring: &mut Keyring, namespace: &str, key: &[u8]) -> Result<RecordId> {
+    let tag = keyring.lookup_tag(namespace.as_bytes(), key)?;
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&tag[..16]);
+    Ok(RecordId(id))
 }

@@ -1,0 +1,155 @@
+//! Daily check-ins: one per recovery day (a second check-in the same day updates it), with
+//! mood, craving, HALT, trigger tags, an intention, an evening review, gratitude and a note.
+//! Also the check-in streak and missed days, as pure functions of the check-in dates.
+
+use super::validate;
+use crate::error::Result;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Hungry, angry, lonely, tired: the four states that make an urge stronger.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Halt {
+    /// Hungry.
+    pub hungry: bool,
+    /// Angry.
+    pub angry: bool,
+    /// Lonely.
+    pub lonely: bool,
+    /// Tired.
+    pub tired: bool,
+}
+
+/// The evening look back at the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EveningReview {
+    /// How the day went, 1 (hard) to 5 (good).
+    pub rating: u8,
+    /// A note.
+    pub note: Option<String>,
+}
+
+/// One day's check-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckIn {
+    /// The recovery day it belongs to.
+    pub date: NaiveDate,
+    /// Mood, 1 (very low) to 5 (very good).
+    pub mood: u8,
+    /// Craving, 0 (none) to 10 (overwhelming).
+    pub craving: u8,
+    /// HALT state.
+    pub halt: Halt,
+    /// Triggers on the person's mind today.
+    pub trigger_tags: Vec<String>,
+    /// An intention for the day.
+    pub intention: Option<String>,
+    /// The evening review, once written.
+    pub evening_review: Option<EveningReview>,
+    /// Things the person is grateful for.
+    pub gratitude: Vec<String>,
+    /// A note.
+    pub note: Option<String>,
+    /// When it was last saved.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a person gives to check in. `date: None` means today's recovery day.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CheckInInput {
+    /// The day to check in for (today if `None`; earlier days can be filled in).
+    pub date: Option<NaiveDate>,
+    /// Mood, 1 to 5.
+    pub mood: u8,
+    /// Craving, 0 to 10.
+    pub craving: u8,
+    /// HALT state.
+    pub halt: Halt,
+    /// Trigger tags.
+    pub trigger_tags: Vec<String>,
+    /// Intention for the day.
+    pub intention: Option<String>,
+    /// Evening review; `None` keeps one already written today.
+    pub evening_review: Option<EveningReview>,
+    /// Gratitude items.
+    pub gratitude: Vec<String>,
+    /// A note.
+    pub note: Option<String>,
+}
+
+impl CheckInInput {
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::in_range("mood", self.mood, 1, 5)?;
+        validate::in_range("craving", self.craving, 0, 10)?;
+        validate::tags("trigger_tags", &self.trigger_tags)?;
+        validate::optional_text(
+            "intention",
+            self.intention.as_deref(),
+            validate::SHORT_TEXT * 2,
+        )?;
+        if let Some(review) = &self.evening_review {
+            validate::in_range("evening_review.rating", review.rating, 1, 5)?;
+            validate::optional_text(
+                "evening_review.note",
+                review.note.as_deref(),
+                validate::NOTE_TEXT,
+            )?;
+        }
+        validate::text_list("gratitude", &self.gratitude, validate::SHORT_TEXT * 2)?;
+        validate::optional_text("note", self.note.as_deref(), validate::NOTE_TEXT)
+    }
+}
+
+/// Check-in consistency: the current run of consecutive days, and the days missed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInStreak {
+    /// Consecutive days checked in, ending today (or yesterday, if today is still open).
+    pub current: u32,
+    /// The longest run ever.
+    pub longest: u32,
+    /// Days checked in.
+    pub total: u32,
+    /// Days without a check-in between the first check-in and yesterday.
+    pub missed_days: u32,
+}
+
+/// The streak and missed days for check-ins on `dates`, as of recovery day `today`.
+pub fn streak(dates: &BTreeSet<NaiveDate>, today: NaiveDate) -> CheckInStreak {
+    let mut longest = 0;
+    let mut run = 0;
+    let mut previous: Option<NaiveDate> = None;
+    for &date in dates.iter().filter(|d| **d <= today) {
+        run = match previous {
+            Some(p) if p + Duration::days(1) == date => run + 1,
+            _ => 1,
+        };
+        longest = longest.max(run);
+        previous = Some(date);
+    }
+    let mut current = 0;
+    let mut day = if dates.contains(&today) {
+        today
+    } else {
+        today - Duration::days(1)
+    };
+    while dates.contains(&day) {
+        current += 1;
+        day -= Duration::days(1);
+    }
+    let total = dates.iter().filter(|d| **d <= today).count() as u32;
+    let missed_days = match dates.iter().next() {
+        Some(first) if *first < today => {
+            let span = u32::try_from((today - *first).num_days()).unwrap_or(0);
+            let done_before_today = dates.iter().filter(|d| **d < today).count() as u32;
+            span.saturating_sub(done_before_today)
+        }
+        _ => 0,
+    };
+    CheckInStreak {
+        current,
+        longest,
+        total,
+        missed_days,
+    }
+}

@@ -1,0 +1,111 @@
+//! The sober-day counter: a pure function of a journey, its lapses, the instant and the
+//! person's current time zone and day start.
+//!
+//! - *Elapsed* is the exact time since the current attempt's start moment (in the zone the
+//!   journey began in), in days, hours and minutes; it is 0, never negative, when the clock
+//!   says "before the start".
+//! - *Sober days* count local calendar days in the person's **current** zone: the recovery
+//!   day of `now` minus the attempt's start date. They move by exactly one when the recovery
+//!   day turns, whatever DST does to the length of that day; a clock that goes backwards
+//!   clamps at zero.
+//! - Longest streak, total sober days and the 30/90/365-day windows look at every attempt,
+//!   so a lapse never erases the history behind it.
+
+use super::clock::recovery_day;
+use super::journey::{attempt_start_instant, attempts, Attempt, Journey, Lapse};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// Everything the counter reports for one journey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoberCounter {
+    /// The journey.
+    pub journey_id: crate::record::RecordId,
+    /// The recovery day the figures are for.
+    pub today: NaiveDate,
+    /// Whole days since the current attempt's start moment.
+    pub elapsed_days: u32,
+    /// Hours past those days (0-23).
+    pub elapsed_hours: u32,
+    /// Minutes past those hours (0-59).
+    pub elapsed_minutes: u32,
+    /// Sober days in the current attempt (local calendar days); also the current streak.
+    pub current_streak_days: u32,
+    /// The longest attempt so far, in sober days.
+    pub longest_streak_days: u32,
+    /// Sober days over every attempt.
+    pub total_sober_days: u32,
+    /// Sober days among the 30 completed days before today.
+    pub sober_days_last_30: u32,
+    /// Sober days among the 90 completed days before today.
+    pub sober_days_last_90: u32,
+    /// Sober days among the 365 completed days before today.
+    pub sober_days_last_365: u32,
+    /// Money not spent in the current attempt, in cents.
+    pub money_saved_cents_current: u64,
+    /// Money not spent over every attempt, in cents.
+    pub money_saved_cents_total: u64,
+    /// Minutes regained in the current attempt.
+    pub minutes_saved_current: u64,
+    /// Minutes regained over every attempt.
+    pub minutes_saved_total: u64,
+    /// Every attempt, oldest first; the last is the current one.
+    pub attempts: Vec<Attempt>,
+}
+
+fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: i64) -> u32 {
+    let window_start = today - Duration::days(days);
+    attempts
+        .iter()
+        .map(|a| {
+            let end = a.end.unwrap_or(today).min(today);
+            let start = a.start.max(window_start);
+            u32::try_from((end - start).num_days()).unwrap_or(0)
+        })
+        .sum()
+}
+
+/// Counts a journey as of `now`, for a person now in `zone` whose day starts at
+/// `day_starts_at` o'clock.
+pub fn count(
+    journey: &Journey,
+    lapses: &[Lapse],
+    now: DateTime<Utc>,
+    zone: Tz,
+    day_starts_at: u8,
+) -> SoberCounter {
+    let today = recovery_day(now, zone, day_starts_at);
+    let attempts = attempts(journey, lapses, today);
+    let current = attempts.last().cloned();
+    let (current_days, elapsed) = match &current {
+        Some(a) => {
+            let since = now - attempt_start_instant(journey, a);
+            (a.sober_days, since.max(Duration::zero()))
+        }
+        None => (0, Duration::zero()),
+    };
+    let total: u32 = attempts.iter().map(|a| a.sober_days).sum();
+    let longest = attempts.iter().map(|a| a.sober_days).max().unwrap_or(0);
+    let per_day_cents = journey.daily_cost_cents.unwrap_or(0);
+    let per_day_minutes = u64::from(journey.daily_minutes.unwrap_or(0));
+    let minutes = elapsed.num_minutes();
+    SoberCounter {
+        journey_id: journey.id,
+        today,
+        elapsed_days: u32::try_from(minutes / 1440).unwrap_or(u32::MAX),
+        elapsed_hours: u32::try_from((minutes / 60) % 24).unwrap_or(0),
+        elapsed_minutes: u32::try_from(minutes % 60).unwrap_or(0),
+        current_streak_days: current_days,
+        longest_streak_days: longest,
+        total_sober_days: total,
+        sober_days_last_30: sober_days_in_window(&attempts, today, 30),
+        sober_days_last_90: sober_days_in_window(&attempts, today, 90),
+        sober_days_last_365: sober_days_in_window(&attempts, today, 365),
+        money_saved_cents_current: per_day_cents.saturating_mul(u64::from(current_days)),
+        money_saved_cents_total: per_day_cents.saturating_mul(u64::from(total)),
+        minutes_saved_current: per_day_minutes.saturating_mul(u64::from(current_days)),
+        minutes_saved_total: per_day_minutes.saturating_mul(u64::from(total)),
+        attempts,
+    }
+}

@@ -1,0 +1,257 @@
+//! Journeys (what a person is recovering from), lapses, and the attempts derived from them.
+//!
+//! A journey starts on a local date (and optional time) in the time zone it began in. Each
+//! lapse or relapse ends the attempt running at that date and starts a new one on its
+//! `sober_again_from` date (by default the next day). Attempts are never stored: they are
+//! derived from the journey and its lapses, so backdating, editing or undoing a lapse can
+//! never leave history inconsistent, and nothing ever erases an earlier attempt.
+
+use super::clock::{parse_zone, start_instant};
+use super::validate;
+use crate::error::{Error, Result};
+use crate::record::RecordId;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Something a person is recovering from, and when they began.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Journey {
+    /// The journey's id.
+    pub id: RecordId,
+    /// What it is: "alcohol", "gambling", "self-harm", anything the person names.
+    pub name: String,
+    /// The local date the first attempt began.
+    pub sober_since: NaiveDate,
+    /// The local time it began, if the person gave one.
+    pub sober_since_time: Option<NaiveTime>,
+    /// The IANA time zone it began in.
+    pub time_zone: String,
+    /// What the habit cost per day, in cents of the person's currency.
+    pub daily_cost_cents: Option<u64>,
+    /// Minutes per day the habit took.
+    pub daily_minutes: Option<u32>,
+    /// The person's own milestones, in days (7, 14, 100...).
+    pub custom_milestone_days: Vec<u32>,
+    /// Archived journeys stay in history but leave the daily views.
+    pub archived: bool,
+}
+
+/// What a person gives to start or edit a journey.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JourneyInput {
+    /// What it is.
+    pub name: String,
+    /// The local date the first attempt began.
+    pub sober_since: NaiveDate,
+    /// The local time, if known.
+    pub sober_since_time: Option<NaiveTime>,
+    /// The IANA time zone it began in.
+    pub time_zone: String,
+    /// Cost per day in cents.
+    pub daily_cost_cents: Option<u64>,
+    /// Minutes per day.
+    pub daily_minutes: Option<u32>,
+    /// The person's own milestones, in days.
+    pub custom_milestone_days: Vec<u32>,
+}
+
+impl JourneyInput {
+    /// Checks every field; a start in the future (relative to `now`) is refused.
+    pub(crate) fn validate(&self, now: DateTime<Utc>) -> Result<()> {
+        validate::required_text("name", &self.name, validate::SHORT_TEXT)?;
+        let zone = parse_zone("time_zone", &self.time_zone)?;
+        if start_instant(self.sober_since, self.sober_since_time, zone) > now {
+            return Err(Error::invalid("sober_since", "must not be in the future"));
+        }
+        if let Some(cost) = self.daily_cost_cents {
+            validate::in_range("daily_cost_cents", cost, 0, 100_000_000)?;
+        }
+        if let Some(minutes) = self.daily_minutes {
+            validate::in_range("daily_minutes", minutes, 0, 1_440)?;
+        }
+        if self.custom_milestone_days.len() > validate::MAX_LIST {
+            return Err(Error::invalid(
+                "custom_milestone_days",
+                "must have at most 20 items",
+            ));
+        }
+        for days in &self.custom_milestone_days {
+            validate::in_range("custom_milestone_days", *days, 1, 36_500)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn into_journey(self, id: RecordId) -> Journey {
+        let mut custom = self.custom_milestone_days;
+        custom.sort_unstable();
+        custom.dedup();
+        Journey {
+            id,
+            name: self.name,
+            sober_since: self.sober_since,
+            sober_since_time: self.sober_since_time,
+            time_zone: self.time_zone,
+            daily_cost_cents: self.daily_cost_cents,
+            daily_minutes: self.daily_minutes,
+            custom_milestone_days: custom,
+            archived: false,
+        }
+    }
+}
+
+/// A slip (a lapse) or a return to the old pattern (a relapse).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LapseKind {
+    /// A slip: a single use or episode.
+    Lapse,
+    /// A return to the old pattern.
+    Relapse,
+}
+
+/// A recorded lapse or relapse. It ends the attempt running on `date`; the next attempt
+/// starts on `sober_again_from`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lapse {
+    /// The lapse's id.
+    pub id: RecordId,
+    /// The journey it belongs to.
+    pub journey_id: RecordId,
+    /// Lapse or relapse.
+    pub kind: LapseKind,
+    /// The local date it happened.
+    pub date: NaiveDate,
+    /// The local time, if the person gave one.
+    pub time: Option<NaiveTime>,
+    /// The local date the next attempt starts (the day after `date` unless the person says).
+    pub sober_again_from: NaiveDate,
+    /// What the person wants to remember about it.
+    pub note: Option<String>,
+    /// The trigger event that led to it, if logged.
+    pub trigger_id: Option<RecordId>,
+}
+
+/// What a person gives to record or edit a lapse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LapseInput {
+    /// The journey.
+    pub journey_id: RecordId,
+    /// Lapse or relapse.
+    pub kind: LapseKind,
+    /// The local date it happened (today, or earlier to backdate).
+    pub date: NaiveDate,
+    /// The local time, if known.
+    pub time: Option<NaiveTime>,
+    /// When the next attempt starts; `None` means the day after `date`.
+    pub sober_again_from: Option<NaiveDate>,
+    /// A note.
+    pub note: Option<String>,
+    /// The trigger that led to it.
+    pub trigger_id: Option<RecordId>,
+}
+
+/// One attempt: a run of sober days from a start to the lapse that ended it (or to now).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// 1 for the first attempt, counting up.
+    pub number: u32,
+    /// The local date it started.
+    pub start: NaiveDate,
+    /// The local time it started, if known.
+    pub start_time: Option<NaiveTime>,
+    /// The local date of the lapse that ended it; `None` for the current attempt.
+    pub end: Option<NaiveDate>,
+    /// The lapse that ended it.
+    pub ended_by: Option<RecordId>,
+    /// Sober days in it: completed local days from start to end (or to today).
+    pub sober_days: u32,
+}
+
+/// The attempts of `journey` given its lapses (in any order), as of the recovery day `today`.
+pub fn attempts(journey: &Journey, lapses: &[Lapse], today: NaiveDate) -> Vec<Attempt> {
+    let mut mine: Vec<&Lapse> = lapses
+        .iter()
+        .filter(|l| l.journey_id == journey.id)
+        .collect();
+    mine.sort_by_key(|l| (l.date, l.time));
+    let mut out = Vec::with_capacity(mine.len() + 1);
+    let mut start = journey.sober_since;
+    let mut start_time = journey.sober_since_time;
+    for lapse in mine {
+        out.push(Attempt {
+            number: out.len() as u32 + 1,
+            start,
+            start_time,
+            end: Some(lapse.date),
+            ended_by: Some(lapse.id),
+            sober_days: days_between(start, lapse.date.min(today)),
+        });
+        start = lapse.sober_again_from;
+        start_time = None;
+    }
+    out.push(Attempt {
+        number: out.len() as u32 + 1,
+        start,
+        start_time,
+        end: None,
+        ended_by: None,
+        sober_days: days_between(start, today),
+    });
+    out
+}
+
+/// Whole days from `start` to `end`, never negative.
+pub(crate) fn days_between(start: NaiveDate, end: NaiveDate) -> u32 {
+    u32::try_from((end - start).num_days()).unwrap_or(0)
+}
+
+/// Checks a lapse against its journey and the journey's other lapses.
+pub(crate) fn validate_lapse(
+    input: &LapseInput,
+    journey: &Journey,
+    others: &[Lapse],
+    today: NaiveDate,
+) -> Result<NaiveDate> {
+    validate::optional_text("note", input.note.as_deref(), validate::NOTE_TEXT)?;
+    if input.date < journey.sober_since {
+        return Err(Error::invalid(
+            "date",
+            "must not be before the journey began",
+        ));
+    }
+    if input.date > today {
+        return Err(Error::invalid("date", "must not be in the future"));
+    }
+    let again = input
+        .sober_again_from
+        .unwrap_or_else(|| input.date.succ_opt().unwrap_or(input.date));
+    if again < input.date {
+        return Err(Error::invalid(
+            "sober_again_from",
+            "must not be before the lapse",
+        ));
+    }
+    if again > today.succ_opt().unwrap_or(today) {
+        return Err(Error::invalid(
+            "sober_again_from",
+            "must not be later than tomorrow",
+        ));
+    }
+    for other in others.iter().filter(|l| l.journey_id == journey.id) {
+        let overlaps = input.date < other.sober_again_from && other.date < again;
+        let same_day = input.date == other.date;
+        if overlaps || same_day {
+            return Err(Error::invalid(
+                "date",
+                "overlaps another lapse of this journey: edit that one instead",
+            ));
+        }
+    }
+    Ok(again)
+}
+
+/// The instant an attempt began, in the zone the journey began in.
+pub(crate) fn attempt_start_instant(journey: &Journey, attempt: &Attempt) -> DateTime<Utc> {
+    let zone = parse_zone("time_zone", &journey.time_zone).unwrap_or(chrono_tz::UTC);
+    start_instant(attempt.start, attempt.start_time, zone)
+}

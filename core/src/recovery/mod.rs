@@ -1,0 +1,28 @@
+//! The recovery domain: journeys and the sober-day counter, milestones, check-ins, triggers,
+//! coping cards, reflections, journal entries, the support network and the progress review.
+//!
+//! The pure parts (counter, milestones, streaks, suggestions, review) are functions of the
+//! records, the instant and the time zone; [`Recovery`] is the service that loads and saves
+//! them as encrypted records of a [`crate::Journal`]. Recovery is a process, not an event:
+//! nothing here ever resets a person's history to zero. A lapse ends an attempt and starts the
+//! next; every attempt stays in the history.
+
+pub mod cards;
+pub mod check_in;
+pub mod clock;
+pub mod counter;
+pub mod entries;
+pub mod generator;
+pub mod journey;
+pub mod milestones;
+pub mod reflection;
+pub mod review;
+pub mod search;
+mod service;
+pub mod settings;
+pub mod snapshot;
+pub mod support;
+pub mod triggers;
+pub mod validate;
+
+pub use service::Recovery;

@@ -1,0 +1,569 @@
+//! The progress review: plain data for a week, a month, a year or all time that a shell can
+//! chart and a person can take to their therapist.
+//!
+//! A pure function of a [`Snapshot`], the instant and the person's settings. Ranges end today
+//! (the person's recovery day) and include it: a week is the last 7 days, a month the last 30,
+//! a year the last 365; all time starts at the earliest thing recorded. Counters, streaks and
+//! milestones are as of today whatever the range; counts and series cover the range.
+
+use super::cards::{self, CardStats};
+use super::check_in::{streak, CheckInStreak};
+use super::clock::recovery_day;
+use super::counter::{count, SoberCounter};
+use super::journey::{Journey, Lapse};
+use super::milestones::{progress, Milestone, MilestoneProgress};
+use super::reflection::Reflection;
+use super::settings::Settings;
+use super::snapshot::Snapshot;
+use super::support::{ninety_in_ninety, ContactRole, MeetingKind, NinetyInNinety};
+use super::triggers::{TriggerCategory, UrgeOutcome};
+use crate::error::{Error, Result};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// Which stretch of time a review covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewRange {
+    /// The last 7 days, today included.
+    Week,
+    /// The last 30 days.
+    Month,
+    /// The last 365 days.
+    Year,
+    /// Everything since the earliest record.
+    AllTime,
+    /// From one local date to another, both included.
+    Between {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
+}
+
+/// One day of the mood and craving series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayPoint {
+    /// The day.
+    pub date: NaiveDate,
+    /// That day's mood (1-5), if checked in.
+    pub mood: Option<u8>,
+    /// That day's craving (0-10), if checked in.
+    pub craving: Option<u8>,
+    /// Mean mood over the 7 days ending here (days with a check-in only).
+    pub mood_avg_7: Option<f64>,
+    /// Mean craving over the 7 days ending here.
+    pub craving_avg_7: Option<f64>,
+}
+
+/// A count for one trigger category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryCount {
+    /// The category.
+    pub category: TriggerCategory,
+    /// Triggers logged in it.
+    pub count: u32,
+}
+
+/// A count for one tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    /// The tag, as the person wrote it (first spelling seen).
+    pub tag: String,
+    /// How often it appeared.
+    pub count: u32,
+}
+
+/// The trigger log, summarized.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriggerSummary {
+    /// Triggers logged in the range.
+    pub total: u32,
+    /// Counts for every category, in [`TriggerCategory::ALL`] order.
+    pub by_category: Vec<CategoryCount>,
+    /// Counts by local hour of day, index 0 = midnight to 1 am.
+    pub by_hour: Vec<u32>,
+    /// Counts by weekday, index 0 = Monday.
+    pub by_weekday: Vec<u32>,
+    /// The ten most frequent tags.
+    pub top_tags: Vec<TagCount>,
+    /// Mean intensity (0-10).
+    pub mean_intensity: Option<f64>,
+    /// Urges that passed.
+    pub passed: u32,
+    /// Urges still being struggled with when logged.
+    pub still_struggling: u32,
+    /// Urges that ended in a lapse.
+    pub lapsed: u32,
+    /// Mean minutes an urge lasted, where given.
+    pub mean_urge_minutes: Option<f64>,
+}
+
+/// One journey in the review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JourneyReview {
+    /// The journey.
+    pub journey: Journey,
+    /// The counter as of today.
+    pub counter: SoberCounter,
+    /// Milestones of the current attempt: reached and next.
+    pub milestones: Option<MilestoneProgress>,
+    /// Milestones reached inside the range (current attempt).
+    pub milestones_reached_in_range: Vec<Milestone>,
+    /// Sober days inside the range.
+    pub sober_days_in_range: u32,
+    /// Money not spent inside the range, in cents.
+    pub money_saved_cents_in_range: u64,
+    /// Minutes regained inside the range.
+    pub minutes_saved_in_range: u64,
+}
+
+/// A lapse in the range with what was learned from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LapseReview {
+    /// The lapse.
+    pub lapse: Lapse,
+    /// The name of its journey.
+    pub journey_name: String,
+    /// Its reflections (drafts included).
+    pub reflections: Vec<Reflection>,
+}
+
+/// Check-ins in the range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckInSummary {
+    /// Check-ins in the range.
+    pub count: u32,
+    /// Days in the range.
+    pub days: u32,
+    /// Streak and missed days as of today.
+    pub streak: CheckInStreak,
+    /// Mean mood in the range.
+    pub mean_mood: Option<f64>,
+    /// Mean craving in the range.
+    pub mean_craving: Option<f64>,
+}
+
+/// A count for one meeting kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingKindCount {
+    /// The kind.
+    pub kind: MeetingKind,
+    /// Meetings of that kind.
+    pub count: u32,
+}
+
+/// A count for one contact role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleCount {
+    /// The role.
+    pub role: ContactRole,
+    /// Times reached out to someone in it.
+    pub count: u32,
+}
+
+/// Community and support in the range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportSummary {
+    /// Meetings in the range.
+    pub meetings: u32,
+    /// Meetings by kind (kinds with none left out).
+    pub meetings_by_kind: Vec<MeetingKindCount>,
+    /// "90 in 90" as of today.
+    pub ninety_in_ninety: NinetyInNinety,
+    /// Times the person reached out.
+    pub outreach: u32,
+    /// Outreach by the contact's role.
+    pub outreach_by_role: Vec<RoleCount>,
+    /// Outreach the person marked as helpful.
+    pub outreach_helped: u32,
+}
+
+/// The whole review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressReview {
+    /// The range asked for.
+    pub range: ReviewRange,
+    /// Its first day.
+    pub from: NaiveDate,
+    /// Its last day (today, unless a later end was asked for).
+    pub to: NaiveDate,
+    /// Today, the person's recovery day.
+    pub today: NaiveDate,
+    /// Every journey not archived, with its counter and milestones.
+    pub journeys: Vec<JourneyReview>,
+    /// Check-ins.
+    pub check_ins: CheckInSummary,
+    /// Mood and craving, one point per day of the range.
+    pub mood_series: Vec<DayPoint>,
+    /// The trigger log.
+    pub triggers: TriggerSummary,
+    /// Cards used in the range, most helpful first (at most ten).
+    pub most_helpful_cards: Vec<CardStats>,
+    /// Lapses in the range with their reflections.
+    pub lapses: Vec<LapseReview>,
+    /// Meetings and outreach.
+    pub support: SupportSummary,
+    /// Money not spent in the range over every journey, in cents.
+    pub money_saved_cents_in_range: u64,
+    /// Minutes regained in the range over every journey.
+    pub minutes_saved_in_range: u64,
+    /// Records that could not be read (they are left out of every figure).
+    pub damaged_records: u32,
+}
+
+/// The earliest date anything was recorded (or `today`).
+fn earliest(snapshot: &Snapshot, today: NaiveDate) -> NaiveDate {
+    let journeys = snapshot.journeys.iter().map(|j| j.sober_since);
+    let check_ins = snapshot.check_ins.first().map(|c| c.date);
+    let triggers = snapshot.triggers.first().map(|t| t.at.date_naive());
+    let entries = snapshot.entries.first().map(|e| e.date);
+    let meetings = snapshot.meetings.first().map(|m| m.date);
+    journeys
+        .chain(check_ins)
+        .chain(triggers)
+        .chain(entries)
+        .chain(meetings)
+        .min()
+        .unwrap_or(today)
+        .min(today)
+}
+
+/// The dates a range covers as of `today`.
+pub fn range_dates(
+    range: ReviewRange,
+    snapshot: &Snapshot,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate)> {
+    let back = |days: i64| today - Duration::days(days - 1);
+    Ok(match range {
+        ReviewRange::Week => (back(7), today),
+        ReviewRange::Month => (back(30), today),
+        ReviewRange::Year => (back(365), today),
+        ReviewRange::AllTime => (earliest(snapshot, today), today),
+        ReviewRange::Between { from, to } => {
+            if from > to {
+                return Err(Error::invalid("range", "from must not be after to"));
+            }
+            if (to - from).num_days() > 36_600 {
+                return Err(Error::invalid("range", "must span at most 100 years"));
+            }
+            (from, to)
+        }
+    })
+}
+
+fn mean(sum: f64, n: u32) -> Option<f64> {
+    (n > 0).then(|| sum / f64::from(n))
+}
+
+fn mood_series(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Vec<DayPoint> {
+    let lead = from - Duration::days(6);
+    let span = usize::try_from((to - lead).num_days() + 1).unwrap_or(0);
+    let mut days: Vec<Option<(u8, u8)>> = vec![None; span];
+    for c in &snapshot.check_ins {
+        if c.date >= lead && c.date <= to {
+            if let Ok(i) = usize::try_from((c.date - lead).num_days()) {
+                days[i] = Some((c.mood, c.craving));
+            }
+        }
+    }
+    let (mut mood_sum, mut craving_sum, mut n) = (0u32, 0u32, 0u32);
+    let mut out = Vec::with_capacity(span.saturating_sub(6));
+    for i in 0..span {
+        if let Some((m, c)) = days[i] {
+            mood_sum += u32::from(m);
+            craving_sum += u32::from(c);
+            n += 1;
+        }
+        if i >= 7 {
+            if let Some((m, c)) = days[i - 7] {
+                mood_sum -= u32::from(m);
+                craving_sum -= u32::from(c);
+                n -= 1;
+            }
+        }
+        if i >= 6 {
+            out.push(DayPoint {
+                date: lead + Duration::days(i as i64),
+                mood: days[i].map(|d| d.0),
+                craving: days[i].map(|d| d.1),
+                mood_avg_7: mean(f64::from(mood_sum), n),
+                craving_avg_7: mean(f64::from(craving_sum), n),
+            });
+        }
+    }
+    out
+}
+
+fn trigger_summary(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> TriggerSummary {
+    let mut by_category: HashMap<TriggerCategory, u32> = HashMap::new();
+    let mut by_hour = vec![0u32; 24];
+    let mut by_weekday = vec![0u32; 7];
+    let mut tags: HashMap<String, (String, u32)> = HashMap::new();
+    let (mut total, mut intensity, mut passed, mut struggling, mut lapsed) = (0u32, 0u32, 0, 0, 0);
+    let (mut minutes, mut with_minutes) = (0u64, 0u32);
+    let mut zones: HashMap<&str, chrono_tz::Tz> = HashMap::new();
+    for t in &snapshot.triggers {
+        let zone = *zones
+            .entry(t.time_zone.as_str())
+            .or_insert_with(|| t.time_zone.parse().unwrap_or(chrono_tz::UTC));
+        let local = t.at.with_timezone(&zone);
+        let date = local.date_naive();
+        if date < from || date > to {
+            continue;
+        }
+        total += 1;
+        *by_category.entry(t.category).or_default() += 1;
+        by_hour[local.hour() as usize] += 1;
+        by_weekday[local.weekday().num_days_from_monday() as usize] += 1;
+        intensity += u32::from(t.intensity);
+        match t.outcome {
+            Some(UrgeOutcome::Passed) => passed += 1,
+            Some(UrgeOutcome::StillStruggling) => struggling += 1,
+            Some(UrgeOutcome::Lapsed) => lapsed += 1,
+            None => {}
+        }
+        if let Some(m) = t.urge_minutes {
+            minutes += u64::from(m);
+            with_minutes += 1;
+        }
+        for tag in &t.tags {
+            let entry = tags
+                .entry(tag.to_lowercase())
+                .or_insert_with(|| (tag.clone(), 0));
+            entry.1 += 1;
+        }
+    }
+    let mut top_tags: Vec<TagCount> = tags
+        .into_values()
+        .map(|(tag, count)| TagCount { tag, count })
+        .collect();
+    top_tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+    top_tags.truncate(10);
+    TriggerSummary {
+        total,
+        by_category: TriggerCategory::ALL
+            .iter()
+            .map(|c| CategoryCount {
+                category: *c,
+                count: by_category.get(c).copied().unwrap_or(0),
+            })
+            .collect(),
+        by_hour,
+        by_weekday,
+        top_tags,
+        mean_intensity: mean(f64::from(intensity), total),
+        passed,
+        still_struggling: struggling,
+        lapsed,
+        mean_urge_minutes: mean(minutes as f64, with_minutes),
+    }
+}
+
+fn journey_review(
+    snapshot: &Snapshot,
+    journey: &Journey,
+    now: DateTime<Utc>,
+    settings: &Settings,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> JourneyReview {
+    let zone = settings.zone();
+    let counter = count(journey, &snapshot.lapses, now, zone, settings.day_starts_at);
+    let acks = snapshot
+        .milestone_acks
+        .iter()
+        .find(|a| a.journey_id == journey.id);
+    let attempt_start = counter.attempts.last().map(|a| a.start);
+    let milestones = progress(journey, &counter, now, zone, |key| {
+        match (acks, attempt_start) {
+            (Some(a), Some(start)) => a.contains(start, key),
+            _ => false,
+        }
+    });
+    let milestones_reached_in_range = milestones
+        .as_ref()
+        .map(|m| {
+            m.reached
+                .iter()
+                .filter(|m| m.due_on >= from && m.due_on <= to)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    // A sober day is a completed day inside an attempt (the lapse day itself is not sober):
+    // count days d with max(from, start) <= d < min(to + 1, today, end).
+    let upper_bound = (to + Duration::days(1)).min(counter.today);
+    let sober_days_in_range: u32 = counter
+        .attempts
+        .iter()
+        .map(|a| {
+            let upper = a.end.map_or(upper_bound, |end| end.min(upper_bound));
+            let lower = a.start.max(from);
+            u32::try_from((upper - lower).num_days()).unwrap_or(0)
+        })
+        .sum();
+    JourneyReview {
+        money_saved_cents_in_range: journey
+            .daily_cost_cents
+            .unwrap_or(0)
+            .saturating_mul(u64::from(sober_days_in_range)),
+        minutes_saved_in_range: u64::from(journey.daily_minutes.unwrap_or(0))
+            .saturating_mul(u64::from(sober_days_in_range)),
+        journey: journey.clone(),
+        counter,
+        milestones,
+        milestones_reached_in_range,
+        sober_days_in_range,
+    }
+}
+
+fn support_summary(
+    snapshot: &Snapshot,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+    zone: chrono_tz::Tz,
+) -> SupportSummary {
+    let in_range: Vec<_> = snapshot
+        .meetings
+        .iter()
+        .filter(|m| m.date >= from && m.date <= to)
+        .collect();
+    let meetings_by_kind = MeetingKind::ALL
+        .iter()
+        .map(|k| MeetingKindCount {
+            kind: *k,
+            count: in_range.iter().filter(|m| m.kind == *k).count() as u32,
+        })
+        .filter(|c| c.count > 0)
+        .collect();
+    let roles: HashMap<_, _> = snapshot.contacts.iter().map(|c| (c.id, c.role)).collect();
+    let mut by_role: HashMap<ContactRole, u32> = HashMap::new();
+    let (mut outreach, mut helped) = (0u32, 0u32);
+    for o in &snapshot.outreach {
+        let date = o.at.with_timezone(&zone).date_naive();
+        if date < from || date > to {
+            continue;
+        }
+        outreach += 1;
+        helped += u32::from(o.helped == Some(true));
+        *by_role
+            .entry(
+                roles
+                    .get(&o.contact_id)
+                    .copied()
+                    .unwrap_or(ContactRole::Other),
+            )
+            .or_default() += 1;
+    }
+    let mut outreach_by_role: Vec<RoleCount> = by_role
+        .into_iter()
+        .map(|(role, count)| RoleCount { role, count })
+        .collect();
+    outreach_by_role.sort_by_key(|r| r.role);
+    SupportSummary {
+        meetings: in_range.len() as u32,
+        meetings_by_kind,
+        ninety_in_ninety: ninety_in_ninety(&snapshot.meetings, today),
+        outreach,
+        outreach_by_role,
+        outreach_helped: helped,
+    }
+}
+
+/// Reviews `snapshot` over `range` as of `now`.
+pub fn review(
+    snapshot: &Snapshot,
+    range: ReviewRange,
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> Result<ProgressReview> {
+    let zone = settings.zone();
+    let today = recovery_day(now, zone, settings.day_starts_at);
+    let (from, to) = range_dates(range, snapshot, today)?;
+    let journeys: Vec<JourneyReview> = snapshot
+        .journeys
+        .iter()
+        .filter(|j| !j.archived)
+        .map(|j| journey_review(snapshot, j, now, settings, from, to))
+        .collect();
+    let dates: BTreeSet<NaiveDate> = snapshot.check_ins.iter().map(|c| c.date).collect();
+    let (mut mood, mut craving, mut n) = (0u32, 0u32, 0u32);
+    for c in snapshot
+        .check_ins
+        .iter()
+        .filter(|c| c.date >= from && c.date <= to)
+    {
+        mood += u32::from(c.mood);
+        craving += u32::from(c.craving);
+        n += 1;
+    }
+    let check_ins = CheckInSummary {
+        count: n,
+        days: u32::try_from((to - from).num_days() + 1).unwrap_or(0),
+        streak: streak(&dates, today),
+        mean_mood: mean(f64::from(mood), n),
+        mean_craving: mean(f64::from(craving), n),
+    };
+    let deck = cards::deck(
+        snapshot
+            .custom_cards
+            .iter()
+            .map(cards::custom_card)
+            .collect(),
+        &snapshot.card_states,
+    );
+    let uses_in_range: Vec<_> = snapshot
+        .card_uses
+        .iter()
+        .filter(|u| {
+            let d = u.at.with_timezone(&zone).date_naive();
+            d >= from && d <= to
+        })
+        .cloned()
+        .collect();
+    let mut most_helpful_cards = cards::stats(&deck, &uses_in_range);
+    most_helpful_cards.truncate(10);
+    let names: HashMap<_, _> = snapshot
+        .journeys
+        .iter()
+        .map(|j| (j.id, j.name.as_str()))
+        .collect();
+    let lapses = snapshot
+        .lapses
+        .iter()
+        .filter(|l| l.date >= from && l.date <= to)
+        .map(|l| LapseReview {
+            lapse: l.clone(),
+            journey_name: names
+                .get(&l.journey_id)
+                .map_or_else(String::new, |n| (*n).to_owned()),
+            reflections: snapshot
+                .reflections
+                .iter()
+                .filter(|r| r.lapse_id == Some(l.id))
+                .cloned()
+                .collect(),
+        })
+        .collect();
+    Ok(ProgressReview {
+        range,
+        from,
+        to,
+        today,
+        money_saved_cents_in_range: journeys.iter().map(|j| j.money_saved_cents_in_range).sum(),
+        minutes_saved_in_range: journeys.iter().map(|j| j.minutes_saved_in_range).sum(),
+        journeys,
+        check_ins,
+        mood_series: mood_series(snapshot, from, to),
+        triggers: trigger_summary(snapshot, from, to),
+        most_helpful_cards,
+        lapses,
+        support: support_summary(snapshot, from, to, today, zone),
+        damaged_records: snapshot.damaged.len() as u32,
+    })
+}

@@ -1,0 +1,183 @@
+//! Coping cards: the deck, the person's own cards, favourites, the archive, uses and
+//! suggestions.
+
+use super::{load_in, save, Recovery};
+use crate::error::{Error, Result};
+use crate::record::RecordId;
+use crate::recovery::cards::{
+    self, CardInput, CardOutcome, CardState, CardSuggestion, CardUse, CopingCard, StoredCard,
+};
+use crate::recovery::snapshot::{kind, Snapshot};
+use crate::recovery::triggers::{TriggerCategory, TriggerEvent};
+use crate::RecordWriter;
+
+impl Recovery {
+    /// The deck: built-in cards then the person's own, with favourite and archive flags.
+    /// Archived cards only when `include_archived`.
+    pub fn cards(&self, include_archived: bool) -> Result<Vec<CopingCard>> {
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
+        Ok(deck_of(&snapshot)
+            .into_iter()
+            .filter(|c| include_archived || !c.archived)
+            .collect())
+    }
+
+    /// Adds the person's own card.
+    pub fn add_card(&self, input: CardInput) -> Result<CopingCard> {
+        input.validate()?;
+        let stored = stored_card(RecordId::random()?, input);
+        self.journal
+            .write(|w| save(w, &stored.id, kind::CARD, &stored))?;
+        Ok(cards::custom_card(&stored))
+    }
+
+    /// Edits one of the person's own cards (built-in cards cannot be edited).
+    pub fn edit_card(&self, card_id: &str, input: CardInput) -> Result<CopingCard> {
+        input.validate()?;
+        let id = custom_id(card_id)?;
+        let stored = stored_card(id, input);
+        self.journal.write(|w| {
+            let _: StoredCard = load_in(w, &id, kind::CARD)?;
+            save(w, &id, kind::CARD, &stored)
+        })?;
+        self.card(card_id)
+    }
+
+    /// One card by id.
+    pub fn card(&self, card_id: &str) -> Result<CopingCard> {
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
+        self.require_card(&snapshot, card_id)
+    }
+
+    /// Marks a card as a favourite, or not.
+    pub fn set_card_favourite(&self, card_id: &str, favourite: bool) -> Result<CopingCard> {
+        self.update_card_state(card_id, |s| s.favourite = favourite)
+    }
+
+    /// Archives a card (it stops being listed and suggested; its uses stay), or restores it.
+    pub fn archive_card(&self, card_id: &str, archived: bool) -> Result<CopingCard> {
+        self.update_card_state(card_id, |s| s.archived = archived)
+    }
+
+    fn update_card_state(
+        &self,
+        card_id: &str,
+        change: impl FnOnce(&mut CardState),
+    ) -> Result<CopingCard> {
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
+        self.require_card(&snapshot, card_id)?;
+        let mut state = snapshot
+            .card_states
+            .iter()
+            .find(|s| s.card_id == card_id)
+            .cloned()
+            .unwrap_or(CardState {
+                card_id: card_id.to_owned(),
+                favourite: false,
+                archived: false,
+            });
+        change(&mut state);
+        self.journal.write(|w| {
+            let id = w.lookup_id(kind::CARD_STATE, card_id.as_bytes())?;
+            save(w, &id, kind::CARD_STATE, &state)
+        })?;
+        self.card(card_id)
+    }
+
+    /// Records a use of a card and how it went, optionally for a logged trigger (whose
+    /// category it then counts against). A use given for a trigger replaces the use that the
+    /// trigger recorded, so one urge is counted once.
+    pub fn use_card(
+        &self,
+        card_id: &str,
+        outcome: CardOutcome,
+        category: Option<TriggerCategory>,
+        trigger_id: Option<RecordId>,
+    ) -> Result<CardUse> {
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
+        self.require_card(&snapshot, card_id)?;
+        let now = self.now();
+        self.journal.write(|w| {
+            let (id, category) = match trigger_id {
+                Some(t) => {
+                    let event: TriggerEvent = load_in(w, &t, kind::TRIGGER)?;
+                    (
+                        w.lookup_id(kind::CARD_USE, t.as_bytes())?,
+                        Some(event.category),
+                    )
+                }
+                None => (RecordId::random()?, category),
+            };
+            let card_use = CardUse {
+                id,
+                card_id: card_id.to_owned(),
+                at: now,
+                category,
+                trigger_id,
+                outcome,
+            };
+            save(w, &id, kind::CARD_USE, &card_use)?;
+            Ok(card_use)
+        })
+    }
+
+    /// Cards for a trigger category, ranked by what has helped this person (see
+    /// [`cards::suggest`]).
+    pub fn suggest_cards(&self, category: TriggerCategory) -> Result<Vec<CardSuggestion>> {
+        let snapshot = Snapshot::load_only(
+            &self.journal,
+            &[kind::CARD, kind::CARD_STATE, kind::CARD_USE],
+        )?;
+        Ok(cards::suggest(
+            &deck_of(&snapshot),
+            &snapshot.card_uses,
+            category,
+        ))
+    }
+
+    /// The card named `card_id` in the snapshot's deck, or invalid input naming `card_id`.
+    pub(super) fn require_card(&self, snapshot: &Snapshot, card_id: &str) -> Result<CopingCard> {
+        deck_of(snapshot)
+            .into_iter()
+            .find(|c| c.id == card_id)
+            .ok_or_else(|| Error::invalid("card_id", "must name a card in the deck"))
+    }
+}
+
+pub(super) fn deck_of(snapshot: &Snapshot) -> Vec<CopingCard> {
+    cards::deck(
+        snapshot
+            .custom_cards
+            .iter()
+            .map(cards::custom_card)
+            .collect(),
+        &snapshot.card_states,
+    )
+}
+
+fn stored_card(id: RecordId, input: CardInput) -> StoredCard {
+    StoredCard {
+        id,
+        title: input.title,
+        steps: input.steps,
+        category: input.category,
+        helps_with: input.helps_with,
+    }
+}
+
+fn custom_id(card_id: &str) -> Result<RecordId> {
+    if cards::is_built_in(card_id) {
+        return Err(Error::invalid("card_id", "built-in cards cannot be edited"));
+    }
+    card_id
+        .parse()
+        .map_err(|_| Error::invalid("card_id", "must name a card in the deck"))
+}
+
+/// Writes a new custom card inside a transaction (used when a plan item becomes a card).
+pub(super) fn insert_card(w: &mut RecordWriter<'_>, input: CardInput) -> Result<CopingCard> {
+    input.validate()?;
+    let stored = stored_card(RecordId::random()?, input);
+    save(w, &stored.id, kind::CARD, &stored)?;
+    Ok(cards::custom_card(&stored))
+}

@@ -1,0 +1,235 @@
+//! Daily check-ins and the trigger log.
+
+use super::{load_in, not_found, save, Recovery};
+use crate::error::{Error, Result};
+use crate::record::RecordId;
+use crate::recovery::cards::{CardOutcome, CardUse};
+use crate::recovery::check_in::{streak, CheckIn, CheckInInput, CheckInStreak, EveningReview};
+use crate::recovery::snapshot::{kind, Snapshot};
+use crate::recovery::triggers::{TriggerEvent, TriggerInput, TriggerLogged, UrgeOutcome};
+use crate::recovery::validate;
+use crate::RecordWriter;
+use chrono::{Duration, NaiveDate};
+use std::collections::BTreeSet;
+
+/// How far ahead of the clock a logged trigger may be (phones disagree by a little).
+const FUTURE_SLACK_MINUTES: i64 = 5;
+
+impl Recovery {
+    /// Checks in for a day (today by default). A second check-in on the same day updates it;
+    /// an evening review already written is kept unless a new one is given.
+    pub fn check_in(&self, input: CheckInInput) -> Result<CheckIn> {
+        input.validate()?;
+        let today = self.today()?;
+        let date = input.date.unwrap_or(today);
+        if date > today {
+            return Err(Error::invalid("date", "must not be after today"));
+        }
+        let now = self.now();
+        self.journal.write(|w| {
+            let id = check_in_id(w, date)?;
+            let existing = existing_check_in(w, &id)?;
+            let check_in = CheckIn {
+                date,
+                mood: input.mood,
+                craving: input.craving,
+                halt: input.halt,
+                trigger_tags: input.trigger_tags,
+                intention: input.intention,
+                evening_review: input
+                    .evening_review
+                    .or_else(|| existing.and_then(|e| e.evening_review)),
+                gratitude: input.gratitude,
+                note: input.note,
+                updated_at: now,
+            };
+            save(w, &id, kind::CHECK_IN, &check_in)?;
+            Ok(check_in)
+        })
+    }
+
+    /// Writes the evening review of a day's check-in (today by default). The day must have a
+    /// check-in.
+    pub fn write_evening_review(
+        &self,
+        date: Option<NaiveDate>,
+        review: EveningReview,
+    ) -> Result<CheckIn> {
+        validate::in_range("evening_review.rating", review.rating, 1, 5)?;
+        validate::optional_text(
+            "evening_review.note",
+            review.note.as_deref(),
+            validate::NOTE_TEXT,
+        )?;
+        let date = match date {
+            Some(d) => d,
+            None => self.today()?,
+        };
+        let now = self.now();
+        self.journal.write(|w| {
+            let id = check_in_id(w, date)?;
+            let mut check_in = existing_check_in(w, &id)?
+                .ok_or_else(|| Error::invalid("date", "has no check-in yet: check in first"))?;
+            check_in.evening_review = Some(review);
+            check_in.updated_at = now;
+            save(w, &id, kind::CHECK_IN, &check_in)?;
+            Ok(check_in)
+        })
+    }
+
+    /// The check-in of one day, if there is one.
+    pub fn check_in_on(&self, date: NaiveDate) -> Result<Option<CheckIn>> {
+        self.journal.write(|w| {
+            let id = check_in_id(w, date)?;
+            existing_check_in(w, &id)
+        })
+    }
+
+    /// Check-ins from `from` to `to` (both included), oldest first.
+    pub fn check_ins(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CheckIn>> {
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::CHECK_IN])?;
+        Ok(snapshot
+            .check_ins
+            .into_iter()
+            .filter(|c| c.date >= from && c.date <= to)
+            .collect())
+    }
+
+    /// Deletes a day's check-in.
+    pub fn delete_check_in(&self, date: NaiveDate) -> Result<()> {
+        let deleted = self.journal.write(|w| {
+            let id = check_in_id(w, date)?;
+            w.delete(&id)
+        })?;
+        if deleted {
+            Ok(())
+        } else {
+            Err(Error::invalid("date", "has no check-in"))
+        }
+    }
+
+    /// The check-in streak and missed days, as of today.
+    pub fn check_in_streak(&self) -> Result<CheckInStreak> {
+        let today = self.today()?;
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::CHECK_IN])?;
+        let dates: BTreeSet<NaiveDate> = snapshot.check_ins.iter().map(|c| c.date).collect();
+        Ok(streak(&dates, today))
+    }
+
+    /// Logs a trigger as it happens. With a card and an outcome, the card's use is recorded
+    /// too (in the same transaction), so suggestions learn from it. An outcome of "lapsed"
+    /// comes back with `offer_to_record_lapse`.
+    pub fn log_trigger(&self, input: TriggerInput) -> Result<TriggerLogged> {
+        let event = self.checked_trigger(RecordId::random()?, input)?;
+        self.journal.write(|w| save_trigger(w, &event))?;
+        Ok(TriggerLogged {
+            id: event.id,
+            offer_to_record_lapse: event.outcome == Some(UrgeOutcome::Lapsed),
+        })
+    }
+
+    /// Replaces a logged trigger's details (typically to add how it ended). Its time zone is
+    /// kept.
+    pub fn edit_trigger(&self, id: &RecordId, input: TriggerInput) -> Result<TriggerLogged> {
+        let mut event = self.checked_trigger(*id, input)?;
+        self.journal.write(|w| {
+            let old: TriggerEvent = load_in(w, id, kind::TRIGGER)?;
+            event.time_zone = old.time_zone;
+            save_trigger(w, &event)
+        })?;
+        Ok(TriggerLogged {
+            id: event.id,
+            offer_to_record_lapse: event.outcome == Some(UrgeOutcome::Lapsed),
+        })
+    }
+
+    fn checked_trigger(&self, id: RecordId, input: TriggerInput) -> Result<TriggerEvent> {
+        input.validate()?;
+        let now = self.now();
+        let at = input.at.unwrap_or(now);
+        if at > now + Duration::minutes(FUTURE_SLACK_MINUTES) {
+            return Err(Error::invalid("at", "must not be in the future"));
+        }
+        let snapshot =
+            Snapshot::load_only(&self.journal, &[kind::SETTINGS, kind::CARD, kind::JOURNEY])?;
+        if let Some(card) = &input.card_id {
+            self.require_card(&snapshot, card)?;
+        }
+        if let Some(journey) = &input.journey_id {
+            super::journeys::find_journey(&snapshot, journey)?;
+        }
+        Ok(TriggerEvent {
+            id,
+            at,
+            time_zone: snapshot.settings.unwrap_or_default().time_zone,
+            journey_id: input.journey_id,
+            category: input.category,
+            tags: input.tags,
+            intensity: input.intensity,
+            situation: input.situation,
+            card_id: input.card_id,
+            outcome: input.outcome,
+            urge_minutes: input.urge_minutes,
+        })
+    }
+
+    /// Triggers logged between two instants' local dates (`from` to `to`, both included, in
+    /// the zone each was logged in), oldest first.
+    pub fn triggers(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<TriggerEvent>> {
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::TRIGGER])?;
+        Ok(snapshot
+            .triggers
+            .into_iter()
+            .filter(|t| {
+                let zone = t.time_zone.parse().unwrap_or(chrono_tz::UTC);
+                let date = t.at.with_timezone(&zone).date_naive();
+                date >= from && date <= to
+            })
+            .collect())
+    }
+
+    /// Deletes a trigger and the card use recorded with it.
+    pub fn delete_trigger(&self, id: &RecordId) -> Result<()> {
+        self.journal.write(|w| {
+            if !w.delete(id)? {
+                return Err(not_found("trigger", id));
+            }
+            let use_id = w.lookup_id(kind::CARD_USE, id.as_bytes())?;
+            w.delete(&use_id)?;
+            Ok(())
+        })
+    }
+}
+
+fn check_in_id(w: &mut RecordWriter<'_>, date: NaiveDate) -> Result<RecordId> {
+    w.lookup_id(kind::CHECK_IN, date.to_string().as_bytes())
+}
+
+fn existing_check_in(w: &mut RecordWriter<'_>, id: &RecordId) -> Result<Option<CheckIn>> {
+    match load_in::<CheckIn>(w, id, kind::CHECK_IN) {
+        Ok(c) => Ok(Some(c)),
+        Err(Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Saves a trigger and keeps its card use in step: one use per trigger that names a card and
+/// an outcome, under an id derived from the trigger's.
+pub(super) fn save_trigger(w: &mut RecordWriter<'_>, event: &TriggerEvent) -> Result<()> {
+    save(w, &event.id, kind::TRIGGER, event)?;
+    let use_id = w.lookup_id(kind::CARD_USE, event.id.as_bytes())?;
+    match (&event.card_id, event.outcome) {
+        (Some(card), Some(outcome)) => {
+            let card_use = CardUse {
+                id: use_id,
+                card_id: card.clone(),
+                at: event.at,
+                category: Some(event.category),
+                trigger_id: Some(event.id),
+                outcome: CardOutcome::from_urge(outcome),
+            };
+            save(w, &use_id, kind::CARD_USE, &card_use)
+        }
+        _ => w.delete(&use_id).map(|_| ()),
+    }
+}

@@ -1,0 +1,217 @@
+//! Reflections, journal entries and search.
+
+use super::coping::insert_card;
+use super::{load_in, not_found, save, Recovery};
+use crate::error::{Error, Result};
+use crate::record::RecordId;
+use crate::recovery::cards::{CardCategory, CardInput, CopingCard};
+use crate::recovery::entries::{EntryInput, JournalEntry};
+use crate::recovery::journey::Lapse;
+use crate::recovery::reflection::{Reflection, ReflectionInput};
+use crate::recovery::search::{self, SearchHit};
+use crate::recovery::snapshot::{kind, Snapshot};
+use crate::recovery::triggers::TriggerEvent;
+use chrono::NaiveDate;
+
+impl Recovery {
+    /// Saves a reflection: a new one when `id` is `None`, otherwise an update of that one.
+    /// A draft may leave any answer empty; finishing (`draft: false`) needs the answers that
+    /// make it useful and names the first one missing.
+    pub fn save_reflection(
+        &self,
+        id: Option<&RecordId>,
+        input: ReflectionInput,
+    ) -> Result<Reflection> {
+        input.body.validate(!input.draft)?;
+        let now = self.now();
+        self.journal.write(|w| {
+            if let Some(lapse) = &input.lapse_id {
+                load_in::<Lapse>(w, lapse, kind::LAPSE)
+                    .map_err(|_| Error::invalid("lapse_id", "must name a recorded lapse"))?;
+            }
+            let (id, created_at) = match id {
+                Some(id) => {
+                    let old: Reflection = load_in(w, id, kind::REFLECTION)?;
+                    (*id, old.created_at)
+                }
+                None => (RecordId::random()?, now),
+            };
+            let reflection = Reflection {
+                id,
+                lapse_id: input.lapse_id,
+                draft: input.draft,
+                created_at,
+                updated_at: now,
+                body: input.body,
+            };
+            save(w, &id, kind::REFLECTION, &reflection)?;
+            Ok(reflection)
+        })
+    }
+
+    /// One reflection.
+    pub fn reflection(&self, id: &RecordId) -> Result<Reflection> {
+        self.load(id, kind::REFLECTION)
+    }
+
+    /// Reflections, oldest first: all of them, or those on one lapse.
+    pub fn reflections(&self, lapse_id: Option<&RecordId>) -> Result<Vec<Reflection>> {
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::REFLECTION])?;
+        Ok(snapshot
+            .reflections
+            .into_iter()
+            .filter(|r| lapse_id.is_none_or(|l| r.lapse_id.as_ref() == Some(l)))
+            .collect())
+    }
+
+    /// Deletes a reflection (cards made from it stay).
+    pub fn delete_reflection(&self, id: &RecordId) -> Result<()> {
+        self.delete_of_kind(id, kind::REFLECTION, "reflection")
+    }
+
+    /// Turns a reflection's "next time" plan item (by its position, from 0) into one of the
+    /// person's own coping cards, in one call. The card is meant for the category of the
+    /// trigger that led to the lapse, when one was logged. Doing it again returns the same
+    /// card.
+    pub fn plan_item_to_card(&self, reflection_id: &RecordId, index: u32) -> Result<CopingCard> {
+        let existing = self.journal.write(|w| {
+            let mut reflection: Reflection = load_in(w, reflection_id, kind::REFLECTION)?;
+            let item = reflection
+                .body
+                .next_time()
+                .get(index as usize)
+                .cloned()
+                .ok_or_else(|| Error::invalid("index", "must point at a plan item"))?;
+            if let Some(card) = item.card_id {
+                return Ok(Err(card));
+            }
+            let mut helps_with = Vec::new();
+            if let Some(lapse_id) = &reflection.lapse_id {
+                if let Ok(lapse) = load_in::<Lapse>(w, lapse_id, kind::LAPSE) {
+                    if let Some(trigger) = lapse.trigger_id {
+                        if let Ok(event) = load_in::<TriggerEvent>(w, &trigger, kind::TRIGGER) {
+                            helps_with.push(event.category);
+                        }
+                    }
+                }
+            }
+            let card = insert_card(
+                w,
+                CardInput {
+                    title: item.text.clone(),
+                    steps: vec![item.text.clone()],
+                    category: CardCategory::MyPlan,
+                    helps_with,
+                },
+            )?;
+            if let Some(slot) = reflection.body.next_time_mut().get_mut(index as usize) {
+                slot.card_id = Some(card.id.clone());
+            }
+            reflection.updated_at = self.now();
+            save(w, reflection_id, kind::REFLECTION, &reflection)?;
+            Ok(Ok(card))
+        })?;
+        match existing {
+            Ok(card) => Ok(card),
+            Err(card_id) => self.card(&card_id),
+        }
+    }
+
+    /// Writes a journal entry (dated today unless a date is given).
+    pub fn write_entry(&self, input: EntryInput) -> Result<JournalEntry> {
+        self.save_entry(None, input)
+    }
+
+    /// Replaces an entry's date, title, body, mood, tags and journey link.
+    pub fn edit_entry(&self, id: &RecordId, input: EntryInput) -> Result<JournalEntry> {
+        self.save_entry(Some(id), input)
+    }
+
+    fn save_entry(&self, id: Option<&RecordId>, input: EntryInput) -> Result<JournalEntry> {
+        input.validate()?;
+        let today = self.today()?;
+        let date = input.date.unwrap_or(today);
+        if date > today {
+            return Err(Error::invalid("date", "must not be after today"));
+        }
+        let now = self.now();
+        self.journal.write(|w| {
+            let (id, created_at) = match id {
+                Some(id) => {
+                    let old: JournalEntry = load_in(w, id, kind::ENTRY)?;
+                    (*id, old.created_at)
+                }
+                None => (RecordId::random()?, now),
+            };
+            let entry = JournalEntry {
+                id,
+                date,
+                title: input.title,
+                body: input.body,
+                mood: input.mood,
+                tags: input.tags,
+                journey_id: input.journey_id,
+                created_at,
+                updated_at: now,
+            };
+            save(w, &id, kind::ENTRY, &entry)?;
+            Ok(entry)
+        })
+    }
+
+    /// One entry.
+    pub fn entry(&self, id: &RecordId) -> Result<JournalEntry> {
+        self.load(id, kind::ENTRY)
+    }
+
+    /// Deletes an entry, erasing it from disk.
+    pub fn delete_entry(&self, id: &RecordId) -> Result<()> {
+        self.delete_of_kind(id, kind::ENTRY, "journal entry")
+    }
+
+    /// Entries dated `from` to `to` (both included), oldest first.
+    pub fn entries(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::ENTRY])?;
+        Ok(snapshot
+            .entries
+            .into_iter()
+            .filter(|e| e.date >= from && e.date <= to)
+            .collect())
+    }
+
+    /// Searches entries, check-ins, triggers, lapse notes and reflections in memory (there
+    /// is no index on disk); at most `limit` hits, newest first.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let snapshot = Snapshot::load_only(
+            &self.journal,
+            &[
+                kind::ENTRY,
+                kind::CHECK_IN,
+                kind::TRIGGER,
+                kind::LAPSE,
+                kind::REFLECTION,
+            ],
+        )?;
+        search::search(&snapshot, query, limit)
+    }
+
+    /// Deletes the record `id` if it is of `kind`.
+    pub(super) fn delete_of_kind(
+        &self,
+        id: &RecordId,
+        kind: &'static str,
+        what: &'static str,
+    ) -> Result<()> {
+        self.journal.write(|w| {
+            let record = w.get(id).map_err(|e| match e {
+                Error::NotFound { .. } => not_found(what, id),
+                other => other,
+            })?;
+            if record.kind != kind {
+                return Err(not_found(what, id));
+            }
+            w.delete(id)?;
+            Ok(())
+        })
+    }
+}

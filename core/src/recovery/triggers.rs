@@ -1,0 +1,121 @@
+//! The trigger log: urges logged as they happen, with the coping card used and how it went.
+
+use super::validate;
+use crate::error::Result;
+use crate::record::RecordId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What set an urge off. The person's own tags go beside the category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerCategory {
+    /// Someone: an old friend, a family member, a dealer.
+    People,
+    /// Somewhere: a bar, a street, a casino.
+    Places,
+    /// Something: a smell, paraphernalia, payday.
+    Things,
+    /// A feeling: stress, shame, boredom, joy.
+    Emotions,
+    /// Hungry, angry, lonely or tired.
+    Halt,
+    /// A situation: a party, a conflict, being alone at night.
+    Situations,
+}
+
+impl TriggerCategory {
+    /// Every category, in a stable order.
+    pub const ALL: [TriggerCategory; 6] = [
+        TriggerCategory::People,
+        TriggerCategory::Places,
+        TriggerCategory::Things,
+        TriggerCategory::Emotions,
+        TriggerCategory::Halt,
+        TriggerCategory::Situations,
+    ];
+}
+
+/// How an urge ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UrgeOutcome {
+    /// The urge passed.
+    Passed,
+    /// Still struggling.
+    StillStruggling,
+    /// It ended in a lapse.
+    Lapsed,
+}
+
+/// A logged trigger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggerEvent {
+    /// The event's id.
+    pub id: RecordId,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The zone the person was in (for "by hour of day" in local time).
+    pub time_zone: String,
+    /// The journey it concerns, if any.
+    pub journey_id: Option<RecordId>,
+    /// The category.
+    pub category: TriggerCategory,
+    /// The person's own tags.
+    pub tags: Vec<String>,
+    /// Intensity, 0 to 10.
+    pub intensity: u8,
+    /// What was happening.
+    pub situation: Option<String>,
+    /// The coping card used.
+    pub card_id: Option<String>,
+    /// How it ended, once known.
+    pub outcome: Option<UrgeOutcome>,
+    /// How long the urge lasted, in minutes.
+    pub urge_minutes: Option<u32>,
+}
+
+/// What a person gives to log a trigger. `at: None` means now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerInput {
+    /// When (now if `None`).
+    pub at: Option<DateTime<Utc>>,
+    /// The journey it concerns.
+    pub journey_id: Option<RecordId>,
+    /// The category.
+    pub category: TriggerCategory,
+    /// The person's own tags.
+    pub tags: Vec<String>,
+    /// Intensity, 0 to 10.
+    pub intensity: u8,
+    /// What was happening.
+    pub situation: Option<String>,
+    /// The coping card used.
+    pub card_id: Option<String>,
+    /// How it ended.
+    pub outcome: Option<UrgeOutcome>,
+    /// How long the urge lasted, in minutes.
+    pub urge_minutes: Option<u32>,
+}
+
+impl TriggerInput {
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::in_range("intensity", self.intensity, 0, 10)?;
+        validate::tags("tags", &self.tags)?;
+        validate::optional_text("situation", self.situation.as_deref(), validate::NOTE_TEXT)?;
+        if let Some(minutes) = self.urge_minutes {
+            validate::in_range("urge_minutes", minutes, 0, 1_440)?;
+        }
+        Ok(())
+    }
+}
+
+/// What logging a trigger returns: its id, and whether the shell should offer to record a
+/// lapse (the outcome was "lapsed").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriggerLogged {
+    /// The new event's id.
+    pub id: RecordId,
+    /// True when the outcome was a lapse: offer `record_lapse` with this trigger linked.
+    pub offer_to_record_lapse: bool,
+}
