@@ -123,3 +123,66 @@ impl PlatformKeyStore for SoftwareKeyStore {
         Ok(buffer)
     }
 }
+
+// ---- Recovery-domain helpers -------------------------------------------------------------
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use std::sync::Arc;
+use waymark_core::recovery::clock::FixedClock;
+use waymark_core::recovery::journey::JourneyInput;
+use waymark_core::recovery::Recovery;
+
+/// An instant in UTC.
+pub fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+}
+
+/// A local date.
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// An instant given as local wall time in `zone` (must exist and be unambiguous).
+pub fn local(zone: &str, y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    let tz: chrono_tz::Tz = zone.parse().unwrap();
+    tz.with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A new journal in `dir` under the recovery service, with a fixed clock at `now` and the
+/// person in `zone`.
+pub fn recovery_at(dir: &Path, now: DateTime<Utc>, zone: &str) -> (Recovery, Arc<FixedClock>) {
+    let (journal, _, _) = new_journal(dir);
+    let clock = Arc::new(FixedClock::new(now));
+    let recovery = Recovery::new(journal, clock.clone());
+    recovery.set_time_zone(zone).unwrap();
+    (recovery, clock)
+}
+
+/// A journey input with no cost, time or custom milestones.
+pub fn journey(name: &str, since: NaiveDate, zone: &str) -> JourneyInput {
+    JourneyInput {
+        name: name.into(),
+        sober_since: since,
+        sober_since_time: None,
+        time_zone: zone.into(),
+        daily_cost_cents: None,
+        daily_minutes: None,
+        custom_milestone_days: Vec::new(),
+    }
+}
+
+/// Every record's (id, revision, body) in the journal: a fingerprint of what is stored.
+pub fn stored_content(journal: &Journal) -> Vec<(String, u64, Vec<u8>)> {
+    let mut out: Vec<_> = journal
+        .records(None)
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|r| (r.id.to_string(), r.revision, r.body.to_vec()))
+        .collect();
+    out.sort();
+    out
+}
