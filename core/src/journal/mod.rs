@@ -17,7 +17,7 @@ mod unlock;
 mod wipe;
 
 pub use key_slots::{KeyRotation, KeySlot};
-pub use records::RecordWriter;
+pub use records::{RecordView, RecordWriter};
 pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
 
 use crate::crypto::kdf::KdfParams;

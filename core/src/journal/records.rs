@@ -88,8 +88,50 @@ impl RecordWriter<'_> {
     }
 }
 
-/// Opens one stored envelope into a record, or [`Error::CorruptRecord`] naming it. `scratch`
-/// is a decryption buffer the caller reuses across records and drops (zeroized) at the end.
+/// A decrypted record borrowed from the decryption buffer (see [`Journal::visit_records`]).
+#[derive(Clone, Copy)]
+pub struct RecordView<'a> {
+    /// The record's id.
+    pub id: RecordId,
+    /// Its kind.
+    pub kind: &'a str,
+    /// Its revision.
+    pub revision: u64,
+    /// Its body; valid only inside the visit.
+    pub body: &'a [u8],
+}
+
+impl std::fmt::Debug for RecordView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordView")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("revision", &self.revision)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// Opens one stored envelope into `scratch` and returns its kind and body, borrowed from
+/// it, or [`Error::CorruptRecord`] naming the record. The caller reuses `scratch` across
+/// records and drops it (zeroized) at the end.
+fn open_in_place<'s>(
+    keyring: &mut Keyring,
+    journal_id: &[u8; 16],
+    id: &RecordId,
+    revision: u64,
+    envelope: &[u8],
+    scratch: &'s mut Zeroizing<Vec<u8>>,
+) -> Result<(&'s str, &'s [u8])> {
+    let context = record_context(journal_id, id, revision);
+    let corrupt = || Error::CorruptRecord { id: id.to_string() };
+    let range = keyring
+        .open_record(envelope, &context, scratch)?
+        .ok_or_else(corrupt)?;
+    decode_payload(&scratch[range]).ok_or_else(corrupt)
+}
+
+/// Opens one stored envelope into an owned record.
 pub(super) fn open_row(
     keyring: &mut Keyring,
     journal_id: &[u8; 16],
@@ -98,12 +140,7 @@ pub(super) fn open_row(
     envelope: &[u8],
     scratch: &mut Zeroizing<Vec<u8>>,
 ) -> Result<Record> {
-    let context = record_context(journal_id, id, revision);
-    let corrupt = || Error::CorruptRecord { id: id.to_string() };
-    let range = keyring
-        .open_record(envelope, &context, scratch)?
-        .ok_or_else(corrupt)?;
-    let (kind, body) = decode_payload(&scratch[range]).ok_or_else(corrupt)?;
+    let (kind, body) = open_in_place(keyring, journal_id, id, revision, envelope, scratch)?;
     Ok(Record {
         id: *id,
         kind: kind.to_owned(),
@@ -204,6 +241,25 @@ impl Journal {
     /// Reads and decrypts every record, or only those of `kind`. Damaged records are listed
     /// by id in [`LoadedRecords::damaged`] and skipped; they never stop the others loading.
     pub fn records(&self, kind: Option<&str>) -> Result<LoadedRecords> {
+        let mut loaded = LoadedRecords::default();
+        loaded.damaged = self.visit_records(|view| {
+            if kind.is_none_or(|k| k == view.kind) {
+                loaded.records.push(Record {
+                    id: view.id,
+                    kind: view.kind.to_owned(),
+                    revision: view.revision,
+                    body: Zeroizing::new(view.body.to_vec()),
+                });
+            }
+        })?;
+        Ok(loaded)
+    }
+
+    /// Decrypts every record in turn and shows it to `visit` without copying it out: the
+    /// body lives in a scratch buffer that is reused for the next record and zeroized at the
+    /// end. Returns the ids of damaged records, which are skipped (S12). This is the fast path
+    /// for loading a whole journal into typed values.
+    pub fn visit_records(&self, mut visit: impl FnMut(RecordView<'_>)) -> Result<Vec<RecordId>> {
         let mut guard = self.state();
         let State {
             conn,
@@ -211,25 +267,28 @@ impl Journal {
             keyring,
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
-        let mut loaded = LoadedRecords::default();
+        let mut damaged = Vec::new();
         let mut scratch = Zeroizing::new(Vec::new());
         records::for_each(conn, |raw_id, revision, envelope| {
             let id = RecordId(raw_id);
-            match open_row(keyring, journal_id, &id, revision, envelope, &mut scratch) {
-                Ok(record) => {
-                    if kind.is_none_or(|k| k == record.kind) {
-                        loaded.records.push(record);
-                    }
+            match open_in_place(keyring, journal_id, &id, revision, envelope, &mut scratch) {
+                Ok((kind, body)) => {
+                    visit(RecordView {
+                        id,
+                        kind,
+                        revision,
+                        body,
+                    });
                     Ok(())
                 }
                 Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {
-                    loaded.damaged.push(id);
+                    damaged.push(id);
                     Ok(())
                 }
                 Err(other) => Err(other),
             }
         })?;
-        Ok(loaded)
+        Ok(damaged)
     }
 
     /// How many records the journal holds (works while locked; reveals no kinds).

@@ -14,8 +14,8 @@ use super::settings::{MilestoneAcks, Settings};
 use super::support::{Meeting, Outreach, SupportContact};
 use super::triggers::TriggerEvent;
 use crate::error::Result;
-use crate::record::{Record, RecordId};
-use crate::Journal;
+use crate::record::RecordId;
+use crate::{Journal, RecordView};
 use serde::de::DeserializeOwned;
 
 /// The record kinds of the recovery domain. The kind is sealed inside each record (S10).
@@ -74,8 +74,12 @@ pub struct Snapshot {
     pub unknown_kinds: u32,
 }
 
-fn parse<T: DeserializeOwned>(record: &Record, into: &mut Vec<T>, damaged: &mut Vec<RecordId>) {
-    match serde_json::from_slice(&record.body) {
+fn parse<T: DeserializeOwned>(
+    record: &RecordView<'_>,
+    into: &mut Vec<T>,
+    damaged: &mut Vec<RecordId>,
+) {
+    match serde_json::from_slice(record.body) {
         Ok(value) => into.push(value),
         Err(_) => damaged.push(record.id),
     }
@@ -94,35 +98,34 @@ impl Snapshot {
     }
 
     fn load_filtered(journal: &Journal, kinds: Option<&[&str]>) -> Result<Snapshot> {
-        let loaded = journal.records(None)?;
-        let mut s = Snapshot {
-            damaged: loaded.damaged,
-            ..Snapshot::default()
-        };
+        let mut s = Snapshot::default();
         let mut settings = Vec::new();
-        for record in &loaded.records {
-            if kinds.is_some_and(|k| !k.contains(&record.kind.as_str())) {
-                continue;
+        let mut damaged = Vec::new();
+        let failed = journal.visit_records(|record| {
+            if kinds.is_some_and(|k| !k.contains(&record.kind)) {
+                return;
             }
-            let damaged = &mut s.damaged;
-            match record.kind.as_str() {
-                kind::SETTINGS => parse(record, &mut settings, damaged),
-                kind::JOURNEY => parse(record, &mut s.journeys, damaged),
-                kind::LAPSE => parse(record, &mut s.lapses, damaged),
-                kind::MILESTONE_ACKS => parse(record, &mut s.milestone_acks, damaged),
-                kind::CHECK_IN => parse(record, &mut s.check_ins, damaged),
-                kind::TRIGGER => parse(record, &mut s.triggers, damaged),
-                kind::CARD => parse(record, &mut s.custom_cards, damaged),
-                kind::CARD_STATE => parse(record, &mut s.card_states, damaged),
-                kind::CARD_USE => parse(record, &mut s.card_uses, damaged),
-                kind::REFLECTION => parse(record, &mut s.reflections, damaged),
-                kind::ENTRY => parse(record, &mut s.entries, damaged),
-                kind::CONTACT => parse(record, &mut s.contacts, damaged),
-                kind::OUTREACH => parse(record, &mut s.outreach, damaged),
-                kind::MEETING => parse(record, &mut s.meetings, damaged),
+            let damaged = &mut damaged;
+            match record.kind {
+                kind::SETTINGS => parse(&record, &mut settings, damaged),
+                kind::JOURNEY => parse(&record, &mut s.journeys, damaged),
+                kind::LAPSE => parse(&record, &mut s.lapses, damaged),
+                kind::MILESTONE_ACKS => parse(&record, &mut s.milestone_acks, damaged),
+                kind::CHECK_IN => parse(&record, &mut s.check_ins, damaged),
+                kind::TRIGGER => parse(&record, &mut s.triggers, damaged),
+                kind::CARD => parse(&record, &mut s.custom_cards, damaged),
+                kind::CARD_STATE => parse(&record, &mut s.card_states, damaged),
+                kind::CARD_USE => parse(&record, &mut s.card_uses, damaged),
+                kind::REFLECTION => parse(&record, &mut s.reflections, damaged),
+                kind::ENTRY => parse(&record, &mut s.entries, damaged),
+                kind::CONTACT => parse(&record, &mut s.contacts, damaged),
+                kind::OUTREACH => parse(&record, &mut s.outreach, damaged),
+                kind::MEETING => parse(&record, &mut s.meetings, damaged),
                 _ => s.unknown_kinds += 1,
             }
-        }
+        })?;
+        s.damaged = failed;
+        s.damaged.extend(damaged);
         s.settings = settings.pop();
         s.journeys.sort_by_key(|j| (j.sober_since, j.id));
         s.lapses.sort_by_key(|l| (l.date, l.time, l.id));
