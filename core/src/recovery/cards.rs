@@ -525,6 +525,25 @@ fn prior(card: &CopingCard, category: TriggerCategory) -> (f64, f64) {
 /// Ranks the non-archived cards of `deck` for `category` by what has helped (see the module
 /// docs). Ties go to favourites, then to the card tried less (so untried cards get a turn),
 /// then to deck order.
+///
+/// ```
+/// use chrono::Utc;
+/// use waymark_core::RecordId;
+/// use waymark_core::recovery::cards::{built_in_deck, suggest, CardOutcome, CardUse};
+/// use waymark_core::recovery::triggers::TriggerCategory;
+///
+/// let helped = |n: u8| CardUse {
+///     id: RecordId::from_bytes([n; 16]),
+///     card_id: "gratitude-list".into(),
+///     at: Utc::now(),
+///     category: Some(TriggerCategory::Halt),
+///     trigger_id: None,
+///     outcome: CardOutcome::Helped,
+/// };
+/// let ranked = suggest(&built_in_deck(), &[helped(1), helped(2), helped(3)], TriggerCategory::Halt);
+/// assert_eq!(ranked[0].card.id, "gratitude-list");
+/// assert!((ranked[0].score - (1.2 + 3.0) / (2.0 + 3.0)).abs() < 1e-9);
+/// ```
 pub fn suggest(
     deck: &[CopingCard],
     uses: &[CardUse],

@@ -68,6 +68,32 @@ fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: i64) -> u3
 
 /// Counts a journey as of `now`, for a person now in `zone` whose day starts at
 /// `day_starts_at` o'clock.
+///
+/// ```
+/// use chrono::{NaiveDate, TimeZone};
+/// use waymark_core::RecordId;
+/// use waymark_core::recovery::counter::count;
+/// use waymark_core::recovery::journey::Journey;
+///
+/// let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+/// let journey = Journey {
+///     id: RecordId::from_bytes([1; 16]),
+///     name: "alcohol".into(),
+///     sober_since: NaiveDate::from_ymd_opt(2026, 3, 28).unwrap(),
+///     sober_since_time: None,
+///     time_zone: "Europe/Berlin".into(),
+///     daily_cost_cents: Some(1_000),
+///     daily_minutes: None,
+///     custom_milestone_days: vec![],
+///     archived: false,
+/// };
+/// // Just after midnight on 30 March, across the night the clocks went forward.
+/// let now = berlin.with_ymd_and_hms(2026, 3, 30, 0, 30, 0).unwrap().to_utc();
+/// let counter = count(&journey, &[], now, berlin, 0);
+/// assert_eq!(counter.current_streak_days, 2);            // two local calendar days
+/// assert_eq!((counter.elapsed_days, counter.elapsed_hours), (1, 23)); // 47.5 real hours
+/// assert_eq!(counter.money_saved_cents_total, 2_000);
+/// ```
 pub fn count(
     journey: &Journey,
     lapses: &[Lapse],
