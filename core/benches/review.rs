@@ -20,6 +20,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use chrono::{TimeZone, Utc};
+mod common;
+
 use criterion::Criterion;
 use rusqlite::Connection;
 use std::hint::black_box;
@@ -116,23 +118,6 @@ fn peak_memory_child(path: &str) {
     println!("{hwm} {items}");
 }
 
-fn mean_ns(function: &str) -> Option<f64> {
-    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../target")
-            .to_string_lossy()
-            .into_owned()
-    });
-    let path = Path::new(&target)
-        .join("criterion/open_and_review")
-        .join(function)
-        .join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["slope"]["point_estimate"]
-        .as_f64()
-        .or_else(|| json["mean"]["point_estimate"].as_f64())
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--peak-memory") {
@@ -195,7 +180,7 @@ fn main() {
         });
 
     println!("\n== waymark review benchmark summary (same run, ten-year journal) ==");
-    let ms = |f: &str| mean_ns(f).map(|ns| ns / 1e6);
+    let ms = |f: &str| common::estimate_ns("open_and_review", f).map(|ns| ns / 1e6);
     if let Some(total) = ms("total") {
         println!("open + all-time review      {total:>8.1} ms   (target <= 100 ms)");
     }

@@ -13,6 +13,8 @@
 //! most 1.3) and the unlock times. Run: `cargo bench -p waymark-core --bench store`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
 use criterion::{BenchmarkId, Criterion};
 use rusqlite::Connection;
 use std::hint::black_box;
@@ -176,25 +178,6 @@ fn bench_unlock(c: &mut Criterion, dir: &Path) {
     group.finish();
 }
 
-fn mean_ns(group: &str, function: &str) -> Option<f64> {
-    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../target")
-            .to_string_lossy()
-            .into_owned()
-    });
-    let path = Path::new(&target)
-        .join("criterion")
-        .join(group)
-        .join(function)
-        .join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    // Criterion prints the slope estimate when it has one; use the same figure.
-    json["slope"]["point_estimate"]
-        .as_f64()
-        .or_else(|| json["mean"]["point_estimate"].as_f64())
-}
-
 fn print_summary() {
     println!("\n== waymark store benchmark summary (same run) ==");
     for group in [
@@ -202,7 +185,7 @@ fn print_summary() {
         "read_all_records_mixed",
         "read_all_records_small",
     ] {
-        match (mean_ns(group, "encrypted"), mean_ns(group, "plain")) {
+        match (common::estimate_ns(group, "encrypted"), common::estimate_ns(group, "plain")) {
             (Some(enc), Some(plain)) => println!(
                 "{group:<24} encrypted {:>10.1} us   plain {:>10.1} us   ratio {:.2} (target <= 1.30)",
                 enc / 1e3,
@@ -213,7 +196,7 @@ fn print_summary() {
         }
     }
     for name in ["recommended_64MiB_t3", "owasp_19MiB_t2"] {
-        if let Some(ns) = mean_ns("unlock_passphrase", name) {
+        if let Some(ns) = common::estimate_ns("unlock_passphrase", name) {
             println!("unlock {name:<22} {:>8.1} ms", ns / 1e6);
         }
     }

@@ -184,14 +184,15 @@ fn standard_milestones_are_reached_on_their_dates() {
     assert_eq!(m.next.as_ref().unwrap().due_on, date(2028, 1, 1));
 }
 
-#[test]
-fn six_months_from_31_august_falls_on_the_last_day_of_february() {
+/// The due date of the 6-month milestone for a journey started on `since`.
+#[allow(clippy::unwrap_used)] // test helper: a failure here is a failed test
+fn six_months_due(since: chrono::NaiveDate) -> chrono::NaiveDate {
     use waymark_core::recovery::counter::count;
     use waymark_core::recovery::milestones::progress;
-    let mut j = waymark_core::recovery::journey::Journey {
+    let j = waymark_core::recovery::journey::Journey {
         id: RecordId::from_bytes([1; 16]),
         name: "nicotine".into(),
-        sober_since: date(2027, 8, 31),
+        sober_since: since,
         sober_since_time: None,
         time_zone: "UTC".into(),
         daily_cost_cents: None,
@@ -199,25 +200,21 @@ fn six_months_from_31_august_falls_on_the_last_day_of_february() {
         custom_milestone_days: vec![],
         archived: false,
     };
-    let now = utc(2028, 6, 1, 0, 0);
+    let now = since.and_hms_opt(0, 0, 0).unwrap().and_utc() + Duration::days(300);
     let c = count(&j, &[], now, chrono_tz::UTC, 0);
     let m = progress(&j, &c, now, chrono_tz::UTC, |_| false).unwrap();
     let six = m
         .reached
         .iter()
-        .find(|m| m.span == MilestoneSpan::Months(6))
-        .unwrap();
-    assert_eq!(six.due_on, date(2028, 2, 29)); // leap year
-    j.sober_since = date(2026, 8, 31);
-    let now = utc(2027, 6, 1, 0, 0);
-    let c = count(&j, &[], now, chrono_tz::UTC, 0);
-    let m = progress(&j, &c, now, chrono_tz::UTC, |_| false).unwrap();
-    let six = m
-        .reached
-        .iter()
-        .find(|m| m.span == MilestoneSpan::Months(6))
-        .unwrap();
-    assert_eq!(six.due_on, date(2027, 2, 28));
+        .find(|m| m.span == MilestoneSpan::Months(6));
+    six.unwrap().due_on
+}
+
+#[test]
+fn six_months_from_31_august_falls_on_the_last_day_of_february() {
+    assert_eq!(six_months_due(date(2027, 8, 31)), date(2028, 2, 29)); // leap year
+    assert_eq!(six_months_due(date(2026, 8, 31)), date(2027, 2, 28));
+    assert_eq!(six_months_due(date(2026, 1, 15)), date(2026, 7, 15));
 }
 
 #[test]

@@ -20,11 +20,7 @@ impl Recovery {
     /// an evening review already written is kept unless a new one is given.
     pub fn check_in(&self, input: CheckInInput) -> Result<CheckIn> {
         input.validate()?;
-        let today = self.today()?;
-        let date = input.date.unwrap_or(today);
-        if date > today {
-            return Err(Error::invalid("date", "must not be after today"));
-        }
+        let date = self.day_or_today(input.date)?;
         let now = self.now();
         self.journal.write(|w| {
             let id = check_in_id(w, date)?;

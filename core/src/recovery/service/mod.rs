@@ -145,6 +145,16 @@ impl Recovery {
         ))
     }
 
+    /// The day an item is for: `date`, or today when `None`. A day after today is refused.
+    fn day_or_today(&self, date: Option<NaiveDate>) -> Result<NaiveDate> {
+        let today = self.today()?;
+        let date = date.unwrap_or(today);
+        if date > today {
+            return Err(Error::invalid("date", "must not be after today"));
+        }
+        Ok(date)
+    }
+
     /// Reads one record of `kind` and parses it.
     fn load<T: DeserializeOwned>(&self, id: &RecordId, kind: &'static str) -> Result<T> {
         let record = self.journal.get_record(id)?;

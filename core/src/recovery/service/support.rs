@@ -88,11 +88,7 @@ impl Recovery {
     /// Logs a meeting attended (today unless a date is given).
     pub fn log_meeting(&self, input: MeetingInput) -> Result<Meeting> {
         input.validate()?;
-        let today = self.today()?;
-        let date = input.date.unwrap_or(today);
-        if date > today {
-            return Err(Error::invalid("date", "must not be after today"));
-        }
+        let date = self.day_or_today(input.date)?;
         let meeting = Meeting {
             id: RecordId::random()?,
             date,

@@ -129,11 +129,7 @@ impl Recovery {
 
     fn save_entry(&self, id: Option<&RecordId>, input: EntryInput) -> Result<JournalEntry> {
         input.validate()?;
-        let today = self.today()?;
-        let date = input.date.unwrap_or(today);
-        if date > today {
-            return Err(Error::invalid("date", "must not be after today"));
-        }
+        let date = self.day_or_today(input.date)?;
         let now = self.now();
         self.journal.write(|w| {
             let (id, created_at) = match id {
