@@ -17,6 +17,12 @@ pub mod platform;
 pub mod record;
 pub mod recovery;
 pub mod store;
+#[cfg(feature = "uniffi")]
+pub mod uniffi_types;
+
+// The scaffolding must sit at the crate root; see `uniffi_types` for what it bridges.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("waymark_core");
 
 pub use crypto::kdf::KdfParams;
 pub use crypto::recovery_code::RecoveryCode;

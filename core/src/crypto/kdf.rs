@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 /// Argon2id cost parameters: memory in KiB, passes over memory, and lanes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct KdfParams {
     /// Memory cost in KiB.
     pub memory_kib: u32,

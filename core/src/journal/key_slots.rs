@@ -21,6 +21,7 @@ use zeroize::Zeroizing;
 
 /// A key slot as the shells list it: never any key material.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct KeySlot {
     /// The slot's id, for [`Journal::remove_slot`].
     pub id: i64,

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 /// What kind of skill a card teaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CardCategory {
     /// Noticing the urge without acting on it.
     Mindfulness,
@@ -42,6 +43,7 @@ pub enum CardCategory {
 
 /// A coping card: a short, concrete thing to do when an urge hits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CopingCard {
     /// Stable id: a built-in slug such as "urge-surfing", or a record id for the person's own.
     pub id: String,
@@ -63,6 +65,7 @@ pub struct CopingCard {
 
 /// What a person gives to make their own card.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CardInput {
     /// Title, 1-120 characters.
     pub title: String,
@@ -105,6 +108,7 @@ pub(crate) struct CardState {
 /// How much a card helped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CardOutcome {
     /// The urge passed.
     Helped,
@@ -137,6 +141,7 @@ impl CardOutcome {
 
 /// One use of a card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CardUse {
     /// The use's id.
     pub id: RecordId,
@@ -154,6 +159,7 @@ pub struct CardUse {
 
 /// A ranked suggestion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CardSuggestion {
     /// The card.
     pub card: CopingCard,
@@ -167,6 +173,7 @@ pub struct CardSuggestion {
 
 /// How one card has worked overall (for the progress review).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CardStats {
     /// The card's id.
     pub card_id: String,

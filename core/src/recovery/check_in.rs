@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 /// Hungry, angry, lonely, tired: the four states that make an urge stronger.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Halt {
     /// Hungry.
     pub hungry: bool,
@@ -23,6 +24,7 @@ pub struct Halt {
 
 /// The evening look back at the day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EveningReview {
     /// How the day went, 1 (hard) to 5 (good).
     pub rating: u8,
@@ -32,6 +34,7 @@ pub struct EveningReview {
 
 /// One day's check-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckIn {
     /// The recovery day it belongs to.
     pub date: NaiveDate,
@@ -57,6 +60,7 @@ pub struct CheckIn {
 
 /// What a person gives to check in. `date: None` means today's recovery day.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckInInput {
     /// The day to check in for (today if `None`; earlier days can be filled in).
     pub date: Option<NaiveDate>,
@@ -103,6 +107,7 @@ impl CheckInInput {
 
 /// Check-in consistency: the current run of consecutive days, and the days missed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckInStreak {
     /// Consecutive days checked in, ending today (or yesterday, if today is still open).
     pub current: u32,

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// Everything the counter reports for one journey.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SoberCounter {
     /// The journey.
     pub journey_id: crate::record::RecordId,

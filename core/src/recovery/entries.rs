@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A journal entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct JournalEntry {
     /// The entry's id.
     pub id: RecordId,
@@ -32,6 +33,7 @@ pub struct JournalEntry {
 
 /// What a person gives to write or edit an entry. `date: None` means today.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EntryInput {
     /// The day (today if `None`).
     pub date: Option<NaiveDate>,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// Something a person is recovering from, and when they began.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Journey {
     /// The journey's id.
     pub id: RecordId,
@@ -38,6 +39,7 @@ pub struct Journey {
 
 /// What a person gives to start or edit a journey.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct JourneyInput {
     /// What it is.
     pub name: String,
@@ -102,6 +104,7 @@ impl JourneyInput {
 /// A slip (a lapse) or a return to the old pattern (a relapse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum LapseKind {
     /// A slip: a single use or episode.
     Lapse,
@@ -112,6 +115,7 @@ pub enum LapseKind {
 /// A recorded lapse or relapse. It ends the attempt running on `date`; the next attempt
 /// starts on `sober_again_from`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Lapse {
     /// The lapse's id.
     pub id: RecordId,
@@ -133,6 +137,7 @@ pub struct Lapse {
 
 /// What a person gives to record or edit a lapse.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LapseInput {
     /// The journey.
     pub journey_id: RecordId,
@@ -152,6 +157,7 @@ pub struct LapseInput {
 
 /// One attempt: a run of sober days from a start to the lapse that ended it (or to now).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Attempt {
     /// 1 for the first attempt, counting up.
     pub number: u32,

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 /// How a milestone is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MilestoneSpan {
     /// Hours from the start moment.
     Hours(u32),
@@ -54,6 +55,7 @@ impl MilestoneSpan {
 
 /// A milestone within the current attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Milestone {
     /// How it is measured.
     pub span: MilestoneSpan,
@@ -73,6 +75,7 @@ pub struct Milestone {
 
 /// The milestones of a journey's current attempt: those reached, and the next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MilestoneProgress {
     /// The journey.
     pub journey_id: crate::record::RecordId,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// One "next time" plan item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PlanItem {
     /// What I will do next time (1-120 characters, so it fits a card title).
     pub text: String,
@@ -26,6 +27,7 @@ pub struct PlanItem {
 
 /// The lapse-reflection template.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LapseReflection {
     /// What happened.
     pub what_happened: Option<String>,
@@ -49,6 +51,7 @@ pub struct LapseReflection {
 
 /// One link in a chain analysis and the skill that could replace it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ChainLink {
     /// A thought, feeling, sensation or action on the way to the behaviour.
     pub link: String,
@@ -58,6 +61,7 @@ pub struct ChainLink {
 
 /// The DBT-style chain-analysis template.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ChainAnalysis {
     /// What made me vulnerable (sleep, stress, illness, HALT...).
     pub vulnerability_factors: Option<String>,
@@ -78,6 +82,7 @@ pub struct ChainAnalysis {
 /// The template a reflection follows, with its answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "template")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ReflectionBody {
     /// A lapse reflection.
     Lapse(LapseReflection),
@@ -219,6 +224,7 @@ fn require(field: &'static str, value: &Option<String>) -> Result<()> {
 
 /// A reflection, draft or finished.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Reflection {
     /// The reflection's id.
     pub id: RecordId,
@@ -236,6 +242,7 @@ pub struct Reflection {
 
 /// What a person gives to save a reflection.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReflectionInput {
     /// The lapse it reflects on.
     pub lapse_id: Option<RecordId>,

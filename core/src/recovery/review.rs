@@ -25,6 +25,7 @@ use std::collections::{BTreeSet, HashMap};
 /// Which stretch of time a review covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ReviewRange {
     /// The last 7 days, today included.
     Week,
@@ -45,6 +46,7 @@ pub enum ReviewRange {
 
 /// One day of the mood and craving series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DayPoint {
     /// The day.
     pub date: NaiveDate,
@@ -60,6 +62,7 @@ pub struct DayPoint {
 
 /// A count for one trigger category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CategoryCount {
     /// The category.
     pub category: TriggerCategory,
@@ -69,6 +72,7 @@ pub struct CategoryCount {
 
 /// A count for one tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TagCount {
     /// The tag, as the person wrote it (first spelling seen).
     pub tag: String,
@@ -78,6 +82,7 @@ pub struct TagCount {
 
 /// The trigger log, summarized.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TriggerSummary {
     /// Triggers logged in the range.
     pub total: u32,
@@ -103,6 +108,7 @@ pub struct TriggerSummary {
 
 /// One journey in the review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct JourneyReview {
     /// The journey.
     pub journey: Journey,
@@ -122,6 +128,7 @@ pub struct JourneyReview {
 
 /// A lapse in the range with what was learned from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LapseReview {
     /// The lapse.
     pub lapse: Lapse,
@@ -133,6 +140,7 @@ pub struct LapseReview {
 
 /// Check-ins in the range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckInSummary {
     /// Check-ins in the range.
     pub count: u32,
@@ -148,6 +156,7 @@ pub struct CheckInSummary {
 
 /// A count for one meeting kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MeetingKindCount {
     /// The kind.
     pub kind: MeetingKind,
@@ -157,6 +166,7 @@ pub struct MeetingKindCount {
 
 /// A count for one contact role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RoleCount {
     /// The role.
     pub role: ContactRole,
@@ -166,6 +176,7 @@ pub struct RoleCount {
 
 /// Community and support in the range.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SupportSummary {
     /// Meetings in the range.
     pub meetings: u32,
@@ -183,6 +194,7 @@ pub struct SupportSummary {
 
 /// The whole review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ProgressReview {
     /// The range asked for.
     pub range: ReviewRange,

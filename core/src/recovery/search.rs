@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// Where a hit was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SearchSource {
     /// A journal entry (title, body or tags).
     Entry,
@@ -29,6 +30,7 @@ pub enum SearchSource {
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SearchHit {
     /// Where it was found.
     pub source: SearchSource,

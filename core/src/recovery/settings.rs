@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The person's settings, stored as one encrypted record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Settings {
     /// The IANA time zone the person is in now. The shell updates it when the phone's zone
     /// changes (travel); sober days are counted by local dates in this zone.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Who a contact is to the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ContactRole {
     /// A sponsor or mentor.
     Sponsor,
@@ -25,6 +26,7 @@ pub enum ContactRole {
 
 /// Someone the person can reach out to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SupportContact {
     /// The contact's id.
     pub id: RecordId,
@@ -40,6 +42,7 @@ pub struct SupportContact {
 
 /// What a person gives to add or edit a contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ContactInput {
     /// Name, 1-120 characters.
     pub name: String,
@@ -73,6 +76,7 @@ impl ContactInput {
 /// How the person reached out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum OutreachMethod {
     /// A phone or video call.
     Call,
@@ -84,6 +88,7 @@ pub enum OutreachMethod {
 
 /// One time the person reached out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Outreach {
     /// The outreach's id.
     pub id: RecordId,
@@ -102,6 +107,7 @@ pub struct Outreach {
 /// The kinds of meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MeetingKind {
     /// AA, NA, GA and other 12-step fellowships.
     TwelveStep,
@@ -134,6 +140,7 @@ impl MeetingKind {
 
 /// A meeting attended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Meeting {
     /// The meeting's id.
     pub id: RecordId,
@@ -149,6 +156,7 @@ pub struct Meeting {
 
 /// What a person gives to log a meeting. `date: None` means today.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MeetingInput {
     /// The day (today if `None`).
     pub date: Option<NaiveDate>,
@@ -169,6 +177,7 @@ impl MeetingInput {
 
 /// Progress towards "90 meetings in 90 days".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NinetyInNinety {
     /// The first day of the current run: the earliest meeting in the last 90 days.
     pub started_on: Option<NaiveDate>,

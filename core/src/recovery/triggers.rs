@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// What set an urge off. The person's own tags go beside the category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum TriggerCategory {
     /// Someone: an old friend, a family member, a dealer.
     People,
@@ -39,6 +40,7 @@ impl TriggerCategory {
 /// How an urge ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum UrgeOutcome {
     /// The urge passed.
     Passed,
@@ -50,6 +52,7 @@ pub enum UrgeOutcome {
 
 /// A logged trigger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TriggerEvent {
     /// The event's id.
     pub id: RecordId,
@@ -77,6 +80,7 @@ pub struct TriggerEvent {
 
 /// What a person gives to log a trigger. `at: None` means now.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TriggerInput {
     /// When (now if `None`).
     pub at: Option<DateTime<Utc>>,
@@ -113,6 +117,7 @@ impl TriggerInput {
 /// What logging a trigger returns: its id, and whether the shell should offer to record a
 /// lapse (the outcome was "lapsed").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TriggerLogged {
     /// The new event's id.
     pub id: RecordId,

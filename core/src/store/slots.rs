@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// The kinds of key slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SlotKind {
     /// A passphrase stretched by Argon2id.
     Passphrase,

@@ -1,0 +1,218 @@
+//! [`WaymarkJournal`]: one journal file, its secrets and its lifecycle.
+//!
+//! The object is `Send + Sync` and safe to call from any thread; calls on one journal run
+//! one after another. **Slow calls** run Argon2id on purpose (a few hundred milliseconds on a
+//! phone) and must stay off the UI thread: [`create_journal`], `unlock_with_passphrase`,
+//! `change_passphrase`, `add_passphrase` and `rotate_data_key`. `unlock_with_platform` may
+//! block on a biometric prompt. Everything else is milliseconds, except `review_progress`
+//! on a years-long journal (tens of milliseconds): still keep it off the UI thread.
+
+use crate::error::{Result, WaymarkError};
+use crate::platform::{ForeignClock, ForeignKeyStore, PlatformKeySlot, ShellClock};
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use waymark_core::recovery::clock::{Clock, SystemClock};
+use waymark_core::recovery::Recovery;
+use waymark_core::{Journal, JournalOptions, KdfParams, KeySlot};
+
+/// An open journal: locked or unlocked, until wiped.
+#[derive(uniffi::Object)]
+pub struct WaymarkJournal {
+    inner: RwLock<Option<Recovery>>,
+}
+
+/// A new journal and its recovery code. Show the code once, ask the person to write it
+/// down, and do not keep it: it is never stored in a readable form.
+#[derive(uniffi::Record)]
+pub struct CreatedJournal {
+    /// The journal, unlocked.
+    pub journal: Arc<WaymarkJournal>,
+    /// Six groups of five characters, such as `J23N0-KKQZ0-...`.
+    pub recovery_code: String,
+}
+
+/// What rotating the data key changed.
+#[derive(uniffi::Record)]
+pub struct KeyRotationReport {
+    /// The new recovery code (the old one stops working): show it once.
+    pub recovery_code: Option<String>,
+    /// Records re-sealed under the new key.
+    pub records_resealed: u64,
+    /// Damaged records kept as they were.
+    pub damaged_records_kept: u64,
+    /// Platform slots removed because no key slot was given to re-wrap them.
+    pub platform_slots_removed: u64,
+}
+
+fn options(kdf: Option<KdfParams>) -> Result<JournalOptions> {
+    let mut options = JournalOptions::default();
+    if let Some(kdf) = kdf {
+        options.kdf = KdfParams::new(kdf.memory_kib, kdf.iterations, kdf.parallelism)?;
+    }
+    Ok(options)
+}
+
+fn clock_of(clock: Option<Arc<dyn ShellClock>>) -> Arc<dyn Clock> {
+    match clock {
+        Some(clock) => Arc::new(ForeignClock(clock)),
+        None => Arc::new(SystemClock),
+    }
+}
+
+/// Creates a journal at `path` protected by `passphrase`; returns it unlocked with its
+/// recovery code. `kdf` overrides the Argon2id cost (tests only; leave it out in an app).
+/// Slow: runs Argon2id.
+#[uniffi::export(default(kdf = None, clock = None))]
+pub fn create_journal(
+    path: String,
+    passphrase: String,
+    kdf: Option<KdfParams>,
+    clock: Option<Arc<dyn ShellClock>>,
+) -> Result<CreatedJournal> {
+    let (journal, code) = Journal::create(Path::new(&path), &passphrase, options(kdf)?)?;
+    let recovery_code = code.reveal().to_string();
+    Ok(CreatedJournal {
+        journal: Arc::new(WaymarkJournal::wrap(journal, clock)),
+        recovery_code,
+    })
+}
+
+impl WaymarkJournal {
+    fn wrap(journal: Journal, clock: Option<Arc<dyn ShellClock>>) -> Self {
+        WaymarkJournal {
+            inner: RwLock::new(Some(Recovery::new(journal, clock_of(clock)))),
+        }
+    }
+
+    /// Runs `action` on the recovery service, mapping the core's errors.
+    pub(crate) fn with<T>(
+        &self,
+        action: impl FnOnce(&Recovery) -> waymark_core::Result<T>,
+    ) -> Result<T> {
+        let guard = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        let recovery = guard.as_ref().ok_or_else(wiped)?;
+        action(recovery).map_err(WaymarkError::from)
+    }
+}
+
+fn wiped() -> WaymarkError {
+    WaymarkError::Wiped {
+        summary: "this journal was wiped; open or create another".into(),
+    }
+}
+
+#[uniffi::export]
+impl WaymarkJournal {
+    /// Opens the journal at `path`, locked. `kdf` is the cost for passphrase slots written
+    /// from now on (tests only); `clock` pins time (tests only).
+    #[uniffi::constructor(default(kdf = None, clock = None))]
+    pub fn open(
+        path: String,
+        kdf: Option<KdfParams>,
+        clock: Option<Arc<dyn ShellClock>>,
+    ) -> Result<Arc<Self>> {
+        let journal = Journal::open(Path::new(&path), options(kdf)?)?;
+        Ok(Arc::new(WaymarkJournal::wrap(journal, clock)))
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> Result<String> {
+        self.with(|r| Ok(r.journal().path().to_string_lossy().into_owned()))
+    }
+
+    /// True while unlocked.
+    pub fn is_unlocked(&self) -> bool {
+        self.with(|r| Ok(r.journal().is_unlocked()))
+            .unwrap_or(false)
+    }
+
+    /// Unlocks with the passphrase. Slow: runs Argon2id.
+    pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<()> {
+        self.with(|r| r.journal().unlock_with_passphrase(&passphrase))
+    }
+
+    /// Unlocks with the recovery code (case, spaces and dashes are forgiven).
+    pub fn unlock_with_recovery_code(&self, code: String) -> Result<()> {
+        self.with(|r| r.journal().unlock_with_recovery_code(&code))
+    }
+
+    /// Unlocks with the device key. May block on a biometric prompt. A missing or
+    /// invalidated key is `PlatformKeyUnavailable`: fall back to the passphrase.
+    pub fn unlock_with_platform(&self, slot: Arc<dyn PlatformKeySlot>) -> Result<()> {
+        self.with(|r| r.journal().unlock_with_platform(&ForeignKeyStore(slot)))
+    }
+
+    /// Locks: every key is dropped and zeroized.
+    pub fn lock(&self) {
+        let _ = self.with(|r| {
+            r.journal().lock();
+            Ok(())
+        });
+    }
+
+    /// Changes the passphrase (re-wraps the data key only). Slow: runs Argon2id.
+    pub fn change_passphrase(&self, current: String, new_passphrase: String) -> Result<()> {
+        self.with(|r| r.journal().change_passphrase(&current, &new_passphrase))
+    }
+
+    /// Adds another passphrase slot; returns its id. Slow: runs Argon2id.
+    pub fn add_passphrase(&self, passphrase: String) -> Result<i64> {
+        self.with(|r| r.journal().add_passphrase(&passphrase))
+    }
+
+    /// Adds a device-key slot wrapped by `slot`; returns its id.
+    pub fn add_platform_slot(&self, slot: Arc<dyn PlatformKeySlot>, label: String) -> Result<i64> {
+        self.with(|r| {
+            r.journal()
+                .add_platform_slot(&ForeignKeyStore(slot), &label)
+        })
+    }
+
+    /// Replaces the recovery code; returns the new one (show it once).
+    pub fn replace_recovery_code(&self) -> Result<String> {
+        self.with(|r| Ok(r.journal().replace_recovery_code()?.reveal().to_string()))
+    }
+
+    /// Removes a key slot (never the last).
+    pub fn remove_slot(&self, slot_id: i64) -> Result<()> {
+        self.with(|r| r.journal().remove_slot(slot_id))
+    }
+
+    /// The key slots, without key material.
+    pub fn slots(&self) -> Result<Vec<KeySlot>> {
+        self.with(|r| r.journal().slots())
+    }
+
+    /// Replaces the data key and re-seals every record. Slow.
+    pub fn rotate_data_key(
+        &self,
+        passphrase: String,
+        slot: Option<Arc<dyn PlatformKeySlot>>,
+    ) -> Result<KeyRotationReport> {
+        self.with(|r| {
+            let store = slot.map(ForeignKeyStore);
+            let report = r
+                .journal()
+                .rotate_data_key(&passphrase, store.as_ref().map(|s| s as _))?;
+            Ok(KeyRotationReport {
+                recovery_code: report.recovery_code.map(|c| c.reveal().to_string()),
+                records_resealed: report.records_resealed,
+                damaged_records_kept: report.damaged_records_kept,
+                platform_slots_removed: report.platform_slots_removed,
+            })
+        })
+    }
+
+    /// How many records the journal holds (works locked; reveals no kinds).
+    pub fn record_count(&self) -> Result<u64> {
+        self.with(|r| r.journal().record_count())
+    }
+
+    /// Destroys the journal: every slot, the file and its companions. This object answers
+    /// `Wiped` afterwards.
+    pub fn wipe(&self) -> Result<()> {
+        let mut guard = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let recovery = guard.take().ok_or_else(wiped)?;
+        recovery.into_journal().wipe().map_err(WaymarkError::from)
+    }
+}

@@ -1,0 +1,33 @@
+//! `waymark-ffi`: the Waymark core bound for Kotlin and Swift with uniffi (proc-macros,
+//! library mode).
+//!
+//! The surface is small: one object, [`WaymarkJournal`] (a journal file: its secrets, its
+//! lifecycle and every verb of the recovery domain), a [`create_journal`] function, one error
+//! enum ([`WaymarkError`]: `WaymarkException` subclasses in Kotlin, a Swift `Error` enum), and
+//! two traits the shells implement: [`PlatformKeySlot`] (the Android Keystore / iOS Keychain
+//! key slot) and [`ShellClock`] (to pin time in tests). The domain's records and enums are the
+//! core's own types, derived for uniffi in place (namespace `waymark_core`).
+//!
+//! Threading: `WaymarkJournal` is `Send + Sync`; call it from any thread. See
+//! [`journal`] for the calls that are slow on purpose and must stay off a UI thread. No call
+//! can unwind across the FFI: uniffi catches a Rust panic and raises it as an internal error,
+//! and the core has no panicking paths that input can reach.
+
+mod error;
+pub mod journal;
+mod platform;
+mod recovery;
+
+pub use error::WaymarkError;
+pub use journal::{create_journal, CreatedJournal, KeyRotationReport, WaymarkJournal};
+pub use platform::{PlatformKeyFailure, PlatformKeySlot, ShellClock};
+
+uniffi::setup_scaffolding!("waymark");
+
+// The core bridges chrono's dates, times and instants (see `waymark_core::uniffi_types`);
+// these lines let this crate's functions take and return them too.
+use chrono::{NaiveDate, NaiveTime};
+use waymark_core::uniffi_types::Timestamp;
+uniffi::use_remote_type!(waymark_core::NaiveDate);
+uniffi::use_remote_type!(waymark_core::NaiveTime);
+uniffi::use_remote_type!(waymark_core::Timestamp);

@@ -1,0 +1,363 @@
+//! The recovery domain's verbs on [`WaymarkJournal`]; each delegates to the core's
+//! `Recovery` service, which validates, writes one transaction, and maps errors to
+//! [`crate::WaymarkError`]. Dates are local calendar dates (`LocalDate` in Kotlin,
+//! `"YYYY-MM-DD"` strings in Swift); instants are `Instant` / `Date`.
+
+use crate::error::Result;
+use crate::journal::WaymarkJournal;
+use chrono::NaiveDate;
+use waymark_core::recovery::cards::{CardInput, CardOutcome, CardSuggestion, CardUse, CopingCard};
+use waymark_core::recovery::check_in::{CheckIn, CheckInInput, CheckInStreak, EveningReview};
+use waymark_core::recovery::counter::SoberCounter;
+use waymark_core::recovery::entries::{EntryInput, JournalEntry};
+use waymark_core::recovery::generator::{generate, GeneratorSpec};
+use waymark_core::recovery::journey::{Journey, JourneyInput, Lapse, LapseInput};
+use waymark_core::recovery::milestones::MilestoneProgress;
+use waymark_core::recovery::reflection::{Reflection, ReflectionInput};
+use waymark_core::recovery::review::{ProgressReview, ReviewRange};
+use waymark_core::recovery::search::SearchHit;
+use waymark_core::recovery::settings::Settings;
+use waymark_core::recovery::support::{
+    ContactInput, Meeting, MeetingInput, NinetyInNinety, Outreach, OutreachMethod, SupportContact,
+};
+use waymark_core::recovery::triggers::{
+    TriggerCategory, TriggerEvent, TriggerInput, TriggerLogged,
+};
+use waymark_core::RecordId;
+
+#[uniffi::export]
+impl WaymarkJournal {
+    // ---- settings -------------------------------------------------------------------
+
+    /// The person's settings (time zone, day start).
+    pub fn settings(&self) -> Result<Settings> {
+        self.with(|r| r.settings())
+    }
+
+    /// Sets the person's current IANA time zone; call it when the device's zone changes.
+    pub fn set_time_zone(&self, zone: String) -> Result<Settings> {
+        self.with(|r| r.set_time_zone(&zone))
+    }
+
+    /// Sets the hour (0-23) the person's day starts at.
+    pub fn set_day_starts_at(&self, hour: u8) -> Result<Settings> {
+        self.with(|r| r.set_day_starts_at(hour))
+    }
+
+    /// Today's recovery day.
+    pub fn today(&self) -> Result<NaiveDate> {
+        self.with(|r| r.today())
+    }
+
+    // ---- journeys, lapses, counter, milestones ------------------------------------------
+
+    /// Starts tracking a journey.
+    pub fn add_journey(&self, input: JourneyInput) -> Result<Journey> {
+        self.with(|r| r.add_journey(input))
+    }
+
+    /// Edits a journey.
+    pub fn edit_journey(&self, id: RecordId, input: JourneyInput) -> Result<Journey> {
+        self.with(|r| r.edit_journey(&id, input))
+    }
+
+    /// Archives or restores a journey.
+    pub fn archive_journey(&self, id: RecordId, archived: bool) -> Result<Journey> {
+        self.with(|r| r.archive_journey(&id, archived))
+    }
+
+    /// Deletes a journey with its lapses.
+    pub fn delete_journey(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.delete_journey(&id))
+    }
+
+    /// Every journey.
+    pub fn journeys(&self) -> Result<Vec<Journey>> {
+        self.with(|r| r.journeys())
+    }
+
+    /// Records a lapse or relapse (backdating allowed).
+    pub fn record_lapse(&self, input: LapseInput) -> Result<Lapse> {
+        self.with(|r| r.record_lapse(input))
+    }
+
+    /// Edits a lapse.
+    pub fn edit_lapse(&self, id: RecordId, input: LapseInput) -> Result<Lapse> {
+        self.with(|r| r.edit_lapse(&id, input))
+    }
+
+    /// Undoes a lapse recorded by mistake.
+    pub fn undo_lapse(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.undo_lapse(&id))
+    }
+
+    /// A journey's lapses.
+    pub fn lapses(&self, journey_id: RecordId) -> Result<Vec<Lapse>> {
+        self.with(|r| r.lapses(&journey_id))
+    }
+
+    /// The sober-day counter of a journey, now.
+    pub fn counter(&self, journey_id: RecordId) -> Result<SoberCounter> {
+        self.with(|r| r.counter(&journey_id))
+    }
+
+    /// Milestones reached and next.
+    pub fn milestones(&self, journey_id: RecordId) -> Result<MilestoneProgress> {
+        self.with(|r| r.milestones(&journey_id))
+    }
+
+    /// Marks a reached milestone as celebrated.
+    pub fn acknowledge_milestone(&self, journey_id: RecordId, key: String) -> Result<()> {
+        self.with(|r| r.acknowledge_milestone(&journey_id, &key))
+    }
+
+    // ---- check-ins and triggers -----------------------------------------------------------
+
+    /// Checks in (a second check-in the same day updates it).
+    pub fn check_in(&self, input: CheckInInput) -> Result<CheckIn> {
+        self.with(|r| r.check_in(input))
+    }
+
+    /// Writes a day's evening review (today when `date` is absent).
+    pub fn write_evening_review(
+        &self,
+        date: Option<NaiveDate>,
+        review: EveningReview,
+    ) -> Result<CheckIn> {
+        self.with(|r| r.write_evening_review(date, review))
+    }
+
+    /// The check-in of one day.
+    pub fn check_in_on(&self, date: NaiveDate) -> Result<Option<CheckIn>> {
+        self.with(|r| r.check_in_on(date))
+    }
+
+    /// Check-ins between two dates, both included.
+    pub fn check_ins(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CheckIn>> {
+        self.with(|r| r.check_ins(from, to))
+    }
+
+    /// Deletes a day's check-in.
+    pub fn delete_check_in(&self, date: NaiveDate) -> Result<()> {
+        self.with(|r| r.delete_check_in(date))
+    }
+
+    /// Check-in streak and missed days.
+    pub fn check_in_streak(&self) -> Result<CheckInStreak> {
+        self.with(|r| r.check_in_streak())
+    }
+
+    /// Logs a trigger as it happens.
+    pub fn log_trigger(&self, input: TriggerInput) -> Result<TriggerLogged> {
+        self.with(|r| r.log_trigger(input))
+    }
+
+    /// Edits a logged trigger (typically to add how it ended).
+    pub fn edit_trigger(&self, id: RecordId, input: TriggerInput) -> Result<TriggerLogged> {
+        self.with(|r| r.edit_trigger(&id, input))
+    }
+
+    /// Triggers between two local dates, both included.
+    pub fn triggers(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<TriggerEvent>> {
+        self.with(|r| r.triggers(from, to))
+    }
+
+    /// Deletes a trigger.
+    pub fn delete_trigger(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.delete_trigger(&id))
+    }
+
+    // ---- coping cards ----------------------------------------------------------------------
+
+    /// The deck (archived cards only when asked).
+    pub fn cards(&self, include_archived: bool) -> Result<Vec<CopingCard>> {
+        self.with(|r| r.cards(include_archived))
+    }
+
+    /// One card.
+    pub fn card(&self, card_id: String) -> Result<CopingCard> {
+        self.with(|r| r.card(&card_id))
+    }
+
+    /// Adds the person's own card.
+    pub fn add_card(&self, input: CardInput) -> Result<CopingCard> {
+        self.with(|r| r.add_card(input))
+    }
+
+    /// Edits the person's own card.
+    pub fn edit_card(&self, card_id: String, input: CardInput) -> Result<CopingCard> {
+        self.with(|r| r.edit_card(&card_id, input))
+    }
+
+    /// Marks or unmarks a favourite.
+    pub fn set_card_favourite(&self, card_id: String, favourite: bool) -> Result<CopingCard> {
+        self.with(|r| r.set_card_favourite(&card_id, favourite))
+    }
+
+    /// Archives or restores a card.
+    pub fn archive_card(&self, card_id: String, archived: bool) -> Result<CopingCard> {
+        self.with(|r| r.archive_card(&card_id, archived))
+    }
+
+    /// Records a use of a card.
+    pub fn use_card(
+        &self,
+        card_id: String,
+        outcome: CardOutcome,
+        category: Option<TriggerCategory>,
+        trigger_id: Option<RecordId>,
+    ) -> Result<CardUse> {
+        self.with(|r| r.use_card(&card_id, outcome, category, trigger_id))
+    }
+
+    /// Cards ranked for a trigger category by what has helped.
+    pub fn suggest_cards(&self, category: TriggerCategory) -> Result<Vec<CardSuggestion>> {
+        self.with(|r| r.suggest_cards(category))
+    }
+
+    // ---- reflections, entries, search ------------------------------------------------------
+
+    /// Saves a reflection: new when `id` is absent, else an update; drafts allowed.
+    pub fn save_reflection(
+        &self,
+        id: Option<RecordId>,
+        input: ReflectionInput,
+    ) -> Result<Reflection> {
+        self.with(|r| r.save_reflection(id.as_ref(), input))
+    }
+
+    /// One reflection.
+    pub fn reflection(&self, id: RecordId) -> Result<Reflection> {
+        self.with(|r| r.reflection(&id))
+    }
+
+    /// Reflections: all, or those on one lapse.
+    pub fn reflections(&self, lapse_id: Option<RecordId>) -> Result<Vec<Reflection>> {
+        self.with(|r| r.reflections(lapse_id.as_ref()))
+    }
+
+    /// Deletes a reflection.
+    pub fn delete_reflection(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.delete_reflection(&id))
+    }
+
+    /// Turns a plan item into a coping card (once).
+    pub fn plan_item_to_card(&self, reflection_id: RecordId, index: u32) -> Result<CopingCard> {
+        self.with(|r| r.plan_item_to_card(&reflection_id, index))
+    }
+
+    /// Writes a journal entry.
+    pub fn write_entry(&self, input: EntryInput) -> Result<JournalEntry> {
+        self.with(|r| r.write_entry(input))
+    }
+
+    /// Edits an entry.
+    pub fn edit_entry(&self, id: RecordId, input: EntryInput) -> Result<JournalEntry> {
+        self.with(|r| r.edit_entry(&id, input))
+    }
+
+    /// One entry.
+    pub fn entry(&self, id: RecordId) -> Result<JournalEntry> {
+        self.with(|r| r.entry(&id))
+    }
+
+    /// Entries between two dates, both included.
+    pub fn entries(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
+        self.with(|r| r.entries(from, to))
+    }
+
+    /// Deletes an entry.
+    pub fn delete_entry(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.delete_entry(&id))
+    }
+
+    /// Searches everything written, in memory; newest first.
+    pub fn search(&self, query: String, limit: u32) -> Result<Vec<SearchHit>> {
+        self.with(|r| r.search(&query, limit as usize))
+    }
+
+    // ---- support ------------------------------------------------------------------------------
+
+    /// Adds a contact.
+    pub fn add_contact(&self, input: ContactInput) -> Result<SupportContact> {
+        self.with(|r| r.add_contact(input))
+    }
+
+    /// Edits a contact.
+    pub fn edit_contact(&self, id: RecordId, input: ContactInput) -> Result<SupportContact> {
+        self.with(|r| r.edit_contact(&id, input))
+    }
+
+    /// Removes a contact.
+    pub fn delete_contact(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.delete_contact(&id))
+    }
+
+    /// The support network.
+    pub fn contacts(&self) -> Result<Vec<SupportContact>> {
+        self.with(|r| r.contacts())
+    }
+
+    /// Logs reaching out to a contact, now.
+    pub fn log_outreach(
+        &self,
+        contact_id: RecordId,
+        method: OutreachMethod,
+        helped: Option<bool>,
+        note: Option<String>,
+    ) -> Result<Outreach> {
+        self.with(|r| r.log_outreach(&contact_id, method, helped, note))
+    }
+
+    /// The outreach log.
+    pub fn outreach(&self) -> Result<Vec<Outreach>> {
+        self.with(|r| r.outreach())
+    }
+
+    /// Logs a meeting.
+    pub fn log_meeting(&self, input: MeetingInput) -> Result<Meeting> {
+        self.with(|r| r.log_meeting(input))
+    }
+
+    /// Deletes a meeting.
+    pub fn delete_meeting(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.delete_meeting(&id))
+    }
+
+    /// Meetings between two dates, both included.
+    pub fn meetings(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Meeting>> {
+        self.with(|r| r.meetings(from, to))
+    }
+
+    /// Progress towards 90 meetings in 90 days.
+    pub fn ninety_in_ninety(&self) -> Result<NinetyInNinety> {
+        self.with(|r| r.ninety_in_ninety())
+    }
+
+    // ---- review and demo ----------------------------------------------------------------------
+
+    /// The progress review for a range.
+    pub fn review_progress(&self, range: ReviewRange) -> Result<ProgressReview> {
+        self.with(|r| r.review_progress(range))
+    }
+
+    /// Fills the journal with a generated, synthetic story of `days` days ending now (for a
+    /// demo mode and for benchmarks); returns the number of records written. `ten_years`
+    /// generates the benchmark's ten-year journal instead.
+    pub fn generate_demo_story(
+        &self,
+        seed: u64,
+        days: u32,
+        zone: String,
+        ten_years: bool,
+    ) -> Result<u64> {
+        self.with(|r| {
+            let spec = if ten_years {
+                GeneratorSpec::ten_years(seed, r.now(), &zone)
+            } else {
+                GeneratorSpec::story(seed, days, r.now(), &zone)
+            };
+            r.import(&generate(&spec)?)
+        })
+    }
+}
