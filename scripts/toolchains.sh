@@ -73,7 +73,11 @@ ensure_jna() {
 }
 
 ensure_coroutines() {
-    COROUTINES_JAR="$(_debian_jar libkotlinx-coroutines-java 'kotlinx-coroutines-core(-jvm)?\.jar$')" || return 1
+    # Debian's coroutines 1.0.1 needs atomicfu at run time; its package does not say so.
+    local core atomicfu
+    core="$(_debian_jar libkotlinx-coroutines-java 'kotlinx-coroutines-core(-jvm)?\.jar$')" || return 1
+    atomicfu="$(_debian_jar libkotlinx-atomicfu-java '/atomicfu(-jvm)?\.jar$')" || return 1
+    COROUTINES_JAR="$core:$atomicfu"
 }
 
 # Runs a command with Swift: directly when swift is on PATH, else inside the trixie root with

@@ -35,6 +35,23 @@ impl TriggerCategory {
         TriggerCategory::Halt,
         TriggerCategory::Situations,
     ];
+
+    /// The stable name used in files and on the command line ("emotions").
+    pub fn name(self) -> &'static str {
+        match self {
+            TriggerCategory::People => "people",
+            TriggerCategory::Places => "places",
+            TriggerCategory::Things => "things",
+            TriggerCategory::Emotions => "emotions",
+            TriggerCategory::Halt => "halt",
+            TriggerCategory::Situations => "situations",
+        }
+    }
+
+    /// The category with that stable name, if any.
+    pub fn parse(name: &str) -> Option<Self> {
+        TriggerCategory::ALL.into_iter().find(|c| c.name() == name)
+    }
 }
 
 /// How an urge ended.

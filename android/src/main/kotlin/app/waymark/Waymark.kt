@@ -1,0 +1,96 @@
+package app.waymark
+
+import app.waymark.core.KdfParams
+import app.waymark.core.ProgressReview
+import app.waymark.core.ReviewRange
+import app.waymark.ffi.PlatformKeySlot
+import app.waymark.ffi.ShellClock
+import app.waymark.ffi.WaymarkJournal
+import app.waymark.ffi.createJournal
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
+import kotlin.coroutines.CoroutineContext
+
+/**
+ * The Kotlin face of a Waymark journal: every call is a `suspend` function that runs on
+ * [io] (by default [Dispatchers.IO]), so nothing (least of all Argon2id, which takes hundreds
+ * of milliseconds on purpose) ever runs on the main thread.
+ *
+ * The generated [WaymarkJournal] underneath is thread-safe; this class adds the dispatching,
+ * names the common calls, and closes properly: [close] locks the journal (dropping and
+ * zeroizing its keys) and frees the native object. Use it with `use { }`.
+ *
+ * Any verb of the domain is reachable through [call]: `waymark.call { it.logTrigger(input) }`.
+ * Errors arrive as [app.waymark.ffi.WaymarkException] subclasses (`InvalidInput` names the
+ * field and the rule; `WrongSecret`, `Locked`, `NotFound`, `PlatformKeyUnavailable`...).
+ */
+class Waymark private constructor(
+    /** The generated journal object, for calls this class does not name. */
+    val journal: WaymarkJournal,
+    private val io: CoroutineContext,
+) : AutoCloseable {
+
+    /** A new journal and the recovery code to show once (never store it). */
+    class Created(val waymark: Waymark, val recoveryCode: String)
+
+    companion object {
+        /** Creates a journal at [path]. Slow (Argon2id): runs on [io]. */
+        suspend fun create(
+            path: String,
+            passphrase: String,
+            io: CoroutineContext = Dispatchers.IO,
+            kdf: KdfParams? = null,
+            clock: ShellClock? = null,
+        ): Created = withContext(io) {
+            val created = createJournal(path, passphrase, kdf, clock)
+            Created(Waymark(created.journal, io), created.recoveryCode)
+        }
+
+        /** Opens the journal at [path], locked. */
+        suspend fun open(
+            path: String,
+            io: CoroutineContext = Dispatchers.IO,
+            kdf: KdfParams? = null,
+            clock: ShellClock? = null,
+        ): Waymark = withContext(io) { Waymark(WaymarkJournal.open(path, kdf, clock), io) }
+    }
+
+    /** Runs [block] with the journal on [io]. */
+    suspend fun <T> call(block: (WaymarkJournal) -> T): T = withContext(io) { block(journal) }
+
+    /** Unlocks with the passphrase (slow: Argon2id). */
+    suspend fun unlock(passphrase: String) = call { it.unlockWithPassphrase(passphrase) }
+
+    /** Unlocks with the recovery code. */
+    suspend fun unlockWithRecoveryCode(code: String) = call { it.unlockWithRecoveryCode(code) }
+
+    /**
+     * Unlocks with the device key; may wait for a biometric prompt. On
+     * `WaymarkException.PlatformKeyUnavailable` fall back to the passphrase: the journal is
+     * untouched and nothing is regenerated.
+     */
+    suspend fun unlockWithDevice(slot: PlatformKeySlot) = call { it.unlockWithPlatform(slot) }
+
+    /** Enrols the device key as another way to unlock; returns the slot id. */
+    suspend fun addDeviceSlot(slot: PlatformKeySlot, label: String): Long =
+        call { it.addPlatformSlot(slot, label) }
+
+    /** Changes the passphrase (slow: Argon2id). */
+    suspend fun changePassphrase(current: String, new: String) =
+        call { it.changePassphrase(current, new) }
+
+    /** The progress review for [range]. */
+    suspend fun reviewProgress(range: ReviewRange): ProgressReview = call { it.reviewProgress(range) }
+
+    /** True while unlocked. */
+    val isUnlocked: Boolean get() = journal.isUnlocked()
+
+    /** Locks now: keys are dropped and zeroized. Cheap; safe on any thread. */
+    fun lock() = journal.lock()
+
+    /** Locks and frees the native object. */
+    override fun close() {
+        journal.lock()
+        journal.close()
+    }
+}

@@ -1,0 +1,177 @@
+package app.waymark
+
+import app.waymark.core.Halt
+import app.waymark.core.CheckInInput
+import app.waymark.core.JourneyInput
+import app.waymark.core.KdfParams
+import app.waymark.core.ReviewRange
+import app.waymark.core.SlotKind
+import app.waymark.ffi.PlatformKeyFailure
+import app.waymark.ffi.WaymarkException
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Assert.assertArrayEquals
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotEquals
+import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
+import org.junit.Test
+import java.io.File
+import java.nio.file.Files
+import java.security.InvalidKeyException
+import javax.crypto.KeyGenerator
+import javax.crypto.SecretKey
+
+/** The Kotlin shell on a plain JVM: the real library through JNA, a software key store. */
+class WaymarkShellTest {
+    private val dir: File = Files.createTempDirectory("waymark-shell").toFile()
+    private val path = File(dir, "journal.db").path
+    private val fast = KdfParams(256u, 1u, 1u)
+    private val passphrase = "correct horse battery staple"
+
+    @After
+    fun cleanUp() {
+        dir.deleteRecursively()
+    }
+
+    private fun softwareKey(): SecretKey = KeyGenerator.getInstance("AES").apply { init(256) }.generateKey()
+
+    private fun journeyInput(since: String = "2026-01-01") = JourneyInput(
+        name = "alcohol", soberSince = java.time.LocalDate.parse(since), soberSinceTime = null,
+        timeZone = "Europe/Berlin", dailyCostCents = 1500uL, dailyMinutes = null, customMilestoneDays = listOf(),
+    )
+
+    @Test
+    fun callsRunOnTheIoDispatcherNotTheCaller() = runBlocking {
+        val caller = Thread.currentThread()
+        Waymark.create(path, passphrase, Dispatchers.IO, fast).waymark.use { waymark ->
+            val worker = waymark.call { Thread.currentThread() }
+            assertNotEquals(caller, worker)
+        }
+    }
+
+    @Test
+    fun createWriteCloseReopenUnlock() = runBlocking {
+        val created = Waymark.create(path, passphrase, kdf = fast)
+        assertEquals(35, created.recoveryCode.length)
+        val journeyId = created.waymark.use { w ->
+            w.call { it.setTimeZone("Europe/Berlin") }
+            val journey = w.call { it.addJourney(journeyInput()) }
+            w.call {
+                it.checkIn(
+                    CheckInInput(null, 4u, 2u, Halt(false, false, false, true), listOf("work"), null, null, listOf(), null),
+                )
+            }
+            journey.id
+        }
+        Waymark.open(path, kdf = fast).use { w ->
+            assertFalse(w.isUnlocked)
+            try {
+                w.call { it.journeys() }
+                fail("a locked journal answered")
+            } catch (e: WaymarkException.Locked) {
+                assertTrue(e.summary.contains("locked"))
+            }
+            w.unlock(passphrase)
+            assertTrue(w.isUnlocked)
+            assertEquals(listOf(journeyId), w.call { it.journeys() }.map { it.id })
+            assertEquals(1, w.reviewProgress(ReviewRange.AllTime).checkIns.count.toInt())
+            w.lock()
+            assertFalse(w.isUnlocked)
+        }
+    }
+
+    @Test
+    fun invalidInputNamesTheFieldAndNeverEchoesTheValue() = runBlocking {
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            try {
+                w.call { it.addJourney(journeyInput().copy(timeZone = "Secret/Place-1234")) }
+                fail("a bad zone was accepted")
+            } catch (e: WaymarkException.InvalidInput) {
+                assertEquals("time_zone", e.field)
+                assertFalse(e.message!!.contains("Secret/Place-1234"))
+            }
+            try {
+                w.call { it.addJourney(journeyInput(since = "2999-01-01")) }
+                fail("a future start was accepted")
+            } catch (e: WaymarkException.InvalidInput) {
+                assertEquals("sober_since", e.field)
+            }
+            assertTrue(w.call { it.journeys() }.isEmpty())
+        }
+    }
+
+    @Test
+    fun wrongPassphraseIsWrongSecretAndTheRecoveryCodeStillOpens() = runBlocking {
+        val created = Waymark.create(path, passphrase, kdf = fast)
+        created.waymark.close()
+        Waymark.open(path, kdf = fast).use { w ->
+            try {
+                w.unlock("not the passphrase")
+                fail("a wrong passphrase opened the journal")
+            } catch (e: WaymarkException.WrongSecret) {
+                assertFalse(w.isUnlocked)
+            }
+            // Typed sloppily: lower case, spaces for dashes.
+            w.unlockWithRecoveryCode(created.recoveryCode.lowercase().replace('-', ' '))
+            assertTrue(w.isUnlocked)
+        }
+    }
+
+    @Test
+    fun cipherKeySlotWrapsAndUnwraps() {
+        val deviceKey = softwareKey()
+        val slot = CipherKeySlot { deviceKey }
+        val key = ByteArray(32) { it.toByte() }
+        val wrapped = slot.wrapKey(key)
+        assertEquals(1 + 12 + 32 + 16, wrapped.size)
+        assertArrayEquals(key, slot.unwrapKey(wrapped))
+        try {
+            slot.unwrapKey(wrapped.copyOf().also { it[20] = (it[20].toInt() xor 1).toByte() })
+            fail("a tampered wrap opened")
+        } catch (e: PlatformKeyFailure.KeyInvalidated) {
+            // expected: the tag does not verify, as when the key was replaced
+        }
+        try {
+            CipherKeySlot { softwareKey() }.unwrapKey(wrapped)
+            fail("another key opened the wrap")
+        } catch (e: PlatformKeyFailure.KeyInvalidated) {
+            // expected
+        }
+        try {
+            slot.unwrapKey(byteArrayOf(3, 1, 2))
+            fail("a malformed wrap opened")
+        } catch (e: PlatformKeyFailure.Failed) {
+            assertEquals("malformed wrapped key", e.reason)
+        }
+    }
+
+    @Test
+    fun deviceKeyUnlocksAndAnInvalidatedKeyFallsBackToThePassphrase() = runBlocking {
+        val key = softwareKey()
+        var invalidated = false
+        val slot = CipherKeySlot { if (invalidated) throw InvalidKeyException("KeyPermanentlyInvalidated") else key }
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            w.call { it.addJourney(journeyInput()) }
+            w.addDeviceSlot(slot, "pixel-8")
+            assertTrue(w.call { it.slots() }.any { it.kind == SlotKind.PLATFORM && it.label == "pixel-8" })
+        }
+        Waymark.open(path, kdf = fast).use { w ->
+            w.unlockWithDevice(slot)
+            assertEquals(1, w.call { it.journeys() }.size)
+            w.lock()
+            invalidated = true
+            try {
+                w.unlockWithDevice(slot)
+                fail("an invalidated key unlocked")
+            } catch (e: WaymarkException.PlatformKeyUnavailable) {
+                assertTrue(e.summary.contains("passphrase"))
+            }
+            // Nothing was regenerated or lost: the passphrase still opens everything.
+            w.unlock(passphrase)
+            assertEquals(1, w.call { it.journeys() }.size)
+        }
+    }
+}
