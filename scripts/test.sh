@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Runs every Waymark test: formatting, lints, and all tests of the workspace (unit,
-# integration, doc tests). Prints a one-line summary at the end and exits non-zero on any
-# failure. Usage: bash scripts/test.sh
+# Runs every Waymark test: formatting, lints, all tests of the Rust workspace (unit,
+# integration, doc tests, the Rust scenario driver), the Kotlin shell and scenario tests on
+# the JVM, and the Swift package's tests and scenario driver. Installs the Kotlin and Swift
+# toolchains it needs (scripts/toolchains.sh; cached under ~/.cache/waymark-toolchains, or
+# $WAYMARK_TOOLCHAINS). Without a toolchain it skips that language, except with CI=true,
+# where a missing toolchain is a failure. Prints a one-line summary at the end and exits
+# non-zero on any failure. Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +26,7 @@ step "rustfmt"
 cargo fmt --all -- --check
 
 step "clippy (-D warnings)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
 step "cargo test --workspace"
 set +e
@@ -37,9 +41,41 @@ count() { # sums the "N <word>" figures of every "test result:" line
 passed=$(count passed)
 failed=$(count failed)
 ignored=$(count ignored)
-elapsed=$(( $(date +%s) - started ))
+languages="cargo test exit $status"
 
+# run_language NAME SCRIPT: adds the script's "NAME: N passed, N failed" to the totals.
+run_language() {
+  local name="$1" script="$2" code line p f
+  step "$name"
+  set +e
+  bash "$script" 2>&1 | tee "$log_dir/$name.log"
+  code=${PIPESTATUS[0]}
+  set -e
+  line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log_dir/$name.log" | tail -n1)
+  p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
+  if [ "$code" -eq 2 ]; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "$name: toolchain unavailable, and CI=true: failing"
+      failed=$(( failed + 1 )); status=1; languages="$languages, $name unavailable (failed)"
+    else
+      echo "$name: toolchain unavailable: skipped (CI=true makes this a failure)"
+      ignored=$(( ignored + 1 )); languages="$languages, $name skipped"
+    fi
+    return
+  fi
+  passed=$(( passed + ${p:-0} )); failed=$(( failed + ${f:-0} ))
+  if [ "$code" -ne 0 ]; then
+    status=1
+    [ "${f:-0}" -eq 0 ] && failed=$(( failed + 1 ))
+  fi
+  languages="$languages, $name ${p:-0}/$(( ${p:-0} + ${f:-0} ))"
+}
+
+run_language kotlin scripts/kotlin-tests.sh
+run_language swift scripts/swift-tests.sh
+
+elapsed=$(( $(date +%s) - started ))
 echo
-echo "rustfmt ok, clippy ok, cargo test exit $status, ${elapsed}s"
+echo "rustfmt ok, clippy ok, $languages, ${elapsed}s"
 echo "summary: ${passed} passed, ${failed} failed, ${ignored} skipped"
 exit "$status"

@@ -91,7 +91,8 @@ _swift_chroot() {
     mkdir -p "$root$SWIFT_MOUNT"
     mountpoint -q "$root$SWIFT_MOUNT" || mount --bind "$SWIFT_MOUNT" "$root$SWIFT_MOUNT"
     chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin \
-        LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}" /bin/sh -c 'cd "$0" && exec "$@"' "$dir" "$@"
+        LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}" WAYMARK_SCENARIOS="${WAYMARK_SCENARIOS:-}" \
+        /bin/sh -c 'cd "$0" && exec "$@"' "$dir" "$@"
 }
 
 # Unmounts what _swift_chroot mounted (safe to call when nothing is mounted).
@@ -125,7 +126,7 @@ ensure_swift() {
         _say "installing swiftlang in the trixie root (about 3 GB, a few minutes)"
         mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
         chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/bin:/bin:/usr/sbin:/sbin DEBIAN_FRONTEND=noninteractive \
-            /bin/sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends swiftlang libc6-dev' \
+            /bin/sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends swiftlang libc6-dev tzdata' \
             >"$WAYMARK_TOOLCHAINS/swiftlang.log" 2>&1 \
             || { _say "installing swiftlang failed: see $WAYMARK_TOOLCHAINS/swiftlang.log"; swift_cleanup; return 1; }
     fi

@@ -133,6 +133,15 @@ fn num<T: std::str::FromStr>(step: &Step, key: &str) -> Outcome<T> {
         .map_err(|_| format!("argument {key} is not a number"))
 }
 
+/// Argon2id at 256 KiB and one pass: every driver uses it so the scenario runs in seconds.
+fn fast_kdf() -> KdfParams {
+    KdfParams {
+        memory_kib: 256,
+        iterations: 1,
+        parallelism: 1,
+    }
+}
+
 fn date(text: &str) -> Outcome<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("bad date {text}"))
 }
@@ -164,7 +173,9 @@ impl Driver {
     }
 
     fn journal(&self) -> Outcome<&Arc<WaymarkJournal>> {
-        self.journal.as_ref().ok_or_else(|| "no journal yet".to_owned())
+        self.journal
+            .as_ref()
+            .ok_or_else(|| "no journal yet".to_owned())
     }
 
     fn journey(&self) -> Outcome<RecordId> {
@@ -172,7 +183,11 @@ impl Driver {
     }
 
     fn path(&self) -> String {
-        self.dir.path().join("scenario.db").to_string_lossy().into_owned()
+        self.dir
+            .path()
+            .join("scenario.db")
+            .to_string_lossy()
+            .into_owned()
     }
 
     /// Runs every step; stops at the first failure.
@@ -190,7 +205,10 @@ impl Driver {
         match step.verb.as_str() {
             "expect" => self.expect(step),
             "expect_error" => {
-                let (kind, rest) = step.words.split_first().ok_or("expect_error needs a kind")?;
+                let (kind, rest) = step
+                    .words
+                    .split_first()
+                    .ok_or("expect_error needs a kind")?;
                 let (verb, words) = rest.split_first().ok_or("expect_error needs a step")?;
                 let inner = Step {
                     line: step.line,
@@ -201,7 +219,9 @@ impl Driver {
                 match self.call(&inner) {
                     Ok(()) => Err(format!("expected error {kind}, the step succeeded")),
                     Err(Called::Library(e)) if error_kind(&e) == *kind => Ok(()),
-                    Err(Called::Library(e)) => Err(format!("expected {kind}, got {}", error_kind(&e))),
+                    Err(Called::Library(e)) => {
+                        Err(format!("expected {kind}, got {}", error_kind(&e)))
+                    }
                     Err(Called::Scenario(m)) => Err(m),
                 }
             }
@@ -228,7 +248,7 @@ impl Driver {
                 let created = create_journal(
                     self.path(),
                     arg(s, "passphrase")?.to_owned(),
-                    Some(KdfParams { memory_kib: 256, iterations: 1, parallelism: 1 }),
+                    Some(fast_kdf()),
                     Some(self.clock.clone() as Arc<dyn ShellClock>),
                 )?;
                 self.journal = Some(created.journal);
@@ -254,8 +274,13 @@ impl Driver {
                 let from = date(arg(s, "from")?)?;
                 let days: i64 = num(s, "days")?;
                 for day in 0..days {
-                    let local = (from + Duration::days(day)).and_time(NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default());
-                    let at = self.zone.from_local_datetime(&local).earliest().ok_or("no such local time")?;
+                    let local = (from + Duration::days(day))
+                        .and_time(NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default());
+                    let at = self
+                        .zone
+                        .from_local_datetime(&local)
+                        .earliest()
+                        .ok_or("no such local time")?;
                     self.clock.set(at.with_timezone(&Utc));
                     self.journal()?.check_in(CheckInInput {
                         mood: num(s, "mood")?,
@@ -286,7 +311,11 @@ impl Driver {
             "lapse" => {
                 let lapse = self.journal()?.record_lapse(LapseInput {
                     journey_id: self.journey()?,
-                    kind: if arg(s, "kind")? == "relapse" { LapseKind::Relapse } else { LapseKind::Lapse },
+                    kind: if arg(s, "kind")? == "relapse" {
+                        LapseKind::Relapse
+                    } else {
+                        LapseKind::Lapse
+                    },
                     date: date(arg(s, "date")?)?,
                     time: None,
                     sober_again_from: None,
@@ -304,7 +333,10 @@ impl Driver {
                         body: ReflectionBody::Lapse(LapseReflection {
                             what_happened: Some("A slip on the last evening".into()),
                             what_i_learned: Some(arg(s, "learned")?.to_owned()),
-                            next_time: vec![PlanItem { text: arg(s, "plan")?.to_owned(), card_id: None }],
+                            next_time: vec![PlanItem {
+                                text: arg(s, "plan")?.to_owned(),
+                                card_id: None,
+                            }],
                             ..LapseReflection::default()
                         }),
                     },
@@ -329,13 +361,19 @@ impl Driver {
                     .change_passphrase(arg(s, "old")?.to_owned(), arg(s, "new")?.to_owned())?;
             }
             "lock" => self.journal()?.lock(),
-            "unlock" => self.journal()?.unlock_with_passphrase(arg(s, "passphrase")?.to_owned())?,
+            "unlock" => self
+                .journal()?
+                .unlock_with_passphrase(arg(s, "passphrase")?.to_owned())?,
             "journeys" => {
                 self.journal()?.journeys()?;
             }
             "reopen" => {
                 self.journal = None;
-                let journal = WaymarkJournal::open(self.path(), None, Some(self.clock.clone() as Arc<dyn ShellClock>))?;
+                let journal = WaymarkJournal::open(
+                    self.path(),
+                    Some(fast_kdf()),
+                    Some(self.clock.clone() as Arc<dyn ShellClock>),
+                )?;
                 journal.unlock_with_passphrase(arg(s, "passphrase")?.to_owned())?;
                 self.journal = Some(journal);
             }
@@ -368,15 +406,26 @@ impl Driver {
         let j = self.journal()?;
         let far_past = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
         let far_future = NaiveDate::from_ymd_opt(2200, 1, 1).unwrap_or_default();
-        let review = || self.review.as_ref().ok_or_else(|| Called::Scenario("no review yet".into()));
+        let review = || {
+            self.review
+                .as_ref()
+                .ok_or_else(|| Called::Scenario("no review yet".into()))
+        };
         Ok(match name {
             "streak" => j.counter(self.journey()?)?.current_streak_days.to_string(),
             "longest" => j.counter(self.journey()?)?.longest_streak_days.to_string(),
             "total_sober_days" => j.counter(self.journey()?)?.total_sober_days.to_string(),
             "attempts" => j.counter(self.journey()?)?.attempts.len().to_string(),
-            "money_saved_cents" => j.counter(self.journey()?)?.money_saved_cents_total.to_string(),
+            "money_saved_cents" => j
+                .counter(self.journey()?)?
+                .money_saved_cents_total
+                .to_string(),
             "milestones_reached" => j.milestones(self.journey()?)?.reached.len().to_string(),
-            "next_milestone" => j.milestones(self.journey()?)?.next.map(|m| m.key).unwrap_or_default(),
+            "next_milestone" => j
+                .milestones(self.journey()?)?
+                .next
+                .map(|m| m.key)
+                .unwrap_or_default(),
             "clock_date" => j.today()?.to_string(),
             "check_ins" => j.check_ins(far_past, far_future)?.len().to_string(),
             "check_in_streak" => j.check_in_streak()?.current.to_string(),
@@ -384,16 +433,29 @@ impl Driver {
             "offer_lapse" => self.offer_lapse.to_string(),
             "lapses" => j.lapses(self.journey()?)?.len().to_string(),
             "reflections" => j.reflections(None)?.len().to_string(),
-            "custom_cards" => j.cards(true)?.iter().filter(|c| !c.built_in).count().to_string(),
+            "custom_cards" => j
+                .cards(true)?
+                .iter()
+                .filter(|c| !c.built_in)
+                .count()
+                .to_string(),
             "review_check_ins" => review()?.check_ins.count.to_string(),
             "review_triggers" => review()?.triggers.total.to_string(),
             "review_lapses" => review()?.lapses.len().to_string(),
             "review_mood_points" => review()?.mood_series.len().to_string(),
-            "review_lapse_reflections" => review()?.lapses.iter().map(|l| l.reflections.len()).sum::<usize>().to_string(),
+            "review_lapse_reflections" => review()?
+                .lapses
+                .iter()
+                .map(|l| l.reflections.len())
+                .sum::<usize>()
+                .to_string(),
             other => {
                 if let Some(category) = other.strip_prefix("top_card_") {
                     let category = TriggerCategory::parse(category).ok_or("bad category")?;
-                    j.suggest_cards(category)?.first().map(|s| s.card.id.clone()).unwrap_or_default()
+                    j.suggest_cards(category)?
+                        .first()
+                        .map(|s| s.card.id.clone())
+                        .unwrap_or_default()
                 } else if let Some(word) = other.strip_prefix("search_") {
                     j.search(word.to_owned(), 100)?.len().to_string()
                 } else {

@@ -26,5 +26,9 @@ fn a_wrong_expectation_fails_with_its_line() {
     );
     let failure = Driver::new().unwrap().run(&steps).unwrap_err();
     assert_eq!(failure.line, 5);
-    assert!(failure.message.contains("expected 999, got 28"), "{}", failure.message);
+    assert!(
+        failure.message.contains("expected 999, got 28"),
+        "{}",
+        failure.message
+    );
 }

@@ -1,0 +1,47 @@
+// swift-tools-version:5.9
+// The Waymark Swift package: the generated uniffi bindings plus a thin async layer.
+//
+// Before building, generate the bindings and headers from the Rust library:
+//   ios/generate-bindings.sh            (debug build of waymark-ffi, for tests on this machine)
+//   ios/build-xcframework.sh            (release XCFramework for device + simulator, on a Mac)
+// With build/WaymarkFFI.xcframework present the package links it; otherwise it links
+// libwaymark_ffi from the library path given to the linker (`swift test -Xlinker -L...`).
+import PackageDescription
+import Foundation
+
+let packageDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+let xcframework = "build/WaymarkFFI.xcframework"
+let useXCFramework = FileManager.default.fileExists(atPath: "\(packageDir)/\(xcframework)")
+
+let ffiTarget: Target = useXCFramework
+    ? .binaryTarget(name: "waymarkFFI", path: xcframework)
+    : .systemLibrary(name: "waymarkFFI", path: "Sources/waymarkFFI")
+
+let package = Package(
+    name: "Waymark",
+    platforms: [.iOS(.v15), .macOS(.v12)],
+    products: [
+        .library(name: "Waymark", targets: ["Waymark"]),
+    ],
+    targets: [
+        ffiTarget,
+        .target(
+            name: "Waymark",
+            dependencies: ["waymarkFFI"],
+            path: "Sources/Waymark"
+        ),
+        .testTarget(
+            name: "WaymarkTests",
+            dependencies: ["Waymark"],
+            path: "Tests/WaymarkTests"
+        ),
+        // The Swift driver of the shared scenarios; its sources live in tests/swift (a
+        // symlink keeps them inside the package, as SwiftPM requires).
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["Waymark"],
+            path: "Tests/ScenarioTests"
+        ),
+    ],
+    swiftLanguageVersions: [.v5]
+)

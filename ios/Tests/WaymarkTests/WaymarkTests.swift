@@ -1,0 +1,132 @@
+import Foundation
+import XCTest
+@testable import Waymark
+
+/// A stand-in for the device key store, for platforms without a Keychain (Linux CI): it
+/// "wraps" with a random pad it keeps in memory. It exercises the real foreign-trait path
+/// (Rust calling Swift) and the error mapping; the Keychain slot itself needs an iPhone.
+final class PadKeyStore: PlatformKeySlot, @unchecked Sendable {
+    private let pad: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
+    var invalidated = false
+
+    func wrapKey(key: Data) throws -> Data {
+        Data(zip(key, pad).map { $0 ^ $1 })
+    }
+
+    func unwrapKey(wrapped: Data) throws -> Data {
+        if invalidated { throw PlatformKeyFailure.KeyInvalidated }
+        return Data(zip(wrapped, pad).map { $0 ^ $1 })
+    }
+}
+
+final class WaymarkTests: XCTestCase {
+    private var dir: URL!
+    private var path: String { dir.appendingPathComponent("journal.db").path }
+    private let fast = KdfParams(memoryKib: 256, iterations: 1, parallelism: 1)
+    private let passphrase = "correct horse battery staple"
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    private func journey(since: String = "2026-01-01", zone: String = "Europe/Berlin") -> JourneyInput {
+        JourneyInput(name: "alcohol", soberSince: since, soberSinceTime: nil, timeZone: zone,
+                     dailyCostCents: 1500, dailyMinutes: nil, customMilestoneDays: [])
+    }
+
+    func testCallsRunOffTheMainThread() async throws {
+        let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
+        let onMain = try await created.waymark.call { _ in Thread.isMainThread }
+        XCTAssertFalse(onMain)
+        XCTAssertEqual(created.recoveryCode.count, 35)
+    }
+
+    func testCreateWriteReopenUnlock() async throws {
+        let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
+        let id = try await created.waymark.call { j -> String in
+            _ = try j.setTimeZone(zone: "Europe/Berlin")
+            let journey = try j.addJourney(input: self.journey())
+            _ = try j.checkIn(input: CheckInInput(date: nil, mood: 4, craving: 2,
+                                                  halt: Halt(hungry: false, angry: false, lonely: false, tired: true),
+                                                  triggerTags: ["work"], intention: nil, eveningReview: nil,
+                                                  gratitude: [], note: nil))
+            return journey.id
+        }
+        created.waymark.lock()
+
+        let reopened = try await Waymark.open(path: path, kdf: fast)
+        XCTAssertFalse(reopened.isUnlocked)
+        do {
+            _ = try await reopened.call { try $0.journeys() }
+            XCTFail("a locked journal answered")
+        } catch WaymarkError.Locked(let summary) {
+            XCTAssertTrue(summary.contains("locked"))
+        }
+        try await reopened.unlock(passphrase: passphrase)
+        let ids = try await reopened.call { try $0.journeys().map(\.id) }
+        XCTAssertEqual(ids, [id])
+        let review = try await reopened.reviewProgress(.allTime)
+        XCTAssertEqual(review.checkIns.count, 1)
+    }
+
+    func testInvalidInputNamesTheFieldAndNeverEchoesTheValue() async throws {
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        do {
+            _ = try await w.call { try $0.addJourney(input: self.journey(zone: "Secret/Place-1234")) }
+            XCTFail("a bad zone was accepted")
+        } catch WaymarkError.InvalidInput(let field, _, let summary) {
+            XCTAssertEqual(field, "time_zone")
+            XCTAssertFalse(summary.contains("Secret/Place-1234"))
+        }
+        do {
+            _ = try await w.call { try $0.addJourney(input: self.journey(since: "2999-01-01")) }
+            XCTFail("a future start was accepted")
+        } catch WaymarkError.InvalidInput(let field, _, _) {
+            XCTAssertEqual(field, "sober_since")
+        }
+        let count = try await w.call { try $0.journeys().count }
+        XCTAssertEqual(count, 0)
+    }
+
+    func testWrongPassphraseAndRecoveryCode() async throws {
+        let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
+        created.waymark.lock()
+        let w = try await Waymark.open(path: path, kdf: fast)
+        do {
+            try await w.unlock(passphrase: "not the passphrase")
+            XCTFail("a wrong passphrase opened the journal")
+        } catch WaymarkError.WrongSecret {
+            XCTAssertFalse(w.isUnlocked)
+        }
+        try await w.unlock(recoveryCode: created.recoveryCode.lowercased().replacingOccurrences(of: "-", with: " "))
+        XCTAssertTrue(w.isUnlocked)
+    }
+
+    func testDeviceKeyUnlocksAndAnInvalidatedKeyFallsBackToThePassphrase() async throws {
+        let store = PadKeyStore()
+        let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
+        _ = try await created.waymark.call { try $0.addJourney(input: self.journey()) }
+        _ = try await created.waymark.addDeviceSlot(store, label: "iphone-15")
+        created.waymark.lock()
+
+        let w = try await Waymark.open(path: path, kdf: fast)
+        try await w.unlock(device: store)
+        XCTAssertTrue(w.isUnlocked)
+        w.lock()
+        store.invalidated = true
+        do {
+            try await w.unlock(device: store)
+            XCTFail("an invalidated key unlocked")
+        } catch WaymarkError.PlatformKeyUnavailable(_, let summary) {
+            XCTAssertTrue(summary.contains("passphrase"))
+        }
+        try await w.unlock(passphrase: passphrase)
+        let count = try await w.call { try $0.journeys().count }
+        XCTAssertEqual(count, 1)
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the Swift package's XCTest tests (ios/Tests/WaymarkTests) and the Swift scenario
+# driver (tests/swift, as ios/Tests/ScenarioTests) with `swift test`, against the real
+# library (debug build). Swift comes from PATH or from the trixie root (scripts/toolchains.sh).
+# Prints "swift: N passed, N failed" as its last line. Exit 0 on success, 1 on a test
+# failure, 2 when the toolchain cannot be had.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+source scripts/toolchains.sh
+
+ensure_swift "$ROOT" || exit 2
+trap swift_cleanup EXIT
+ios/generate-bindings.sh debug >/dev/null || { echo "swift: generating bindings failed"; exit 1; }
+
+LIBDIR="$ROOT/target/debug"
+LOG="$ROOT/target/swift-test.log"
+export LD_LIBRARY_PATH="$LIBDIR" WAYMARK_SCENARIOS="$ROOT/tests/scenarios"
+"${SWIFT_RUN[@]}" "$ROOT/ios" swift test -Xlinker -L"$LIBDIR" -Xlinker -rpath -Xlinker "$LIBDIR" >"$LOG" 2>&1
+STATUS=$?
+grep -E "error:|Test Case .* (passed|failed)|Executed [0-9]+ tests|XCTAssert|failed \(" "$LOG" | grep -v "^\s*$" | tail -n 30
+if [ $STATUS -ne 0 ] && ! grep -q "Executed" "$LOG"; then
+    tail -n 30 "$LOG"
+fi
+PASSED=$(grep -cE "Test Case .* passed" "$LOG")
+FAILED=$(grep -cE "Test Case .* failed" "$LOG")
+[ $STATUS -ne 0 ] && [ "$FAILED" -eq 0 ] && FAILED=1
+echo "swift: $PASSED passed, $FAILED failed"
+[ $STATUS -eq 0 ]
