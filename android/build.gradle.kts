@@ -65,15 +65,22 @@ val cargoNdk by tasks.registering(Exec::class) {
     )
 }
 
-// Generates the Kotlin bindings from the built library (uniffi library mode).
+// A host debug build of the same crate: it keeps the uniffi metadata that the stripped
+// release libraries lose, and its interface is identical.
+val hostLibrary by tasks.registering(Exec::class) {
+    workingDir = repoRoot
+    commandLine("cargo", "build", "-p", "waymark-ffi")
+}
+
+// Generates the Kotlin bindings (uniffi library mode) from the host build.
 val generateBindings by tasks.registering(Exec::class) {
-    dependsOn(cargoNdk)
+    dependsOn(cargoNdk, hostLibrary)
     workingDir = repoRoot
     commandLine(
-        "cargo", "run", "--release", "-p", "waymark-ffi", "--features", "bindgen",
+        "cargo", "run", "-p", "waymark-ffi", "--features", "bindgen",
         "--bin", "uniffi-bindgen", "--",
         "generate", "--library",
-        jniLibsDir.get().asFile.resolve("arm64-v8a/libwaymark_ffi.so").absolutePath,
+        repoRoot.resolve("target/debug/libwaymark_ffi.so").absolutePath,
         "--language", "kotlin", "--no-format",
         "--out-dir", generatedKotlin.get().asFile.absolutePath,
     )

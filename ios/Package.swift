@@ -2,7 +2,7 @@
 // The Waymark Swift package: the generated uniffi bindings plus a thin async layer.
 //
 // Before building, generate the bindings and headers from the Rust library:
-//   ios/generate-bindings.sh            (debug build of waymark-ffi, for tests on this machine)
+//   ios/generate-bindings.sh            (bindings + headers from the host debug build)
 //   ios/build-xcframework.sh            (release XCFramework for device + simulator, on a Mac)
 // With build/WaymarkFFI.xcframework present the package links it; otherwise it links
 // libwaymark_ffi from the library path given to the linker (`swift test -Xlinker -L...`).

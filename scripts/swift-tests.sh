@@ -11,7 +11,7 @@ source scripts/toolchains.sh
 
 ensure_swift "$ROOT" || exit 2
 trap swift_cleanup EXIT
-ios/generate-bindings.sh debug >/dev/null || { echo "swift: generating bindings failed"; exit 1; }
+ios/generate-bindings.sh >/dev/null || { echo "swift: generating bindings failed"; exit 1; }
 
 LIBDIR="$ROOT/target/debug"
 LOG="$ROOT/target/swift-test.log"

@@ -6,7 +6,7 @@ mod common;
 use chrono::{Duration, NaiveTime, Timelike};
 use common::*;
 use proptest::prelude::*;
-use waymark_core::recovery::clock::recovery_day;
+use waymark_core::recovery::clock::{recovery_day, Zone};
 use waymark_core::recovery::counter::count;
 use waymark_core::recovery::journey::{Journey, Lapse, LapseInput, LapseKind};
 use waymark_core::{Error, RecordId};
@@ -28,9 +28,15 @@ fn plain_journey(since: chrono::NaiveDate, time: Option<NaiveTime>, zone: &str) 
 #[test]
 fn counts_local_days_across_spring_forward() {
     // Berlin springs forward on 2026-03-29 (that day has 23 hours).
-    let zone: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+    let zone: Zone = "Europe/Berlin".parse().unwrap();
     let j = plain_journey(date(2026, 3, 28), None, "Europe/Berlin");
-    let c = count(&j, &[], local("Europe/Berlin", 2026, 3, 30, 0, 30), zone, 0);
+    let c = count(
+        &j,
+        &[],
+        local("Europe/Berlin", 2026, 3, 30, 0, 30),
+        &zone,
+        0,
+    );
     assert_eq!(c.current_streak_days, 2);
     // Elapsed is real time: 47.5 hours, not 48.5.
     assert_eq!(
@@ -41,7 +47,7 @@ fn counts_local_days_across_spring_forward() {
         &j,
         &[],
         local("Europe/Berlin", 2026, 3, 29, 23, 59),
-        zone,
+        &zone,
         0,
     );
     assert_eq!(c.current_streak_days, 1);
@@ -50,16 +56,16 @@ fn counts_local_days_across_spring_forward() {
 #[test]
 fn counts_local_days_across_fall_back() {
     // New York falls back on 2026-11-01 (that day has 25 hours).
-    let zone: chrono_tz::Tz = "America/New_York".parse().unwrap();
+    let zone: Zone = "America/New_York".parse().unwrap();
     let j = plain_journey(date(2026, 10, 31), None, "America/New_York");
     let late = local("America/New_York", 2026, 11, 1, 23, 30);
-    let c = count(&j, &[], late, zone, 0);
+    let c = count(&j, &[], late, &zone, 0);
     assert_eq!(c.current_streak_days, 1);
     assert_eq!(
         (c.elapsed_days, c.elapsed_hours, c.elapsed_minutes),
         (2, 0, 30)
     );
-    let c = count(&j, &[], late + Duration::hours(1), zone, 0);
+    let c = count(&j, &[], late + Duration::hours(1), &zone, 0);
     assert_eq!(c.current_streak_days, 2);
 }
 
@@ -68,8 +74,8 @@ fn travel_counts_by_the_calendar_of_the_zone_the_person_is_in_now() {
     // Started in Berlin on 1 January; now in Los Angeles, nine hours behind.
     let j = plain_journey(date(2026, 1, 1), None, "Europe/Berlin");
     let now = local("Europe/Berlin", 2026, 1, 11, 2, 0); // 10 Jan 17:00 in Los Angeles
-    let berlin = count(&j, &[], now, "Europe/Berlin".parse().unwrap(), 0);
-    let la = count(&j, &[], now, "America/Los_Angeles".parse().unwrap(), 0);
+    let berlin = count(&j, &[], now, &"Europe/Berlin".parse().unwrap(), 0);
+    let la = count(&j, &[], now, &"America/Los_Angeles".parse().unwrap(), 0);
     assert_eq!(berlin.current_streak_days, 10);
     assert_eq!(la.current_streak_days, 9);
     // Elapsed time does not depend on where the person is.
@@ -79,24 +85,24 @@ fn travel_counts_by_the_calendar_of_the_zone_the_person_is_in_now() {
 
 #[test]
 fn leap_days_count_as_days() {
-    let zone = chrono_tz::UTC;
+    let zone = Zone::utc();
     let j = plain_journey(date(2028, 2, 28), None, "UTC");
-    let c = count(&j, &[], utc(2028, 3, 1, 12, 0), zone, 0);
+    let c = count(&j, &[], utc(2028, 3, 1, 12, 0), &zone, 0);
     assert_eq!(c.current_streak_days, 2);
     let j = plain_journey(date(2027, 3, 1), None, "UTC");
-    let c = count(&j, &[], utc(2028, 3, 1, 0, 0), zone, 0);
+    let c = count(&j, &[], utc(2028, 3, 1, 0, 0), &zone, 0);
     assert_eq!(c.current_streak_days, 366);
 }
 
 #[test]
 fn a_clock_before_the_start_gives_zero_not_negative() {
-    let zone = chrono_tz::UTC;
+    let zone = Zone::utc();
     let j = plain_journey(
         date(2026, 5, 10),
         Some(NaiveTime::from_hms_opt(18, 0, 0).unwrap()),
         "UTC",
     );
-    let c = count(&j, &[], utc(2026, 5, 1, 0, 0), zone, 0);
+    let c = count(&j, &[], utc(2026, 5, 1, 0, 0), &zone, 0);
     assert_eq!(c.current_streak_days, 0);
     assert_eq!(c.total_sober_days, 0);
     assert_eq!(
@@ -108,18 +114,18 @@ fn a_clock_before_the_start_gives_zero_not_negative() {
 
 #[test]
 fn day_start_hour_decides_which_day_late_night_belongs_to() {
-    let zone: chrono_tz::Tz = "Europe/London".parse().unwrap();
+    let zone: Zone = "Europe/London".parse().unwrap();
     let night = local("Europe/London", 2026, 6, 10, 1, 30);
-    assert_eq!(recovery_day(night, zone, 4), date(2026, 6, 9));
-    assert_eq!(recovery_day(night, zone, 0), date(2026, 6, 10));
+    assert_eq!(recovery_day(night, &zone, 4), date(2026, 6, 9));
+    assert_eq!(recovery_day(night, &zone, 0), date(2026, 6, 10));
     let j = plain_journey(date(2026, 6, 1), None, "Europe/London");
-    assert_eq!(count(&j, &[], night, zone, 4).current_streak_days, 8);
-    assert_eq!(count(&j, &[], night, zone, 0).current_streak_days, 9);
+    assert_eq!(count(&j, &[], night, &zone, 4).current_streak_days, 8);
+    assert_eq!(count(&j, &[], night, &zone, 0).current_streak_days, 9);
 }
 
 #[test]
 fn windows_money_and_time_saved_cover_every_attempt() {
-    let zone = chrono_tz::UTC;
+    let zone = Zone::utc();
     let j = plain_journey(date(2026, 1, 1), None, "UTC");
     let lapse = Lapse {
         id: RecordId::from_bytes([2; 16]),
@@ -131,7 +137,7 @@ fn windows_money_and_time_saved_cover_every_attempt() {
         note: None,
         trigger_id: None,
     };
-    let c = count(&j, &[lapse], utc(2026, 3, 31, 12, 0), zone, 0);
+    let c = count(&j, &[lapse], utc(2026, 3, 31, 12, 0), &zone, 0);
     assert_eq!(c.attempts.len(), 2);
     assert_eq!(c.attempts[0].sober_days, 59); // 1 Jan .. 28 Feb
     assert_eq!(c.current_streak_days, 29); // 2 Mar .. 30 Mar
@@ -267,9 +273,9 @@ proptest! {
         day_starts_at in 0u8..24,
     ) {
         let start_instant = chrono::DateTime::from_timestamp(start_secs, 0).unwrap();
-        let start_tz: chrono_tz::Tz = start_zone.parse().unwrap();
-        let now_tz: chrono_tz::Tz = now_zone.parse().unwrap();
-        let start_local = start_instant.with_timezone(&start_tz).naive_local();
+        let start_tz: Zone = start_zone.parse().unwrap();
+        let now_tz: Zone = now_zone.parse().unwrap();
+        let start_local = start_tz.local(start_instant);
         let j = plain_journey(
             start_local.date(),
             with_time.then(|| start_local.time()),
@@ -278,8 +284,8 @@ proptest! {
         let mut now = start_instant + Duration::minutes(offset_minutes);
         let mut previous: Option<(chrono::NaiveDate, u32)> = None;
         for step in steps {
-            let c = count(&j, &[], now, now_tz, day_starts_at);
-            let today = recovery_day(now, now_tz, day_starts_at);
+            let c = count(&j, &[], now, &now_tz, day_starts_at);
+            let today = recovery_day(now, &now_tz, day_starts_at);
             let expected = (today - j.sober_since).num_days().max(0) as u32;
             prop_assert_eq!(c.current_streak_days, expected);
             prop_assert_eq!(c.total_sober_days, expected);
@@ -307,13 +313,13 @@ proptest! {
         later_minutes in 0i64..5_000_000,
     ) {
         let start_instant = chrono::DateTime::from_timestamp(start_secs, 0).unwrap();
-        let start_tz: chrono_tz::Tz = zone.parse().unwrap();
-        let local = start_instant.with_timezone(&start_tz).naive_local();
+        let start_tz: Zone = zone.parse().unwrap();
+        let local = start_tz.local(start_instant);
         let local = local.with_second(0).unwrap();
         let j = plain_journey(local.date(), Some(local.time()), zone);
-        let begun = waymark_core::recovery::clock::instant_of(local, start_tz);
+        let begun = waymark_core::recovery::clock::instant_of(local, &start_tz);
         let now = begun + Duration::minutes(later_minutes);
-        let c = count(&j, &[], now, now_zone.parse().unwrap(), 0);
+        let c = count(&j, &[], now, &now_zone.parse().unwrap(), 0);
         let minutes = i64::from(c.elapsed_days) * 1440 + i64::from(c.elapsed_hours) * 60 + i64::from(c.elapsed_minutes);
         prop_assert_eq!(minutes, later_minutes);
     }

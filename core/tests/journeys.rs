@@ -201,8 +201,15 @@ fn six_months_due(since: chrono::NaiveDate) -> chrono::NaiveDate {
         archived: false,
     };
     let now = since.and_hms_opt(0, 0, 0).unwrap().and_utc() + Duration::days(300);
-    let c = count(&j, &[], now, chrono_tz::UTC, 0);
-    let m = progress(&j, &c, now, chrono_tz::UTC, |_| false).unwrap();
+    let c = count(&j, &[], now, &waymark_core::recovery::clock::Zone::utc(), 0);
+    let m = progress(
+        &j,
+        &c,
+        now,
+        &waymark_core::recovery::clock::Zone::utc(),
+        |_| false,
+    )
+    .unwrap();
     let six = m
         .reached
         .iter()

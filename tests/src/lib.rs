@@ -6,12 +6,13 @@
 //! for a space; `#` starts a comment. `expect metric=value ...` compares metrics computed by
 //! [`Driver::metric`]; `expect_error KIND STEP...` runs STEP and expects that error.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 use waymark_core::recovery::check_in::CheckInInput;
+use waymark_core::recovery::clock::Zone;
 use waymark_core::recovery::journey::{JourneyInput, LapseInput, LapseKind};
 use waymark_core::recovery::reflection::{
     LapseReflection, PlanItem, ReflectionBody, ReflectionInput,
@@ -112,7 +113,7 @@ pub struct Driver {
     dir: tempfile::TempDir,
     clock: Arc<ScenarioClock>,
     journal: Option<Arc<WaymarkJournal>>,
-    zone: chrono_tz::Tz,
+    zone: Zone,
     journey: Option<RecordId>,
     last_lapse: Option<RecordId>,
     last_reflection: Option<RecordId>,
@@ -163,7 +164,7 @@ impl Driver {
             dir: tempfile::tempdir().map_err(|e| e.to_string())?,
             clock: Arc::new(ScenarioClock(Mutex::new(SystemTime::UNIX_EPOCH))),
             journal: None,
-            zone: chrono_tz::UTC,
+            zone: Zone::utc(),
             journey: None,
             last_lapse: None,
             last_reflection: None,
@@ -276,12 +277,7 @@ impl Driver {
                 for day in 0..days {
                     let local = (from + Duration::days(day))
                         .and_time(NaiveTime::from_hms_opt(20, 0, 0).unwrap_or_default());
-                    let at = self
-                        .zone
-                        .from_local_datetime(&local)
-                        .earliest()
-                        .ok_or("no such local time")?;
-                    self.clock.set(at.with_timezone(&Utc));
+                    self.clock.set(self.zone.instant_of(local));
                     self.journal()?.check_in(CheckInInput {
                         mood: num(s, "mood")?,
                         craving: num(s, "craving")?,

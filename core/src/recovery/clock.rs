@@ -7,8 +7,9 @@
 //! at 04:00 belongs to the day before).
 
 use crate::error::{Error, Result};
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
 use std::sync::Mutex;
 
 /// A source of the current instant.
@@ -55,9 +56,118 @@ impl Clock for FixedClock {
     }
 }
 
+/// An IANA time zone with its rules: the phone's own database where it has one (iOS and
+/// Linux `zoneinfo`, Android's `tzdata`), else a compressed copy built into the library
+/// (jiff's bundled tzdb). Cheap to clone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zone(jiff::tz::TimeZone);
+
+impl Zone {
+    /// Coordinated Universal Time.
+    pub fn utc() -> Zone {
+        Zone(jiff::tz::TimeZone::UTC)
+    }
+
+    /// The zone with this IANA name ("Europe/Berlin"), if it exists.
+    pub fn named(name: &str) -> Option<Zone> {
+        // Names are ASCII words separated by '/'; refuse paths and oddities before lookup.
+        let plausible = !name.is_empty()
+            && name.len() <= 64
+            && !name.contains("..")
+            && !name.starts_with('/')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b));
+        if !plausible {
+            return None;
+        }
+        jiff::tz::TimeZone::get(name).ok().map(Zone)
+    }
+
+    /// The zone named `name`, or UTC when there is none (for names stored earlier that a
+    /// newer database no longer knows).
+    pub fn named_or_utc(name: &str) -> Zone {
+        Zone::named(name).unwrap_or_else(Zone::utc)
+    }
+
+    /// The zone's IANA name.
+    pub fn name(&self) -> &str {
+        self.0.iana_name().unwrap_or("UTC")
+    }
+
+    /// The local wall-clock time of `instant` in this zone.
+    pub fn local(&self, instant: DateTime<Utc>) -> NaiveDateTime {
+        let local = jiff::Timestamp::new(instant.timestamp(), 0).map(|t| self.0.to_datetime(t));
+        match local {
+            Ok(dt) => from_civil(dt).unwrap_or_else(|| instant.naive_utc()),
+            Err(_) => instant.naive_utc(),
+        }
+    }
+
+    /// The instant a local wall-clock time happens in this zone. A time skipped by a DST
+    /// jump moves forward to the first moment that exists; a repeated time takes its first
+    /// occurrence.
+    pub fn instant_of(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        use jiff::tz::AmbiguousOffset;
+        let mut probe = local;
+        for _ in 0..8 {
+            let Some(civil) = to_civil(probe) else { break };
+            let ambiguous = self.0.to_ambiguous_timestamp(civil);
+            let offset = match ambiguous.offset() {
+                AmbiguousOffset::Unambiguous { offset } => Some(offset),
+                AmbiguousOffset::Fold { before, .. } => Some(before),
+                AmbiguousOffset::Gap { .. } => None,
+            };
+            if let Some(offset) = offset {
+                return Utc.from_utc_datetime(&probe)
+                    - Duration::seconds(i64::from(offset.seconds()));
+            }
+            probe += Duration::minutes(15);
+        }
+        // No zone skips more than two hours; fall back to reading the wall time as UTC.
+        Utc.from_utc_datetime(&local)
+    }
+}
+
+impl std::str::FromStr for Zone {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Zone> {
+        parse_zone("time_zone", name)
+    }
+}
+
+fn to_civil(dt: NaiveDateTime) -> Option<jiff::civil::DateTime> {
+    let year = i16::try_from(dt.year()).ok()?;
+    jiff::civil::DateTime::new(
+        year,
+        i8::try_from(dt.month()).ok()?,
+        i8::try_from(dt.day()).ok()?,
+        i8::try_from(dt.hour()).ok()?,
+        i8::try_from(dt.minute()).ok()?,
+        i8::try_from(dt.second()).ok()?,
+        0,
+    )
+    .ok()
+}
+
+fn from_civil(dt: jiff::civil::DateTime) -> Option<NaiveDateTime> {
+    let date = NaiveDate::from_ymd_opt(
+        i32::from(dt.year()),
+        u32::try_from(dt.month()).ok()?,
+        u32::try_from(dt.day()).ok()?,
+    )?;
+    let time = NaiveTime::from_hms_opt(
+        u32::try_from(dt.hour()).ok()?,
+        u32::try_from(dt.minute()).ok()?,
+        u32::try_from(dt.second()).ok()?,
+    )?;
+    Some(date.and_time(time))
+}
+
 /// Parses an IANA time zone name such as "Europe/Berlin".
-pub fn parse_zone(field: &'static str, name: &str) -> Result<Tz> {
-    name.parse::<Tz>().map_err(|_| {
+pub fn parse_zone(field: &'static str, name: &str) -> Result<Zone> {
+    Zone::named(name).ok_or_else(|| {
         Error::invalid(
             field,
             "must be an IANA time zone name such as Europe/Berlin",
@@ -66,27 +176,16 @@ pub fn parse_zone(field: &'static str, name: &str) -> Result<Tz> {
 }
 
 /// The recovery day of `now` in `zone` when the day starts at `day_starts_at` o'clock.
-pub fn recovery_day(now: DateTime<Utc>, zone: Tz, day_starts_at: u8) -> NaiveDate {
-    let local = now.with_timezone(&zone).naive_local();
-    (local - Duration::hours(i64::from(day_starts_at))).date()
+pub fn recovery_day(now: DateTime<Utc>, zone: &Zone, day_starts_at: u8) -> NaiveDate {
+    (zone.local(now) - Duration::hours(i64::from(day_starts_at))).date()
 }
 
-/// The instant a local wall-clock time happens in `zone`. A time skipped by a DST jump moves
-/// forward to the first moment that exists; a repeated time takes its first occurrence.
-pub fn instant_of(local: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
-    let mut probe = local;
-    for _ in 0..4 {
-        match zone.from_local_datetime(&probe) {
-            LocalResult::Single(t) => return t.with_timezone(&Utc),
-            LocalResult::Ambiguous(first, _) => return first.with_timezone(&Utc),
-            LocalResult::None => probe += Duration::minutes(30),
-        }
-    }
-    // No zone skips more than two hours; fall back to reading the wall time as UTC.
-    Utc.from_utc_datetime(&local)
+/// The instant a local wall-clock time happens in `zone` (see [`Zone::instant_of`]).
+pub fn instant_of(local: NaiveDateTime, zone: &Zone) -> DateTime<Utc> {
+    zone.instant_of(local)
 }
 
 /// The instant a date (and optional time) starts in `zone`; a date alone means midnight.
-pub fn start_instant(date: NaiveDate, time: Option<NaiveTime>, zone: Tz) -> DateTime<Utc> {
-    instant_of(date.and_time(time.unwrap_or(NaiveTime::MIN)), zone)
+pub fn start_instant(date: NaiveDate, time: Option<NaiveTime>, zone: &Zone) -> DateTime<Utc> {
+    zone.instant_of(date.and_time(time.unwrap_or(NaiveTime::MIN)))
 }

@@ -12,9 +12,9 @@
 //!   so a lapse never erases the history behind it.
 
 use super::clock::recovery_day;
+use super::clock::Zone;
 use super::journey::{attempt_start_instant, attempts, Attempt, Journey, Lapse};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// Everything the counter reports for one journey.
@@ -71,12 +71,13 @@ fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: i64) -> u3
 /// `day_starts_at` o'clock.
 ///
 /// ```
-/// use chrono::{NaiveDate, TimeZone};
+/// use chrono::NaiveDate;
+/// use waymark_core::recovery::clock::Zone;
 /// use waymark_core::RecordId;
 /// use waymark_core::recovery::counter::count;
 /// use waymark_core::recovery::journey::Journey;
 ///
-/// let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+/// let berlin: Zone = "Europe/Berlin".parse()?;
 /// let journey = Journey {
 ///     id: RecordId::from_bytes([1; 16]),
 ///     name: "alcohol".into(),
@@ -89,17 +90,18 @@ fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: i64) -> u3
 ///     archived: false,
 /// };
 /// // Just after midnight on 30 March, across the night the clocks went forward.
-/// let now = berlin.with_ymd_and_hms(2026, 3, 30, 0, 30, 0).unwrap().to_utc();
-/// let counter = count(&journey, &[], now, berlin, 0);
+/// let now = berlin.instant_of(NaiveDate::from_ymd_opt(2026, 3, 30).unwrap().and_hms_opt(0, 30, 0).unwrap());
+/// let counter = count(&journey, &[], now, &berlin, 0);
 /// assert_eq!(counter.current_streak_days, 2);            // two local calendar days
 /// assert_eq!((counter.elapsed_days, counter.elapsed_hours), (1, 23)); // 47.5 real hours
 /// assert_eq!(counter.money_saved_cents_total, 2_000);
+/// # Ok::<(), waymark_core::Error>(())
 /// ```
 pub fn count(
     journey: &Journey,
     lapses: &[Lapse],
     now: DateTime<Utc>,
-    zone: Tz,
+    zone: &Zone,
     day_starts_at: u8,
 ) -> SoberCounter {
     let today = recovery_day(now, zone, day_starts_at);

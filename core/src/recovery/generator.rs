@@ -11,7 +11,7 @@
 
 use super::cards::{built_in_deck, CardOutcome, CardUse};
 use super::check_in::{CheckIn, EveningReview, Halt};
-use super::clock::{instant_of, recovery_day};
+use super::clock::{instant_of, parse_zone, recovery_day};
 use super::entries::JournalEntry;
 use super::journey::{Journey, Lapse, LapseKind};
 use super::reflection::{
@@ -21,10 +21,9 @@ use super::settings::Settings;
 use super::snapshot::Snapshot;
 use super::support::{ContactRole, Meeting, MeetingKind, Outreach, OutreachMethod, SupportContact};
 use super::triggers::{TriggerCategory, TriggerEvent, UrgeOutcome};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::record::RecordId;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use chrono_tz::Tz;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,20 +190,15 @@ const PLANS: &[&str] = &[
 
 /// Generates a journal. Fails only on a bad time zone name.
 pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
-    let zone: Tz = spec.time_zone.parse().map_err(|_| {
-        Error::invalid(
-            "time_zone",
-            "must be an IANA time zone name such as Europe/Berlin",
-        )
-    })?;
+    let zone = parse_zone("time_zone", &spec.time_zone)?;
     let mut rng = Rng(spec.seed);
     let days = i64::from(spec.days.max(1));
-    let today = recovery_day(spec.now, zone, 0);
+    let today = recovery_day(spec.now, &zone, 0);
     let start = today - Duration::days(days);
     let at_local = |date: NaiveDate, minutes: i64| -> DateTime<Utc> {
         let t = instant_of(
             date.and_time(NaiveTime::MIN) + Duration::minutes(minutes),
-            zone,
+            &zone,
         );
         t.min(spec.now)
     };

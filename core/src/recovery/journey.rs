@@ -6,7 +6,7 @@
 //! derived from the journey and its lapses, so backdating, editing or undoing a lapse can
 //! never leave history inconsistent, and nothing ever erases an earlier attempt.
 
-use super::clock::{parse_zone, start_instant};
+use super::clock::{parse_zone, start_instant, Zone};
 use super::validate;
 use crate::error::{Error, Result};
 use crate::record::RecordId;
@@ -62,7 +62,7 @@ impl JourneyInput {
     pub(crate) fn validate(&self, now: DateTime<Utc>) -> Result<()> {
         validate::required_text("name", &self.name, validate::SHORT_TEXT)?;
         let zone = parse_zone("time_zone", &self.time_zone)?;
-        if start_instant(self.sober_since, self.sober_since_time, zone) > now {
+        if start_instant(self.sober_since, self.sober_since_time, &zone) > now {
             return Err(Error::invalid("sober_since", "must not be in the future"));
         }
         if let Some(cost) = self.daily_cost_cents {
@@ -258,6 +258,6 @@ pub(crate) fn validate_lapse(
 
 /// The instant an attempt began, in the zone the journey began in.
 pub(crate) fn attempt_start_instant(journey: &Journey, attempt: &Attempt) -> DateTime<Utc> {
-    let zone = parse_zone("time_zone", &journey.time_zone).unwrap_or(chrono_tz::UTC);
-    start_instant(attempt.start, attempt.start_time, zone)
+    let zone = Zone::named_or_utc(&journey.time_zone);
+    start_instant(attempt.start, attempt.start_time, &zone)
 }

@@ -11,10 +11,10 @@
 //! counted from the exact start moment; day milestones fall on start date + N days.
 
 use super::clock::recovery_day;
+use super::clock::Zone;
 use super::counter::SoberCounter;
 use super::journey::{attempt_start_instant, Journey};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// How a milestone is measured.
@@ -110,7 +110,7 @@ fn due_on(
     span: MilestoneSpan,
     start: NaiveDate,
     start_instant: DateTime<Utc>,
-    zone: Tz,
+    zone: &Zone,
 ) -> NaiveDate {
     match span {
         MilestoneSpan::Hours(h) => {
@@ -129,7 +129,7 @@ pub fn progress(
     journey: &Journey,
     counter: &SoberCounter,
     now: DateTime<Utc>,
-    zone: Tz,
+    zone: &Zone,
     acknowledged: impl Fn(&str) -> bool,
 ) -> Option<MilestoneProgress> {
     let attempt = counter.attempts.last()?;

@@ -8,7 +8,7 @@
 
 use super::cards::{self, CardStats};
 use super::check_in::{streak, CheckInStreak};
-use super::clock::recovery_day;
+use super::clock::{recovery_day, Zone};
 use super::counter::{count, SoberCounter};
 use super::journey::{Journey, Lapse};
 use super::milestones::{progress, Milestone, MilestoneProgress};
@@ -317,13 +317,13 @@ fn trigger_summary(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Trigg
     let mut tags: HashMap<String, (String, u32)> = HashMap::new();
     let (mut total, mut intensity, mut passed, mut struggling, mut lapsed) = (0u32, 0u32, 0, 0, 0);
     let (mut minutes, mut with_minutes) = (0u64, 0u32);
-    let mut zones: HashMap<&str, chrono_tz::Tz> = HashMap::new();
+    let mut zones: HashMap<&str, Zone> = HashMap::new();
     for t in &snapshot.triggers {
-        let zone = *zones
+        let zone = zones
             .entry(t.time_zone.as_str())
-            .or_insert_with(|| t.time_zone.parse().unwrap_or(chrono_tz::UTC));
-        let local = t.at.with_timezone(&zone);
-        let date = local.date_naive();
+            .or_insert_with(|| Zone::named_or_utc(&t.time_zone));
+        let local = zone.local(t.at);
+        let date = local.date();
         if date < from || date > to {
             continue;
         }
@@ -384,13 +384,19 @@ fn journey_review(
     to: NaiveDate,
 ) -> JourneyReview {
     let zone = settings.zone();
-    let counter = count(journey, &snapshot.lapses, now, zone, settings.day_starts_at);
+    let counter = count(
+        journey,
+        &snapshot.lapses,
+        now,
+        &zone,
+        settings.day_starts_at,
+    );
     let acks = snapshot
         .milestone_acks
         .iter()
         .find(|a| a.journey_id == journey.id);
     let attempt_start = counter.attempts.last().map(|a| a.start);
-    let milestones = progress(journey, &counter, now, zone, |key| {
+    let milestones = progress(journey, &counter, now, &zone, |key| {
         match (acks, attempt_start) {
             (Some(a), Some(start)) => a.contains(start, key),
             _ => false,
@@ -438,7 +444,7 @@ fn support_summary(
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
-    zone: chrono_tz::Tz,
+    zone: &Zone,
 ) -> SupportSummary {
     let in_range: Vec<_> = snapshot
         .meetings
@@ -457,7 +463,7 @@ fn support_summary(
     let mut by_role: HashMap<ContactRole, u32> = HashMap::new();
     let (mut outreach, mut helped) = (0u32, 0u32);
     for o in &snapshot.outreach {
-        let date = o.at.with_timezone(&zone).date_naive();
+        let date = zone.local(o.at).date();
         if date < from || date > to {
             continue;
         }
@@ -495,7 +501,7 @@ pub fn review(
     settings: &Settings,
 ) -> Result<ProgressReview> {
     let zone = settings.zone();
-    let today = recovery_day(now, zone, settings.day_starts_at);
+    let today = recovery_day(now, &zone, settings.day_starts_at);
     let (from, to) = range_dates(range, snapshot, today)?;
     let journeys: Vec<JourneyReview> = snapshot
         .journeys
@@ -533,7 +539,7 @@ pub fn review(
         .card_uses
         .iter()
         .filter(|u| {
-            let d = u.at.with_timezone(&zone).date_naive();
+            let d = zone.local(u.at).date();
             d >= from && d <= to
         })
         .cloned()
@@ -575,7 +581,7 @@ pub fn review(
         triggers: trigger_summary(snapshot, from, to),
         most_helpful_cards,
         lapses,
-        support: support_summary(snapshot, from, to, today, zone),
+        support: support_summary(snapshot, from, to, today, &zone),
         damaged_records: snapshot.damaged.len() as u32,
     })
 }

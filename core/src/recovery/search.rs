@@ -5,6 +5,7 @@
 //! writing matches when it contains every word, ignoring case. Results are newest first and
 //! carry a short snippet around the first match for the shell to show (never to log).
 
+use super::clock::Zone;
 use super::snapshot::Snapshot;
 use crate::error::{Error, Result};
 use crate::record::RecordId;
@@ -123,8 +124,7 @@ pub fn search(snapshot: &Snapshot, query: &str, limit: usize) -> Result<Vec<Sear
         let mut parts: Vec<&str> = t.tags.iter().map(String::as_str).collect();
         parts.extend(t.situation.as_deref());
         if !parts.is_empty() {
-            let zone = t.time_zone.parse().unwrap_or(chrono_tz::UTC);
-            let date = t.at.with_timezone(&zone).date_naive();
+            let date = Zone::named_or_utc(&t.time_zone).local(t.at).date();
             consider(
                 SearchSource::Trigger,
                 Some(t.id),

@@ -2,10 +2,10 @@
 //! of which milestones have been celebrated.
 
 use super::clock::parse_zone;
+use super::clock::Zone;
 use crate::error::{Error, Result};
 use crate::record::RecordId;
 use chrono::NaiveDate;
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// The person's settings, stored as one encrypted record.
@@ -43,8 +43,8 @@ impl Settings {
     }
 
     /// The parsed time zone (UTC if the stored name no longer parses).
-    pub fn zone(&self) -> Tz {
-        self.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    pub fn zone(&self) -> Zone {
+        Zone::named_or_utc(&self.time_zone)
     }
 }
 

@@ -144,11 +144,8 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// An instant given as local wall time in `zone` (must exist and be unambiguous).
 pub fn local(zone: &str, y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    let tz: chrono_tz::Tz = zone.parse().unwrap();
-    tz.with_ymd_and_hms(y, m, d, h, min, 0)
-        .single()
-        .unwrap()
-        .with_timezone(&Utc)
+    let zone: waymark_core::recovery::clock::Zone = zone.parse().unwrap();
+    zone.instant_of(date(y, m, d).and_hms_opt(h, min, 0).unwrap())
 }
 
 /// A new journal in `dir` under the recovery service, with a fixed clock at `now` and the

@@ -129,4 +129,24 @@ final class WaymarkTests: XCTestCase {
         let count = try await w.call { try $0.journeys().count }
         XCTAssertEqual(count, 1)
     }
+
+    func testDatesCrossAsIsoStringsExactly() async throws {
+        XCTAssertEqual(waymarkDateString(epochDay: 0), "1970-01-01")
+        XCTAssertEqual(waymarkDateString(epochDay: -1), "1969-12-31")
+        for text in ["2028-02-29", "2000-01-01", "1900-03-01", "2026-11-25", "9999-12-31", "0001-01-01"] {
+            XCTAssertEqual(waymarkDateString(epochDay: waymarkEpochDay(dateString: text)), text)
+        }
+        XCTAssertEqual(waymarkEpochDay(dateString: "2026-11-25"), 20_782)
+        for bad in ["2026-02-31", "2027-02-29", "26-1-1", "2026-13-01", "", "yesterday"] {
+            XCTAssertEqual(waymarkEpochDay(dateString: bad), Int32.min, bad)
+        }
+        // A malformed date is refused by the library with an error, never read as some day.
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        do {
+            _ = try await w.call { try $0.checkIns(from: "2026-02-31", to: "2026-03-01") }
+            XCTFail("a malformed date was accepted")
+        } catch {
+            XCTAssertTrue("\(error)".contains("from"), "\(error)")
+        }
+    }
 }

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::cards::{CardOutcome, CardUse};
 use crate::recovery::check_in::{streak, CheckIn, CheckInInput, CheckInStreak, EveningReview};
+use crate::recovery::clock::Zone;
 use crate::recovery::snapshot::{kind, Snapshot};
 use crate::recovery::triggers::{TriggerEvent, TriggerInput, TriggerLogged, UrgeOutcome};
 use crate::recovery::validate;
@@ -177,8 +178,7 @@ impl Recovery {
             .triggers
             .into_iter()
             .filter(|t| {
-                let zone = t.time_zone.parse().unwrap_or(chrono_tz::UTC);
-                let date = t.at.with_timezone(&zone).date_naive();
+                let date = Zone::named_or_utc(&t.time_zone).local(t.at).date();
                 date >= from && date <= to
             })
             .collect())

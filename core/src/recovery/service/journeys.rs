@@ -129,7 +129,7 @@ impl Recovery {
     ) -> Result<Lapse> {
         let journey = find_journey(snapshot, &input.journey_id)?;
         let settings = snapshot.settings.clone().unwrap_or_default();
-        let today = recovery_day(self.now(), settings.zone(), settings.day_starts_at);
+        let today = recovery_day(self.now(), &settings.zone(), settings.day_starts_at);
         let others: Vec<Lapse> = snapshot
             .lapses
             .iter()
@@ -182,7 +182,7 @@ impl Recovery {
             journey,
             &snapshot.lapses,
             self.now(),
-            settings.zone(),
+            &settings.zone(),
             settings.day_starts_at,
         ))
     }
@@ -214,7 +214,7 @@ impl Recovery {
             journey,
             &snapshot.lapses,
             now,
-            settings.zone(),
+            &settings.zone(),
             settings.day_starts_at,
         );
         let acks = snapshot
@@ -226,7 +226,7 @@ impl Recovery {
             journey,
             &counter,
             now,
-            settings.zone(),
+            &settings.zone(),
             |key| matches!((acks, start), (Some(a), Some(s)) if a.contains(s, key)),
         )
         .ok_or_else(|| not_found("journey", journey_id))

@@ -140,7 +140,7 @@ impl Recovery {
         let settings = self.settings()?;
         Ok(recovery_day(
             self.now(),
-            settings.zone(),
+            &settings.zone(),
             settings.day_starts_at,
         ))
     }

@@ -1,0 +1,56 @@
+// The Kotlin side of the FFI benchmark (scripts/ffi-bench.sh): the same three operations as
+// tests/src/bin/ffi-baseline.rs, called through the generated bindings and JNA on the JVM
+// against the release cdylib. Prints "name median_ns" lines.
+package app.waymark.bench
+
+import app.waymark.core.CheckInInput
+import app.waymark.core.Halt
+import app.waymark.core.KdfParams
+import app.waymark.core.ReviewRange
+import app.waymark.ffi.createJournal
+import java.io.File
+import java.nio.file.Files
+
+fun medianNs(samples: Int, batch: Int, op: (Int) -> Unit): Double {
+    val times = (0 until samples).map { s ->
+        val started = System.nanoTime()
+        for (i in 0 until batch) op(s * batch + i)
+        (System.nanoTime() - started).toDouble() / batch
+    }.sorted()
+    return times[times.size / 2]
+}
+
+fun main() {
+    val dir = Files.createTempDirectory("waymark-bench").toFile()
+    try {
+        val kdf = KdfParams(256u, 1u, 1u)
+        val small = createJournal(File(dir, "small.db").path, "benchmark passphrase", kdf, null).journal
+        small.setTimeZone("Europe/Berlin")
+        val today = small.today()
+        var sink = 0L
+
+        // Warm-up lets the JIT compile the binding code, as it would in a running app.
+        medianNs(5, 100_000) { if (small.isUnlocked()) sink++ }
+        val trivial = medianNs(15, 100_000) { if (small.isUnlocked()) sink++ }
+        val checkInOp = { i: Int ->
+            val input = CheckInInput(
+                today.minusDays((i % 3000).toLong()), 3u, 2u, Halt(false, false, false, false),
+                listOf(), null, null, listOf(), null,
+            )
+            sink += small.checkIn(input).mood.toLong()
+        }
+        medianNs(3, 50, checkInOp)
+        val checkIn = medianNs(15, 50, checkInOp)
+
+        val big = createJournal(File(dir, "ten-years.db").path, "benchmark passphrase", kdf, null).journal
+        big.generateDemoStory(2026uL, 0u, "Europe/Berlin", true)
+        medianNs(10, 1) { sink += big.reviewProgress(ReviewRange.AllTime).moodSeries.size }
+        val review = medianNs(9, 1) { sink += big.reviewProgress(ReviewRange.AllTime).moodSeries.size }
+        println("trivial_call %.0f".format(trivial))
+        println("check_in_write %.0f".format(checkIn))
+        println("review_ten_years %.0f".format(review))
+        if (sink == 42L) println()
+    } finally {
+        dir.deleteRecursively()
+    }
+}
