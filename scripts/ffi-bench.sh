@@ -12,7 +12,9 @@ cd "$ROOT"
 source scripts/toolchains.sh
 ensure_kotlin && ensure_jna || { echo "kotlin toolchain unavailable"; exit 2; }
 
-cargo build -q --release -p waymark-ffi -p waymark-scenarios --bin ffi-baseline
+# Two commands: with --bin, cargo would build only that binary and leave a stale cdylib.
+cargo build -q --release -p waymark-ffi
+cargo build -q --release -p waymark-scenarios --bin ffi-baseline
 cargo build -q -p waymark-ffi
 cargo build -q -p waymark-ffi --features bindgen --bin uniffi-bindgen
 OUT="$ROOT/target/ffi-bench"

@@ -56,9 +56,9 @@ impl Clock for FixedClock {
     }
 }
 
-/// An IANA time zone with its rules: the phone's own database where it has one (iOS and
-/// Linux `zoneinfo`, Android's `tzdata`), else a compressed copy built into the library
-/// (jiff's bundled tzdb). Cheap to clone.
+/// An IANA time zone with its rules, read from the operating system's database (iOS, macOS and
+/// Linux `zoneinfo`, Android's `tzdata`), which the OS keeps current; only on platforms without
+/// one (Windows) is a copy built into the library. Cheap to clone.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Zone(jiff::tz::TimeZone);
 

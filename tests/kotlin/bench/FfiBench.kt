@@ -20,6 +20,12 @@ fun medianNs(samples: Int, batch: Int, op: (Int) -> Unit): Double {
     return times[times.size / 2]
 }
 
+/** Collects the garbage the previous benchmark left, so its pauses do not land in the next one. */
+fun settle() {
+    System.gc()
+    Thread.sleep(200)
+}
+
 fun main() {
     val dir = Files.createTempDirectory("waymark-bench").toFile()
     try {
@@ -30,6 +36,7 @@ fun main() {
         var sink = 0L
 
         // Warm-up lets the JIT compile the binding code, as it would in a running app.
+        settle()
         medianNs(5, 100_000) { if (small.isUnlocked()) sink++ }
         val trivial = medianNs(15, 100_000) { if (small.isUnlocked()) sink++ }
         val checkInOp = { i: Int ->
@@ -39,13 +46,15 @@ fun main() {
             )
             sink += small.checkIn(input).mood.toLong()
         }
+        settle()
         medianNs(3, 50, checkInOp)
         val checkIn = medianNs(15, 50, checkInOp)
 
         val big = createJournal(File(dir, "ten-years.db").path, "benchmark passphrase", kdf, null).journal
         big.generateDemoStory(2026uL, 0u, "Europe/Berlin", true)
+        settle()
         medianNs(10, 1) { sink += big.reviewProgress(ReviewRange.AllTime).moodSeries.size }
-        val review = medianNs(9, 1) { sink += big.reviewProgress(ReviewRange.AllTime).moodSeries.size }
+        val review = medianNs(15, 1) { sink += big.reviewProgress(ReviewRange.AllTime).moodSeries.size }
         println("trivial_call %.0f".format(trivial))
         println("check_in_write %.0f".format(checkIn))
         println("review_ten_years %.0f".format(review))

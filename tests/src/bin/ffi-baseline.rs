@@ -71,7 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     median_ns(10, 1, |_| {
         std::hint::black_box(big.review_progress(ReviewRange::AllTime).ok());
     });
-    let review = median_ns(9, 1, |_| {
+    let review = median_ns(15, 1, |_| {
         std::hint::black_box(big.review_progress(ReviewRange::AllTime).ok());
     });
     println!("trivial_call {trivial:.0}");
