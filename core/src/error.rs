@@ -101,6 +101,14 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A backup file is not a Waymark backup, is truncated, or was changed after it was
+    /// written. Nothing was read from it and nothing was written.
+    #[error("the backup cannot be used: {detail}")]
+    BackupDamaged {
+        /// What is wrong with it, in this crate's words.
+        detail: &'static str,
+    },
+
     /// A file operation failed.
     #[error("{action} failed for {path}: {source}")]
     Io {

@@ -13,6 +13,7 @@
 mod key_slots;
 mod records;
 mod slot_keys;
+pub(crate) use slot_keys::validate_passphrase_for;
 mod unlock;
 mod wipe;
 

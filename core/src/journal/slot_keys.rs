@@ -48,15 +48,21 @@ fn context(journal_id: &[u8; 16], kind: SlotKind, salt: &[u8], params: &[u8]) ->
 
 /// Checks a new passphrase against the length rules.
 pub(crate) fn validate_new_passphrase(passphrase: &str) -> Result<()> {
+    validate_passphrase_for("passphrase", passphrase)
+}
+
+/// Checks a new secret passphrase named `field` (a journal's or a backup's) against the
+/// length rules.
+pub(crate) fn validate_passphrase_for(field: &'static str, passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(Error::invalid(
-            "passphrase",
+            field,
             format!("must be at least {MIN_PASSPHRASE_CHARS} characters"),
         ));
     }
     if passphrase.len() > MAX_PASSPHRASE_BYTES {
         return Err(Error::invalid(
-            "passphrase",
+            field,
             format!("must be at most {MAX_PASSPHRASE_BYTES} bytes"),
         ));
     }

@@ -7,6 +7,7 @@
 //! nothing here ever resets a person's history to zero. A lapse ends an attempt and starts the
 //! next; every attempt stays in the history.
 
+pub mod backup;
 pub mod cards;
 pub mod check_in;
 pub mod clock;

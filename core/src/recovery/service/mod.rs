@@ -73,7 +73,7 @@ impl std::fmt::Debug for Recovery {
 }
 
 /// The lookup namespace of the settings record.
-const SETTINGS_KEY: &[u8] = b"settings";
+pub(crate) const SETTINGS_KEY: &[u8] = b"settings";
 
 impl Recovery {
     /// The recovery domain over `journal`, with time from `clock`.
