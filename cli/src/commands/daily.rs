@@ -1,0 +1,285 @@
+//! `check-in`, `check-ins`, `trigger` and `cards`: the daily verbs.
+
+use super::{say, Ctx};
+use crate::args::{
+    CardsCommand, Category, CheckInArgs, DateRange, Helped, Outcome, TriggerCommand,
+};
+use crate::error::Result;
+use crate::parse;
+use crate::render::table::Table;
+use chrono::{Duration, NaiveDate};
+use waymark_core::recovery::cards::{CardCategory, CardInput, CardOutcome, CopingCard};
+use waymark_core::recovery::check_in::{CheckInInput, Halt};
+use waymark_core::recovery::triggers::{TriggerCategory, TriggerInput, UrgeOutcome};
+use waymark_core::recovery::Recovery;
+
+/// The core's trigger category.
+pub fn category(c: Category) -> TriggerCategory {
+    match c {
+        Category::People => TriggerCategory::People,
+        Category::Places => TriggerCategory::Places,
+        Category::Things => TriggerCategory::Things,
+        Category::Emotions => TriggerCategory::Emotions,
+        Category::Halt => TriggerCategory::Halt,
+        Category::Situations => TriggerCategory::Situations,
+    }
+}
+
+/// `--from`/`--to`, defaulting to the last 30 days.
+pub fn range(recovery: &Recovery, r: &DateRange) -> Result<(NaiveDate, NaiveDate)> {
+    let today = recovery.today()?;
+    let to = parse::opt_date("to", r.to.as_deref())?.unwrap_or(today);
+    let from = parse::opt_date("from", r.from.as_deref())?.unwrap_or(to - Duration::days(29));
+    Ok((from, to))
+}
+
+/// `waymark check-in`.
+pub fn check_in(ctx: &Ctx, a: CheckInArgs) -> Result<()> {
+    let date = parse::opt_date("date", a.date.as_deref())?;
+    let note = parse::text("note", a.note)?;
+    let recovery = ctx.open()?;
+    let saved = recovery.check_in(CheckInInput {
+        date,
+        mood: a.mood,
+        craving: a.craving,
+        halt: Halt {
+            hungry: a.hungry,
+            angry: a.angry,
+            lonely: a.lonely,
+            tired: a.tired,
+        },
+        trigger_tags: a.tags,
+        intention: a.intention,
+        evening_review: None,
+        gratitude: a.gratitude,
+        note,
+    })?;
+    if ctx.out.json {
+        return ctx.out.json("check-in", &saved);
+    }
+    let streak = recovery.check_in_streak()?;
+    say(format!(
+        "Checked in for {}: mood {}/5, craving {}/10. Check-in streak: {}.",
+        saved.date, saved.mood, saved.craving, streak.current
+    ));
+    Ok(())
+}
+
+/// `waymark check-ins`.
+pub fn check_ins(ctx: &Ctx, r: &DateRange) -> Result<()> {
+    let recovery = ctx.open()?;
+    let (from, to) = range(&recovery, r)?;
+    let list = recovery.check_ins(from, to)?;
+    if ctx.out.json {
+        return ctx.out.json("check-ins", &list);
+    }
+    let mut table = Table::new(&["date", ">mood", ">craving", "halt", "intention"]);
+    for c in &list {
+        let halt: String = [
+            (c.halt.hungry, 'H'),
+            (c.halt.angry, 'A'),
+            (c.halt.lonely, 'L'),
+            (c.halt.tired, 'T'),
+        ]
+        .iter()
+        .map(|&(on, ch)| if on { ch } else { '·' })
+        .collect();
+        table.row(vec![
+            c.date.to_string(),
+            c.mood.to_string(),
+            c.craving.to_string(),
+            halt,
+            c.intention.clone().unwrap_or_default(),
+        ]);
+    }
+    say(table.render());
+    Ok(())
+}
+
+/// `waymark trigger ...`.
+pub fn trigger(ctx: &Ctx, command: TriggerCommand) -> Result<()> {
+    match command {
+        TriggerCommand::Log(a) => {
+            let journey_id = a
+                .journey
+                .as_deref()
+                .map(|j| parse::id("journey", j))
+                .transpose()?;
+            let situation = parse::text("situation", a.situation)?;
+            let recovery = ctx.open()?;
+            let logged = recovery.log_trigger(TriggerInput {
+                at: None,
+                journey_id,
+                category: category(a.category),
+                tags: a.tags,
+                intensity: a.intensity,
+                situation,
+                card_id: a.card,
+                outcome: a.outcome.map(|o| match o {
+                    Outcome::Passed => UrgeOutcome::Passed,
+                    Outcome::StillStruggling => UrgeOutcome::StillStruggling,
+                    Outcome::Lapsed => UrgeOutcome::Lapsed,
+                }),
+                urge_minutes: a.minutes,
+            })?;
+            if ctx.out.json {
+                return ctx.out.json("trigger log", &logged);
+            }
+            say(format!("Logged ({}).", logged.id));
+            if logged.offer_to_record_lapse {
+                say("It ended in a lapse. That is part of recovery, not the end of it. Record it with: waymark lapse record");
+            } else {
+                let top: Vec<String> = recovery
+                    .suggest_cards(category(a.category))?
+                    .into_iter()
+                    .take(3)
+                    .map(|s| s.card.title)
+                    .collect();
+                say(format!(
+                    "Cards that tend to help you here: {}",
+                    top.join(", ")
+                ));
+            }
+            Ok(())
+        }
+        TriggerCommand::List(r) => {
+            let recovery = ctx.open()?;
+            let (from, to) = range(&recovery, &r)?;
+            let list = recovery.triggers(from, to)?;
+            if ctx.out.json {
+                return ctx.out.json("trigger list", &list);
+            }
+            let mut table = Table::new(&[
+                "id",
+                "when (UTC)",
+                "category",
+                ">intensity",
+                "card",
+                "outcome",
+            ]);
+            for t in &list {
+                table.row(vec![
+                    t.id.to_string(),
+                    t.at.format("%Y-%m-%d %H:%M").to_string(),
+                    t.category.name().to_owned(),
+                    t.intensity.to_string(),
+                    t.card_id.clone().unwrap_or_default(),
+                    match t.outcome {
+                        Some(UrgeOutcome::Passed) => "passed".into(),
+                        Some(UrgeOutcome::StillStruggling) => "still struggling".into(),
+                        Some(UrgeOutcome::Lapsed) => ctx.out.red("lapsed"),
+                        None => String::new(),
+                    },
+                ]);
+            }
+            say(table.render());
+            Ok(())
+        }
+    }
+}
+
+fn card_table(cards: &[CopingCard]) -> String {
+    let mut table = Table::new(&["id", "title", "helps with", "mine"]);
+    for c in cards {
+        table.row(vec![
+            format!("{}{}", if c.favourite { "★ " } else { "" }, c.id),
+            c.title.clone(),
+            c.helps_with
+                .iter()
+                .map(|h| h.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if c.built_in {
+                String::new()
+            } else {
+                "yes".into()
+            },
+        ]);
+    }
+    table.render()
+}
+
+/// `waymark cards ...`.
+pub fn cards(ctx: &Ctx, command: CardsCommand) -> Result<()> {
+    let recovery = ctx.open()?;
+    match command {
+        CardsCommand::List { all } => {
+            let cards = recovery.cards(all)?;
+            if ctx.out.json {
+                return ctx.out.json("cards list", &cards);
+            }
+            say(card_table(&cards));
+        }
+        CardsCommand::Suggest { category: c } => {
+            let suggestions = recovery.suggest_cards(category(c))?;
+            if ctx.out.json {
+                return ctx.out.json("cards suggest", &suggestions);
+            }
+            let mut table = Table::new(&["id", "title", ">score", ">uses", ">helped"]);
+            for s in suggestions.iter().take(10) {
+                table.row(vec![
+                    s.card.id.clone(),
+                    s.card.title.clone(),
+                    format!("{:.0}%", s.score * 100.0),
+                    s.uses.to_string(),
+                    s.helped.to_string(),
+                ]);
+            }
+            say(table.render());
+        }
+        CardsCommand::Show { id } => {
+            let card = recovery.card(&id)?;
+            if ctx.out.json {
+                return ctx.out.json("cards show", &card);
+            }
+            say(ctx.out.bold(&card.title));
+            for (i, step) in card.steps.iter().enumerate() {
+                say(format!("  {}. {step}", i + 1));
+            }
+        }
+        CardsCommand::Use {
+            id,
+            helped,
+            category: c,
+        } => {
+            let outcome = match helped {
+                Helped::Yes => CardOutcome::Helped,
+                Helped::Somewhat => CardOutcome::HelpedSomewhat,
+                Helped::No => CardOutcome::DidNotHelp,
+            };
+            let used = recovery.use_card(&id, outcome, c.map(category), None)?;
+            if ctx.out.json {
+                return ctx.out.json("cards use", &used);
+            }
+            say("Noted. Suggestions learn from this.");
+        }
+        CardsCommand::Add {
+            title,
+            steps,
+            helps_with,
+        } => {
+            let card = recovery.add_card(CardInput {
+                title,
+                steps,
+                category: CardCategory::MyPlan,
+                helps_with: helps_with.into_iter().map(category).collect(),
+            })?;
+            if ctx.out.json {
+                return ctx.out.json("cards add", &card);
+            }
+            say(format!("Added your card {}.", card.id));
+        }
+        CardsCommand::Favourite { id, undo } => {
+            let card = recovery.set_card_favourite(&id, !undo)?;
+            if ctx.out.json {
+                return ctx.out.json("cards favourite", &card);
+            }
+            say(if undo {
+                "Unmarked."
+            } else {
+                "Marked as a favourite."
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! One module per group of commands; [`run`] dispatches.
+
+pub(crate) use progress::period;
+
+mod daily;
+mod journeys;
+mod progress;
+mod setup;
+mod support;
+mod transfer;
+mod writing;
+
+use crate::args::{Cli, Command};
+use crate::error::Result;
+use crate::output::Out;
+use crate::session;
+use std::path::PathBuf;
+use waymark_core::recovery::Recovery;
+
+/// What every command gets: how to print, where the journal is, how to unlock it.
+pub struct Ctx {
+    /// Output mode.
+    pub out: Out,
+    /// The journal file.
+    pub path: PathBuf,
+    /// Unlock with the recovery code.
+    pub recovery_code: bool,
+}
+
+impl Ctx {
+    /// Opens and unlocks the journal.
+    pub fn open(&self) -> Result<Recovery> {
+        session::open(&self.path, self.recovery_code)
+    }
+}
+
+/// Runs the command `cli` names.
+pub fn run(cli: Cli) -> Result<()> {
+    let out = Out::new(cli.json);
+    if let Command::Demo(args) = &cli.command {
+        return progress::demo(out, args);
+    }
+    let ctx = Ctx {
+        out,
+        path: session::journal_path(cli.journal.as_deref())?,
+        recovery_code: cli.recovery_code,
+    };
+    match cli.command {
+        Command::Demo(_) => Ok(()),
+        Command::Init(args) => setup::init(&ctx, &args),
+        Command::Where => setup::show_where(&ctx),
+        Command::Settings(args) => setup::settings(&ctx, &args),
+        Command::ChangePassphrase => setup::change_passphrase(&ctx),
+        Command::Wipe(args) => setup::wipe(&ctx, &args),
+        Command::Progress(args) => progress::progress(&ctx, &args),
+        Command::Milestones(args) => journeys::milestones(&ctx, &args),
+        Command::Review(args) => progress::review(&ctx, &args),
+        Command::Journey(command) => journeys::journey(&ctx, command),
+        Command::Lapse(command) => journeys::lapse(&ctx, command),
+        Command::CheckIn(args) => daily::check_in(&ctx, args),
+        Command::CheckIns(range) => daily::check_ins(&ctx, &range),
+        Command::Trigger(command) => daily::trigger(&ctx, command),
+        Command::Cards(command) => daily::cards(&ctx, command),
+        Command::Reflect(args) => writing::reflect(&ctx, args),
+        Command::Reflections => writing::reflections(&ctx),
+        Command::Entry(command) => writing::entry(&ctx, command),
+        Command::Search(args) => writing::search(&ctx, &args),
+        Command::Contact(command) => support::contact(&ctx, command),
+        Command::Outreach(command) => support::outreach(&ctx, command),
+        Command::Meeting(command) => support::meeting(&ctx, command),
+        Command::Backup(args) => transfer::backup(&ctx, &args),
+        Command::Restore(args) => transfer::restore(&ctx, &args),
+        Command::Merge(args) => transfer::merge(&ctx, &args),
+        Command::Export(args) => transfer::export(&ctx, &args),
+        Command::Report(args) => crate::report::write(&ctx, &args),
+    }
+}
+
+/// Prints a line to standard output (people's output only; JSON goes through [`Out::json`]).
+#[allow(clippy::print_stdout)]
+pub fn say(text: impl AsRef<str>) {
+    println!("{}", text.as_ref());
+}
+
+/// Prints a line to standard error: warnings and notes that are not the command's result.
+#[allow(clippy::print_stderr)]
+pub fn note(text: impl AsRef<str>) {
+    eprintln!("{}", text.as_ref());
+}

@@ -1,0 +1,143 @@
+//! `init`, `where`, `settings`, `change-passphrase` and `wipe`.
+
+use super::{note, say, Ctx};
+use crate::args::{InitArgs, SettingsArgs, WipeArgs};
+use crate::error::{CliError, Result};
+use crate::session;
+use serde::Serialize;
+use waymark_core::KdfParams;
+
+/// `waymark init`: creates the journal and prints the recovery code once.
+pub fn init(ctx: &Ctx, args: &InitArgs) -> Result<()> {
+    if ctx.path.exists() {
+        return Err(waymark_core::Error::AlreadyExists {
+            path: ctx.path.clone(),
+        }
+        .into());
+    }
+    let kdf = KdfParams::new(args.kdf_memory_mib * 1024, args.kdf_passes, 1)?;
+    let zone = match &args.zone {
+        Some(zone) => zone.clone(),
+        None => session::system_zone(),
+    };
+    if waymark_core::recovery::clock::Zone::named(&zone).is_none() {
+        return Err(CliError::invalid(
+            "zone",
+            "must be an IANA time zone name such as Europe/Berlin",
+        ));
+    }
+    let passphrase = session::new_secret("new passphrase", "WAYMARK_NEW_PASSPHRASE")?;
+    let (recovery, code) = session::create(&ctx.path, &passphrase, kdf)?;
+    recovery.set_time_zone(&zone)?;
+    #[derive(Serialize)]
+    struct Created<'a> {
+        path: &'a std::path::Path,
+        recovery_code: &'a str,
+        time_zone: &'a str,
+    }
+    if ctx.out.json {
+        return ctx.out.json(
+            "init",
+            &Created {
+                path: &ctx.path,
+                recovery_code: &code,
+                time_zone: &zone,
+            },
+        );
+    }
+    say(format!("Created your journal at {}", ctx.path.display()));
+    say(format!(
+        "Time zone: {zone} (change it with waymark settings --zone)"
+    ));
+    say("");
+    say(ctx.out.bold("Your recovery code (shown only this once):"));
+    say(format!("    {}", ctx.out.bold(&code)));
+    say("Write it down and keep it somewhere safe. It opens your journal if you forget the");
+    say("passphrase; without either, nobody can open it, including us.");
+    if kdf.is_below_owasp() {
+        note("warning: these key-derivation settings are below OWASP's minimum (19 MiB, 2 passes)");
+    }
+    Ok(())
+}
+
+/// `waymark where`.
+pub fn show_where(ctx: &Ctx) -> Result<()> {
+    #[derive(Serialize)]
+    struct Where<'a> {
+        path: &'a std::path::Path,
+        exists: bool,
+    }
+    let exists = ctx.path.exists();
+    if ctx.out.json {
+        return ctx.out.json(
+            "where",
+            &Where {
+                path: &ctx.path,
+                exists,
+            },
+        );
+    }
+    say(format!(
+        "{}{}",
+        ctx.path.display(),
+        if exists {
+            ""
+        } else {
+            " (not created yet: waymark init)"
+        }
+    ));
+    Ok(())
+}
+
+/// `waymark settings`: shows, or changes, the time zone and the hour the day starts.
+pub fn settings(ctx: &Ctx, args: &SettingsArgs) -> Result<()> {
+    let recovery = ctx.open()?;
+    if let Some(hour) = args.day_starts_at {
+        recovery.set_day_starts_at(hour)?;
+    }
+    if let Some(zone) = &args.zone {
+        recovery.set_time_zone(zone)?;
+    }
+    let settings = recovery.settings()?;
+    if ctx.out.json {
+        return ctx.out.json("settings", &settings);
+    }
+    say(format!("time zone      {}", settings.time_zone));
+    say(format!("day starts at  {:02}:00", settings.day_starts_at));
+    say(format!("today          {}", recovery.today()?));
+    Ok(())
+}
+
+/// `waymark change-passphrase`.
+pub fn change_passphrase(ctx: &Ctx) -> Result<()> {
+    if !ctx.path.exists() {
+        return Err(CliError::NoJournal(ctx.path.clone()));
+    }
+    let journal = waymark_core::Journal::open(&ctx.path, waymark_core::JournalOptions::default())?;
+    let current = session::secret("current passphrase", "WAYMARK_PASSPHRASE")?;
+    journal.unlock_with_passphrase(&current)?;
+    let new = session::new_secret("new passphrase", "WAYMARK_NEW_PASSPHRASE")?;
+    journal.change_passphrase(&current, &new)?;
+    if !ctx.out.json {
+        say("Passphrase changed. The recovery code still works.");
+    }
+    Ok(())
+}
+
+/// `waymark wipe --yes`.
+pub fn wipe(ctx: &Ctx, args: &WipeArgs) -> Result<()> {
+    if !args.yes {
+        return Err(CliError::Refused(
+            "wipe destroys the journal for good: run `waymark wipe --yes` to confirm",
+        ));
+    }
+    let recovery = ctx.open()?;
+    recovery.into_journal().wipe()?;
+    if !ctx.out.json {
+        say(format!(
+            "Wiped {}: keys destroyed and the file removed.",
+            ctx.path.display()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! `backup`, `restore`, `merge` and `export`: moving a journal between devices (S15).
+//!
+//! Backups are encrypted under their own passphrase (`WAYMARK_BACKUP_PASSPHRASE` or asked);
+//! the rules for merging are in `waymark_core::recovery::backup`. Plaintext leaves only
+//! through `export`, with a warning.
+
+use super::{note, say, Ctx};
+use crate::args::{BackupArgs, ExportArgs, ExportFormat, MergeArgs, RestoreArgs};
+use crate::error::{CliError, Result};
+use crate::session;
+use serde::Serialize;
+use serde_json::Value;
+use std::path::Path;
+use waymark_core::recovery::backup::{write_atomically, Backup, MergeReport};
+use waymark_core::recovery::Recovery;
+use waymark_core::KdfParams;
+
+/// `waymark backup --out FILE`.
+pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
+    if args.out.exists() && !args.force {
+        return Err(CliError::Refused(
+            "the backup file already exists: choose another name or add --force",
+        ));
+    }
+    let recovery = ctx.open()?;
+    let passphrase = session::new_secret("backup passphrase", "WAYMARK_BACKUP_PASSPHRASE")?;
+    let written = recovery.write_backup(&args.out, &passphrase, &KdfParams::RECOMMENDED)?;
+    if ctx.out.json {
+        return ctx.out.json("backup", &written);
+    }
+    say(format!(
+        "Wrote an encrypted backup of {} records to {} ({} bytes).",
+        written.records,
+        args.out.display(),
+        written.bytes
+    ));
+    if written.damaged > 0 {
+        note(format!(
+            "warning: {} damaged records could not be read and are not in the backup",
+            written.damaged
+        ));
+    }
+    say("It opens only with the backup passphrase; keep that somewhere safe.");
+    Ok(())
+}
+
+fn read_backup(path: &Path) -> Result<Backup> {
+    if !path.exists() {
+        return Err(CliError::invalid("from", "no file at that path"));
+    }
+    let passphrase = session::secret("backup passphrase", "WAYMARK_BACKUP_PASSPHRASE")?;
+    Ok(Backup::read(path, &passphrase)?)
+}
+
+fn print_report(ctx: &Ctx, command: &str, report: &MergeReport) -> Result<()> {
+    if ctx.out.json {
+        return ctx.out.json(command, report);
+    }
+    say(format!(
+        "{} added, {} updated, {} unchanged, {} kept as they were here (conflicts).",
+        report.added, report.updated, report.unchanged, report.conflicts_kept
+    ));
+    Ok(())
+}
+
+/// `waymark restore --from FILE`: a new journal (at --journal) from a backup. The backup is
+/// read and authenticated completely before the journal is created.
+pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
+    if ctx.path.exists() {
+        return Err(waymark_core::Error::AlreadyExists {
+            path: ctx.path.clone(),
+        }
+        .into());
+    }
+    let backup = read_backup(&args.from)?;
+    let passphrase = session::new_secret("new passphrase", "WAYMARK_NEW_PASSPHRASE")?;
+    let (recovery, code) = session::create(&ctx.path, &passphrase, KdfParams::RECOMMENDED)?;
+    let report = match recovery.merge_backup(&backup) {
+        Ok(report) => report,
+        Err(error) => {
+            // Nothing half-restored stays behind.
+            let _ = recovery.into_journal().wipe();
+            return Err(error.into());
+        }
+    };
+    drop(backup);
+    if ctx.out.json {
+        #[derive(Serialize)]
+        struct Restored<'a> {
+            report: &'a MergeReport,
+            recovery_code: &'a str,
+        }
+        return ctx.out.json(
+            "restore",
+            &Restored {
+                report: &report,
+                recovery_code: &code,
+            },
+        );
+    }
+    say(format!(
+        "Restored {} records into {}.",
+        report.added + report.updated + report.unchanged,
+        ctx.path.display()
+    ));
+    say(ctx
+        .out
+        .bold("The restored journal has a new recovery code (shown only this once):"));
+    say(format!("    {}", ctx.out.bold(&code)));
+    Ok(())
+}
+
+/// `waymark merge --from FILE`.
+pub fn merge(ctx: &Ctx, args: &MergeArgs) -> Result<()> {
+    let recovery = ctx.open()?;
+    let backup = read_backup(&args.from)?;
+    let report = recovery.merge_backup(&backup)?;
+    print_report(ctx, "merge", &report)
+}
+
+/// Everything, for `export --format json`.
+#[derive(Serialize)]
+struct Export {
+    format: &'static str,
+    exported_at: chrono::DateTime<chrono::Utc>,
+    settings: waymark_core::recovery::settings::Settings,
+    journeys: Vec<waymark_core::recovery::journey::Journey>,
+    lapses: Vec<waymark_core::recovery::journey::Lapse>,
+    check_ins: Vec<waymark_core::recovery::check_in::CheckIn>,
+    triggers: Vec<waymark_core::recovery::triggers::TriggerEvent>,
+    card_uses: Vec<waymark_core::recovery::cards::CardUse>,
+    cards: Vec<waymark_core::recovery::cards::CopingCard>,
+    reflections: Vec<waymark_core::recovery::reflection::Reflection>,
+    entries: Vec<waymark_core::recovery::entries::JournalEntry>,
+    contacts: Vec<waymark_core::recovery::support::SupportContact>,
+    outreach: Vec<waymark_core::recovery::support::Outreach>,
+    meetings: Vec<waymark_core::recovery::support::Meeting>,
+}
+
+fn gather(recovery: &Recovery) -> Result<Export> {
+    let s = recovery.snapshot()?;
+    Ok(Export {
+        format: "waymark-export/1",
+        exported_at: recovery.now(),
+        settings: recovery.settings()?,
+        cards: recovery
+            .cards(true)?
+            .into_iter()
+            .filter(|c| !c.built_in || c.favourite || c.archived)
+            .collect(),
+        journeys: s.journeys,
+        lapses: s.lapses,
+        check_ins: s.check_ins,
+        triggers: s.triggers,
+        card_uses: s.card_uses,
+        reflections: s.reflections,
+        entries: s.entries,
+        contacts: s.contacts,
+        outreach: s.outreach,
+        meetings: s.meetings,
+    })
+}
+
+/// One CSV cell: text quoted when it holds a comma, quote or line break; nested values as
+/// compact JSON.
+fn cell(value: &Value) -> String {
+    let text = match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// A list of records as CSV: one column per top-level field, in the order of the first
+/// record's fields.
+fn csv<T: Serialize>(items: &[T]) -> Result<String> {
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|i| serde_json::to_value(i).unwrap_or(Value::Null))
+        .collect();
+    let mut columns: Vec<String> = Vec::new();
+    for row in &rows {
+        if let Value::Object(map) = row {
+            for key in map.keys() {
+                if !columns.contains(key) {
+                    columns.push(key.clone());
+                }
+            }
+        }
+    }
+    let mut out = columns.join(",");
+    out.push_str("\r\n");
+    for row in &rows {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| cell(row.get(c).unwrap_or(&Value::Null)))
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(out)
+}
+
+/// `waymark export --format json|csv --out PATH`: plaintext, with a warning.
+pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
+    if args.out.exists() {
+        return Err(CliError::Refused(
+            "the export path already exists: choose a new file or directory name",
+        ));
+    }
+    let recovery = ctx.open()?;
+    let data = gather(&recovery)?;
+    let mut written = Vec::new();
+    match args.format {
+        ExportFormat::Json => {
+            let bytes = zeroize::Zeroizing::new(
+                serde_json::to_vec_pretty(&data)
+                    .map_err(|e| CliError::io("serializing", &args.out, e.into()))?,
+            );
+            write_atomically(&args.out, &bytes)?;
+            written.push(args.out.clone());
+        }
+        ExportFormat::Csv => {
+            std::fs::create_dir(&args.out).map_err(|e| CliError::io("creating", &args.out, e))?;
+            let tables = [
+                ("journeys.csv", csv(&data.journeys)?),
+                ("lapses.csv", csv(&data.lapses)?),
+                ("check_ins.csv", csv(&data.check_ins)?),
+                ("triggers.csv", csv(&data.triggers)?),
+                ("card_uses.csv", csv(&data.card_uses)?),
+                ("cards.csv", csv(&data.cards)?),
+                ("reflections.csv", csv(&data.reflections)?),
+                ("entries.csv", csv(&data.entries)?),
+                ("contacts.csv", csv(&data.contacts)?),
+                ("outreach.csv", csv(&data.outreach)?),
+                ("meetings.csv", csv(&data.meetings)?),
+            ];
+            for (name, text) in tables {
+                let path = args.out.join(name);
+                write_atomically(&path, text.as_bytes())?;
+                written.push(path);
+            }
+        }
+    }
+    note(format!(
+        "warning: {} is NOT encrypted. Anyone who can read it can read everything you wrote. Delete it when you are done with it.",
+        args.out.display()
+    ));
+    if ctx.out.json {
+        return ctx.out.json("export", &written);
+    }
+    say(format!("Exported to {}.", args.out.display()));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting_and_keeps_nested_values_as_json() {
+        #[derive(Serialize)]
+        struct Row {
+            a: &'static str,
+            b: Vec<u8>,
+            c: Option<u8>,
+        }
+        let text = csv(&[
+            Row {
+                a: "plain",
+                b: vec![1, 2],
+                c: None,
+            },
+            Row {
+                a: "say \"hi\", then\nleave",
+                b: vec![],
+                c: Some(3),
+            },
+        ])
+        .unwrap();
+        assert_eq!(
+            text,
+            "a,b,c\r\nplain,\"[1,2]\",\r\n\"say \"\"hi\"\", then\nleave\",[],3\r\n"
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! Where results go: JSON for scripts (one document per command, schema in
+//! `docs/cli-json.md`), or text for people with colour only on a terminal (and never when
+//! `NO_COLOR` is set).
+
+use crate::error::{CliError, Result};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+
+/// The version of the JSON schema; bumped only for changes that break a reader.
+pub const JSON_SCHEMA: &str = "waymark-cli/1";
+
+/// How a command prints.
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    /// Print JSON.
+    pub json: bool,
+    /// Use ANSI colour.
+    pub color: bool,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    schema: &'static str,
+    command: &'a str,
+    data: &'a T,
+}
+
+impl Out {
+    /// JSON if asked for; colour if standard output is a terminal and `NO_COLOR` is unset.
+    pub fn new(json: bool) -> Out {
+        let color = !json
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Out { json, color }
+    }
+
+    /// Prints `data` as the JSON document of `command`.
+    pub fn json<T: Serialize>(&self, command: &str, data: &T) -> Result<()> {
+        let envelope = Envelope {
+            schema: JSON_SCHEMA,
+            command,
+            data,
+        };
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, &envelope).map_err(|e| {
+            CliError::io("writing JSON to", std::path::Path::new("stdout"), e.into())
+        })?;
+        writeln!(stdout).map_err(|e| CliError::io("writing to", std::path::Path::new("stdout"), e))
+    }
+
+    /// `text` in bold.
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    /// `text` dimmed.
+    pub fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    /// `text` in green (good news: sober days, passed urges).
+    pub fn green(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+
+    /// `text` in red (lapses; never used for blame, only to mark the day).
+    pub fn red(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+
+    /// `text` in yellow (the next milestone).
+    pub fn yellow(&self, text: &str) -> String {
+        self.paint("33", text)
+    }
+
+    /// `text` in a 256-colour palette entry.
+    pub fn shade(&self, code: u8, text: &str) -> String {
+        self.paint(&format!("38;5;{code}"), text)
+    }
+
+    fn paint(&self, sgr: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{sgr}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The 12-week calendar heat map: one column per week (Monday first), today in the last
+//! column, a cell per day.
+
+use crate::output::Out;
+use chrono::{Datelike, Duration, NaiveDate};
+use waymark_core::recovery::journey::Attempt;
+
+/// What one day shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    /// Nothing recorded (before the journey, or no check-in).
+    Empty,
+    /// After today.
+    Future,
+    /// A completed sober day.
+    Sober,
+    /// The day of a lapse.
+    Lapse,
+    /// Today, still in progress.
+    Today,
+    /// The day's mood, 1-5.
+    Mood(u8),
+}
+
+/// Weeks shown.
+pub const WEEKS: i64 = 12;
+
+/// The first day shown: the Monday eleven weeks before this week's Monday.
+pub fn first_day(today: NaiveDate) -> NaiveDate {
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    monday - Duration::weeks(WEEKS - 1)
+}
+
+/// The sober/lapse state of `day` given a journey's attempts, as of `today`.
+pub fn sober_cell(attempts: &[Attempt], day: NaiveDate, today: NaiveDate) -> Cell {
+    if day > today {
+        return Cell::Future;
+    }
+    if attempts.iter().any(|a| a.end == Some(day)) {
+        return Cell::Lapse;
+    }
+    if attempts
+        .iter()
+        .any(|a| a.start <= day && a.end.is_none_or(|end| day < end))
+    {
+        return if day == today {
+            Cell::Today
+        } else {
+            Cell::Sober
+        };
+    }
+    Cell::Empty
+}
+
+/// The heat map as lines: a month header, seven weekday rows, a legend.
+pub fn render(out: &Out, today: NaiveDate, cell: impl Fn(NaiveDate) -> Cell) -> String {
+    let start = first_day(today);
+    let mut header = String::from("    ");
+    let mut last_month = 0;
+    for week in 0..WEEKS {
+        let monday = start + Duration::weeks(week);
+        if monday.month() != last_month && header.chars().count() <= (4 + week * 2) as usize {
+            let label = monday.format("%b").to_string();
+            while header.chars().count() < (4 + week * 2) as usize {
+                header.push(' ');
+            }
+            header.push_str(&label);
+            last_month = monday.month();
+        }
+    }
+    let mut lines = vec![header.trim_end().to_owned()];
+    for (row, name) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .enumerate()
+    {
+        let mut line = format!("{name} ");
+        for week in 0..WEEKS {
+            let day = start + Duration::weeks(week) + Duration::days(row as i64);
+            line.push_str(&glyph(out, cell(day)));
+            line.push(' ');
+        }
+        lines.push(line.trim_end().to_owned());
+    }
+    lines.join("\n")
+}
+
+/// The legend for a sober calendar.
+pub fn sober_legend(out: &Out) -> String {
+    format!(
+        "{} sober  {} today  {} lapse  {} no record",
+        glyph(out, Cell::Sober),
+        glyph(out, Cell::Today),
+        glyph(out, Cell::Lapse),
+        glyph(out, Cell::Empty)
+    )
+}
+
+/// The legend for a mood calendar.
+pub fn mood_legend(out: &Out) -> String {
+    let scale: Vec<String> = (1..=5).map(|m| glyph(out, Cell::Mood(m))).collect();
+    format!(
+        "mood 1 {} 5   {} no check-in",
+        scale.join(""),
+        glyph(out, Cell::Empty)
+    )
+}
+
+fn glyph(out: &Out, cell: Cell) -> String {
+    match cell {
+        Cell::Empty => out.dim("·"),
+        Cell::Future => " ".to_owned(),
+        Cell::Sober => out.green("■"),
+        Cell::Today => out.green("◆"),
+        Cell::Lapse => out.red("✕"),
+        Cell::Mood(m) => {
+            const GLYPHS: [&str; 5] = ["░", "▒", "▓", "█", "█"];
+            const SHADES: [u8; 5] = [196, 208, 226, 112, 34];
+            let i = usize::from(m.clamp(1, 5) - 1);
+            out.shade(SHADES[i], GLYPHS[i])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_lapse_and_the_attempts_around_it_show_on_their_days() {
+        let attempts = vec![
+            Attempt {
+                number: 1,
+                start: d(2026, 10, 1),
+                start_time: None,
+                end: Some(d(2026, 11, 10)),
+                ended_by: None,
+                sober_days: 40,
+            },
+            Attempt {
+                number: 2,
+                start: d(2026, 11, 11),
+                start_time: None,
+                end: None,
+                ended_by: None,
+                sober_days: 14,
+            },
+        ];
+        let today = d(2026, 11, 25); // a Wednesday
+        let plain = Out {
+            json: false,
+            color: false,
+        };
+        let map = render(&plain, today, |day| sober_cell(&attempts, day, today));
+        let lines: Vec<&str> = map.lines().collect();
+        assert_eq!(lines.len(), 8);
+        // The last column is this week: Mon 23 and Tue 24 sober, Wed 25 today, Thu on blank.
+        assert!(lines[1].ends_with('■'));
+        assert!(lines[3].ends_with('◆'));
+        assert_eq!(lines[4].chars().count(), 4 + 11 * 2 - 1);
+        // 10 November 2026 was a Tuesday, in the third column from the right.
+        let tue: Vec<char> = lines[2].chars().collect();
+        assert_eq!(tue[4 + 9 * 2], '✕');
+        // Before the journey began: no record.
+        assert!(lines[1].starts_with("Mon · · · · ■"));
+        assert_eq!(first_day(today), d(2026, 9, 7));
+    }
+}

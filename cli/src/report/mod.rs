@@ -1,0 +1,271 @@
+//! `waymark report --out FILE.html`: a self-contained, printable progress report.
+//!
+//! One HTML file with inline CSS and inline SVG charts: mood and craving trend, a sober-day
+//! calendar per journey, triggers by hour and by weekday, the most helpful coping cards, and
+//! the lapses with what was learned from them. No scripts, no external assets, and a Content
+//! Security Policy that forbids loading anything, so opening it makes no network request.
+//! It contains what the person wrote: it is written like an export, with a warning.
+
+mod svg;
+
+use crate::args::ReportArgs;
+use crate::commands::{note, say, Ctx};
+use crate::error::{CliError, Result};
+use crate::render::format::{days, label, mean, money};
+use chrono::{Datelike, Duration, NaiveDate};
+use std::fmt::Write;
+use svg::{escape, Series};
+use waymark_core::recovery::backup::write_atomically;
+use waymark_core::recovery::reflection::ReflectionBody;
+use waymark_core::recovery::review::ProgressReview;
+
+const STYLE: &str = r#"
+body { font: 15px/1.45 system-ui, sans-serif; color: #1d2430; max-width: 760px; margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0; } h2 { font-size: 1.15em; margin-top: 2em; border-bottom: 1px solid #d5dae3; }
+.sub { color: #5b6575; margin-top: .2em; }
+.cards { display: flex; flex-wrap: wrap; gap: .8em; }
+.card { border: 1px solid #d5dae3; border-radius: 8px; padding: .6em .9em; min-width: 10em; }
+.big { font-size: 1.8em; font-weight: 600; color: #2f7d4f; }
+svg { width: 100%; height: auto; } .frame { fill: none; stroke: #d5dae3; }
+.axis, .legend, .label { font: 12px system-ui, sans-serif; fill: #5b6575; } .legend { font-weight: 600; } .label { fill: #1d2430; }
+.sober { fill: #3f9d63; } .today { fill: #9ad3ad; } .lapse { fill: #d9534f; } .none { fill: #eef1f5; }
+.lapse-block { border-left: 4px solid #d9534f; padding: .2em .8em; margin: .8em 0; }
+@media print { body { margin: 0; } h2 { break-after: avoid; } svg, .card, .lapse-block { break-inside: avoid; } }
+"#;
+
+/// Writes the report for `args.range` to `args.out`.
+pub fn write(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
+    if args.out.exists() {
+        return Err(CliError::Refused(
+            "the report file already exists: choose a new name",
+        ));
+    }
+    let recovery = ctx.open()?;
+    let review = recovery.review_progress(crate::commands::period(args.range))?;
+    let mut calendars = Vec::new();
+    for j in &review.journeys {
+        calendars.push((j.journey.name.clone(), j.counter.attempts.clone()));
+    }
+    let html = render(&review, &calendars);
+    write_atomically(&args.out, html.as_bytes())?;
+    note(format!(
+        "note: {} holds what you wrote, unencrypted; share it only with people you choose",
+        args.out.display()
+    ));
+    if ctx.out.json {
+        #[derive(serde::Serialize)]
+        struct Written<'a> {
+            path: &'a std::path::Path,
+            bytes: usize,
+        }
+        return ctx.out.json(
+            "report",
+            &Written {
+                path: &args.out,
+                bytes: html.len(),
+            },
+        );
+    }
+    say(format!(
+        "Wrote {} ({} KB).",
+        args.out.display(),
+        html.len() / 1024
+    ));
+    Ok(())
+}
+
+type Attempts = Vec<waymark_core::recovery::journey::Attempt>;
+
+/// The report's HTML.
+pub fn render(r: &ProgressReview, calendars: &[(String, Attempts)]) -> String {
+    let mut h = String::with_capacity(64 * 1024);
+    let _ = write!(
+        h,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><meta name="viewport" content="width=device-width"><title>Waymark progress report</title><style>{STYLE}</style></head><body><h1>Progress report</h1><p class="sub">{} to {} · made with Waymark on {}</p>"#,
+        r.from, r.to, r.today
+    );
+
+    h.push_str(r#"<h2>Journeys</h2><div class="cards">"#);
+    for j in &r.journeys {
+        let c = &j.counter;
+        let _ = write!(
+            h,
+            r#"<div class="card"><div>{}</div><div class="big">{}</div><div>longest {} · {} sober in all</div><div>{} sober in this period{}</div>{}</div>"#,
+            escape(&j.journey.name),
+            days(c.current_streak_days),
+            days(c.longest_streak_days),
+            days(c.total_sober_days),
+            days(j.sober_days_in_range),
+            if j.money_saved_cents_in_range > 0 {
+                format!(" · saved {}", money(j.money_saved_cents_in_range))
+            } else {
+                String::new()
+            },
+            j.milestones
+                .as_ref()
+                .and_then(|m| m.next.as_ref().map(|n| (n, m.days_to_next)))
+                .map(|(n, to_go)| format!(
+                    "<div>next: {} on {}{}</div>",
+                    escape(&n.label),
+                    n.due_on,
+                    to_go
+                        .map(|d| format!(" ({} to go)", days(d)))
+                        .unwrap_or_default()
+                ))
+                .unwrap_or_default()
+        );
+    }
+    let _ = write!(
+        h,
+        r#"<div class="card"><div>check-ins</div><div class="big">{} / {}</div><div>mean mood {} · mean craving {}</div></div></div>"#,
+        r.check_ins.count,
+        r.check_ins.days,
+        mean(r.check_ins.mean_mood),
+        mean(r.check_ins.mean_craving)
+    );
+
+    h.push_str("<h2>Mood and craving (7-day average)</h2>");
+    h.push_str(&svg::trend(
+        &[
+            Series {
+                name: "mood (1-5)",
+                color: "#2f6db5",
+                values: r.mood_series.iter().map(|d| d.mood_avg_7).collect(),
+                min: 1.0,
+                max: 5.0,
+            },
+            Series {
+                name: "craving (0-10)",
+                color: "#c0622f",
+                values: r.mood_series.iter().map(|d| d.craving_avg_7).collect(),
+                min: 0.0,
+                max: 10.0,
+            },
+        ],
+        &r.from.to_string(),
+        &r.to.to_string(),
+    ));
+
+    for (name, attempts) in calendars {
+        let _ = write!(h, "<h2>Sober days: {}</h2>", escape(name));
+        h.push_str(&calendar(
+            attempts,
+            r.from.max(r.to - Duration::days(370)),
+            r.to,
+            r.today,
+        ));
+        h.push_str(r#"<p class="sub"><svg viewBox="0 0 400 14" style="width:400px"><rect class="sober" width="10" height="10" y="2"/><text x="14" y="11" class="axis">sober</text><rect class="today" x="70" width="10" height="10" y="2"/><text x="84" y="11" class="axis">today</text><rect class="lapse" x="140" width="10" height="10" y="2"/><text x="154" y="11" class="axis">lapse</text><rect class="none" x="210" width="10" height="10" y="2"/><text x="224" y="11" class="axis">no record</text></svg></p>"#);
+    }
+
+    let t = &r.triggers;
+    let _ = write!(
+        h,
+        "<h2>Triggers</h2><p>{} logged · {} passed · {} still struggling · {} ended in a lapse · mean intensity {}</p>",
+        t.total, t.passed, t.still_struggling, t.lapsed, mean(t.mean_intensity)
+    );
+    if t.total > 0 {
+        h.push_str("<h3>By hour of day</h3>");
+        let hours: Vec<String> = (0..24)
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("{i}h")
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        h.push_str(&svg::bars(&t.by_hour, &hours, "#7a5fb0"));
+        h.push_str("<h3>By weekday</h3>");
+        let weekdays: Vec<String> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        h.push_str(&svg::bars(&t.by_weekday, &weekdays, "#7a5fb0"));
+        h.push_str("<h3>By kind</h3>");
+        let (counts, names): (Vec<u32>, Vec<String>) = t
+            .by_category
+            .iter()
+            .map(|c| (c.count, c.category.name().to_owned()))
+            .unzip();
+        h.push_str(&svg::bars(&counts, &names, "#5f86b0"));
+    }
+
+    if !r.most_helpful_cards.is_empty() {
+        h.push_str("<h2>Coping cards that helped most</h2>");
+        let rows: Vec<(String, u32, u32)> = r
+            .most_helpful_cards
+            .iter()
+            .map(|c| (c.title.clone(), c.helped, c.uses))
+            .collect();
+        h.push_str(&svg::horizontal(&rows, "#3f9d63"));
+    }
+
+    if !r.lapses.is_empty() {
+        h.push_str("<h2>Lapses and what they taught</h2>");
+        for l in &r.lapses {
+            let _ = write!(
+                h,
+                r#"<div class="lapse-block"><strong>{}</strong> · {} · {}"#,
+                l.lapse.date,
+                escape(&l.journey_name),
+                escape(&label(&l.lapse.kind))
+            );
+            for reflection in &l.reflections {
+                if let ReflectionBody::Lapse(body) = &reflection.body {
+                    if let Some(learned) = &body.what_i_learned {
+                        let _ = write!(h, "<p>Learned: {}</p>", escape(learned));
+                    }
+                    if !body.next_time.is_empty() {
+                        h.push_str("<p>Next time:</p><ul>");
+                        for item in &body.next_time {
+                            let _ = write!(h, "<li>{}</li>", escape(&item.text));
+                        }
+                        h.push_str("</ul>");
+                    }
+                }
+            }
+            h.push_str("</div>");
+        }
+    }
+
+    let s = &r.support;
+    let _ = writeln!(
+        h,
+        "<h2>Support</h2><p>{} meetings · reached out {} times · 90 in 90: {} meetings by day {}</p></body></html>",
+        s.meetings, s.outreach, s.ninety_in_ninety.meetings, s.ninety_in_ninety.day
+    );
+    h
+}
+
+/// The sober-day calendar from `from` to `to` as SVG, whole weeks, Monday first.
+fn calendar(attempts: &Attempts, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> String {
+    use crate::render::calendar::{sober_cell, Cell};
+    let start = from - Duration::days(i64::from(from.weekday().num_days_from_monday()));
+    let mut weeks: Vec<[&str; 7]> = Vec::new();
+    let mut labels = Vec::new();
+    let mut monday = start;
+    let mut last_month = 0;
+    while monday <= to {
+        if monday.month() != last_month {
+            labels.push((weeks.len(), monday.format("%b").to_string()));
+            last_month = monday.month();
+        }
+        let mut week = [""; 7];
+        for (d, slot) in week.iter_mut().enumerate() {
+            let day = monday + Duration::days(d as i64);
+            if day < from || day > to {
+                continue;
+            }
+            *slot = match sober_cell(attempts, day, today) {
+                Cell::Sober => "sober",
+                Cell::Today => "today",
+                Cell::Lapse => "lapse",
+                Cell::Future => "",
+                _ => "none",
+            };
+        }
+        weeks.push(week);
+        monday += Duration::weeks(1);
+    }
+    svg::calendar(&weeks, &labels)
+}

@@ -1,0 +1,121 @@
+//! Finding, creating and unlocking the journal, and asking for secrets.
+//!
+//! The journal lives in the platform data directory unless `--journal` or `WAYMARK_JOURNAL`
+//! says otherwise. Secrets come from the environment (`WAYMARK_PASSPHRASE`,
+//! `WAYMARK_NEW_PASSPHRASE`, `WAYMARK_RECOVERY_CODE`, `WAYMARK_BACKUP_PASSPHRASE`) for
+//! scripts, or from a no-echo prompt on the terminal; never from a flag, which would land in
+//! the shell's history.
+
+use crate::error::{CliError, Result};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use waymark_core::recovery::clock::SystemClock;
+use waymark_core::recovery::Recovery;
+use waymark_core::{Journal, JournalOptions, KdfParams};
+use zeroize::Zeroizing;
+
+/// The journal file: the flag or variable if given, else `waymark/journal.db` in the
+/// platform data directory (`$XDG_DATA_HOME` or `~/.local/share` on Linux,
+/// `~/Library/Application Support` on macOS, `%APPDATA%` on Windows).
+pub fn journal_path(flag: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = flag {
+        return Ok(path.to_path_buf());
+    }
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = if cfg!(windows) {
+        var("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        var("HOME").map(|h| h.join("Library/Application Support"))
+    } else {
+        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|h| h.join(".local/share")))
+    };
+    base.map(|b| b.join("waymark").join("journal.db"))
+        .ok_or(CliError::Refused(
+            "cannot find a data directory (no HOME): pass --journal PATH",
+        ))
+}
+
+/// A secret from `variable`, else asked on the terminal without echo.
+pub fn secret(what: &'static str, variable: &'static str) -> Result<Zeroizing<String>> {
+    if let Ok(value) = std::env::var(variable) {
+        return Ok(Zeroizing::new(value));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::SecretNeeded { what, variable });
+    }
+    let prompt = format!("{}: ", capitalized(what));
+    rpassword::prompt_password(prompt)
+        .map(Zeroizing::new)
+        .map_err(|e| CliError::io("reading", Path::new("the terminal"), e))
+}
+
+/// A new secret from `variable`, else asked twice on the terminal.
+pub fn new_secret(what: &'static str, variable: &'static str) -> Result<Zeroizing<String>> {
+    if let Ok(value) = std::env::var(variable) {
+        return Ok(Zeroizing::new(value));
+    }
+    let first = secret(what, variable)?;
+    let again = rpassword::prompt_password("Again, to be sure: ")
+        .map(Zeroizing::new)
+        .map_err(|e| CliError::io("reading", Path::new("the terminal"), e))?;
+    if *first != *again {
+        return Err(CliError::Mismatch);
+    }
+    Ok(first)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Opens the journal at `path` and unlocks it with the passphrase, or the recovery code when
+/// `recovery_code` is set.
+pub fn open(path: &Path, recovery_code: bool) -> Result<Recovery> {
+    if !path.exists() {
+        return Err(CliError::NoJournal(path.to_path_buf()));
+    }
+    let journal = Journal::open(path, JournalOptions::default())?;
+    if recovery_code {
+        let code = secret("recovery code", "WAYMARK_RECOVERY_CODE")?;
+        journal.unlock_with_recovery_code(&code)?;
+    } else {
+        let passphrase = secret("passphrase", "WAYMARK_PASSPHRASE")?;
+        journal.unlock_with_passphrase(&passphrase)?;
+    }
+    Ok(Recovery::new(journal, Arc::new(SystemClock)))
+}
+
+/// Creates a journal at `path` (its directory too) with `passphrase`; returns it and the
+/// recovery code.
+pub fn create(
+    path: &Path,
+    passphrase: &str,
+    kdf: KdfParams,
+) -> Result<(Recovery, Zeroizing<String>)> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::io("creating", dir, e))?;
+    }
+    let options = JournalOptions {
+        kdf,
+        ..JournalOptions::default()
+    };
+    let (journal, code) = Journal::create(path, passphrase, options)?;
+    Ok((Recovery::new(journal, Arc::new(SystemClock)), code.reveal()))
+}
+
+/// This computer's IANA time zone, or UTC when it has none.
+pub fn system_zone() -> String {
+    jiff::tz::TimeZone::try_system()
+        .ok()
+        .and_then(|tz| tz.iana_name().map(str::to_owned))
+        .unwrap_or_else(|| "UTC".to_owned())
+}
