@@ -27,12 +27,16 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
+            // clap's first paragraph, on one line (the usage block after it is left out).
             let text = e.to_string();
-            let line = text
+            let first: Vec<&str> = text
                 .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
+                .map(str::trim)
+                .skip_while(|l| l.is_empty())
+                .take_while(|l| !l.is_empty())
+                .collect();
+            let line = scrub(&first.join(" "));
+            let line = line.trim_start_matches("error: ");
             eprintln!("waymark: {line} (see waymark --help)");
             return ExitCode::from(2);
         }
@@ -43,5 +47,49 @@ fn main() -> ExitCode {
             eprintln!("waymark: {e}");
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// Replaces every quoted value in a clap message with `'…'`, keeping quoted flag names
+/// (`'--mood <MOOD>'`): a mistyped argument may be something the person meant to write in
+/// their journal, and error messages never repeat that.
+fn scrub(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('\'');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    for (i, part) in rest.iter().enumerate() {
+        // Odd pieces (0, 2, ...) of `rest` are inside quotes, when a closing quote follows.
+        let quoted = i % 2 == 0 && i + 1 < rest.len();
+        if quoted && !part.starts_with('-') {
+            out.push_str("'…'");
+        } else if quoted {
+            out.push('\'');
+            out.push_str(part);
+            out.push('\'');
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub;
+
+    #[test]
+    fn clap_messages_keep_flag_names_and_lose_values() {
+        assert_eq!(
+            scrub("invalid value 'I felt awful' for '--mood <MOOD>': invalid digit"),
+            "invalid value '…' for '--mood <MOOD>': invalid digit"
+        );
+        assert_eq!(
+            scrub("unexpected argument 'was' found"),
+            "unexpected argument '…' found"
+        );
+        assert_eq!(scrub("no quotes here"), "no quotes here");
     }
 }

@@ -246,10 +246,14 @@ fn calendar(attempts: &Attempts, from: NaiveDate, to: NaiveDate, today: NaiveDat
     let mut monday = start;
     let mut last_month = 0;
     while monday <= to {
-        if monday.month() != last_month {
+        // A month's label, unless the previous one is too close to fit beside it.
+        let room = labels
+            .last()
+            .is_none_or(|(week, _): &(usize, String)| weeks.len() >= week + 3);
+        if monday.month() != last_month && room {
             labels.push((weeks.len(), monday.format("%b").to_string()));
-            last_month = monday.month();
         }
+        last_month = monday.month();
         let mut week = [""; 7];
         for (d, slot) in week.iter_mut().enumerate() {
             let day = monday + Duration::days(d as i64);

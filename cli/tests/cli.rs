@@ -1,0 +1,613 @@
+//! The real `waymark` binary: the demo, a person's first weeks, JSON output, backups,
+//! exports, and every kind of bad input (one line on stderr, non-zero exit, journal unchanged).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+
+#[test]
+fn demo_runs_with_no_arguments_and_leaves_nothing_behind() {
+    let w = Waymark::new();
+    let run = w.run_with(
+        &["demo"],
+        &[("TMPDIR", w.dir.path().to_str().unwrap())],
+        None,
+    );
+    let out = run.ok();
+    for expected in [
+        "days sober",
+        "Last 12 weeks",
+        "Mon ",
+        "■",
+        "mood ",
+        "craving ",
+        "Review ",
+        "most helpful cards",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    // The throwaway journal was wiped with its temporary directory.
+    let left: Vec<_> = std::fs::read_dir(w.dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    let data = w
+        .run_with(
+            &["--json", "demo", "--days", "60", "--seed", "3"],
+            &[],
+            None,
+        )
+        .json("demo");
+    assert_eq!(data["journeys"].as_array().unwrap().len(), 1);
+    assert_eq!(data["last_30_days"].as_array().unwrap().len(), 30);
+}
+
+#[test]
+fn a_first_month_through_the_command_line() {
+    let w = Waymark::new();
+    let code = w.init();
+    assert_eq!(code.len(), 35);
+
+    let journey = w
+        .run(&[
+            "--json",
+            "journey",
+            "add",
+            "--name",
+            "alcohol",
+            "--since",
+            "2026-01-01",
+            "--cost-per-day",
+            "12.50",
+            "--minutes-per-day",
+            "90",
+            "--milestone",
+            "100",
+        ])
+        .json("journey add");
+    let id = journey["id"].as_str().unwrap().to_owned();
+    assert_eq!(journey["daily_cost_cents"], 1250);
+
+    w.run(&[
+        "check-in",
+        "--mood",
+        "4",
+        "--craving",
+        "2",
+        "--lonely",
+        "--intention",
+        "call Sam",
+    ])
+    .ok();
+    let logged = w
+        .run(&[
+            "--json",
+            "trigger",
+            "log",
+            "--category",
+            "emotions",
+            "--intensity",
+            "7",
+            "--card",
+            "urge-surfing",
+            "--outcome",
+            "passed",
+        ])
+        .json("trigger log");
+    assert_eq!(logged["offer_to_record_lapse"], false);
+    let out = w
+        .run_with(
+            &["entry", "write", "--title", "first week"],
+            &[("WAYMARK_PASSPHRASE", PASSPHRASE)],
+            Some("Friday evenings are hard. Walked instead.\n"),
+        )
+        .ok();
+    assert!(out.starts_with("Saved"));
+
+    let progress = w.run(&["--json", "progress"]).json("progress");
+    let counter = &progress["journeys"][0]["counter"];
+    assert!(
+        counter["current_streak_days"].as_u64().unwrap() >= 300,
+        "{counter}"
+    );
+    assert_eq!(progress["check_in_streak"]["total"], 1);
+
+    w.run(&["lapse", "record", "--date", "2026-11-01"]).ok();
+    w.run(&[
+        "reflect",
+        "--what-happened",
+        "a party",
+        "--learned",
+        "leave early",
+        "--plan",
+        "text Sam first",
+    ])
+    .ok();
+    let progress = w
+        .run(&["--json", "progress", "--journey", &id])
+        .json("progress");
+    let counter = &progress["journeys"][0]["counter"];
+    assert_eq!(counter["attempts"].as_array().unwrap().len(), 2);
+    assert!(counter["longest_streak_days"].as_u64().unwrap() >= 300);
+    assert!(
+        counter["total_sober_days"].as_u64().unwrap()
+            > counter["current_streak_days"].as_u64().unwrap()
+    );
+
+    let hits = w.run(&["--json", "search", "friday"]).json("search");
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    let review = w
+        .run(&["--json", "review", "--range", "year"])
+        .json("review");
+    assert_eq!(review["lapses"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        review["lapses"][0]["reflections"].as_array().unwrap().len(),
+        1
+    );
+
+    // The people's view has the calendar, the sparklines and the lapse on its day.
+    let text = w.run(&["progress"]).ok();
+    assert!(
+        text.contains("alcohol:") && text.contains("attempt 2") && text.contains('✕'),
+        "{text}"
+    );
+    let review_text = w.run(&["review", "--range", "year"]).ok();
+    assert!(review_text.contains("lapse on 2026-11-01"), "{review_text}");
+
+    // The recovery code opens it too; the passphrase can be changed.
+    w.run_with(
+        &["--recovery-code", "check-ins"],
+        &[("WAYMARK_RECOVERY_CODE", &code)],
+        None,
+    )
+    .ok();
+    w.run_with(
+        &["change-passphrase"],
+        &[
+            ("WAYMARK_PASSPHRASE", PASSPHRASE),
+            ("WAYMARK_NEW_PASSPHRASE", "a brand new passphrase"),
+        ],
+        None,
+    )
+    .ok();
+    assert_eq!(w.run(&["check-ins"]).code, 3);
+    w.run_with(
+        &["check-ins"],
+        &[("WAYMARK_PASSPHRASE", "a brand new passphrase")],
+        None,
+    )
+    .ok();
+}
+
+/// Arguments, WAYMARK_* variables (none: the right passphrase), exit code, and a word the
+/// one-line error must contain.
+type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, i32, &'a str);
+
+#[test]
+fn every_bad_input_is_one_line_a_non_zero_exit_and_changes_nothing() {
+    let w = Waymark::new();
+
+    let missing = w.run(&["progress"]);
+    assert_eq!(missing.code, 4);
+    assert!(
+        missing.stderr.contains("waymark init"),
+        "{}",
+        missing.stderr
+    );
+
+    w.init();
+    w.run(&[
+        "journey",
+        "add",
+        "--name",
+        "alcohol",
+        "--since",
+        "2026-01-01",
+    ])
+    .ok();
+    w.run(&["check-in", "--mood", "3", "--craving", "2"]).ok();
+    let before = w.fingerprint();
+
+    let secret = "my secret words";
+    let cases: Vec<Case<'_>> = vec![
+        (
+            vec!["check-in", "--mood", "9", "--craving", "1"],
+            vec![],
+            2,
+            "mood",
+        ),
+        (
+            vec!["check-in", "--mood", "3", "--craving", "11"],
+            vec![],
+            2,
+            "craving",
+        ),
+        (
+            vec![
+                "check-in",
+                "--mood",
+                "3",
+                "--craving",
+                "1",
+                "--date",
+                "2026-13-01",
+            ],
+            vec![],
+            2,
+            "date",
+        ),
+        (
+            vec![
+                "check-in",
+                "--mood",
+                "3",
+                "--craving",
+                "1",
+                "--date",
+                "2099-01-01",
+            ],
+            vec![],
+            2,
+            "date",
+        ),
+        (
+            vec!["check-in", "--mood", secret, "--craving", "1"],
+            vec![],
+            2,
+            "--mood",
+        ),
+        (
+            vec![
+                "trigger",
+                "log",
+                "--category",
+                "people",
+                "--intensity",
+                "4",
+                "--card",
+                "no-such-card",
+            ],
+            vec![],
+            2,
+            "card",
+        ),
+        (
+            vec!["trigger", "log", "--category", secret, "--intensity", "4"],
+            vec![],
+            2,
+            "--category",
+        ),
+        (
+            vec![
+                "journey",
+                "add",
+                "--name",
+                "x",
+                "--since",
+                "2026-01-01",
+                "--cost-per-day",
+                "1,50",
+            ],
+            vec![],
+            2,
+            "cost-per-day",
+        ),
+        (
+            vec![
+                "journey",
+                "add",
+                "--name",
+                "x",
+                "--since",
+                "2026-01-01",
+                "--zone",
+                "Mars/Olympus",
+            ],
+            vec![],
+            2,
+            "zone",
+        ),
+        (
+            vec!["journey", "add", "--name", "", "--since", "2026-01-01"],
+            vec![],
+            2,
+            "name",
+        ),
+        (vec!["lapse", "undo", "not-an-id"], vec![], 2, "id"),
+        (
+            vec!["lapse", "record", "--date", "1999-01-01"],
+            vec![],
+            2,
+            "date",
+        ),
+        (
+            vec!["progress", "--journey", "00000000000000000000000000000000"],
+            vec![],
+            2,
+            "journey",
+        ),
+        (vec!["settings", "--day-starts-at", "24"], vec![], 2, "day"),
+        (vec!["wipe"], vec![], 2, "--yes"),
+        (
+            vec!["check-ins"],
+            vec![("WAYMARK_PASSPHRASE", secret)],
+            3,
+            "passphrase",
+        ),
+        (
+            vec!["check-ins"],
+            vec![("WAYMARK_PASSPHRASE", "")],
+            3,
+            "passphrase",
+        ),
+        (
+            vec!["--recovery-code", "check-ins"],
+            vec![("WAYMARK_RECOVERY_CODE", "AAAAA-BBBBB")],
+            2,
+            "recovery_code",
+        ),
+        (
+            vec!["check-ins"],
+            vec![("UNUSED", "")],
+            1,
+            "WAYMARK_PASSPHRASE",
+        ),
+        (vec!["bogus-command"], vec![], 2, "subcommand"),
+        (vec!["search", "  "], vec![], 2, "query"),
+        (
+            vec!["merge", "--from", "/no/such/backup"],
+            vec![],
+            2,
+            "from",
+        ),
+    ];
+    for (args, env, code, mention) in cases {
+        let env: Vec<(&str, &str)> = if env.is_empty() {
+            vec![("WAYMARK_PASSPHRASE", PASSPHRASE)]
+        } else {
+            env
+        };
+        let run = w.run_with(&args, &env, None);
+        let what = format!("{args:?}");
+        assert_eq!(run.code, code, "{what}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{what}: stdout {}", run.stdout);
+        assert_eq!(run.stderr.lines().count(), 1, "{what}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("waymark: "),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(mention),
+            "{what}: {} lacks {mention}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains(secret),
+            "{what} echoed the value: {}",
+            run.stderr
+        );
+        assert_eq!(w.fingerprint(), before, "{what} changed the journal");
+    }
+}
+
+#[test]
+fn backup_restore_and_merge_through_the_command_line() {
+    let w = Waymark::new();
+    w.init();
+    w.run(&[
+        "journey",
+        "add",
+        "--name",
+        "alcohol",
+        "--since",
+        "2026-01-01",
+    ])
+    .ok();
+    w.run(&[
+        "check-in",
+        "--mood",
+        "4",
+        "--craving",
+        "2",
+        "--date",
+        "2026-11-01",
+    ])
+    .ok();
+    w.run(&[
+        "check-in",
+        "--mood",
+        "5",
+        "--craving",
+        "1",
+        "--date",
+        "2026-11-02",
+    ])
+    .ok();
+    let backup = w.path("journal.wmbackup");
+    let backup_s = backup.to_str().unwrap();
+    let env = [
+        ("WAYMARK_PASSPHRASE", PASSPHRASE),
+        ("WAYMARK_BACKUP_PASSPHRASE", "the backup passphrase"),
+    ];
+    let written = w
+        .run_with(&["--json", "backup", "--out", backup_s], &env, None)
+        .json("backup");
+    assert!(written["records"].as_u64().unwrap() >= 4);
+    assert_eq!(
+        w.run_with(&["backup", "--out", backup_s], &env, None).code,
+        2,
+        "no overwrite without --force"
+    );
+
+    // Restore into a new journal: the same check-ins.
+    let restored = w.path("restored.db");
+    let restored_s = restored.to_str().unwrap();
+    let env_new = [
+        ("WAYMARK_BACKUP_PASSPHRASE", "the backup passphrase"),
+        ("WAYMARK_NEW_PASSPHRASE", "restored passphrase"),
+    ];
+    let data = w
+        .run_with(
+            &[
+                "--json",
+                "--journal",
+                restored_s,
+                "restore",
+                "--from",
+                backup_s,
+            ],
+            &env_new,
+            None,
+        )
+        .json("restore");
+    assert_eq!(data["recovery_code"].as_str().unwrap().len(), 35);
+    let original = w
+        .run(&["--json", "check-ins", "--from", "2026-10-01"])
+        .json("check-ins");
+    let copy = w
+        .run_with(
+            &[
+                "--json",
+                "--journal",
+                restored_s,
+                "check-ins",
+                "--from",
+                "2026-10-01",
+            ],
+            &[("WAYMARK_PASSPHRASE", "restored passphrase")],
+            None,
+        )
+        .json("check-ins");
+    assert_eq!(original, copy);
+
+    // A tampered backup is refused and creates nothing.
+    let mut bytes = std::fs::read(&backup).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    let tampered = w.path("tampered.wmbackup");
+    std::fs::write(&tampered, &bytes).unwrap();
+    let target = w.path("never.db");
+    let run = w.run_with(
+        &[
+            "--journal",
+            target.to_str().unwrap(),
+            "restore",
+            "--from",
+            tampered.to_str().unwrap(),
+        ],
+        &env_new,
+        None,
+    );
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("changed after it was written"),
+        "{}",
+        run.stderr
+    );
+    assert!(!exists(&target));
+    let before = w.fingerprint();
+    let run = w.run_with(&["merge", "--from", tampered.to_str().unwrap()], &env, None);
+    assert_eq!(run.code, 4);
+    assert_eq!(w.fingerprint(), before);
+
+    // Merging the same backup twice: the second time changes nothing.
+    let restored_env = [
+        ("WAYMARK_PASSPHRASE", "restored passphrase"),
+        ("WAYMARK_BACKUP_PASSPHRASE", "the backup passphrase"),
+    ];
+    let first = w
+        .run_with(
+            &[
+                "--json",
+                "--journal",
+                restored_s,
+                "merge",
+                "--from",
+                backup_s,
+            ],
+            &restored_env,
+            None,
+        )
+        .json("merge");
+    let second = w
+        .run_with(
+            &[
+                "--json",
+                "--journal",
+                restored_s,
+                "merge",
+                "--from",
+                backup_s,
+            ],
+            &restored_env,
+            None,
+        )
+        .json("merge");
+    assert_eq!(first["added"], 0);
+    assert_eq!(second["added"], 0);
+    assert_eq!(second["updated"], 0);
+}
+
+#[test]
+fn export_writes_plaintext_only_when_asked_and_warns() {
+    let w = Waymark::new();
+    w.init();
+    w.run(&[
+        "journey",
+        "add",
+        "--name",
+        "gambling",
+        "--since",
+        "2026-02-01",
+    ])
+    .ok();
+    w.run_with(
+        &["entry", "write"],
+        &[("WAYMARK_PASSPHRASE", PASSPHRASE)],
+        Some("I said \"no\", then went home, finally"),
+    )
+    .ok();
+    let json = w.path("export.json");
+    let run = w.run(&[
+        "export",
+        "--format",
+        "json",
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("NOT encrypted"));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(doc["format"], "waymark-export/1");
+    assert_eq!(doc["journeys"][0]["name"], "gambling");
+    assert_eq!(
+        doc["entries"][0]["body"],
+        "I said \"no\", then went home, finally"
+    );
+
+    let csv = w.path("csv");
+    w.run(&["export", "--format", "csv", "--out", csv.to_str().unwrap()])
+        .ok();
+    let entries = std::fs::read_to_string(csv.join("entries.csv")).unwrap();
+    assert!(
+        entries.contains("\"I said \"\"no\"\", then went home, finally\""),
+        "{entries}"
+    );
+    assert!(std::fs::read_to_string(csv.join("journeys.csv"))
+        .unwrap()
+        .contains("gambling"));
+    // Never over an existing path.
+    assert_eq!(
+        w.run(&[
+            "export",
+            "--format",
+            "json",
+            "--out",
+            json.to_str().unwrap()
+        ])
+        .code,
+        2
+    );
+}
