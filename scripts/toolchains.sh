@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Finds or installs the toolchains the cross-language tests need, idempotently.
 #
-# Source it, then call ensure_kotlin, ensure_jna, ensure_coroutines, ensure_swift. Each sets
-# variables (KOTLINC, KOTLIN_STDLIB, JNA_JAR, COROUTINES_JAR, SWIFT_RUN) and returns 0, or
+# Source it, then call ensure_kotlin, ensure_jna, ensure_coroutines, ensure_swift,
+# ensure_chromium. Each sets variables (KOTLINC, KOTLIN_STDLIB, JNA_JAR, COROUTINES_JAR,
+# SWIFT_RUN, WAYMARK_CHROMIUM) and returns 0, or
 # prints why it cannot and returns 1 (the caller decides whether that is a skip or, with
 # CI=true, a failure).
 #
@@ -13,6 +14,8 @@
 # - Swift: a `swift` already on PATH (a Mac with Xcode, a Linux Swift install); else Debian
 #   trixie's swiftlang in a debootstrap'd root at $WAYMARK_TOOLCHAINS/trixie (about 3 GB,
 #   2-3 minutes the first time), entered with chroot; needs root.
+# - Chromium (renders the HTML report in a test): WAYMARK_CHROMIUM, or `chromium` on PATH,
+#   else Debian's chromium package.
 #
 # The cache directory defaults to ~/.cache/waymark-toolchains; set WAYMARK_TOOLCHAINS to move it.
 
@@ -31,6 +34,19 @@ _apt_install() {
         _APT_UPDATED=1
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_chromium() {
+    local found
+    for found in "${WAYMARK_CHROMIUM:-}" "$(command -v chromium 2>/dev/null)" "$(command -v chromium-browser 2>/dev/null)"; do
+        if [ -n "$found" ] && [ -x "$found" ]; then
+            export WAYMARK_CHROMIUM="$found"
+            return 0
+        fi
+    done
+    _say "installing Debian's chromium (for the report test)"
+    _apt_install chromium || { _say "apt-get install chromium failed"; return 1; }
+    export WAYMARK_CHROMIUM="$(command -v chromium)"
 }
 
 ensure_kotlin() {
