@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Waymark test: formatting, lints, all tests of the Rust workspace (unit,
-# integration, doc tests, the Rust scenario driver), the Kotlin shell and scenario tests on
+# integration, doc tests, the Rust scenario driver, the CLI binary and its HTML report in
+# headless Chromium), the Kotlin shell and scenario tests on
 # the JVM, and the Swift package's tests and scenario driver. Installs the Kotlin and Swift
 # toolchains it needs (scripts/toolchains.sh; cached under ~/.cache/waymark-toolchains, or
 # $WAYMARK_TOOLCHAINS). Without a toolchain it skips that language, except with CI=true,
