@@ -39,8 +39,8 @@ pub enum Command {
     Where,
     /// Sober-day counters, milestones, a 12-week calendar and mood/craving trends.
     Progress(ProgressArgs),
-    /// Milestones reached and the next one, per journey.
-    Milestones(JourneyPick),
+    /// Milestones reached and the next one, per journey (or acknowledge one).
+    Milestones(MilestonesArgs),
     /// The progress review for a period: check-ins, triggers, cards, lapses, support.
     Review(ReviewArgs),
     /// Journeys: what you are recovering from and since when.
@@ -51,6 +51,8 @@ pub enum Command {
     Lapse(LapseCommand),
     /// Today's check-in: mood, craving, HALT, an intention.
     CheckIn(CheckInArgs),
+    /// The evening review of a day's check-in: how the day went, 1-5.
+    Evening(EveningArgs),
     /// List check-ins.
     CheckIns(DateRange),
     /// Triggers: log one as it happens, or list them.
@@ -81,6 +83,11 @@ pub enum Command {
     Settings(SettingsArgs),
     /// Change the passphrase (asks for the current and the new one).
     ChangePassphrase,
+    /// Replace the recovery code (the old one stops working); prints the new one once.
+    NewRecoveryCode,
+    /// Erase one record for good: a check-in, entry, trigger, reflection, meeting or contact.
+    #[command(subcommand)]
+    Delete(DeleteCommand),
     /// Write an encrypted backup protected by its own passphrase.
     Backup(BackupArgs),
     /// Make a new journal from a backup.
@@ -130,6 +137,85 @@ pub struct JourneyPick {
     /// The journey's id (default: every active journey).
     #[arg(long)]
     pub journey: Option<String>,
+}
+
+/// `waymark milestones`.
+#[derive(Debug, Args)]
+pub struct MilestonesArgs {
+    /// The journey's id (default: every active journey; needed with --acknowledge when there
+    /// are several).
+    #[arg(long)]
+    pub journey: Option<String>,
+    /// Mark a reached milestone as celebrated (its key, such as 30d or 1y).
+    #[arg(long, value_name = "KEY")]
+    pub acknowledge: Option<String>,
+}
+
+/// `waymark evening`.
+#[derive(Debug, Args)]
+pub struct EveningArgs {
+    /// How the day went, 1 (hard) to 5 (good).
+    #[arg(long)]
+    pub rating: u8,
+    /// A note ("-" reads it from standard input).
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The day (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+/// `waymark delete ...`: each needs --yes.
+#[derive(Debug, Subcommand)]
+pub enum DeleteCommand {
+    /// The check-in of a day.
+    CheckIn {
+        /// The day (YYYY-MM-DD).
+        date: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// A journal entry.
+    Entry {
+        /// Its id.
+        id: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// A trigger.
+    Trigger {
+        /// Its id.
+        id: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// A reflection.
+    Reflection {
+        /// Its id.
+        id: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// A meeting.
+    Meeting {
+        /// Its id.
+        id: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// A contact (their outreach history stays).
+    Contact {
+        /// Its id.
+        id: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `waymark progress`.
@@ -430,6 +516,21 @@ pub enum CardsCommand {
         #[arg(long = "helps-with", value_enum)]
         helps_with: Vec<Category>,
     },
+    /// Turn a "next time" item of a reflection into your own card (once).
+    FromPlan {
+        /// The reflection's id.
+        reflection: String,
+        /// Which item, counting from 1.
+        item: u32,
+    },
+    /// Archive (or with --undo, restore) a card: it is no longer suggested.
+    Archive {
+        /// The card's id.
+        id: String,
+        /// Restore.
+        #[arg(long)]
+        undo: bool,
+    },
     /// Mark (or with --undo, unmark) a favourite.
     Favourite {
         /// The card's id.
@@ -506,6 +607,23 @@ pub enum EntryCommand {
     },
     /// List entries.
     List(DateRange),
+    /// Change an entry: what is given replaces what was there.
+    Edit {
+        /// The entry's id.
+        id: String,
+        /// A new title.
+        #[arg(long)]
+        title: Option<String>,
+        /// New text ("-" reads standard input).
+        #[arg(long)]
+        text: Option<String>,
+        /// A new mood 1-5.
+        #[arg(long)]
+        mood: Option<u8>,
+        /// New tags (repeatable; replaces them all).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+    },
     /// Show one entry in full.
     Show {
         /// The entry's id.

@@ -611,3 +611,107 @@ fn export_writes_plaintext_only_when_asked_and_warns() {
         2
     );
 }
+
+#[test]
+fn the_smaller_verbs_evening_edit_plan_to_card_archive_delete_and_a_new_recovery_code() {
+    let w = Waymark::new();
+    let old_code = w.init();
+    w.run(&[
+        "journey",
+        "add",
+        "--name",
+        "alcohol",
+        "--since",
+        "2026-01-01",
+    ])
+    .ok();
+    w.run(&["check-in", "--mood", "2", "--craving", "6"]).ok();
+    let day = w
+        .run(&[
+            "--json",
+            "evening",
+            "--rating",
+            "4",
+            "--note",
+            "better by night",
+        ])
+        .json("evening");
+    assert_eq!(day["evening_review"]["rating"], 4);
+    assert_eq!(day["mood"], 2, "the morning's check-in is kept");
+
+    let entry = w
+        .run(&["--json", "entry", "write", "--text", "draft words"])
+        .json("entry write");
+    let id = entry["id"].as_str().unwrap();
+    let edited = w
+        .run_with(
+            &["--json", "entry", "edit", id, "--text", "-"],
+            &[("WAYMARK_PASSPHRASE", PASSPHRASE)],
+            Some("final words\n"),
+        )
+        .json("entry edit");
+    assert_eq!(edited["body"], "final words");
+    assert_eq!(edited["created_at"], entry["created_at"]);
+
+    w.run(&["lapse", "record"]).ok();
+    let reflection = w
+        .run(&[
+            "--json",
+            "reflect",
+            "--what-happened",
+            "a wedding",
+            "--learned",
+            "bring my own drinks",
+            "--plan",
+            "ask a friend to check on me",
+        ])
+        .json("reflect");
+    let rid = reflection["id"].as_str().unwrap();
+    let card = w
+        .run(&["--json", "cards", "from-plan", rid, "1"])
+        .json("cards from-plan");
+    assert_eq!(card["title"], "ask a friend to check on me");
+    let again = w
+        .run(&["--json", "cards", "from-plan", rid, "1"])
+        .json("cards from-plan");
+    assert_eq!(again["id"], card["id"], "one card per plan item");
+    assert_eq!(w.run(&["cards", "from-plan", rid, "0"]).code, 2);
+
+    w.run(&["cards", "archive", "urge-surfing"]).ok();
+    let suggested = w
+        .run(&["--json", "cards", "suggest", "emotions"])
+        .json("cards suggest");
+    assert!(suggested
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["card"]["id"] != "urge-surfing"));
+
+    let refused = w.run(&["delete", "entry", id]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("--yes"));
+    w.run(&["delete", "entry", id, "--yes"]).ok();
+    assert_eq!(w.run(&["entry", "show", id]).code, 2);
+    let today = day["date"].as_str().unwrap();
+    w.run(&["delete", "check-in", today, "--yes"]).ok();
+    let ins = w.run(&["--json", "check-ins"]).json("check-ins");
+    assert!(ins.as_array().unwrap().is_empty());
+
+    let new_code = w
+        .run(&["--json", "new-recovery-code"])
+        .json("new-recovery-code");
+    let new_code = new_code["recovery_code"].as_str().unwrap();
+    assert_ne!(new_code, old_code);
+    let old = w.run_with(
+        &["--recovery-code", "check-ins"],
+        &[("WAYMARK_RECOVERY_CODE", &old_code)],
+        None,
+    );
+    assert_eq!(old.code, 3);
+    w.run_with(
+        &["--recovery-code", "check-ins"],
+        &[("WAYMARK_RECOVERY_CODE", new_code)],
+        None,
+    )
+    .ok();
+}

@@ -189,6 +189,9 @@ fn every_command_prints_exactly_the_documented_fields() {
         vec!["contact", "add", "--name", "Sam", "--role", "sponsor"],
         vec!["meeting", "log", "--kind", "online"],
         vec!["lapse", "record", "--journey", &journey_id],
+        vec!["evening", "--rating", "4"],
+        vec!["cards", "archive", "halt-check"],
+        vec!["new-recovery-code"],
     ] {
         let (name, data) = run(&args);
         check(&name, &data);
@@ -210,6 +213,23 @@ fn every_command_prints_exactly_the_documented_fields() {
         .unwrap()
         .to_owned();
     let (name, data) = run(&["entry", "show", &entry]);
+    check(&name, &data);
+    let (name, data) = run(&["entry", "edit", &entry, "--title", "renamed"]);
+    check(&name, &data);
+    let reflection = run(&[
+        "reflect",
+        "--what-happened",
+        "x",
+        "--learned",
+        "y",
+        "--plan",
+        "z",
+    ])
+    .1["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (name, data) = run(&["cards", "from-plan", &reflection, "1"]);
     check(&name, &data);
     let (name, data) = run(&[
         "journey",

@@ -2,14 +2,14 @@
 
 use super::{say, Ctx};
 use crate::args::{
-    CardsCommand, Category, CheckInArgs, DateRange, Helped, Outcome, TriggerCommand,
+    CardsCommand, Category, CheckInArgs, DateRange, EveningArgs, Helped, Outcome, TriggerCommand,
 };
 use crate::error::Result;
 use crate::parse;
 use crate::render::table::Table;
 use chrono::{Duration, NaiveDate};
 use waymark_core::recovery::cards::{CardCategory, CardInput, CardOutcome, CopingCard};
-use waymark_core::recovery::check_in::{CheckInInput, Halt};
+use waymark_core::recovery::check_in::{CheckInInput, EveningReview, Halt};
 use waymark_core::recovery::triggers::{TriggerCategory, TriggerInput, UrgeOutcome};
 use waymark_core::recovery::Recovery;
 
@@ -62,6 +62,25 @@ pub fn check_in(ctx: &Ctx, a: CheckInArgs) -> Result<()> {
         "Checked in for {}: mood {}/5, craving {}/10. Check-in streak: {}.",
         saved.date, saved.mood, saved.craving, streak.current
     ));
+    Ok(())
+}
+
+/// `waymark evening`: the evening review of a day's check-in.
+pub fn evening(ctx: &Ctx, a: EveningArgs) -> Result<()> {
+    let date = parse::opt_date("date", a.date.as_deref())?;
+    let note = parse::text("note", a.note)?;
+    let recovery = ctx.open()?;
+    let saved = recovery.write_evening_review(
+        date,
+        EveningReview {
+            rating: a.rating,
+            note,
+        },
+    )?;
+    if ctx.out.json {
+        return ctx.out.json("evening", &saved);
+    }
+    say(format!("Evening review saved for {}.", saved.date));
     Ok(())
 }
 
@@ -268,6 +287,31 @@ pub fn cards(ctx: &Ctx, command: CardsCommand) -> Result<()> {
                 return ctx.out.json("cards add", &card);
             }
             say(format!("Added your card {}.", card.id));
+        }
+        CardsCommand::FromPlan { reflection, item } => {
+            let reflection = parse::id("reflection", &reflection)?;
+            let index = item
+                .checked_sub(1)
+                .ok_or_else(|| crate::error::CliError::invalid("item", "counts from 1"))?;
+            let card = recovery.plan_item_to_card(&reflection, index)?;
+            if ctx.out.json {
+                return ctx.out.json("cards from-plan", &card);
+            }
+            say(format!(
+                "Your plan is now a card: {} ({}).",
+                card.title, card.id
+            ));
+        }
+        CardsCommand::Archive { id, undo } => {
+            let card = recovery.archive_card(&id, !undo)?;
+            if ctx.out.json {
+                return ctx.out.json("cards archive", &card);
+            }
+            say(if undo {
+                "Restored."
+            } else {
+                "Archived: it will not be suggested."
+            });
         }
         CardsCommand::Favourite { id, undo } => {
             let card = recovery.set_card_favourite(&id, !undo)?;

@@ -1,7 +1,7 @@
 //! `journey`, `lapse` and `milestones`.
 
 use super::{say, Ctx};
-use crate::args::{JourneyCommand, JourneyFields, JourneyPick, LapseCommand};
+use crate::args::{JourneyCommand, JourneyFields, LapseCommand, MilestonesArgs};
 use crate::error::{CliError, Result};
 use crate::parse;
 use crate::render::format::days;
@@ -205,8 +205,16 @@ pub fn lapse(ctx: &Ctx, command: LapseCommand) -> Result<()> {
 }
 
 /// `waymark milestones`.
-pub fn milestones(ctx: &Ctx, args: &JourneyPick) -> Result<()> {
+pub fn milestones(ctx: &Ctx, args: &MilestonesArgs) -> Result<()> {
     let recovery = ctx.open()?;
+    if let Some(key) = &args.acknowledge {
+        let id = pick(&recovery, args.journey.as_deref())?;
+        recovery.acknowledge_milestone(&id, key)?;
+        if !ctx.out.json {
+            say("Celebrated. Well done.");
+        }
+        return Ok(());
+    }
     let ids: Vec<RecordId> = match &args.journey {
         Some(id) => vec![parse::id("journey", id)?],
         None => recovery

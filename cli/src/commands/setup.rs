@@ -124,6 +124,29 @@ pub fn change_passphrase(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// `waymark new-recovery-code`: replaces the recovery code; the old one stops working.
+pub fn new_recovery_code(ctx: &Ctx) -> Result<()> {
+    let recovery = ctx.open()?;
+    let code = recovery.journal().replace_recovery_code()?.reveal();
+    if ctx.out.json {
+        #[derive(Serialize)]
+        struct NewCode<'a> {
+            recovery_code: &'a str,
+        }
+        return ctx.out.json(
+            "new-recovery-code",
+            &NewCode {
+                recovery_code: &code,
+            },
+        );
+    }
+    say(ctx
+        .out
+        .bold("Your new recovery code (shown only this once; the old one no longer works):"));
+    say(format!("    {}", ctx.out.bold(&code)));
+    Ok(())
+}
+
 /// `waymark wipe --yes`.
 pub fn wipe(ctx: &Ctx, args: &WipeArgs) -> Result<()> {
     if !args.yes {

@@ -1,7 +1,7 @@
 //! `reflect`, `reflections`, `entry` and `search`: what the person writes.
 
 use super::{say, Ctx};
-use crate::args::{EntryCommand, ReflectArgs, SearchArgs};
+use crate::args::{DeleteCommand, EntryCommand, ReflectArgs, SearchArgs};
 use crate::error::{CliError, Result};
 use crate::parse;
 use crate::render::table::Table;
@@ -154,6 +154,36 @@ pub fn entry(ctx: &Ctx, command: EntryCommand) -> Result<()> {
             }
             say(table.render());
         }
+        EntryCommand::Edit {
+            id,
+            title,
+            text,
+            mood,
+            tags,
+        } => {
+            let id = parse::id("id", &id)?;
+            let text = match text.as_deref() {
+                Some("-") => Some(parse::stdin_text("text")?),
+                _ => text,
+            };
+            let recovery = ctx.open()?;
+            let old = recovery.entry(&id)?;
+            let saved = recovery.edit_entry(
+                &id,
+                EntryInput {
+                    date: Some(old.date),
+                    title: title.or(old.title),
+                    body: text.unwrap_or(old.body),
+                    mood: mood.or(old.mood),
+                    tags: if tags.is_empty() { old.tags } else { tags },
+                    journey_id: old.journey_id,
+                },
+            )?;
+            if ctx.out.json {
+                return ctx.out.json("entry edit", &saved);
+            }
+            say("Saved.");
+        }
         EntryCommand::Show { id } => {
             let id = parse::id("id", &id)?;
             let recovery = ctx.open()?;
@@ -195,5 +225,39 @@ pub fn search(ctx: &Ctx, a: &SearchArgs) -> Result<()> {
         ]);
     }
     say(table.render());
+    Ok(())
+}
+
+/// `waymark delete ...`: erases one record (needs --yes).
+pub fn delete(ctx: &Ctx, command: DeleteCommand) -> Result<()> {
+    let confirmed = match &command {
+        DeleteCommand::CheckIn { yes, .. }
+        | DeleteCommand::Entry { yes, .. }
+        | DeleteCommand::Trigger { yes, .. }
+        | DeleteCommand::Reflection { yes, .. }
+        | DeleteCommand::Meeting { yes, .. }
+        | DeleteCommand::Contact { yes, .. } => *yes,
+    };
+    if !confirmed {
+        return Err(CliError::Refused(
+            "deleting erases the record for good: add --yes to confirm",
+        ));
+    }
+    match command {
+        DeleteCommand::CheckIn { date, .. } => {
+            let date = parse::date("date", &date)?;
+            ctx.open()?.delete_check_in(date)?;
+        }
+        DeleteCommand::Entry { id, .. } => ctx.open()?.delete_entry(&parse::id("id", &id)?)?,
+        DeleteCommand::Trigger { id, .. } => ctx.open()?.delete_trigger(&parse::id("id", &id)?)?,
+        DeleteCommand::Reflection { id, .. } => {
+            ctx.open()?.delete_reflection(&parse::id("id", &id)?)?;
+        }
+        DeleteCommand::Meeting { id, .. } => ctx.open()?.delete_meeting(&parse::id("id", &id)?)?,
+        DeleteCommand::Contact { id, .. } => ctx.open()?.delete_contact(&parse::id("id", &id)?)?,
+    }
+    if !ctx.out.json {
+        say("Deleted.");
+    }
     Ok(())
 }
