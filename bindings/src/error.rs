@@ -91,6 +91,13 @@ pub enum WaymarkError {
         /// What to show.
         summary: String,
     },
+    /// A backup file is not a Waymark backup, is truncated, or was changed after it was
+    /// written; nothing was written anywhere.
+    #[error("{summary}")]
+    BackupDamaged {
+        /// What to show.
+        summary: String,
+    },
     /// The journal was wiped through this object; open or create another.
     #[error("{summary}")]
     Wiped {
@@ -131,6 +138,7 @@ impl From<CoreError> for WaymarkError {
             CoreError::UnsupportedVersion { .. } => WaymarkError::UnsupportedVersion { summary },
             CoreError::AlreadyExists { .. } => WaymarkError::AlreadyExists { summary },
             CoreError::NoJournal { .. } => WaymarkError::NoJournal { summary },
+            CoreError::BackupDamaged { .. } => WaymarkError::BackupDamaged { summary },
             _ => WaymarkError::Storage { summary },
         }
     }

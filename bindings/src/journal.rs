@@ -3,7 +3,8 @@
 //! The object is `Send + Sync` and safe to call from any thread; calls on one journal run
 //! one after another. **Slow calls** run Argon2id on purpose (a few hundred milliseconds on a
 //! phone) and must stay off the UI thread: [`create_journal`], `unlock_with_passphrase`,
-//! `change_passphrase`, `add_passphrase` and `rotate_data_key`. `unlock_with_platform` may
+//! `change_passphrase`, `add_passphrase`, `rotate_data_key` and the backup calls
+//! (`write_backup`, `merge_backup`, `restore_journal`). `unlock_with_platform` may
 //! block on a biometric prompt. Everything else is milliseconds, except `review_progress`
 //! on a years-long journal (tens of milliseconds): still keep it off the UI thread.
 

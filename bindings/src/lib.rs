@@ -2,7 +2,8 @@
 //! library mode).
 //!
 //! The surface is small: one object, [`WaymarkJournal`] (a journal file: its secrets, its
-//! lifecycle and every verb of the recovery domain), a [`create_journal`] function, one error
+//! lifecycle, encrypted backups and every verb of the recovery domain), the [`create_journal`]
+//! and [`restore_journal`] functions, one error
 //! enum ([`WaymarkError`]: `WaymarkException` subclasses in Kotlin, a Swift `Error` enum), and
 //! two traits the shells implement: [`PlatformKeySlot`] (the Android Keystore / iOS Keychain
 //! key slot) and [`ShellClock`] (to pin time in tests). The domain's records and enums are the
@@ -13,11 +14,13 @@
 //! can unwind across the FFI: uniffi catches a Rust panic and raises it as an internal error,
 //! and the core has no panicking paths that input can reach.
 
+mod backup;
 mod error;
 pub mod journal;
 mod platform;
 mod recovery;
 
+pub use backup::restore_journal;
 pub use error::WaymarkError;
 pub use journal::{create_journal, CreatedJournal, KeyRotationReport, WaymarkJournal};
 pub use platform::{PlatformKeyFailure, PlatformKeySlot, ShellClock};

@@ -49,12 +49,13 @@ fun errorKind(e: WaymarkException): String = when (e) {
     is WaymarkException.Locked -> "locked"
     is WaymarkException.InvalidInput -> "invalid_input:${e.field}"
     is WaymarkException.NotFound -> "not_found:${e.what}"
+    is WaymarkException.BackupDamaged -> "backup_damaged"
     else -> e.javaClass.simpleName
 }
 
 class Driver {
     private val dir = Files.createTempDirectory("waymark-scenario").toFile()
-    private val path = File(dir, "scenario.db").path
+    private var path = File(dir, "scenario.db").path
     private val clock = ScenarioClock()
     private var journal: WaymarkJournal? = null
     private var zone: ZoneId = ZoneId.of("UTC")
@@ -63,6 +64,7 @@ class Driver {
     private var lastReflection: RecordId? = null
     private var offerLapse = false
     private var review: ProgressReview? = null
+    private var merge: MergeReport? = null
 
     private val j: WaymarkJournal get() = journal ?: error("no journal yet")
     private val journeyId: RecordId get() = journey ?: error("no journey yet")
@@ -185,6 +187,21 @@ class Driver {
                 j.wipe()
                 assertTrue("the file survived the wipe", !File(path).exists())
             }
+            "backup" -> j.writeBackup(File(dir, s.arg("file")).path, s.arg("passphrase"))
+            "merge" -> merge = j.mergeBackup(File(dir, s.arg("file")).path, s.arg("passphrase"))
+            "restore" -> {
+                val restored = File(dir, "restored-${s.line}.db").path
+                journal = restoreJournal(
+                    File(dir, s.arg("file")).path, s.arg("passphrase"), restored, s.arg("new_passphrase"), FAST_KDF, clock,
+                ).journal
+                path = restored
+            }
+            "tamper" -> {
+                val file = File(dir, s.arg("file"))
+                val bytes = file.readBytes()
+                bytes[bytes.size / 2] = (bytes[bytes.size / 2].toInt() xor 1).toByte()
+                file.writeBytes(bytes)
+            }
             else -> error("unknown step ${s.verb}")
         }
     }
@@ -207,6 +224,10 @@ class Driver {
             "lapses" -> j.lapses(journeyId).size.toString()
             "reflections" -> j.reflections(null).size.toString()
             "custom_cards" -> j.cards(true).count { !it.builtIn }.toString()
+            "merge_added" -> (merge ?: error("no merge yet")).added.toString()
+            "merge_updated" -> (merge ?: error("no merge yet")).updated.toString()
+            "merge_unchanged" -> (merge ?: error("no merge yet")).unchanged.toString()
+            "merge_conflicts_kept" -> (merge ?: error("no merge yet")).conflictsKept.toString()
             "review_check_ins" -> r().checkIns.count.toString()
             "review_triggers" -> r().triggers.total.toString()
             "review_lapses" -> r().lapses.size.toString()

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
+use waymark_core::recovery::backup::MergeReport;
 use waymark_core::recovery::check_in::CheckInInput;
 use waymark_core::recovery::clock::Zone;
 use waymark_core::recovery::journey::{JourneyInput, LapseInput, LapseKind};
@@ -20,7 +21,7 @@ use waymark_core::recovery::reflection::{
 use waymark_core::recovery::review::{ProgressReview, ReviewRange};
 use waymark_core::recovery::triggers::{TriggerCategory, TriggerInput, UrgeOutcome};
 use waymark_core::{KdfParams, RecordId};
-use waymark_ffi::{create_journal, ShellClock, WaymarkError, WaymarkJournal};
+use waymark_ffi::{create_journal, restore_journal, ShellClock, WaymarkError, WaymarkJournal};
 
 /// One step: its verb and arguments, and the line it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +120,8 @@ pub struct Driver {
     last_reflection: Option<RecordId>,
     offer_lapse: bool,
     review: Option<ProgressReview>,
+    journal_file: String,
+    merge: Option<MergeReport>,
 }
 
 fn arg<'a>(step: &'a Step, key: &str) -> Outcome<&'a str> {
@@ -153,6 +156,7 @@ fn error_kind(error: &WaymarkError) -> String {
         WaymarkError::Locked { .. } => "locked".into(),
         WaymarkError::InvalidInput { field, .. } => format!("invalid_input:{field}"),
         WaymarkError::NotFound { what, .. } => format!("not_found:{what}"),
+        WaymarkError::BackupDamaged { .. } => "backup_damaged".into(),
         other => format!("{other:?}"),
     }
 }
@@ -170,6 +174,8 @@ impl Driver {
             last_reflection: None,
             offer_lapse: false,
             review: None,
+            journal_file: "scenario.db".into(),
+            merge: None,
         })
     }
 
@@ -184,11 +190,12 @@ impl Driver {
     }
 
     fn path(&self) -> String {
-        self.dir
-            .path()
-            .join("scenario.db")
-            .to_string_lossy()
-            .into_owned()
+        self.file(&self.journal_file)
+    }
+
+    /// A file in the scenario's directory.
+    fn file(&self, name: &str) -> String {
+        self.dir.path().join(name).to_string_lossy().into_owned()
     }
 
     /// Runs every step; stops at the first failure.
@@ -379,6 +386,36 @@ impl Driver {
                     return Err(Called::Scenario("the file survived the wipe".into()));
                 }
             }
+            "backup" => {
+                self.journal()?
+                    .write_backup(self.file(arg(s, "file")?), arg(s, "passphrase")?.to_owned())?;
+            }
+            "merge" => {
+                let report = self
+                    .journal()?
+                    .merge_backup(self.file(arg(s, "file")?), arg(s, "passphrase")?.to_owned())?;
+                self.merge = Some(report);
+            }
+            "restore" => {
+                let file = format!("restored-{}.db", s.line);
+                let created = restore_journal(
+                    self.file(arg(s, "file")?),
+                    arg(s, "passphrase")?.to_owned(),
+                    self.file(&file),
+                    arg(s, "new_passphrase")?.to_owned(),
+                    Some(fast_kdf()),
+                    Some(self.clock.clone() as Arc<dyn ShellClock>),
+                )?;
+                self.journal = Some(created.journal);
+                self.journal_file = file;
+            }
+            "tamper" => {
+                let path = self.file(arg(s, "file")?);
+                let mut bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+                let middle = bytes.len() / 2;
+                bytes[middle] ^= 0x01;
+                std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+            }
             other => return Err(Called::Scenario(format!("unknown step {other}"))),
         }
         Ok(())
@@ -435,6 +472,19 @@ impl Driver {
                 .filter(|c| !c.built_in)
                 .count()
                 .to_string(),
+            "merge_added" | "merge_updated" | "merge_unchanged" | "merge_conflicts_kept" => {
+                let m = self
+                    .merge
+                    .as_ref()
+                    .ok_or_else(|| Called::Scenario("no merge yet".into()))?;
+                match name {
+                    "merge_added" => m.added,
+                    "merge_updated" => m.updated,
+                    "merge_unchanged" => m.unchanged,
+                    _ => m.conflicts_kept,
+                }
+                .to_string()
+            }
             "review_check_ins" => review()?.check_ins.count.to_string(),
             "review_triggers" => review()?.triggers.total.to_string(),
             "review_lapses" => review()?.lapses.len().to_string(),

@@ -78,13 +78,15 @@ func errorKind(_ error: Error) -> String {
     case WaymarkError.Locked: return "locked"
     case WaymarkError.InvalidInput(let field, _, _): return "invalid_input:\(field)"
     case WaymarkError.NotFound(let what, _, _): return "not_found:\(what)"
+    case WaymarkError.BackupDamaged: return "backup_damaged"
     default: return "\(error)"
     }
 }
 
 final class Driver {
     private let dir: URL
-    private var path: String { dir.appendingPathComponent("scenario.db").path }
+    private var journalFile = "scenario.db"
+    private var path: String { file(journalFile) }
     private let clock = ScenarioClock()
     private let fast = KdfParams(memoryKib: 256, iterations: 1, parallelism: 1)
     private var journal: WaymarkJournal?
@@ -94,6 +96,9 @@ final class Driver {
     private var lastReflection: String?
     private var offerLapse = false
     private var review: ProgressReview?
+    private var merge: MergeReport?
+
+    private func file(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
@@ -234,6 +239,22 @@ final class Driver {
         case "wipe":
             try j().wipe()
             if FileManager.default.fileExists(atPath: path) { throw ScenarioError.mismatch("the file survived the wipe") }
+        case "backup":
+            _ = try j().writeBackup(path: file(try s.arg("file")), passphrase: try s.arg("passphrase"))
+        case "merge":
+            merge = try j().mergeBackup(path: file(try s.arg("file")), passphrase: try s.arg("passphrase"))
+        case "restore":
+            let restored = "restored-\(s.line).db"
+            journal = try restoreJournal(
+                backupPath: file(try s.arg("file")), backupPassphrase: try s.arg("passphrase"),
+                journalPath: file(restored), newPassphrase: try s.arg("new_passphrase"), kdf: fast, clock: clock
+            ).journal
+            journalFile = restored
+        case "tamper":
+            let url = URL(fileURLWithPath: file(try s.arg("file")))
+            var bytes = [UInt8](try Data(contentsOf: url))
+            bytes[bytes.count / 2] ^= 1
+            try Data(bytes).write(to: url)
         default:
             throw ScenarioError.malformed("unknown step \(s.verb)")
         }
@@ -261,6 +282,14 @@ final class Driver {
         case "lapses": return "\(try j.lapses(journeyId: try journeyId()).count)"
         case "reflections": return "\(try j.reflections(lapseId: nil).count)"
         case "custom_cards": return "\(try j.cards(includeArchived: true).filter { !$0.builtIn }.count)"
+        case "merge_added", "merge_updated", "merge_unchanged", "merge_conflicts_kept":
+            guard let m = merge else { throw ScenarioError.malformed("no merge yet") }
+            switch name {
+            case "merge_added": return "\(m.added)"
+            case "merge_updated": return "\(m.updated)"
+            case "merge_unchanged": return "\(m.unchanged)"
+            default: return "\(m.conflictsKept)"
+            }
         case "review_check_ins": return "\(try r().checkIns.count)"
         case "review_triggers": return "\(try r().triggers.total)"
         case "review_lapses": return "\(try r().lapses.count)"

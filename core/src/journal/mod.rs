@@ -195,6 +195,12 @@ impl Journal {
         &self.path
     }
 
+    /// The Argon2id cost this journal uses for new passphrase slots (and the shells use for
+    /// backups written from it).
+    pub fn kdf_params(&self) -> KdfParams {
+        self.options.kdf
+    }
+
     /// True while a key is held (after an unlock and before [`Journal::lock`]).
     pub fn is_unlocked(&self) -> bool {
         self.state().keyring.is_some()

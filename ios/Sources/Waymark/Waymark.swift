@@ -93,6 +93,16 @@ public final class Waymark: @unchecked Sendable {
         try await call { try $0.changePassphrase(current: current, newPassphrase: new) }
     }
 
+    /// Writes an encrypted backup to `path` under its own `passphrase` (slow: Argon2id).
+    public func writeBackup(to path: String, passphrase: String) async throws -> BackupWritten {
+        try await call { try $0.writeBackup(path: path, passphrase: passphrase) }
+    }
+
+    /// Merges the backup at `path` from another device, without duplicates (slow: Argon2id).
+    public func mergeBackup(from path: String, passphrase: String) async throws -> MergeReport {
+        try await call { try $0.mergeBackup(path: path, passphrase: passphrase) }
+    }
+
     /// The progress review for `range`.
     public func reviewProgress(_ range: ReviewRange) async throws -> ProgressReview {
         try await call { try $0.reviewProgress(range: range) }

@@ -149,4 +149,32 @@ final class WaymarkTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("from"), "\(error)")
         }
     }
+
+    func testABackupMergesIntoAnotherDevicesJournalOnceAndADamagedOneIsRefused() async throws {
+        let backup = dir.appendingPathComponent("phone.wmbackup").path
+        let phone = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        let journeyId = try await phone.call { try $0.addJourney(input: self.journey()).id }
+        let written = try await phone.writeBackup(to: backup, passphrase: "a separate backup passphrase")
+        XCTAssertGreaterThanOrEqual(written.records, 1)
+
+        let laptopPath = dir.appendingPathComponent("laptop.db").path
+        let laptop = try await Waymark.create(path: laptopPath, passphrase: "the laptop passphrase", kdf: fast).waymark
+        let first = try await laptop.mergeBackup(from: backup, passphrase: "a separate backup passphrase")
+        XCTAssertGreaterThanOrEqual(first.added, 1)
+        let second = try await laptop.mergeBackup(from: backup, passphrase: "a separate backup passphrase")
+        XCTAssertEqual(second.added, 0)
+        XCTAssertEqual(second.updated, 0)
+        let ids = try await laptop.call { try $0.journeys().map(\.id) }
+        XCTAssertEqual(ids, [journeyId])
+
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: backup)))
+        bytes[bytes.count / 2] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: backup))
+        do {
+            _ = try await laptop.mergeBackup(from: backup, passphrase: "a separate backup passphrase")
+            XCTFail("a damaged backup was accepted")
+        } catch WaymarkError.BackupDamaged(let summary) {
+            XCTAssertTrue(summary.contains("changed after it was written"), summary)
+        }
+    }
 }

@@ -105,6 +105,7 @@ impl Backup {
 
 /// What writing a backup did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BackupWritten {
     /// Records in the backup.
     pub records: u64,
@@ -116,6 +117,7 @@ pub struct BackupWritten {
 
 /// What a merge (or a restore) did, record by record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MergeReport {
     /// Records that were not in the journal and were added.
     pub added: u64,

@@ -1,6 +1,8 @@
 package app.waymark
 
+import app.waymark.core.BackupWritten
 import app.waymark.core.KdfParams
+import app.waymark.core.MergeReport
 import app.waymark.core.ProgressReview
 import app.waymark.core.ReviewRange
 import app.waymark.ffi.PlatformKeySlot
@@ -78,6 +80,14 @@ class Waymark private constructor(
     /** Changes the passphrase (slow: Argon2id). */
     suspend fun changePassphrase(current: String, new: String) =
         call { it.changePassphrase(current, new) }
+
+    /** Writes an encrypted backup to [path] under its own [passphrase] (slow: Argon2id). */
+    suspend fun writeBackup(path: String, passphrase: String): BackupWritten =
+        call { it.writeBackup(path, passphrase) }
+
+    /** Merges the backup at [path] from another device, without duplicates (slow: Argon2id). */
+    suspend fun mergeBackup(path: String, passphrase: String): MergeReport =
+        call { it.mergeBackup(path, passphrase) }
 
     /** The progress review for [range]. */
     suspend fun reviewProgress(range: ReviewRange): ProgressReview = call { it.reviewProgress(range) }

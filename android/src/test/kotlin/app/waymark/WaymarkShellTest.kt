@@ -174,4 +174,33 @@ class WaymarkShellTest {
             assertEquals(1, w.call { it.journeys() }.size)
         }
     }
+
+    @Test
+    fun aBackupMergesIntoAnotherDevicesJournalOnceAndADamagedOneIsRefused() = runBlocking {
+        val backup = File(dir, "phone.wmbackup").path
+        val phone = Waymark.create(path, passphrase, kdf = fast).waymark
+        val journeyId = phone.call { it.addJourney(journeyInput()).id }
+        val written = phone.writeBackup(backup, "a separate backup passphrase")
+        assertTrue(written.records >= 1uL)
+
+        val laptop = Waymark.create(File(dir, "laptop.db").path, "the laptop passphrase", kdf = fast).waymark
+        val first = laptop.mergeBackup(backup, "a separate backup passphrase")
+        assertTrue(first.added >= 1uL)
+        val second = laptop.mergeBackup(backup, "a separate backup passphrase")
+        assertEquals(0uL, second.added)
+        assertEquals(0uL, second.updated)
+        assertEquals(listOf(journeyId), laptop.call { j -> j.journeys().map { it.id } })
+
+        val bytes = File(backup).readBytes()
+        bytes[bytes.size / 2] = (bytes[bytes.size / 2].toInt() xor 1).toByte()
+        File(backup).writeBytes(bytes)
+        try {
+            laptop.mergeBackup(backup, "a separate backup passphrase")
+            fail("a damaged backup was accepted")
+        } catch (e: WaymarkException.BackupDamaged) {
+            assertTrue(e.summary, e.summary.contains("changed after it was written"))
+        }
+        phone.close()
+        laptop.close()
+    }
 }
