@@ -86,8 +86,7 @@ pub enum Command {
     /// Replace the recovery code (the old one stops working); prints the new one once.
     NewRecoveryCode,
     /// Erase one record for good: a check-in, entry, trigger, reflection, meeting or contact.
-    #[command(subcommand)]
-    Delete(DeleteCommand),
+    Delete(DeleteArgs),
     /// Write an encrypted backup protected by its own passphrase.
     Backup(BackupArgs),
     /// Make a new journal from a backup.
@@ -165,57 +164,34 @@ pub struct EveningArgs {
     pub date: Option<String>,
 }
 
-/// `waymark delete ...`: each needs --yes.
-#[derive(Debug, Subcommand)]
-pub enum DeleteCommand {
+/// `waymark delete KIND ID --yes`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// What to delete.
+    #[arg(value_enum)]
+    pub kind: Deletable,
+    /// Its id (for a check-in, the day: YYYY-MM-DD).
+    pub id: String,
+    /// Confirm: the record is erased for good.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// What `waymark delete` can erase.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Deletable {
     /// The check-in of a day.
-    CheckIn {
-        /// The day (YYYY-MM-DD).
-        date: String,
-        /// Confirm.
-        #[arg(long)]
-        yes: bool,
-    },
+    CheckIn,
     /// A journal entry.
-    Entry {
-        /// Its id.
-        id: String,
-        /// Confirm.
-        #[arg(long)]
-        yes: bool,
-    },
+    Entry,
     /// A trigger.
-    Trigger {
-        /// Its id.
-        id: String,
-        /// Confirm.
-        #[arg(long)]
-        yes: bool,
-    },
+    Trigger,
     /// A reflection.
-    Reflection {
-        /// Its id.
-        id: String,
-        /// Confirm.
-        #[arg(long)]
-        yes: bool,
-    },
+    Reflection,
     /// A meeting.
-    Meeting {
-        /// Its id.
-        id: String,
-        /// Confirm.
-        #[arg(long)]
-        yes: bool,
-    },
+    Meeting,
     /// A contact (their outreach history stays).
-    Contact {
-        /// Its id.
-        id: String,
-        /// Confirm.
-        #[arg(long)]
-        yes: bool,
-    },
+    Contact,
 }
 
 /// `waymark progress`.

@@ -517,8 +517,8 @@ fn backup_restore_and_merge_through_the_command_line() {
         ("WAYMARK_PASSPHRASE", "restored passphrase"),
         ("WAYMARK_BACKUP_PASSPHRASE", "the backup passphrase"),
     ];
-    let first = w
-        .run_with(
+    let merge = || {
+        w.run_with(
             &[
                 "--json",
                 "--journal",
@@ -530,21 +530,10 @@ fn backup_restore_and_merge_through_the_command_line() {
             &restored_env,
             None,
         )
-        .json("merge");
-    let second = w
-        .run_with(
-            &[
-                "--json",
-                "--journal",
-                restored_s,
-                "merge",
-                "--from",
-                backup_s,
-            ],
-            &restored_env,
-            None,
-        )
-        .json("merge");
+        .json("merge")
+    };
+    let first = merge();
+    let second = merge();
     assert_eq!(first["added"], 0);
     assert_eq!(second["added"], 0);
     assert_eq!(second["updated"], 0);

@@ -282,20 +282,7 @@ fn every_command_prints_exactly_the_documented_fields() {
     check("restore", &data);
     check_type("MergeReport", &data["report"], "restore.report");
     let fresh = Waymark::new();
-    let data = fresh
-        .run_with(
-            &[
-                "--json",
-                "init",
-                "--kdf-memory-mib",
-                "1",
-                "--kdf-passes",
-                "1",
-            ],
-            &[("WAYMARK_NEW_PASSPHRASE", PASSPHRASE)],
-            None,
-        )
-        .json("init");
+    let data = fresh.init_json();
     check("init", &data);
     let (_, data) = run(&[
         "export",

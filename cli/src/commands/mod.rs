@@ -52,7 +52,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Settings(args) => setup::settings(&ctx, &args),
         Command::ChangePassphrase => setup::change_passphrase(&ctx),
         Command::NewRecoveryCode => setup::new_recovery_code(&ctx),
-        Command::Delete(command) => writing::delete(&ctx, command),
+        Command::Delete(args) => writing::delete(&ctx, &args),
         Command::Evening(args) => daily::evening(&ctx, args),
         Command::Wipe(args) => setup::wipe(&ctx, &args),
         Command::Progress(args) => progress::progress(&ctx, &args),

@@ -1,7 +1,7 @@
 //! `reflect`, `reflections`, `entry` and `search`: what the person writes.
 
 use super::{say, Ctx};
-use crate::args::{DeleteCommand, EntryCommand, ReflectArgs, SearchArgs};
+use crate::args::{Deletable, DeleteArgs, EntryCommand, ReflectArgs, SearchArgs};
 use crate::error::{CliError, Result};
 use crate::parse;
 use crate::render::table::Table;
@@ -9,6 +9,8 @@ use waymark_core::recovery::entries::EntryInput;
 use waymark_core::recovery::reflection::{
     LapseReflection, PlanItem, ReflectionBody, ReflectionInput,
 };
+use waymark_core::recovery::Recovery;
+use waymark_core::RecordId;
 
 /// `waymark reflect`: a lapse reflection, on the most recent lapse unless one is named.
 pub fn reflect(ctx: &Ctx, a: ReflectArgs) -> Result<()> {
@@ -228,33 +230,27 @@ pub fn search(ctx: &Ctx, a: &SearchArgs) -> Result<()> {
     Ok(())
 }
 
-/// `waymark delete ...`: erases one record (needs --yes).
-pub fn delete(ctx: &Ctx, command: DeleteCommand) -> Result<()> {
-    let confirmed = match &command {
-        DeleteCommand::CheckIn { yes, .. }
-        | DeleteCommand::Entry { yes, .. }
-        | DeleteCommand::Trigger { yes, .. }
-        | DeleteCommand::Reflection { yes, .. }
-        | DeleteCommand::Meeting { yes, .. }
-        | DeleteCommand::Contact { yes, .. } => *yes,
-    };
-    if !confirmed {
+/// `waymark delete KIND ID --yes`: erases one record.
+pub fn delete(ctx: &Ctx, args: &DeleteArgs) -> Result<()> {
+    if !args.yes {
         return Err(CliError::Refused(
             "deleting erases the record for good: add --yes to confirm",
         ));
     }
-    match command {
-        DeleteCommand::CheckIn { date, .. } => {
-            let date = parse::date("date", &date)?;
+    let by_id = |delete: fn(&Recovery, &RecordId) -> waymark_core::Result<()>| -> Result<()> {
+        let id = parse::id("id", &args.id)?;
+        Ok(delete(&ctx.open()?, &id)?)
+    };
+    match args.kind {
+        Deletable::CheckIn => {
+            let date = parse::date("date", &args.id)?;
             ctx.open()?.delete_check_in(date)?;
         }
-        DeleteCommand::Entry { id, .. } => ctx.open()?.delete_entry(&parse::id("id", &id)?)?,
-        DeleteCommand::Trigger { id, .. } => ctx.open()?.delete_trigger(&parse::id("id", &id)?)?,
-        DeleteCommand::Reflection { id, .. } => {
-            ctx.open()?.delete_reflection(&parse::id("id", &id)?)?;
-        }
-        DeleteCommand::Meeting { id, .. } => ctx.open()?.delete_meeting(&parse::id("id", &id)?)?,
-        DeleteCommand::Contact { id, .. } => ctx.open()?.delete_contact(&parse::id("id", &id)?)?,
+        Deletable::Entry => by_id(Recovery::delete_entry)?,
+        Deletable::Trigger => by_id(Recovery::delete_trigger)?,
+        Deletable::Reflection => by_id(Recovery::delete_reflection)?,
+        Deletable::Meeting => by_id(Recovery::delete_meeting)?,
+        Deletable::Contact => by_id(Recovery::delete_contact)?,
     }
     if !ctx.out.json {
         say("Deleted.");

@@ -114,23 +114,29 @@ impl Waymark {
     /// Creates the journal (cheap Argon2id so tests are quick) in Europe/Berlin and returns
     /// the recovery code.
     pub fn init(&self) -> String {
-        let data = self
-            .run_with(
-                &[
-                    "--json",
-                    "init",
-                    "--zone",
-                    "Europe/Berlin",
-                    "--kdf-memory-mib",
-                    "1",
-                    "--kdf-passes",
-                    "1",
-                ],
-                &[("WAYMARK_NEW_PASSPHRASE", PASSPHRASE)],
-                None,
-            )
-            .json("init");
-        data["recovery_code"].as_str().unwrap().to_owned()
+        self.init_json()["recovery_code"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// `waymark --json init` with cheap Argon2id: the JSON `data` it printed.
+    pub fn init_json(&self) -> serde_json::Value {
+        self.run_with(
+            &[
+                "--json",
+                "init",
+                "--zone",
+                "Europe/Berlin",
+                "--kdf-memory-mib",
+                "1",
+                "--kdf-passes",
+                "1",
+            ],
+            &[("WAYMARK_NEW_PASSPHRASE", PASSPHRASE)],
+            None,
+        )
+        .json("init")
     }
 
     /// The journal file's bytes (with its WAL, if any): what "unchanged" means.
