@@ -30,6 +30,16 @@ fn filled(dir: &Path) -> Recovery {
     recovery
 }
 
+/// A filled journal in `dir` and its backup (`b.wmbackup` beside it).
+fn backed_up(dir: &Path) -> (Recovery, std::path::PathBuf) {
+    let source = filled(dir);
+    let file = dir.join("b.wmbackup");
+    source
+        .write_backup(&file, BACKUP_PASSPHRASE, &cheap_kdf())
+        .unwrap();
+    (source, file)
+}
+
 /// Every record as (kind, body), sorted: the decrypted content, independent of ids that are
 /// keyed per journal.
 fn content(recovery: &Recovery) -> Vec<(String, Vec<u8>)> {
@@ -82,11 +92,7 @@ fn backup_then_restore_gives_identical_content() {
 #[test]
 fn the_backup_file_reveals_nothing_it_holds() {
     let a = tempfile::tempdir().unwrap();
-    let source = filled(a.path());
-    let file = a.path().join("b.wmbackup");
-    source
-        .write_backup(&file, BACKUP_PASSPHRASE, &cheap_kdf())
-        .unwrap();
+    let (source, file) = backed_up(a.path());
     let bytes = std::fs::read(&file).unwrap();
     for needle in [
         &b"check_in"[..],
@@ -109,11 +115,7 @@ fn the_backup_file_reveals_nothing_it_holds() {
 fn wrong_passphrase_tampering_truncation_and_foreign_files_are_refused_and_write_nothing() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let source = filled(a.path());
-    let file = a.path().join("b.wmbackup");
-    source
-        .write_backup(&file, BACKUP_PASSPHRASE, &cheap_kdf())
-        .unwrap();
+    let (_journal, file) = backed_up(a.path());
     let good = std::fs::read(&file).unwrap();
 
     let (target, _) = recovery_at(b.path(), utc(2026, 11, 25, 18, 0), "Europe/Berlin");
@@ -177,11 +179,7 @@ fn wrong_passphrase_tampering_truncation_and_foreign_files_are_refused_and_write
 fn merging_the_same_backup_twice_changes_nothing_the_second_time() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let source = filled(a.path());
-    let file = a.path().join("b.wmbackup");
-    source
-        .write_backup(&file, BACKUP_PASSPHRASE, &cheap_kdf())
-        .unwrap();
+    let (_journal, file) = backed_up(a.path());
     let backup = Backup::read(&file, BACKUP_PASSPHRASE).unwrap();
 
     // The other device has its own history: a check-in on a day the story also has, and one
