@@ -60,7 +60,9 @@ impl CliError {
         use waymark_core::Error as E;
         match self {
             CliError::Invalid { .. } | CliError::Refused(_) | CliError::Mismatch => 2,
-            CliError::Core(E::InvalidInput { .. } | E::NotFound { .. }) => 2,
+            CliError::Core(
+                E::InvalidInput { .. } | E::NotFound { .. } | E::AlreadyExists { .. },
+            ) => 2,
             CliError::Core(E::WrongSecret | E::RecoveryCodeTypo) => 3,
             CliError::NoJournal(_) | CliError::Core(E::NoJournal { .. }) => 4,
             CliError::Core(E::BackupDamaged { .. } | E::CorruptJournal { .. }) => 4,

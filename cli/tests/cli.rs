@@ -704,3 +704,43 @@ fn the_smaller_verbs_evening_edit_plan_to_card_archive_delete_and_a_new_recovery
     )
     .ok();
 }
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let w = Waymark::new();
+    // Through a pipe (and without NO_COLOR): plain text.
+    let piped = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["demo", "--days", "30"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(piped.status.success());
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains('\x1b'));
+    // On a terminal (a pseudo-terminal from util-linux `script`): colour, unless NO_COLOR.
+    let on_terminal = |no_color: bool| {
+        let mut command = std::process::Command::new("script");
+        command
+            .args([
+                "-qec",
+                &format!("{} demo --days 30", env!("CARGO_BIN_EXE_waymark")),
+                "/dev/null",
+            ])
+            .env_remove("NO_COLOR");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let out = command.output().expect("util-linux script");
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(
+        on_terminal(false).contains("\x1b[32m"),
+        "expected green on a terminal"
+    );
+    assert!(!on_terminal(true).contains('\x1b'));
+    // An existing journal is never overwritten by init.
+    w.init();
+    let again = w.run_with(&["init"], &[("WAYMARK_NEW_PASSPHRASE", PASSPHRASE)], None);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("already exists"));
+}
