@@ -58,14 +58,14 @@ pub enum Command {
     /// Triggers: log one as it happens, or list them.
     #[command(subcommand)]
     Trigger(TriggerCommand),
-    /// Coping cards: list, suggest, use, add.
+    /// Coping cards: list, suggest, show, use, add your own, archive, favourite.
     #[command(subcommand)]
     Cards(CardsCommand),
     /// Write a reflection on a lapse (what happened, what you learned, next time).
     Reflect(ReflectArgs),
     /// List reflections.
     Reflections,
-    /// Journal entries: write, list, show, search.
+    /// Journal entries: write, edit, list, show.
     #[command(subcommand)]
     Entry(EntryCommand),
     /// Search everything you wrote.
