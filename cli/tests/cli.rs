@@ -744,3 +744,35 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     assert_eq!(again.code, 2, "{}", again.stderr);
     assert!(again.stderr.contains("already exists"));
 }
+
+#[test]
+fn the_journal_defaults_to_the_data_directory_and_the_calendar_can_show_mood() {
+    let w = Waymark::new();
+    let data_home = w.path("data");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["--json", "where"])
+        .env_remove("WAYMARK_JOURNAL")
+        .env("XDG_DATA_HOME", &data_home)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    if cfg!(target_os = "linux") {
+        assert_eq!(
+            doc["data"]["path"].as_str().unwrap(),
+            data_home.join("waymark/journal.db").to_str().unwrap()
+        );
+    }
+    assert_eq!(doc["data"]["exists"], false);
+
+    w.init();
+    w.run(&["check-in", "--mood", "5", "--craving", "0"]).ok();
+    let text = w.run(&["progress", "--calendar", "mood"]).ok();
+    assert!(text.contains("Mood, last 12 weeks"), "{text}");
+    assert!(text.contains("mood 1 ░▒▓██ 5"), "{text}");
+    let today_row: Vec<&str> = text.lines().filter(|l| l.contains('█')).collect();
+    assert!(
+        today_row.len() >= 2,
+        "today's mood 5 and the legend: {text}"
+    );
+}
