@@ -102,3 +102,39 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::render::format::money;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every amount written with two decimals reads back as the same cents, and the
+        /// grouped form the CLI prints reads back too once the commas are gone.
+        #[test]
+        fn amounts_round_trip(c in 0u64..10_000_000_000_000) {
+            prop_assert_eq!(cents("cost", &format!("{}.{:02}", c / 100, c % 100)).unwrap(), c);
+            prop_assert_eq!(cents("cost", &money(c).replace(',', "")).unwrap(), c);
+        }
+
+        /// Anything that is not digits with at most two decimals is refused, naming the flag
+        /// and never the value.
+        #[test]
+        fn anything_else_is_refused_by_name(text in "[^0-9]{1,3}[0-9]{0,4}|[0-9]{1,4}\\.[0-9]{3,5}") {
+            let err = cents("cost-per-day", &text).unwrap_err().to_string();
+            prop_assert!(err.starts_with("invalid cost-per-day:"));
+            if text.chars().count() >= 4 {
+                prop_assert!(!err.contains(&text));
+            }
+        }
+
+        /// Dates parse exactly when chrono says the day exists.
+        #[test]
+        fn dates_parse_exactly_the_real_days(y in 1900i32..2200, m in 1u32..13, d in 1u32..32) {
+            let text = format!("{y:04}-{m:02}-{d:02}");
+            prop_assert_eq!(date("date", &text).ok(), NaiveDate::from_ymd_opt(y, m, d));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Arguments of the commands about the journal itself: demo, init, settings, backups,
+//! export, the report and wiping.
+
+use super::values::{ExportFormat, Period};
+use clap::Args;
+use std::path::PathBuf;
+
+/// `waymark demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Days of story to generate.
+    #[arg(long, default_value_t = 180, value_parser = clap::value_parser!(u32).range(7..=3650))]
+    pub days: u32,
+    /// Seed of the generated story (the same seed gives the same story).
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Keep the demo journal at this path instead of a temporary directory (passphrase
+    /// "demo passphrase").
+    #[arg(long, value_name = "PATH")]
+    pub keep: Option<PathBuf>,
+}
+
+/// `waymark init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your IANA time zone (default: this computer's).
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// Argon2id memory in MiB: higher is slower to guess and slower to unlock.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub kdf_memory_mib: u32,
+    /// Argon2id passes.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub kdf_passes: u32,
+}
+
+/// `waymark settings`.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Set your current IANA time zone.
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// Set the hour (0-23) your day starts: a 1 am check-in can still count for yesterday.
+    #[arg(long)]
+    pub day_starts_at: Option<u8>,
+}
+
+/// `waymark backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `waymark restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file.
+    #[arg(long)]
+    pub from: PathBuf,
+}
+
+/// `waymark merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The backup file from the other device.
+    #[arg(long)]
+    pub from: PathBuf,
+}
+
+/// `waymark export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format: one JSON file, or a directory of CSV files (one per kind).
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Where to write (a file for json, a new directory for csv).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `waymark report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The HTML file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The period it covers.
+    #[arg(long, value_enum, default_value_t = Period::Year)]
+    pub range: Period,
+}
+
+/// `waymark wipe`.
+#[derive(Debug, Args)]
+pub struct WipeArgs {
+    /// Confirm: the journal cannot be recovered afterwards.
+    #[arg(long)]
+    pub yes: bool,
+}

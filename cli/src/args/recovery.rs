@@ -1,0 +1,312 @@
+//! Arguments of the recovery commands: journeys, lapses, progress, milestones, review,
+//! check-ins, triggers and cards.
+
+use super::values::{CalendarShows, Category, Helped, Outcome, Period};
+use clap::{Args, Subcommand};
+
+/// Picks one journey, or all of them.
+#[derive(Debug, Args)]
+pub struct JourneyPick {
+    /// The journey's id (default: every active journey).
+    #[arg(long)]
+    pub journey: Option<String>,
+}
+
+/// `waymark milestones`.
+#[derive(Debug, Args)]
+pub struct MilestonesArgs {
+    /// The journey's id (default: every active journey; needed with --acknowledge when there
+    /// are several).
+    #[arg(long)]
+    pub journey: Option<String>,
+    /// Mark a reached milestone as celebrated (its key, such as 30d or 1y).
+    #[arg(long, value_name = "KEY")]
+    pub acknowledge: Option<String>,
+}
+
+/// `waymark progress`.
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// The journey's id (default: every active journey).
+    #[arg(long)]
+    pub journey: Option<String>,
+    /// What the 12-week calendar shows.
+    #[arg(long, value_enum, default_value_t = CalendarShows::Sober)]
+    pub calendar: CalendarShows,
+}
+
+/// `waymark review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The period.
+    #[arg(long, value_enum, default_value_t = Period::Month)]
+    pub range: Period,
+    /// First day (with --to, instead of --range).
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// Last day.
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+}
+
+/// `waymark journey ...`.
+#[derive(Debug, Subcommand)]
+pub enum JourneyCommand {
+    /// Start tracking a journey.
+    Add(JourneyFields),
+    /// List journeys.
+    List {
+        /// Include archived journeys.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Change a journey (every field is replaced by what is given).
+    Edit {
+        /// The journey's id.
+        id: String,
+        /// The new values.
+        #[command(flatten)]
+        fields: JourneyFields,
+    },
+    /// Archive (or with --undo, unarchive) a journey.
+    Archive {
+        /// The journey's id.
+        id: String,
+        /// Unarchive.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Delete a journey and its lapses (reflections are kept).
+    Delete {
+        /// The journey's id.
+        id: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// The fields of a journey.
+#[derive(Debug, Args)]
+pub struct JourneyFields {
+    /// What you are recovering from, in your words.
+    #[arg(long)]
+    pub name: String,
+    /// The first sober day (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: String,
+    /// The time on that day it began (HH:MM), for the 24-hour milestone.
+    #[arg(long)]
+    pub time: Option<String>,
+    /// The time zone it began in (default: your current zone).
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// What it cost per day (e.g. 12.50), for "money saved".
+    #[arg(long)]
+    pub cost_per_day: Option<String>,
+    /// Minutes per day it took, for "time regained".
+    #[arg(long)]
+    pub minutes_per_day: Option<u32>,
+    /// Your own milestones in days (e.g. --milestone 7 --milestone 100).
+    #[arg(long = "milestone")]
+    pub milestones: Vec<u32>,
+}
+
+/// `waymark lapse ...`.
+#[derive(Debug, Subcommand)]
+pub enum LapseCommand {
+    /// Record a lapse (or --relapse).
+    Record {
+        /// The journey's id (default: the only active journey).
+        #[arg(long)]
+        journey: Option<String>,
+        /// The day it happened (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// It was a relapse (a return to the old pattern), not a single slip.
+        #[arg(long)]
+        relapse: bool,
+        /// For a relapse: the first sober day after it (default: the day after).
+        #[arg(long)]
+        sober_again_from: Option<String>,
+        /// A note ("-" reads it from standard input).
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List the lapses of a journey.
+    List(JourneyPick),
+    /// Undo a lapse recorded by mistake (the streak comes back).
+    Undo {
+        /// The lapse's id.
+        id: String,
+    },
+}
+
+/// `waymark check-in`.
+#[derive(Debug, Args)]
+pub struct CheckInArgs {
+    /// Mood, 1 (very low) to 5 (very good).
+    #[arg(long)]
+    pub mood: u8,
+    /// Craving, 0 (none) to 10 (overwhelming).
+    #[arg(long)]
+    pub craving: u8,
+    /// The day (default: today; past days can be filled in).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// HALT: hungry.
+    #[arg(long)]
+    pub hungry: bool,
+    /// HALT: angry.
+    #[arg(long)]
+    pub angry: bool,
+    /// HALT: lonely.
+    #[arg(long)]
+    pub lonely: bool,
+    /// HALT: tired.
+    #[arg(long)]
+    pub tired: bool,
+    /// A trigger on your mind (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Today's intention.
+    #[arg(long)]
+    pub intention: Option<String>,
+    /// Something you are grateful for (repeatable).
+    #[arg(long)]
+    pub gratitude: Vec<String>,
+    /// A note ("-" reads it from standard input).
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// `waymark evening`.
+#[derive(Debug, Args)]
+pub struct EveningArgs {
+    /// How the day went, 1 (hard) to 5 (good).
+    #[arg(long)]
+    pub rating: u8,
+    /// A note ("-" reads it from standard input).
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The day (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+/// A range of days.
+#[derive(Debug, Args)]
+pub struct DateRange {
+    /// First day (default: 30 days ago).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (default: today).
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+/// `waymark trigger ...`.
+#[derive(Debug, Subcommand)]
+pub enum TriggerCommand {
+    /// Log a trigger now.
+    Log(TriggerArgs),
+    /// List triggers.
+    List(DateRange),
+}
+
+/// `waymark trigger log`.
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// What kind of trigger.
+    #[arg(long, value_enum)]
+    pub category: Category,
+    /// How strong, 0 to 10.
+    #[arg(long)]
+    pub intensity: u8,
+    /// The coping card you used (its id, see `waymark cards list`).
+    #[arg(long)]
+    pub card: Option<String>,
+    /// How the urge ended.
+    #[arg(long, value_enum)]
+    pub outcome: Option<Outcome>,
+    /// How many minutes the urge lasted.
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    /// A tag (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// The situation ("-" reads it from standard input).
+    #[arg(long)]
+    pub situation: Option<String>,
+    /// The journey it concerns.
+    #[arg(long)]
+    pub journey: Option<String>,
+}
+
+/// `waymark cards ...`.
+#[derive(Debug, Subcommand)]
+pub enum CardsCommand {
+    /// List cards.
+    List {
+        /// Include archived cards.
+        #[arg(long)]
+        all: bool,
+    },
+    /// The cards most likely to help with a kind of trigger, learned from your own uses.
+    Suggest {
+        /// The trigger category.
+        #[arg(value_enum)]
+        category: Category,
+    },
+    /// Show one card with its steps.
+    Show {
+        /// The card's id.
+        id: String,
+    },
+    /// Record that you used a card and whether it helped.
+    Use {
+        /// The card's id.
+        id: String,
+        /// Did it help?
+        #[arg(long, value_enum)]
+        helped: Helped,
+        /// The kind of trigger it was used for.
+        #[arg(long, value_enum)]
+        category: Option<Category>,
+    },
+    /// Add your own card.
+    Add {
+        /// Its title.
+        #[arg(long)]
+        title: String,
+        /// A step (repeatable, in order).
+        #[arg(long = "step", required = true)]
+        steps: Vec<String>,
+        /// What it helps with (repeatable).
+        #[arg(long = "helps-with", value_enum)]
+        helps_with: Vec<Category>,
+    },
+    /// Turn a "next time" item of a reflection into your own card (once).
+    FromPlan {
+        /// The reflection's id.
+        reflection: String,
+        /// Which item, counting from 1.
+        item: u32,
+    },
+    /// Archive (or with --undo, restore) a card: it is no longer suggested.
+    Archive {
+        /// The card's id.
+        id: String,
+        /// Restore.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Mark (or with --undo, unmark) a favourite.
+    Favourite {
+        /// The card's id.
+        id: String,
+        /// Unmark.
+        #[arg(long)]
+        undo: bool,
+    },
+}
