@@ -16,6 +16,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt::Write;
 use svg::{escape, Series};
 use waymark_core::recovery::backup::write_atomically;
+use waymark_core::recovery::journey::Attempt;
 use waymark_core::recovery::reflection::ReflectionBody;
 use waymark_core::recovery::review::ProgressReview;
 
@@ -42,11 +43,7 @@ pub fn write(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
     }
     let recovery = ctx.open()?;
     let review = recovery.review_progress(crate::commands::period(args.range))?;
-    let mut calendars = Vec::new();
-    for j in &review.journeys {
-        calendars.push((j.journey.name.clone(), j.counter.attempts.clone()));
-    }
-    let html = render(&review, &calendars);
+    let html = render(&review);
     write_atomically(&args.out, html.as_bytes())?;
     note(format!(
         "note: {} holds what you wrote, unencrypted; share it only with people you choose",
@@ -74,10 +71,8 @@ pub fn write(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
-type Attempts = Vec<waymark_core::recovery::journey::Attempt>;
-
 /// The report's HTML.
-pub fn render(r: &ProgressReview, calendars: &[(String, Attempts)]) -> String {
+pub fn render(r: &ProgressReview) -> String {
     let mut h = String::with_capacity(64 * 1024);
     let _ = write!(
         h,
@@ -146,10 +141,10 @@ pub fn render(r: &ProgressReview, calendars: &[(String, Attempts)]) -> String {
         &r.to.to_string(),
     ));
 
-    for (name, attempts) in calendars {
-        let _ = write!(h, "<h2>Sober days: {}</h2>", escape(name));
+    for j in &r.journeys {
+        let _ = write!(h, "<h2>Sober days: {}</h2>", escape(&j.journey.name));
         h.push_str(&calendar(
-            attempts,
+            &j.counter.attempts,
             r.from.max(r.to - Duration::days(370)),
             r.to,
             r.today,
@@ -238,7 +233,7 @@ pub fn render(r: &ProgressReview, calendars: &[(String, Attempts)]) -> String {
 }
 
 /// The sober-day calendar from `from` to `to` as SVG, whole weeks, Monday first.
-fn calendar(attempts: &Attempts, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> String {
+fn calendar(attempts: &[Attempt], from: NaiveDate, to: NaiveDate, today: NaiveDate) -> String {
     use crate::render::calendar::{sober_cell, Cell};
     let start = from - Duration::days(i64::from(from.weekday().num_days_from_monday()));
     let mut weeks: Vec<[&str; 7]> = Vec::new();
