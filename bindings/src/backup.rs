@@ -3,7 +3,7 @@
 //! `waymark_core::recovery::backup`. Every call here runs Argon2id: keep it off the UI thread.
 
 use crate::error::Result;
-use crate::journal::{create_journal, CreatedJournal, WaymarkJournal};
+use crate::journal::{clock_of, options, CreatedJournal, WaymarkJournal};
 use crate::platform::ShellClock;
 use std::path::Path;
 use std::sync::Arc;
@@ -43,10 +43,14 @@ pub fn restore_journal(
     clock: Option<Arc<dyn ShellClock>>,
 ) -> Result<CreatedJournal> {
     let backup = Backup::read(Path::new(&backup_path), &backup_passphrase)?;
-    let created = create_journal(journal_path, new_passphrase, kdf, clock)?;
-    if let Err(error) = created.journal.with(|r| r.merge_backup(&backup)) {
-        let _ = created.journal.wipe();
-        return Err(error);
-    }
-    Ok(created)
+    let restored = backup.restore(
+        Path::new(&journal_path),
+        &new_passphrase,
+        options(kdf)?,
+        clock_of(clock),
+    )?;
+    Ok(CreatedJournal {
+        recovery_code: restored.recovery_code.reveal().to_string(),
+        journal: Arc::new(WaymarkJournal::from_recovery(restored.recovery)),
+    })
 }

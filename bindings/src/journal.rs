@@ -45,7 +45,8 @@ pub struct KeyRotationReport {
     pub platform_slots_removed: u64,
 }
 
-fn options(kdf: Option<KdfParams>) -> Result<JournalOptions> {
+/// Journal options with `kdf` overriding the Argon2id cost (tests only).
+pub(crate) fn options(kdf: Option<KdfParams>) -> Result<JournalOptions> {
     let mut options = JournalOptions::default();
     if let Some(kdf) = kdf {
         options.kdf = KdfParams::new(kdf.memory_kib, kdf.iterations, kdf.parallelism)?;
@@ -53,7 +54,8 @@ fn options(kdf: Option<KdfParams>) -> Result<JournalOptions> {
     Ok(options)
 }
 
-fn clock_of(clock: Option<Arc<dyn ShellClock>>) -> Arc<dyn Clock> {
+/// The shell's clock, or the system clock.
+pub(crate) fn clock_of(clock: Option<Arc<dyn ShellClock>>) -> Arc<dyn Clock> {
     match clock {
         Some(clock) => Arc::new(ForeignClock(clock)),
         None => Arc::new(SystemClock),
@@ -80,8 +82,13 @@ pub fn create_journal(
 
 impl WaymarkJournal {
     fn wrap(journal: Journal, clock: Option<Arc<dyn ShellClock>>) -> Self {
+        Self::from_recovery(Recovery::new(journal, clock_of(clock)))
+    }
+
+    /// The object over an open recovery service.
+    pub(crate) fn from_recovery(recovery: Recovery) -> Self {
         WaymarkJournal {
-            inner: RwLock::new(Some(Recovery::new(journal, clock_of(clock)))),
+            inner: RwLock::new(Some(recovery)),
         }
     }
 

@@ -101,15 +101,21 @@ pub fn create(
     passphrase: &str,
     kdf: KdfParams,
 ) -> Result<(Recovery, Zeroizing<String>)> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::io("creating", dir, e))?;
-    }
+    create_parent(path)?;
     let options = JournalOptions {
         kdf,
         ..JournalOptions::default()
     };
     let (journal, code) = Journal::create(path, passphrase, options)?;
     Ok((Recovery::new(journal, Arc::new(SystemClock)), code.reveal()))
+}
+
+/// Creates the directory `path` will live in, if it is not there yet.
+pub fn create_parent(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::io("creating", dir, e))?;
+    }
+    Ok(())
 }
 
 /// This computer's IANA time zone, or UTC when it has none.

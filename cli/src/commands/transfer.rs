@@ -11,9 +11,11 @@ use crate::session;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
 use waymark_core::recovery::backup::{write_atomically, Backup, MergeReport};
+use waymark_core::recovery::clock::SystemClock;
 use waymark_core::recovery::Recovery;
-use waymark_core::KdfParams;
+use waymark_core::{JournalOptions, KdfParams};
 
 /// `waymark backup --out FILE`.
 pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
@@ -74,15 +76,14 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
     }
     let backup = read_backup(&args.from)?;
     let passphrase = session::new_secret("new passphrase", "WAYMARK_NEW_PASSPHRASE")?;
-    let (recovery, code) = session::create(&ctx.path, &passphrase, KdfParams::RECOMMENDED)?;
-    let report = match recovery.merge_backup(&backup) {
-        Ok(report) => report,
-        Err(error) => {
-            // Nothing half-restored stays behind.
-            let _ = recovery.into_journal().wipe();
-            return Err(error.into());
-        }
-    };
+    session::create_parent(&ctx.path)?;
+    let restored = backup.restore(
+        &ctx.path,
+        &passphrase,
+        JournalOptions::default(),
+        Arc::new(SystemClock),
+    )?;
+    let (report, code) = (restored.report, restored.recovery_code.reveal());
     drop(backup);
     if ctx.out.json {
         #[derive(Serialize)]

@@ -27,16 +27,20 @@ mod file;
 
 pub use file::{write_atomically, FORMAT_VERSION, MAX_BACKUP_BYTES};
 
+use super::clock::Clock;
 use super::service::SETTINGS_KEY;
 use super::snapshot::kind;
 use super::Recovery;
 use crate::crypto::kdf::KdfParams;
+use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::RecordWriter;
+use crate::{Journal, JournalOptions};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// One record as a backup carries it.
@@ -82,6 +86,31 @@ impl Backup {
         self.payload.records.len()
     }
 
+    /// Makes a new journal at `path`, protected by `passphrase`, and fills it from this backup
+    /// in one transaction. If filling fails, the new journal is wiped again: nothing
+    /// half-restored stays behind. The journal comes back unlocked, with a new recovery code.
+    pub fn restore(
+        &self,
+        path: &Path,
+        passphrase: &str,
+        options: JournalOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Restored> {
+        let (journal, recovery_code) = Journal::create(path, passphrase, options)?;
+        let recovery = Recovery::new(journal, clock);
+        match recovery.merge_backup(self) {
+            Ok(report) => Ok(Restored {
+                recovery,
+                recovery_code,
+                report,
+            }),
+            Err(error) => {
+                let _ = recovery.into_journal().wipe();
+                Err(error)
+            }
+        }
+    }
+
     /// Reads and decrypts the backup at `path`. Every byte is authenticated before this
     /// returns; a wrong passphrase is [`Error::WrongSecret`], a damaged, truncated or changed
     /// file [`Error::BackupDamaged`].
@@ -101,6 +130,17 @@ impl Backup {
         }
         Ok(Backup { payload })
     }
+}
+
+/// A journal made from a backup by [`Backup::restore`].
+#[derive(Debug)]
+pub struct Restored {
+    /// The new journal, unlocked.
+    pub recovery: Recovery,
+    /// Its recovery code: show it once.
+    pub recovery_code: RecoveryCode,
+    /// What was written into it.
+    pub report: MergeReport,
 }
 
 /// What writing a backup did.
