@@ -82,6 +82,18 @@ pub struct CheckInInput {
     pub note: Option<String>,
 }
 
+impl EveningReview {
+    /// Rating 1-5, note within the note limit.
+    pub(crate) fn validate(&self) -> Result<()> {
+        validate::in_range("evening_review.rating", self.rating, 1, 5)?;
+        validate::optional_text(
+            "evening_review.note",
+            self.note.as_deref(),
+            validate::NOTE_TEXT,
+        )
+    }
+}
+
 impl CheckInInput {
     pub(crate) fn validate(&self) -> Result<()> {
         validate::in_range("mood", self.mood, 1, 5)?;
@@ -93,12 +105,7 @@ impl CheckInInput {
             validate::SHORT_TEXT * 2,
         )?;
         if let Some(review) = &self.evening_review {
-            validate::in_range("evening_review.rating", review.rating, 1, 5)?;
-            validate::optional_text(
-                "evening_review.note",
-                review.note.as_deref(),
-                validate::NOTE_TEXT,
-            )?;
+            review.validate()?;
         }
         validate::text_list("gratitude", &self.gratitude, validate::SHORT_TEXT * 2)?;
         validate::optional_text("note", self.note.as_deref(), validate::NOTE_TEXT)

@@ -527,14 +527,7 @@ pub fn review(
         mean_mood: mean(f64::from(mood), n),
         mean_craving: mean(f64::from(craving), n),
     };
-    let deck = cards::deck(
-        snapshot
-            .custom_cards
-            .iter()
-            .map(cards::custom_card)
-            .collect(),
-        &snapshot.card_states,
-    );
+    let deck = snapshot.deck();
     let uses_in_range: Vec<_> = snapshot
         .card_uses
         .iter()

@@ -5,7 +5,7 @@
 //! to decrypt, and skipped; it never stops the rest loading (S12). Records of kinds this
 //! build does not know (written by a newer version) are counted and kept untouched.
 
-use super::cards::{CardState, CardUse, StoredCard};
+use super::cards::{self, CardState, CardUse, CopingCard, StoredCard};
 use super::check_in::CheckIn;
 use super::entries::JournalEntry;
 use super::journey::{Journey, Lapse};
@@ -140,5 +140,16 @@ impl Snapshot {
         s.outreach.sort_by_key(|o| (o.at, o.id));
         s.meetings.sort_by_key(|m| (m.date, m.id));
         Ok(s)
+    }
+}
+
+impl Snapshot {
+    /// The deck as the person sees it: the built-in cards and their own, with their
+    /// favourite and archive flags.
+    pub(crate) fn deck(&self) -> Vec<CopingCard> {
+        cards::deck(
+            self.custom_cards.iter().map(cards::custom_card).collect(),
+            &self.card_states,
+        )
     }
 }

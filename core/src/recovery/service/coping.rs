@@ -16,7 +16,8 @@ impl Recovery {
     /// Archived cards only when `include_archived`.
     pub fn cards(&self, include_archived: bool) -> Result<Vec<CopingCard>> {
         let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
-        Ok(deck_of(&snapshot)
+        Ok(snapshot
+            .deck()
             .into_iter()
             .filter(|c| include_archived || !c.archived)
             .collect())
@@ -129,7 +130,7 @@ impl Recovery {
             &[kind::CARD, kind::CARD_STATE, kind::CARD_USE],
         )?;
         Ok(cards::suggest(
-            &deck_of(&snapshot),
+            &snapshot.deck(),
             &snapshot.card_uses,
             category,
         ))
@@ -137,22 +138,12 @@ impl Recovery {
 
     /// The card named `card_id` in the snapshot's deck, or invalid input naming `card_id`.
     pub(super) fn require_card(&self, snapshot: &Snapshot, card_id: &str) -> Result<CopingCard> {
-        deck_of(snapshot)
+        snapshot
+            .deck()
             .into_iter()
             .find(|c| c.id == card_id)
             .ok_or_else(|| Error::invalid("card_id", "must name a card in the deck"))
     }
-}
-
-pub(super) fn deck_of(snapshot: &Snapshot) -> Vec<CopingCard> {
-    cards::deck(
-        snapshot
-            .custom_cards
-            .iter()
-            .map(cards::custom_card)
-            .collect(),
-        &snapshot.card_states,
-    )
 }
 
 fn stored_card(id: RecordId, input: CardInput) -> StoredCard {

@@ -8,7 +8,6 @@ use crate::recovery::check_in::{streak, CheckIn, CheckInInput, CheckInStreak, Ev
 use crate::recovery::clock::Zone;
 use crate::recovery::snapshot::{kind, Snapshot};
 use crate::recovery::triggers::{TriggerEvent, TriggerInput, TriggerLogged, UrgeOutcome};
-use crate::recovery::validate;
 use crate::RecordWriter;
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeSet;
@@ -52,12 +51,7 @@ impl Recovery {
         date: Option<NaiveDate>,
         review: EveningReview,
     ) -> Result<CheckIn> {
-        validate::in_range("evening_review.rating", review.rating, 1, 5)?;
-        validate::optional_text(
-            "evening_review.note",
-            review.note.as_deref(),
-            validate::NOTE_TEXT,
-        )?;
+        review.validate()?;
         let date = match date {
             Some(d) => d,
             None => self.today()?,

@@ -11,6 +11,14 @@ use crate::recovery::reflection::Reflection;
 use crate::recovery::settings::MilestoneAcks;
 use crate::recovery::snapshot::{kind, Snapshot};
 
+/// What the milestones of a journey are computed from.
+const MILESTONE_KINDS: &[&str] = &[
+    kind::JOURNEY,
+    kind::LAPSE,
+    kind::SETTINGS,
+    kind::MILESTONE_ACKS,
+];
+
 impl Recovery {
     /// Starts tracking a journey. A start in the future is refused.
     pub fn add_journey(&self, input: JourneyInput) -> Result<Journey> {
@@ -190,15 +198,7 @@ impl Recovery {
     /// The milestones of a journey's current attempt: reached (with dates and whether they
     /// were celebrated) and the next.
     pub fn milestones(&self, journey_id: &RecordId) -> Result<MilestoneProgress> {
-        let snapshot = Snapshot::load_only(
-            &self.journal,
-            &[
-                kind::JOURNEY,
-                kind::LAPSE,
-                kind::SETTINGS,
-                kind::MILESTONE_ACKS,
-            ],
-        )?;
+        let snapshot = Snapshot::load_only(&self.journal, MILESTONE_KINDS)?;
         self.milestones_in(&snapshot, journey_id)
     }
 
@@ -235,15 +235,7 @@ impl Recovery {
     /// Marks a reached milestone of the current attempt as celebrated, so the shell shows it
     /// once. Acknowledging twice is harmless.
     pub fn acknowledge_milestone(&self, journey_id: &RecordId, key: &str) -> Result<()> {
-        let snapshot = Snapshot::load_only(
-            &self.journal,
-            &[
-                kind::JOURNEY,
-                kind::LAPSE,
-                kind::SETTINGS,
-                kind::MILESTONE_ACKS,
-            ],
-        )?;
+        let snapshot = Snapshot::load_only(&self.journal, MILESTONE_KINDS)?;
         let progress = self.milestones_in(&snapshot, journey_id)?;
         if !progress.reached.iter().any(|m| m.key == key) {
             return Err(Error::invalid(
