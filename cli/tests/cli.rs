@@ -197,15 +197,7 @@ fn every_bad_input_is_one_line_a_non_zero_exit_and_changes_nothing() {
     );
 
     w.init();
-    w.run(&[
-        "journey",
-        "add",
-        "--name",
-        "alcohol",
-        "--since",
-        "2026-01-01",
-    ])
-    .ok();
+    w.add_journey("alcohol", "2026-01-01");
     w.run(&["check-in", "--mood", "3", "--craving", "2"]).ok();
     let before = w.fingerprint();
 
@@ -396,15 +388,7 @@ fn every_bad_input_is_one_line_a_non_zero_exit_and_changes_nothing() {
 fn backup_restore_and_merge_through_the_command_line() {
     let w = Waymark::new();
     w.init();
-    w.run(&[
-        "journey",
-        "add",
-        "--name",
-        "alcohol",
-        "--since",
-        "2026-01-01",
-    ])
-    .ok();
+    w.add_journey("alcohol", "2026-01-01");
     w.run(&[
         "check-in",
         "--mood",
@@ -543,15 +527,7 @@ fn backup_restore_and_merge_through_the_command_line() {
 fn export_writes_plaintext_only_when_asked_and_warns() {
     let w = Waymark::new();
     w.init();
-    w.run(&[
-        "journey",
-        "add",
-        "--name",
-        "gambling",
-        "--since",
-        "2026-02-01",
-    ])
-    .ok();
+    w.add_journey("gambling", "2026-02-01");
     w.run_with(
         &["entry", "write"],
         &[("WAYMARK_PASSPHRASE", PASSPHRASE)],
@@ -605,15 +581,7 @@ fn export_writes_plaintext_only_when_asked_and_warns() {
 fn the_smaller_verbs_evening_edit_plan_to_card_archive_delete_and_a_new_recovery_code() {
     let w = Waymark::new();
     let old_code = w.init();
-    w.run(&[
-        "journey",
-        "add",
-        "--name",
-        "alcohol",
-        "--since",
-        "2026-01-01",
-    ])
-    .ok();
+    w.add_journey("alcohol", "2026-01-01");
     w.run(&["check-in", "--mood", "2", "--craving", "6"]).ok();
     let day = w
         .run(&[

@@ -139,6 +139,12 @@ impl Waymark {
         .json("init")
     }
 
+    /// `waymark journey add --name NAME --since SINCE`, which must succeed.
+    pub fn add_journey(&self, name: &str, since: &str) {
+        self.run(&["journey", "add", "--name", name, "--since", since])
+            .ok();
+    }
+
     /// The journal file's bytes (with its WAL, if any): what "unchanged" means.
     pub fn fingerprint(&self) -> Vec<u8> {
         let mut bytes = std::fs::read(&self.journal).unwrap_or_default();
