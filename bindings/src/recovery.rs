@@ -11,17 +11,20 @@ use waymark_core::recovery::check_in::{CheckIn, CheckInInput, CheckInStreak, Eve
 use waymark_core::recovery::counter::SoberCounter;
 use waymark_core::recovery::entries::{EntryInput, JournalEntry};
 use waymark_core::recovery::generator::{generate, GeneratorSpec};
-use waymark_core::recovery::journey::{Journey, JourneyInput, Lapse, LapseInput};
-use waymark_core::recovery::milestones::MilestoneProgress;
+use waymark_core::recovery::journey::{
+    Journey, JourneyInput, JourneyPatch, Lapse, LapseInput, LapsePatch,
+};
+use waymark_core::recovery::milestones::{Milestone, MilestoneProgress};
 use waymark_core::recovery::reflection::{Reflection, ReflectionInput};
 use waymark_core::recovery::review::{ProgressReview, ReviewRange};
 use waymark_core::recovery::search::SearchHit;
 use waymark_core::recovery::settings::Settings;
 use waymark_core::recovery::support::{
-    ContactInput, Meeting, MeetingInput, NinetyInNinety, Outreach, OutreachMethod, SupportContact,
+    ContactInput, ContactPatch, Meeting, MeetingInput, MeetingPatch, NinetyInNinety, Outreach,
+    OutreachInput, OutreachPatch, SupportContact,
 };
 use waymark_core::recovery::triggers::{
-    TriggerCategory, TriggerEvent, TriggerInput, TriggerLogged,
+    TriggerCategory, TriggerEvent, TriggerInput, TriggerLogged, TriggerPatch,
 };
 use waymark_core::RecordId;
 
@@ -44,6 +47,11 @@ impl WaymarkJournal {
         self.with(|r| r.set_day_starts_at(hour))
     }
 
+    /// Sets the person's currency (an ISO 4217 code such as "EUR"), or clears it.
+    pub fn set_currency(&self, code: Option<String>) -> Result<Settings> {
+        self.with(|r| r.set_currency(code.as_deref()))
+    }
+
     /// Today's recovery day.
     pub fn today(&self) -> Result<NaiveDate> {
         self.with(|r| r.today())
@@ -56,9 +64,9 @@ impl WaymarkJournal {
         self.with(|r| r.add_journey(input))
     }
 
-    /// Edits a journey.
-    pub fn edit_journey(&self, id: RecordId, input: JourneyInput) -> Result<Journey> {
-        self.with(|r| r.edit_journey(&id, input))
+    /// Edits a journey: only the fields the patch gives change.
+    pub fn edit_journey(&self, id: RecordId, patch: JourneyPatch) -> Result<Journey> {
+        self.with(|r| r.edit_journey(&id, patch))
     }
 
     /// Archives or restores a journey.
@@ -81,9 +89,9 @@ impl WaymarkJournal {
         self.with(|r| r.record_lapse(input))
     }
 
-    /// Edits a lapse.
-    pub fn edit_lapse(&self, id: RecordId, input: LapseInput) -> Result<Lapse> {
-        self.with(|r| r.edit_lapse(&id, input))
+    /// Edits a lapse: only the fields the patch gives change.
+    pub fn edit_lapse(&self, id: RecordId, patch: LapsePatch) -> Result<Lapse> {
+        self.with(|r| r.edit_lapse(&id, patch))
     }
 
     /// Undoes a lapse recorded by mistake.
@@ -104,6 +112,11 @@ impl WaymarkJournal {
     /// Milestones reached and next.
     pub fn milestones(&self, journey_id: RecordId) -> Result<MilestoneProgress> {
         self.with(|r| r.milestones(&journey_id))
+    }
+
+    /// Every milestone reached in every attempt, each labelled with its attempt.
+    pub fn milestone_history(&self, journey_id: RecordId) -> Result<Vec<Milestone>> {
+        self.with(|r| r.milestone_history(&journey_id))
     }
 
     /// Marks a reached milestone as celebrated.
@@ -152,9 +165,15 @@ impl WaymarkJournal {
         self.with(|r| r.log_trigger(input))
     }
 
-    /// Edits a logged trigger (typically to add how it ended).
-    pub fn edit_trigger(&self, id: RecordId, input: TriggerInput) -> Result<TriggerLogged> {
-        self.with(|r| r.edit_trigger(&id, input))
+    /// Edits a logged trigger (typically to add how it ended): only the fields the patch
+    /// gives change.
+    pub fn edit_trigger(&self, id: RecordId, patch: TriggerPatch) -> Result<TriggerLogged> {
+        self.with(|r| r.edit_trigger(&id, patch))
+    }
+
+    /// One logged trigger.
+    pub fn trigger(&self, id: RecordId) -> Result<TriggerEvent> {
+        self.with(|r| r.trigger(&id))
     }
 
     /// Triggers between two local dates, both included.
@@ -226,6 +245,12 @@ impl WaymarkJournal {
         self.with(|r| r.save_reflection(id.as_ref(), input))
     }
 
+    /// Continues a reflection: answers given replace, others stay, plan items and links are
+    /// added; `draft: false` finishes it.
+    pub fn continue_reflection(&self, id: RecordId, input: ReflectionInput) -> Result<Reflection> {
+        self.with(|r| r.continue_reflection(&id, input))
+    }
+
     /// One reflection.
     pub fn reflection(&self, id: RecordId) -> Result<Reflection> {
         self.with(|r| r.reflection(&id))
@@ -283,9 +308,9 @@ impl WaymarkJournal {
         self.with(|r| r.add_contact(input))
     }
 
-    /// Edits a contact.
-    pub fn edit_contact(&self, id: RecordId, input: ContactInput) -> Result<SupportContact> {
-        self.with(|r| r.edit_contact(&id, input))
+    /// Edits a contact: only the fields the patch gives change.
+    pub fn edit_contact(&self, id: RecordId, patch: ContactPatch) -> Result<SupportContact> {
+        self.with(|r| r.edit_contact(&id, patch))
     }
 
     /// Removes a contact.
@@ -298,15 +323,19 @@ impl WaymarkJournal {
         self.with(|r| r.contacts())
     }
 
-    /// Logs reaching out to a contact, now.
-    pub fn log_outreach(
-        &self,
-        contact_id: RecordId,
-        method: OutreachMethod,
-        helped: Option<bool>,
-        note: Option<String>,
-    ) -> Result<Outreach> {
-        self.with(|r| r.log_outreach(&contact_id, method, helped, note))
+    /// Logs reaching out to a contact, now or earlier.
+    pub fn log_outreach(&self, input: OutreachInput) -> Result<Outreach> {
+        self.with(|r| r.log_outreach(input))
+    }
+
+    /// Edits a logged outreach: only the fields the patch gives change.
+    pub fn edit_outreach(&self, id: RecordId, patch: OutreachPatch) -> Result<Outreach> {
+        self.with(|r| r.edit_outreach(&id, patch))
+    }
+
+    /// Deletes an outreach entry.
+    pub fn delete_outreach(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.delete_outreach(&id))
     }
 
     /// The outreach log.
@@ -317,6 +346,11 @@ impl WaymarkJournal {
     /// Logs a meeting.
     pub fn log_meeting(&self, input: MeetingInput) -> Result<Meeting> {
         self.with(|r| r.log_meeting(input))
+    }
+
+    /// Edits a logged meeting: only the fields the patch gives change.
+    pub fn edit_meeting(&self, id: RecordId, patch: MeetingPatch) -> Result<Meeting> {
+        self.with(|r| r.edit_meeting(&id, patch))
     }
 
     /// Deletes a meeting.
@@ -332,6 +366,11 @@ impl WaymarkJournal {
     /// Progress towards 90 meetings in 90 days.
     pub fn ninety_in_ninety(&self) -> Result<NinetyInNinety> {
         self.with(|r| r.ninety_in_ninety())
+    }
+
+    /// Starts a new "90 in 90" run from a day (today when `None`).
+    pub fn start_ninety_in_ninety(&self, from: Option<NaiveDate>) -> Result<NinetyInNinety> {
+        self.with(|r| r.start_ninety_in_ninety(from))
     }
 
     // ---- review and demo ----------------------------------------------------------------------

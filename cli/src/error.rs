@@ -1,30 +1,30 @@
 //! The command line's error: what went wrong, in one line a person can act on, and the exit
 //! code for scripts. Never contains anything the person wrote.
+//!
+//! The core names fields as its API does (`sober_again_from`); here they become the flag a
+//! person typed (`--sober-again-from`), through [`flag_for`].
 
+use std::fmt;
 use std::path::PathBuf;
 
 /// Everything that can stop a command.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum CliError {
     /// The core refused or failed (wrong passphrase, invalid input, damaged file...).
-    #[error("{0}")]
-    Core(#[from] waymark_core::Error),
+    Core(waymark_core::Error),
 
     /// A command-line value broke a rule.
-    #[error("invalid {field}: {rule}")]
     Invalid {
-        /// The flag or argument.
+        /// The flag or argument (a core field name or a flag; shown as the flag).
         field: &'static str,
         /// The rule, such as "must be a date like 2026-03-01".
         rule: String,
     },
 
     /// No journal where one was expected.
-    #[error("no journal at {0}: create one with `waymark init`, or pass --journal PATH")]
     NoJournal(PathBuf),
 
     /// A secret is needed but there is no terminal to ask on and no variable set.
-    #[error("{what} is needed: run in a terminal to be asked, or set {variable}")]
     SecretNeeded {
         /// Which secret.
         what: &'static str,
@@ -33,25 +33,120 @@ pub enum CliError {
     },
 
     /// The two entries of a new passphrase differ.
-    #[error("the two passphrases do not match; nothing was changed")]
     Mismatch,
 
     /// The command needs an explicit confirmation or choice.
-    #[error("{0}")]
     Refused(&'static str),
 
     /// A file could not be read or written.
-    #[error("{action} {path}: {source}")]
     Io {
         /// What was being done.
         action: &'static str,
         /// The file.
         path: PathBuf,
         /// The system's error.
-        #[source]
         source: std::io::Error,
     },
 }
+
+impl From<waymark_core::Error> for CliError {
+    fn from(e: waymark_core::Error) -> Self {
+        CliError::Core(e)
+    }
+}
+
+/// The flag (or argument) a person typed for a field the core or a parser names. Fields of
+/// the core's API become flags; names that already are flags pass through.
+pub fn flag_for(field: &str) -> String {
+    let known = match field {
+        "sober_since" | "since" => "--since",
+        "sober_since_time" => "--time",
+        "time_zone" | "zone" => "--zone",
+        "daily_cost_cents" | "cost-per-day" => "--cost-per-day",
+        "daily_minutes" => "--minutes-per-day",
+        "custom_milestone_days" => "--milestone",
+        "trigger_tags" | "tags" => "--tag",
+        "evening_review.rating" => "--rating",
+        "evening_review.note" => "--note",
+        "urge_minutes" => "--minutes",
+        "card_id" => "--card",
+        "journey_id" => "--journey",
+        "trigger_id" => "--trigger",
+        "lapse_id" => "--lapse",
+        "contact_id" => "--contact",
+        "what_i_learned" => "--learned",
+        "what_i_tried" => "--tried",
+        "thoughts_and_feelings" => "--feelings",
+        "where_when_who" => "--where",
+        "next_time" => "--plan",
+        "links" | "links.link" => "--link",
+        "links.skill" => "--skill",
+        "vulnerability_factors" => "--vulnerability",
+        "body" => "--text",
+        "steps" => "--step",
+        "key" => "--acknowledge",
+        "id" | "record id" => "ID",
+        "index" | "item" => "ITEM",
+        "query" => "QUERY",
+        "range" => "--from/--to",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
+    if field.starts_with("--")
+        || field.contains(' ')
+        || field.is_empty()
+        || !field
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'-')
+    {
+        return field.to_owned();
+    }
+    format!("--{}", field.replace('_', "-"))
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use waymark_core::Error as E;
+        match self {
+            CliError::Core(E::InvalidInput { field, rule }) => {
+                write!(f, "invalid {}: {rule}", flag_for(field))
+            }
+            CliError::Core(E::OverlapsLapse { id }) => write!(
+                f,
+                "invalid --date: it overlaps lapse {id} of this journey; change that one with `waymark lapse edit {id}` or undo it with `waymark lapse undo {id}`"
+            ),
+            CliError::Core(E::CorruptJournal { detail }) => write!(
+                f,
+                "the journal is damaged: {detail}. Restore a backup (`waymark restore`) or keep the file for a repair"
+            ),
+            CliError::Core(E::BackupDamaged { detail }) => {
+                write!(f, "the backup is damaged and cannot be used: {detail}")
+            }
+            CliError::Core(e) => write!(f, "{e}"),
+            CliError::Invalid { field, rule } => write!(f, "invalid {}: {rule}", flag_for(field)),
+            CliError::NoJournal(path) => write!(
+                f,
+                "no journal at {}: create one with `waymark init`, or pass --journal PATH",
+                path.display()
+            ),
+            CliError::SecretNeeded { what, variable } => write!(
+                f,
+                "{what} is needed: run in a terminal to be asked, or set {variable}"
+            ),
+            CliError::Mismatch => write!(f, "the two passphrases do not match; nothing was changed"),
+            CliError::Refused(text) => write!(f, "{text}"),
+            CliError::Io {
+                action,
+                path,
+                source,
+            } => write!(f, "{action} {}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
 
 impl CliError {
     /// The exit code: 2 for bad input (as for usage errors), 3 for a wrong secret, 4 for a
@@ -61,11 +156,20 @@ impl CliError {
         match self {
             CliError::Invalid { .. } | CliError::Refused(_) | CliError::Mismatch => 2,
             CliError::Core(
-                E::InvalidInput { .. } | E::NotFound { .. } | E::AlreadyExists { .. },
+                E::InvalidInput { .. }
+                | E::NotFound { .. }
+                | E::AlreadyExists { .. }
+                | E::OverlapsLapse { .. }
+                | E::LastKeySlot,
             ) => 2,
-            CliError::Core(E::WrongSecret | E::RecoveryCodeTypo) => 3,
+            CliError::Core(E::WrongSecret | E::RecoveryCodeTypo | E::WrongBackupPassphrase) => 3,
             CliError::NoJournal(_) | CliError::Core(E::NoJournal { .. }) => 4,
-            CliError::Core(E::BackupDamaged { .. } | E::CorruptJournal { .. }) => 4,
+            CliError::Core(
+                E::BackupDamaged { .. }
+                | E::CorruptJournal { .. }
+                | E::CorruptRecord { .. }
+                | E::UnsupportedVersion { .. },
+            ) => 4,
             _ => 1,
         }
     }
@@ -90,3 +194,19 @@ impl CliError {
 
 /// The result of every command.
 pub type Result<T, E = CliError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_fields_read_as_the_flags_a_person_typed() {
+        assert_eq!(flag_for("sober_again_from"), "--sober-again-from");
+        assert_eq!(flag_for("daily_cost_cents"), "--cost-per-day");
+        assert_eq!(flag_for("evening_review.rating"), "--rating");
+        assert_eq!(flag_for("mood"), "--mood");
+        assert_eq!(flag_for("--at"), "--at");
+        assert_eq!(flag_for("backup passphrase"), "backup passphrase");
+        assert_eq!(flag_for("id"), "ID");
+    }
+}

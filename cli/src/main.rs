@@ -17,14 +17,13 @@ mod session;
 use clap::Parser;
 use std::process::ExitCode;
 
-#[allow(clippy::print_stderr)]
 fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             if !e.use_stderr() {
                 // --help and --version.
-                let _ = e.print();
+                output::write_stdout(&e.render().to_string());
                 return ExitCode::SUCCESS;
             }
             // clap's first paragraph, on one line (the usage block after it is left out).
@@ -37,14 +36,14 @@ fn main() -> ExitCode {
                 .collect();
             let line = scrub(&first.join(" "));
             let line = line.trim_start_matches("error: ");
-            eprintln!("waymark: {line} (see waymark --help)");
+            output::write_stderr(&format!("waymark: {line} (see waymark --help)\n"));
             return ExitCode::from(2);
         }
     };
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("waymark: {e}");
+            output::write_stderr(&format!("waymark: {e}\n"));
             ExitCode::from(e.exit_code())
         }
     }

@@ -5,6 +5,31 @@
 use crate::error::{CliError, Result};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once standard output's reader has gone: later output is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes `text` to standard output. A closed pipe is not an error: output stops quietly.
+pub fn write_stdout(text: &str) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Writes `text` to standard error, ignoring failure (there is nowhere left to report it).
+pub fn write_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
 
 /// The version of the JSON schema; bumped only for changes that break a reader.
 pub const JSON_SCHEMA: &str = "waymark-cli/1";
@@ -41,11 +66,12 @@ impl Out {
             command,
             data,
         };
-        let mut stdout = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut stdout, &envelope).map_err(|e| {
+        let mut text = serde_json::to_string_pretty(&envelope).map_err(|e| {
             CliError::io("writing JSON to", std::path::Path::new("stdout"), e.into())
         })?;
-        writeln!(stdout).map_err(|e| CliError::io("writing to", std::path::Path::new("stdout"), e))
+        text.push('\n');
+        write_stdout(&text);
+        Ok(())
     }
 
     /// `text` in bold.

@@ -2,8 +2,10 @@
 //! from standard input. Errors name the flag and the rule, never the value.
 
 use crate::error::{CliError, Result};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use std::io::Read;
+use waymark_core::recovery::clock::Zone;
+use waymark_core::recovery::money::Currency;
 use waymark_core::RecordId;
 
 /// A `YYYY-MM-DD` date.
@@ -29,24 +31,36 @@ pub fn id(field: &'static str, text: &str) -> Result<RecordId> {
         .map_err(|_| CliError::invalid(field, "must be an id as shown by a list command"))
 }
 
-/// An amount like `12.50` (or `12`), in cents.
-pub fn cents(field: &'static str, text: &str) -> Result<u64> {
-    let rule = "must be an amount like 12.50";
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty()
-        || fraction.len() > 2
-        || !(whole.chars().chain(fraction.chars())).all(|c| c.is_ascii_digit())
-    {
-        return Err(CliError::invalid(field, rule));
-    }
-    let whole: u64 = whole.parse().map_err(|_| CliError::invalid(field, rule))?;
-    let fraction: u64 = format!("{fraction:0<2}")
-        .parse()
-        .map_err(|_| CliError::invalid(field, rule))?;
-    whole
-        .checked_mul(100)
-        .and_then(|c| c.checked_add(fraction))
-        .ok_or_else(|| CliError::invalid(field, "is too large"))
+/// An amount as a person types it in their currency (`12.50`, `12,50`, `1.234,50`), in
+/// minor units; the rule is the core's ([`Currency::parse_amount`]).
+pub fn amount(field: &'static str, text: &str, currency: &Currency) -> Result<u64> {
+    Ok(currency.parse_amount(field, text)?)
+}
+
+/// A moment typed as `HH:MM` (today, or yesterday when that time has not come yet) or
+/// `YYYY-MM-DD HH:MM` (also with a `T`), read as wall-clock time in `zone`.
+pub fn moment(
+    field: &'static str,
+    text: &str,
+    zone: &Zone,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>> {
+    let rule = || CliError::invalid(field, "must be a time like 21:30 or 2026-03-01 21:30");
+    let text = text.trim();
+    let local = if let Ok(time) = NaiveTime::parse_from_str(text, "%H:%M") {
+        let today = zone.local(now).date();
+        let at = zone.instant_of(NaiveDateTime::new(today, time));
+        if at > now {
+            let yesterday = today.pred_opt().ok_or_else(rule)?;
+            return Ok(zone.instant_of(NaiveDateTime::new(yesterday, time)));
+        }
+        return Ok(at);
+    } else {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+            .map_err(|_| rule())?
+    };
+    Ok(zone.instant_of(local))
 }
 
 /// Text from a flag, or from standard input when the flag is `-`.
@@ -73,22 +87,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_become_cents_and_bad_ones_name_the_flag() {
-        assert_eq!(cents("cost", "12.5").unwrap(), 1250);
-        assert_eq!(cents("cost", "12.05").unwrap(), 1205);
-        assert_eq!(cents("cost", "7").unwrap(), 700);
-        for bad in [
-            "",
-            ".5",
-            "1.234",
-            "-3",
-            "1,50",
-            "abc",
-            "99999999999999999999",
-        ] {
-            let err = cents("cost", bad).unwrap_err().to_string();
-            assert!(err.starts_with("invalid cost:"), "{bad}: {err}");
+    fn amounts_become_minor_units_and_bad_ones_name_the_flag() {
+        let plain = Currency::default();
+        assert_eq!(amount("cost", "12.5", &plain).unwrap(), 1250);
+        assert_eq!(amount("cost", "12,05", &plain).unwrap(), 1205);
+        assert_eq!(amount("cost", "7", &plain).unwrap(), 700);
+        for bad in ["", ".5x", "1.234.5", "-3", "abc", "99999999999999999999"] {
+            let err = amount("cost-per-day", bad, &plain).unwrap_err().to_string();
+            assert!(err.starts_with("invalid --cost-per-day:"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn moments_are_local_wall_clock_times() {
+        let zone = Zone::named("Europe/Berlin").unwrap();
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 7, 1, 12, 0, 0).unwrap();
+        let at = moment("at", "2026-06-30 01:30", &zone, now).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-06-29T23:30:00+00:00");
+        // It is 14:00 in Berlin: 15:00 has not come yet today, so it means yesterday.
+        let at = moment("at", "15:00", &zone, now).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-06-30T13:00:00+00:00");
+        let at = moment("at", "13:00", &zone, now).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-07-01T11:00:00+00:00");
+        assert!(moment("at", "25:00", &zone, now).is_err());
     }
 
     #[test]
@@ -107,24 +128,27 @@ mod tests {
 mod properties {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::render::format::money;
     use proptest::prelude::*;
 
     proptest! {
-        /// Every amount written with two decimals reads back as the same cents, and the
-        /// grouped form the CLI prints reads back too once the commas are gone.
+        /// Every amount written with two decimals reads back as the same minor units, with a
+        /// decimal point or a decimal comma, and the grouped form the CLI prints reads back
+        /// too.
         #[test]
         fn amounts_round_trip(c in 0u64..10_000_000_000_000) {
-            prop_assert_eq!(cents("cost", &format!("{}.{:02}", c / 100, c % 100)).unwrap(), c);
-            prop_assert_eq!(cents("cost", &money(c).replace(',', "")).unwrap(), c);
+            let plain = Currency::default();
+            prop_assert_eq!(amount("cost", &format!("{}.{:02}", c / 100, c % 100), &plain).unwrap(), c);
+            prop_assert_eq!(amount("cost", &format!("{},{:02}", c / 100, c % 100), &plain).unwrap(), c);
+            prop_assert_eq!(amount("cost", &plain.format(c), &plain).unwrap(), c);
+            let eur = Currency::parse("EUR").unwrap();
+            prop_assert_eq!(amount("cost", eur.format(c).trim_start_matches('€'), &eur).unwrap(), c);
         }
 
-        /// Anything that is not digits with at most two decimals is refused, naming the flag
-        /// and never the value.
+        /// Anything that is not an amount is refused, naming the flag and never the value.
         #[test]
-        fn anything_else_is_refused_by_name(text in "[^0-9]{1,3}[0-9]{0,4}|[0-9]{1,4}\\.[0-9]{3,5}") {
-            let err = cents("cost-per-day", &text).unwrap_err().to_string();
-            prop_assert!(err.starts_with("invalid cost-per-day:"));
+        fn anything_else_is_refused_by_name(text in "[a-zA-Z+*/#!?$%&-]{1,3}[0-9]{0,4}|[0-9]{1,4}[.,][0-9]{4,5}") {
+            let err = amount("cost-per-day", &text, &Currency::default()).unwrap_err().to_string();
+            prop_assert!(err.starts_with("invalid --cost-per-day:"));
             if text.chars().count() >= 4 {
                 prop_assert!(!err.contains(&text));
             }

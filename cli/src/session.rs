@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use waymark_core::recovery::clock::SystemClock;
 use waymark_core::recovery::Recovery;
-use waymark_core::{Journal, JournalOptions, KdfParams};
+use waymark_core::{Journal, JournalOptions, KdfParams, MIN_PASSPHRASE_CHARS};
 use zeroize::Zeroizing;
 
 /// The journal file: the flag or variable if given, else `waymark/journal.db` in the
@@ -54,19 +54,41 @@ pub fn secret(what: &'static str, variable: &'static str) -> Result<Zeroizing<St
         .map_err(|e| CliError::io("reading", Path::new("the terminal"), e))
 }
 
-/// A new secret from `variable`, else asked twice on the terminal.
+/// How many times a person may retype a new secret that was too short or did not match.
+const NEW_SECRET_TRIES: usize = 3;
+
+/// A new secret from `variable`, else asked twice on the terminal after stating the rule
+/// (at least [`MIN_PASSPHRASE_CHARS`] characters); a secret that is too short or a second
+/// entry that does not match is asked again, up to three times.
 pub fn new_secret(what: &'static str, variable: &'static str) -> Result<Zeroizing<String>> {
     if let Ok(value) = std::env::var(variable) {
         return Ok(Zeroizing::new(value));
     }
-    let first = secret(what, variable)?;
-    let again = rpassword::prompt_password("Again, to be sure: ")
-        .map(Zeroizing::new)
-        .map_err(|e| CliError::io("reading", Path::new("the terminal"), e))?;
-    if *first != *again {
-        return Err(CliError::Mismatch);
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::SecretNeeded { what, variable });
     }
-    Ok(first)
+    crate::commands::note(format!(
+        "Choose a {what} of at least {MIN_PASSPHRASE_CHARS} characters (a few words you will remember is best). It is never shown or stored."
+    ));
+    for attempt in 1..=NEW_SECRET_TRIES {
+        let first = secret(what, variable)?;
+        if first.chars().count() < MIN_PASSPHRASE_CHARS {
+            crate::commands::note(format!(
+                "That is shorter than {MIN_PASSPHRASE_CHARS} characters; please choose a longer one."
+            ));
+            continue;
+        }
+        let again = rpassword::prompt_password("Again, to be sure: ")
+            .map(Zeroizing::new)
+            .map_err(|e| CliError::io("reading", Path::new("the terminal"), e))?;
+        if *first == *again {
+            return Ok(first);
+        }
+        if attempt < NEW_SECRET_TRIES {
+            crate::commands::note("The two did not match; let's try again.");
+        }
+    }
+    Err(CliError::Mismatch)
 }
 
 fn capitalized(text: &str) -> String {
@@ -110,10 +132,10 @@ pub fn create(
     Ok((Recovery::new(journal, Arc::new(SystemClock)), code.reveal()))
 }
 
-/// Creates the directory `path` will live in, if it is not there yet.
+/// Creates the folder `path` will live in (owner-only), if it is not there yet.
 pub fn create_parent(path: &Path) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::io("creating", dir, e))?;
+        waymark_core::files::create_private_dir_all(dir)?;
     }
     Ok(())
 }

@@ -279,11 +279,11 @@ fn every_bad_input_is_one_line_a_non_zero_exit_and_changes_nothing() {
                 "--since",
                 "2026-01-01",
                 "--cost-per-day",
-                "1,50",
+                "1.2.3",
             ],
             vec![],
             2,
-            "cost-per-day",
+            "--cost-per-day",
         ),
         (
             vec![
@@ -337,7 +337,7 @@ fn every_bad_input_is_one_line_a_non_zero_exit_and_changes_nothing() {
             vec!["--recovery-code", "check-ins"],
             vec![("WAYMARK_RECOVERY_CODE", "AAAAA-BBBBB")],
             2,
-            "recovery_code",
+            "--recovery-code",
         ),
         (
             vec!["check-ins"],
@@ -346,7 +346,7 @@ fn every_bad_input_is_one_line_a_non_zero_exit_and_changes_nothing() {
             "WAYMARK_PASSPHRASE",
         ),
         (vec!["bogus-command"], vec![], 2, "subcommand"),
-        (vec!["search", "  "], vec![], 2, "query"),
+        (vec!["search", "  "], vec![], 2, "QUERY"),
         (
             vec!["merge", "--from", "/no/such/backup"],
             vec![],

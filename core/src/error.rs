@@ -56,6 +56,14 @@ pub enum Error {
         rule: String,
     },
 
+    /// A lapse's dates overlap another lapse of the same journey. The other lapse is the one
+    /// to edit or undo.
+    #[error("invalid date: it overlaps lapse {id} of this journey; edit or undo that one instead")]
+    OverlapsLapse {
+        /// The id of the lapse it overlaps (random, never user-written).
+        id: String,
+    },
+
     /// A recovery code was well-formed but its checksum does not match: almost certainly a
     /// typing mistake rather than a wrong code.
     #[error("the recovery code has a typo: its checksum does not match (check each group against the written copy)")]
@@ -121,14 +129,55 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The backup passphrase given does not open this backup (the backup's own passphrase,
+    /// not the journal's). Nothing was read and nothing was written.
+    #[error("the backup passphrase does not open this backup (it is the passphrase chosen when the backup was written, not the journal's)")]
+    WrongBackupPassphrase,
+
+    /// The disk (or the space the system allows) is full. The write was rolled back:
+    /// nothing changed.
+    #[error("the disk is full: nothing was changed")]
+    DiskFull,
+
     /// SQLite reported an error. SQLite's messages name tables and constraints, never bound
     /// values, so no user text can appear here.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
 
     /// The system random number generator or a cryptographic primitive failed.
     #[error("cryptography failed: {0}")]
     Crypto(&'static str),
+}
+
+impl From<rusqlite::Error> for Error {
+    /// Damage SQLite detects (a malformed page, a file that is not a database, a value of
+    /// the wrong type where the schema promises another) becomes [`Error::CorruptJournal`],
+    /// a full disk [`Error::DiskFull`]; anything else stays a database error.
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt) => {
+                return Error::CorruptJournal {
+                    detail: "its database structure is malformed",
+                }
+            }
+            Some(ErrorCode::NotADatabase) => {
+                return Error::CorruptJournal {
+                    detail: "the file is not a Waymark journal, or its header is damaged",
+                }
+            }
+            Some(ErrorCode::DiskFull) => return Error::DiskFull,
+            _ => {}
+        }
+        match e {
+            rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..) => Error::CorruptJournal {
+                detail: "a stored value has the wrong type",
+            },
+            other => Error::Database(other),
+        }
+    }
 }
 
 impl Error {

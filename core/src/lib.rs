@@ -12,6 +12,7 @@
 
 pub mod crypto;
 pub mod error;
+pub mod files;
 mod journal;
 pub mod platform;
 pub mod record;

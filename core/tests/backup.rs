@@ -130,7 +130,7 @@ fn wrong_passphrase_tampering_truncation_and_foreign_files_are_refused_and_write
 
     assert!(matches!(
         Backup::read(&file, "not the backup passphrase"),
-        Err(Error::WrongSecret)
+        Err(Error::WrongBackupPassphrase)
     ));
 
     let mut cases: Vec<(&str, Vec<u8>)> = Vec::new();
@@ -143,11 +143,17 @@ fn wrong_passphrase_tampering_truncation_and_foreign_files_are_refused_and_write
     last[end] ^= 0x80;
     cases.push(("a flipped byte in the tag", last));
     let mut header = good.clone();
-    header[30] ^= 0x01; // the salt: the check no longer opens with the right passphrase
+    header[30] ^= 0x01; // the salt: the header checksum no longer matches
     cases.push(("a changed salt", header));
+    let mut params = good.clone();
+    params[12] ^= 0x40; // the memory cost: refused before any key derivation
+    cases.push(("changed key-derivation parameters", params));
+    let mut check = good.clone();
+    check[60] ^= 0x01; // inside the check envelope
+    cases.push(("a flipped byte in the check", check));
     cases.push(("cut short by 10 bytes", good[..good.len() - 10].to_vec()));
     cases.push(("cut inside the header", good[..30].to_vec()));
-    cases.push(("cut after the check", good[..40 + 44].to_vec()));
+    cases.push(("cut after the check", good[..56 + 44].to_vec()));
     cases.push(("empty", Vec::new()));
     cases.push(("not a backup", b"SQLite format 3\0 and then some".to_vec()));
 
@@ -156,22 +162,21 @@ fn wrong_passphrase_tampering_truncation_and_foreign_files_are_refused_and_write
         std::fs::write(&bad, &bytes).unwrap();
         let result = Backup::read(&bad, BACKUP_PASSPHRASE);
         match result {
+            // Damage anywhere, the header included, reads as damage: never as a wrong
+            // passphrase.
             Err(Error::BackupDamaged { .. }) => {}
-            // A changed header field that feeds the key is indistinguishable from a wrong
-            // passphrase, and reported as one.
-            Err(Error::WrongSecret) if what == "a changed salt" => {}
             other => panic!("{what}: expected a refusal, got {other:?}"),
         }
         assert_eq!(stored_content(target.journal()), before, "{what}");
     }
 
     let mut newer = good.clone();
-    newer[9] = 2;
+    newer[9] = 3;
     let bad = b.path().join("newer.wmbackup");
     std::fs::write(&bad, &newer).unwrap();
     assert!(matches!(
         Backup::read(&bad, BACKUP_PASSPHRASE),
-        Err(Error::UnsupportedVersion { found: 2, .. })
+        Err(Error::UnsupportedVersion { found: 3, .. })
     ));
 }
 

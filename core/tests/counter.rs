@@ -136,6 +136,7 @@ fn windows_money_and_time_saved_cover_every_attempt() {
         sober_again_from: date(2026, 3, 2),
         note: None,
         trigger_id: None,
+        time_zone: None,
     };
     let c = count(&j, &[lapse], utc(2026, 3, 31, 12, 0), &zone, 0);
     assert_eq!(c.attempts.len(), 2);

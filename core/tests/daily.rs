@@ -183,9 +183,9 @@ fn triggers_with_a_card_and_outcome_record_one_card_use_kept_in_step() {
     // Editing the outcome updates the same use instead of adding one.
     r.edit_trigger(
         &logged.id,
-        TriggerInput {
+        waymark_core::recovery::triggers::TriggerPatch {
             outcome: Some(UrgeOutcome::StillStruggling),
-            ..input
+            ..Default::default()
         },
     )
     .unwrap();

@@ -65,9 +65,16 @@ fn backdating_editing_and_undoing_a_lapse() {
     assert_eq!(c.total_sober_days, 148);
 
     // Edit: it was actually in April.
-    input.date = date(2026, 4, 10);
-    input.sober_again_from = Some(date(2026, 4, 11));
-    let edited = r.edit_lapse(&lapse.id, input).unwrap();
+    let edited = r
+        .edit_lapse(
+            &lapse.id,
+            waymark_core::recovery::journey::LapsePatch {
+                date: Some(date(2026, 4, 10)),
+                sober_again_from: Some(date(2026, 4, 11)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(edited.id, lapse.id);
     let c = r.counter(&j.id).unwrap();
     assert_eq!(c.attempts[0].sober_days, 99);
@@ -97,7 +104,7 @@ fn lapses_that_cannot_be_true_are_refused_by_field() {
     let cases = [
         (lapse_on(j.id, date(2025, 12, 31)), "date"), // before the journey
         (lapse_on(j.id, date(2026, 6, 2)), "date"),   // in the future
-        (lapse_on(j.id, date(2026, 3, 10)), "date"),  // same day as another
+        (lapse_on(j.id, date(2026, 3, 10)), "overlap"), // same day as another
         (
             LapseInput {
                 sober_again_from: Some(date(2026, 3, 1)),
@@ -110,7 +117,7 @@ fn lapses_that_cannot_be_true_are_refused_by_field() {
                 sober_again_from: Some(date(2026, 3, 12)),
                 ..lapse_on(j.id, date(2026, 3, 8))
             },
-            "date",
+            "overlap",
         ), // overlaps the March lapse
         (
             LapseInput {
@@ -120,16 +127,25 @@ fn lapses_that_cannot_be_true_are_refused_by_field() {
             "note",
         ),
     ];
+    let march = r.lapses(&j.id).unwrap()[0].id.to_string();
     for (input, field) in cases {
         match r.record_lapse(input) {
             Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
+            // An overlap names the lapse to edit or undo instead.
+            Err(Error::OverlapsLapse { id }) if field == "overlap" => assert_eq!(id, march),
             other => panic!("expected invalid {field}, got {other:?}"),
         }
     }
     assert_eq!(stored_content(r.journal()), before);
     // A journey's start cannot move past its first lapse.
     let err = r
-        .edit_journey(&j.id, journey("alcohol", date(2026, 4, 1), "UTC"))
+        .edit_journey(
+            &j.id,
+            waymark_core::recovery::journey::JourneyPatch {
+                sober_since: Some(date(2026, 4, 1)),
+                ..Default::default()
+            },
+        )
         .unwrap_err();
     assert!(matches!(
         err,
@@ -171,15 +187,15 @@ fn standard_milestones_are_reached_on_their_dates() {
     let keys: Vec<_> = m.reached.iter().map(|m| m.key.as_str()).collect();
     assert_eq!(
         keys,
-        ["24h", "7d", "14d", "30d", "60d", "90d", "100d", "6m", "9m", "12m", "18m"]
+        ["24h", "7d", "14d", "30d", "60d", "90d", "100d", "6m", "9m", "1y", "18m"]
     );
     let due = |key: &str| m.reached.iter().find(|x| x.key == key).unwrap().due_on;
     assert_eq!(due("30d"), date(2026, 1, 31));
     assert_eq!(due("6m"), date(2026, 7, 1));
-    assert_eq!(due("12m"), date(2027, 1, 1));
+    assert_eq!(due("1y"), date(2027, 1, 1));
     assert_eq!(due("18m"), date(2027, 7, 1));
     assert!(m.reached.iter().find(|x| x.key == "100d").unwrap().custom);
-    assert_eq!(m.next.as_ref().unwrap().key, "24m");
+    assert_eq!(m.next.as_ref().unwrap().key, "2y");
     assert_eq!(m.next.as_ref().unwrap().label, "2 years");
     assert_eq!(m.next.as_ref().unwrap().due_on, date(2028, 1, 1));
 }

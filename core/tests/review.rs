@@ -162,7 +162,15 @@ fn a_week_review_has_exact_figures() {
     assert_eq!(review.lapses[0].journey_name, "alcohol");
     assert_eq!(review.lapses[0].reflections.len(), 1);
     assert_eq!(review.support.meetings, 1);
-    assert_eq!(review.support.ninety_in_ninety.meetings, 2);
+    // The lapse on 13 June starts a fresh 90 in 90 from 14 June: the 1 June meeting no
+    // longer counts towards it.
+    let ninety = &review.support.ninety_in_ninety;
+    assert_eq!(ninety.meetings, 1);
+    assert_eq!(ninety.counting_from, date(2026, 6, 14));
+    assert_eq!(
+        ninety.counting_from_reason,
+        waymark_core::recovery::support::NinetyInNinetyStart::AfterLapse
+    );
 
     // Sober days in the week: 9-12 June (4) and 14 June (15 June is today, not complete).
     let jr = &review.journeys[0];

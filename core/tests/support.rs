@@ -5,7 +5,8 @@ mod common;
 use chrono::Duration;
 use common::*;
 use waymark_core::recovery::support::{
-    ContactInput, ContactRole, MeetingInput, MeetingKind, OutreachMethod,
+    ContactInput, ContactPatch, ContactRole, MeetingInput, MeetingKind, OutreachInput,
+    OutreachMethod,
 };
 use waymark_core::{Error, RecordId};
 
@@ -42,17 +43,23 @@ fn contacts_and_outreach() {
     let edited = r
         .edit_contact(
             &sam.id,
-            contact("Sam B.", ContactRole::Sponsor, Some("07700 900123")),
+            ContactPatch {
+                name: Some("Sam B.".into()),
+                phone: Some("07700 900123".into()),
+                ..Default::default()
+            },
         )
         .unwrap();
     assert_eq!(edited.id, sam.id);
+    assert_eq!(edited.role, ContactRole::Sponsor);
     let o = r
-        .log_outreach(
-            &sam.id,
-            OutreachMethod::Call,
-            Some(true),
-            Some("talked me down".into()),
-        )
+        .log_outreach(OutreachInput {
+            contact_id: sam.id,
+            method: OutreachMethod::Call,
+            helped: Some(true),
+            note: Some("talked me down".into()),
+            at: None,
+        })
         .unwrap();
     assert_eq!(r.outreach().unwrap(), vec![o]);
     for (phone, ok) in [
@@ -75,12 +82,13 @@ fn contacts_and_outreach() {
         Err(Error::InvalidInput { field: "name", .. })
     ));
     assert!(matches!(
-        r.log_outreach(
-            &RecordId::from_bytes([3; 16]),
-            OutreachMethod::Message,
-            None,
-            None
-        ),
+        r.log_outreach(OutreachInput {
+            contact_id: RecordId::from_bytes([3; 16]),
+            method: OutreachMethod::Message,
+            helped: None,
+            note: None,
+            at: None,
+        }),
         Err(Error::InvalidInput {
             field: "contact_id",
             ..

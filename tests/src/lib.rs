@@ -15,6 +15,7 @@ use waymark_core::recovery::backup::MergeReport;
 use waymark_core::recovery::check_in::CheckInInput;
 use waymark_core::recovery::clock::Zone;
 use waymark_core::recovery::journey::{JourneyInput, LapseInput, LapseKind};
+use waymark_core::recovery::names::Named;
 use waymark_core::recovery::reflection::{
     LapseReflection, PlanItem, ReflectionBody, ReflectionInput,
 };

@@ -27,11 +27,14 @@ pub struct InitArgs {
     #[arg(long)]
     pub zone: Option<String>,
     /// Argon2id memory in MiB: higher is slower to guess and slower to unlock.
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub kdf_memory_mib: u32,
     /// Argon2id passes.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=64))]
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub kdf_passes: u32,
+    /// Your currency, for money saved (an ISO 4217 code such as EUR, USD, GBP, JPY).
+    #[arg(long)]
+    pub currency: Option<String>,
 }
 
 /// `waymark settings`.
@@ -43,6 +46,12 @@ pub struct SettingsArgs {
     /// Set the hour (0-23) your day starts: a 1 am check-in can still count for yesterday.
     #[arg(long)]
     pub day_starts_at: Option<u8>,
+    /// Set your currency (an ISO 4217 code such as EUR, USD, GBP, JPY).
+    #[arg(long, conflicts_with = "no_currency")]
+    pub currency: Option<String>,
+    /// Show plain amounts without a currency.
+    #[arg(long)]
+    pub no_currency: bool,
 }
 
 /// `waymark backup`.

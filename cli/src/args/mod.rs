@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 mod journal;
+mod named;
 mod recovery;
 mod values;
 mod writing;
@@ -72,7 +73,7 @@ pub enum Command {
     #[command(subcommand)]
     Cards(CardsCommand),
     /// Write a reflection on a lapse (what happened, what you learned, next time).
-    Reflect(ReflectArgs),
+    Reflect(Box<ReflectArgs>),
     /// List reflections.
     Reflections,
     /// Journal entries: write, edit, list, show.
@@ -95,7 +96,8 @@ pub enum Command {
     ChangePassphrase,
     /// Replace the recovery code (the old one stops working); prints the new one once.
     NewRecoveryCode,
-    /// Erase one record for good: a check-in, entry, trigger, reflection, meeting or contact.
+    /// Erase one record for good: a check-in, entry, trigger, reflection, meeting, contact or
+    /// outreach.
     Delete(DeleteArgs),
     /// Write an encrypted backup protected by its own passphrase.
     Backup(BackupArgs),

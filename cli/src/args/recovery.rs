@@ -1,13 +1,19 @@
 //! Arguments of the recovery commands: journeys, lapses, progress, milestones, review,
 //! check-ins, triggers and cards.
+//!
+//! `--journey` takes a journey's name or its id; fixed choices (`--category`, `--outcome`,
+//! `--clear`) are the core's own enums, spelled as in the JSON output.
 
-use super::values::{CalendarShows, Category, Helped, Outcome, Period};
+use super::named::named;
+use super::values::{CalendarShows, Helped, Period};
 use clap::{Args, Subcommand};
+use waymark_core::recovery::journey::{JourneyField, LapseField};
+use waymark_core::recovery::triggers::{TriggerCategory, TriggerField, UrgeOutcome};
 
 /// Picks one journey, or all of them.
 #[derive(Debug, Args)]
 pub struct JourneyPick {
-    /// The journey's id (default: every active journey).
+    /// The journey, by name or id (default: the only active journey).
     #[arg(long)]
     pub journey: Option<String>,
 }
@@ -15,19 +21,23 @@ pub struct JourneyPick {
 /// `waymark milestones`.
 #[derive(Debug, Args)]
 pub struct MilestonesArgs {
-    /// The journey's id (default: every active journey; needed with --acknowledge when there
-    /// are several).
+    /// The journey, by name or id (default: every active journey; needed with
+    /// --acknowledge when there are several).
     #[arg(long)]
     pub journey: Option<String>,
-    /// Mark a reached milestone as celebrated (its key, such as 30d or 1y).
+    /// Mark a reached milestone as celebrated (its key: 24h, 30d, 60d, 90d, 6m, 9m, 1y, 18m,
+    /// 2y, ... or your own such as 100d).
     #[arg(long, value_name = "KEY")]
     pub acknowledge: Option<String>,
+    /// Every milestone reached in every attempt, not just this one's.
+    #[arg(long, conflicts_with = "acknowledge")]
+    pub history: bool,
 }
 
 /// `waymark progress`.
 #[derive(Debug, Args)]
 pub struct ProgressArgs {
-    /// The journey's id (default: every active journey).
+    /// The journey, by name or id (default: every active journey).
     #[arg(long)]
     pub journey: Option<String>,
     /// What the 12-week calendar shows.
@@ -60,17 +70,17 @@ pub enum JourneyCommand {
         #[arg(long)]
         all: bool,
     },
-    /// Change a journey (every field is replaced by what is given).
+    /// Change a journey: only what you give changes (--clear empties an optional field).
     Edit {
-        /// The journey's id.
+        /// The journey, by name or id.
         id: String,
-        /// The new values.
+        /// The changes.
         #[command(flatten)]
-        fields: JourneyFields,
+        changes: JourneyChanges,
     },
     /// Archive (or with --undo, unarchive) a journey.
     Archive {
-        /// The journey's id.
+        /// The journey, by name or id.
         id: String,
         /// Unarchive.
         #[arg(long)]
@@ -78,7 +88,7 @@ pub enum JourneyCommand {
     },
     /// Delete a journey and its lapses (reflections are kept).
     Delete {
-        /// The journey's id.
+        /// The journey, by name or id.
         id: String,
         /// Confirm.
         #[arg(long)]
@@ -86,7 +96,7 @@ pub enum JourneyCommand {
     },
 }
 
-/// The fields of a journey.
+/// The fields of a new journey.
 #[derive(Debug, Args)]
 pub struct JourneyFields {
     /// What you are recovering from, in your words.
@@ -101,7 +111,7 @@ pub struct JourneyFields {
     /// The time zone it began in (default: your current zone).
     #[arg(long)]
     pub zone: Option<String>,
-    /// What it cost per day (e.g. 12.50), for "money saved".
+    /// What it cost per day, in your currency (12.50 or 12,50), for "money saved".
     #[arg(long)]
     pub cost_per_day: Option<String>,
     /// Minutes per day it took, for "time regained".
@@ -112,17 +122,49 @@ pub struct JourneyFields {
     pub milestones: Vec<u32>,
 }
 
+/// Changes to a journey: each flag given replaces that field.
+#[derive(Debug, Args)]
+pub struct JourneyChanges {
+    /// A new name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A new first sober day (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// A new time of day it began (HH:MM).
+    #[arg(long)]
+    pub time: Option<String>,
+    /// The time zone it began in.
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// A new cost per day (12.50 or 12,50).
+    #[arg(long)]
+    pub cost_per_day: Option<String>,
+    /// New minutes per day.
+    #[arg(long)]
+    pub minutes_per_day: Option<u32>,
+    /// Your own milestones in days, replacing the ones you had (repeatable).
+    #[arg(long = "milestone")]
+    pub milestones: Vec<u32>,
+    /// Empty an optional field (repeatable).
+    #[arg(long, value_parser = named::<JourneyField>())]
+    pub clear: Vec<JourneyField>,
+}
+
 /// `waymark lapse ...`.
 #[derive(Debug, Subcommand)]
 pub enum LapseCommand {
     /// Record a lapse (or --relapse).
     Record {
-        /// The journey's id (default: the only active journey).
+        /// The journey, by name or id (default: the only active journey).
         #[arg(long)]
         journey: Option<String>,
         /// The day it happened (default: today).
         #[arg(long)]
         date: Option<String>,
+        /// The time it happened (HH:MM).
+        #[arg(long)]
+        time: Option<String>,
         /// It was a relapse (a return to the old pattern), not a single slip.
         #[arg(long)]
         relapse: bool,
@@ -132,6 +174,38 @@ pub enum LapseCommand {
         /// A note ("-" reads it from standard input).
         #[arg(long)]
         note: Option<String>,
+        /// The trigger that led to it (its id, see `waymark trigger list`).
+        #[arg(long)]
+        trigger: Option<String>,
+    },
+    /// Change a lapse: only what you give changes.
+    Edit {
+        /// The lapse's id (see `waymark lapse list`).
+        id: String,
+        /// A new date.
+        #[arg(long)]
+        date: Option<String>,
+        /// A new time (HH:MM).
+        #[arg(long)]
+        time: Option<String>,
+        /// Mark it as a relapse.
+        #[arg(long, conflicts_with = "slip")]
+        relapse: bool,
+        /// Mark it as a single slip.
+        #[arg(long)]
+        slip: bool,
+        /// A new first sober day after it.
+        #[arg(long)]
+        sober_again_from: Option<String>,
+        /// A new note ("-" reads it from standard input).
+        #[arg(long)]
+        note: Option<String>,
+        /// Link the trigger that led to it.
+        #[arg(long)]
+        trigger: Option<String>,
+        /// Empty an optional field (repeatable).
+        #[arg(long, value_parser = named::<LapseField>())]
+        clear: Vec<LapseField>,
     },
     /// List the lapses of a journey.
     List(JourneyPick),
@@ -208,9 +282,17 @@ pub struct DateRange {
 /// `waymark trigger ...`.
 #[derive(Debug, Subcommand)]
 pub enum TriggerCommand {
-    /// Log a trigger now.
+    /// Log a trigger (now, or earlier with --at).
     Log(TriggerArgs),
-    /// List triggers.
+    /// Change a logged trigger: only what you give changes.
+    Edit {
+        /// The trigger's id (see `waymark trigger list`).
+        id: String,
+        /// The changes.
+        #[command(flatten)]
+        changes: TriggerChanges,
+    },
+    /// List triggers by recovery day.
     List(DateRange),
 }
 
@@ -218,17 +300,21 @@ pub enum TriggerCommand {
 #[derive(Debug, Args)]
 pub struct TriggerArgs {
     /// What kind of trigger.
-    #[arg(long, value_enum)]
-    pub category: Category,
+    #[arg(long, value_parser = named::<TriggerCategory>())]
+    pub category: TriggerCategory,
     /// How strong, 0 to 10.
     #[arg(long)]
     pub intensity: u8,
+    /// When it happened, in your time zone: HH:MM (today), or YYYY-MM-DD HH:MM (default:
+    /// now).
+    #[arg(long)]
+    pub at: Option<String>,
     /// The coping card you used (its id, see `waymark cards list`).
     #[arg(long)]
     pub card: Option<String>,
     /// How the urge ended.
-    #[arg(long, value_enum)]
-    pub outcome: Option<Outcome>,
+    #[arg(long, value_parser = named::<UrgeOutcome>())]
+    pub outcome: Option<UrgeOutcome>,
     /// How many minutes the urge lasted.
     #[arg(long)]
     pub minutes: Option<u32>,
@@ -238,9 +324,44 @@ pub struct TriggerArgs {
     /// The situation ("-" reads it from standard input).
     #[arg(long)]
     pub situation: Option<String>,
-    /// The journey it concerns.
+    /// The journey it concerns, by name or id.
     #[arg(long)]
     pub journey: Option<String>,
+}
+
+/// Changes to a logged trigger: each flag given replaces that field.
+#[derive(Debug, Args)]
+pub struct TriggerChanges {
+    /// Another category.
+    #[arg(long, value_parser = named::<TriggerCategory>())]
+    pub category: Option<TriggerCategory>,
+    /// Another intensity, 0 to 10.
+    #[arg(long)]
+    pub intensity: Option<u8>,
+    /// When it happened, in the time zone it was logged in: HH:MM or YYYY-MM-DD HH:MM.
+    #[arg(long)]
+    pub at: Option<String>,
+    /// The coping card you used.
+    #[arg(long)]
+    pub card: Option<String>,
+    /// How the urge ended.
+    #[arg(long, value_parser = named::<UrgeOutcome>())]
+    pub outcome: Option<UrgeOutcome>,
+    /// How many minutes the urge lasted.
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    /// Tags, replacing the ones it had (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// The situation ("-" reads it from standard input).
+    #[arg(long)]
+    pub situation: Option<String>,
+    /// The journey it concerns, by name or id.
+    #[arg(long)]
+    pub journey: Option<String>,
+    /// Empty an optional field (repeatable).
+    #[arg(long, value_parser = named::<TriggerField>())]
+    pub clear: Vec<TriggerField>,
 }
 
 /// `waymark cards ...`.
@@ -255,8 +376,8 @@ pub enum CardsCommand {
     /// The cards most likely to help with a kind of trigger, learned from your own uses.
     Suggest {
         /// The trigger category.
-        #[arg(value_enum)]
-        category: Category,
+        #[arg(value_parser = named::<TriggerCategory>())]
+        category: TriggerCategory,
     },
     /// Show one card with its steps.
     Show {
@@ -267,12 +388,12 @@ pub enum CardsCommand {
     Use {
         /// The card's id.
         id: String,
-        /// Did it help?
+        /// Did it help? (yes, somewhat, no)
         #[arg(long, value_enum)]
         helped: Helped,
         /// The kind of trigger it was used for.
-        #[arg(long, value_enum)]
-        category: Option<Category>,
+        #[arg(long, value_parser = named::<TriggerCategory>())]
+        category: Option<TriggerCategory>,
     },
     /// Add your own card.
     Add {
@@ -283,8 +404,8 @@ pub enum CardsCommand {
         #[arg(long = "step", required = true)]
         steps: Vec<String>,
         /// What it helps with (repeatable).
-        #[arg(long = "helps-with", value_enum)]
-        helps_with: Vec<Category>,
+        #[arg(long = "helps-with", value_parser = named::<TriggerCategory>())]
+        helps_with: Vec<TriggerCategory>,
     },
     /// Turn a "next time" item of a reflection into your own card (once).
     FromPlan {

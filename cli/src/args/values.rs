@@ -1,12 +1,15 @@
-//! The fixed choices of the command line (`--category emotions`, `--range month`): clap
-//! value enums, mapped to the core's types by the commands.
+//! The command line's own fixed choices (`--range month`, `--format csv`). Choices that are
+//! the core's (trigger categories, roles, meeting kinds...) are parsed straight into the
+//! core's enums instead (see `named`).
 
 use clap::ValueEnum;
 
 /// What `waymark delete` can erase.
 #[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum Deletable {
     /// The check-in of a day.
+    #[value(alias = "check-in")]
     CheckIn,
     /// A journal entry.
     Entry,
@@ -18,6 +21,8 @@ pub enum Deletable {
     Meeting,
     /// A contact (their outreach history stays).
     Contact,
+    /// An outreach entry.
+    Outreach,
 }
 
 /// What the calendar heat map shows.
@@ -38,92 +43,33 @@ pub enum Period {
     Month,
     /// The last 365 days.
     Year,
-    /// Everything.
+    /// Everything (JSON: all_time).
+    #[value(alias = "all_time", alias = "all-time")]
     All,
 }
 
-/// A trigger category.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Category {
-    /// People.
-    People,
-    /// Places.
-    Places,
-    /// Things.
-    Things,
-    /// Emotions.
-    Emotions,
-    /// Hungry, angry, lonely, tired.
-    Halt,
-    /// Situations.
-    Situations,
-}
-
-/// How an urge ended.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Outcome {
-    /// It passed.
-    Passed,
-    /// Still struggling with it.
-    StillStruggling,
-    /// It ended in a lapse.
-    Lapsed,
-}
-
-/// Whether a card helped.
+/// Whether a card helped (JSON spells the outcome helped, helped_somewhat, did_not_help).
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Helped {
     /// It helped.
+    #[value(alias = "helped")]
     Yes,
     /// It helped somewhat.
+    #[value(alias = "helped_somewhat", alias = "helped-somewhat")]
     Somewhat,
     /// It did not help.
+    #[value(alias = "did_not_help", alias = "did-not-help")]
     No,
 }
 
-/// A contact's role.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Role {
-    /// Sponsor.
-    Sponsor,
-    /// A peer in recovery.
-    Peer,
-    /// Therapist or counsellor.
-    Therapist,
-    /// A crisis line.
-    CrisisLine,
-    /// Anyone else.
-    Other,
-}
-
-/// How someone was reached.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Method {
-    /// A call.
-    Call,
-    /// A message.
-    Message,
-    /// In person.
-    InPerson,
-}
-
-/// A meeting kind.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Meeting {
-    /// AA, NA and other twelve-step meetings.
-    TwelveStep,
-    /// SMART Recovery.
-    SmartRecovery,
-    /// A support group.
-    SupportGroup,
-    /// Online.
-    Online,
-    /// Faith-based.
-    FaithBased,
-    /// At a recovery centre.
-    RecoveryCentre,
-    /// Group therapy.
-    TherapyGroup,
+/// A reflection template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Template {
+    /// What happened, what I learned, next time.
+    Lapse,
+    /// A DBT chain analysis: vulnerability, prompting event, links, behaviour, repair.
+    #[value(alias = "chain_analysis", alias = "chain-analysis")]
+    Chain,
 }
 
 /// An export format.

@@ -1,40 +1,76 @@
 //! Arguments of the commands for what a person writes and who supports them: reflections,
 //! entries, search, contacts, outreach, meetings, and deleting one record.
 
-use super::values::{Deletable, Meeting, Method, Role};
+use super::named::named;
+use super::values::{Deletable, Template};
 use super::DateRange;
+use clap::builder::BoolishValueParser;
 use clap::{Args, Subcommand};
+use waymark_core::recovery::support::{
+    ContactField, ContactRole, MeetingField, MeetingKind, OutreachField, OutreachMethod,
+};
 
-/// `waymark reflect`.
+/// `waymark reflect`: a lapse reflection or a chain analysis, new or continued.
 #[derive(Debug, Args)]
 pub struct ReflectArgs {
+    /// Continue this reflection (a draft, or one to add to) instead of starting one; by
+    /// default an unfinished draft on the same lapse is continued.
+    #[arg(long = "continue", value_name = "ID")]
+    pub continue_id: Option<String>,
     /// The lapse it is about (default: the most recent lapse).
     #[arg(long)]
     pub lapse: Option<String>,
+    /// The template: a lapse reflection, or a DBT chain analysis.
+    #[arg(long, value_enum, default_value_t = Template::Lapse)]
+    pub template: Template,
+    /// Keep it as a draft (anything may be empty); without it, the reflection is finished.
+    #[arg(long)]
+    pub draft: bool,
     /// What happened ("-" reads it from standard input).
-    #[arg(long)]
+    #[arg(long, help_heading = "Lapse reflection")]
     pub what_happened: Option<String>,
+    /// Where, when and with whom.
+    #[arg(long = "where", help_heading = "Lapse reflection")]
+    pub where_when_who: Option<String>,
     /// What led up to it.
-    #[arg(long)]
+    #[arg(long, help_heading = "Lapse reflection")]
     pub trigger: Option<String>,
     /// Thoughts and feelings before.
-    #[arg(long)]
+    #[arg(long, help_heading = "Lapse reflection")]
     pub feelings: Option<String>,
     /// What you tried.
-    #[arg(long)]
+    #[arg(long, help_heading = "Lapse reflection")]
     pub tried: Option<String>,
     /// What you learned.
-    #[arg(long)]
+    #[arg(long, help_heading = "Lapse reflection")]
     pub learned: Option<String>,
+    /// A kind word to yourself.
+    #[arg(long, help_heading = "Lapse reflection")]
+    pub kind_word: Option<String>,
+    /// What made you vulnerable (sleep, stress, illness, HALT...).
+    #[arg(long, help_heading = "Chain analysis")]
+    pub vulnerability: Option<String>,
+    /// The prompting event.
+    #[arg(long, help_heading = "Chain analysis")]
+    pub prompting_event: Option<String>,
+    /// A link in the chain, in order (repeatable).
+    #[arg(long = "link", help_heading = "Chain analysis")]
+    pub links: Vec<String>,
+    /// A skill that could replace the link at the same position (repeatable).
+    #[arg(long = "skill", help_heading = "Chain analysis")]
+    pub skills: Vec<String>,
+    /// The behaviour itself.
+    #[arg(long, help_heading = "Chain analysis")]
+    pub behaviour: Option<String>,
+    /// What followed, short and long term.
+    #[arg(long, help_heading = "Chain analysis")]
+    pub consequences: Option<String>,
+    /// Repair: what you will do to put things right.
+    #[arg(long, help_heading = "Chain analysis")]
+    pub repair: Option<String>,
     /// Next time, I will... (repeatable; each can become a coping card).
     #[arg(long = "plan")]
     pub plan: Vec<String>,
-    /// A kind word to yourself.
-    #[arg(long)]
-    pub kind_word: Option<String>,
-    /// Save as a draft (anything may be empty).
-    #[arg(long)]
-    pub draft: bool,
 }
 
 /// `waymark entry ...`.
@@ -76,6 +112,9 @@ pub enum EntryCommand {
         /// New tags (repeatable; replaces them all).
         #[arg(long = "tag")]
         tags: Vec<String>,
+        /// A new day.
+        #[arg(long)]
+        date: Option<String>,
     },
     /// Show one entry in full.
     Show {
@@ -103,11 +142,34 @@ pub enum ContactCommand {
         #[arg(long)]
         name: String,
         /// Who they are to you.
-        #[arg(long, value_enum)]
-        role: Role,
+        #[arg(long, value_parser = named::<ContactRole>())]
+        role: ContactRole,
         /// Phone number.
         #[arg(long)]
         phone: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Change a contact: only what you give changes.
+    Edit {
+        /// The contact, by name or id.
+        id: String,
+        /// A new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// A new role.
+        #[arg(long, value_parser = named::<ContactRole>())]
+        role: Option<ContactRole>,
+        /// A new phone number.
+        #[arg(long)]
+        phone: Option<String>,
+        /// A new note.
+        #[arg(long)]
+        note: Option<String>,
+        /// Empty an optional field (repeatable).
+        #[arg(long, value_parser = named::<ContactField>())]
+        clear: Vec<ContactField>,
     },
     /// List contacts.
     List,
@@ -116,20 +178,49 @@ pub enum ContactCommand {
 /// `waymark outreach ...`.
 #[derive(Debug, Subcommand)]
 pub enum OutreachCommand {
-    /// Log that you reached out.
+    /// Log that you reached out (now, or earlier with --at).
     Log {
-        /// The contact's id.
+        /// The contact, by name or id.
         #[arg(long)]
         contact: String,
         /// How.
-        #[arg(long, value_enum, default_value_t = Method::Call)]
-        method: Method,
-        /// Whether it helped.
-        #[arg(long)]
+        #[arg(long, value_parser = named::<OutreachMethod>(), default_value = "call")]
+        method: OutreachMethod,
+        /// Whether it helped (yes or no).
+        #[arg(long, value_parser = BoolishValueParser::new())]
         helped: Option<bool>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+        /// When, in your time zone: HH:MM (today) or YYYY-MM-DD HH:MM (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Change a logged outreach: only what you give changes.
+    Edit {
+        /// The outreach's id (see `waymark outreach list`).
+        id: String,
+        /// Another contact, by name or id.
+        #[arg(long)]
+        contact: Option<String>,
+        /// Another method.
+        #[arg(long, value_parser = named::<OutreachMethod>())]
+        method: Option<OutreachMethod>,
+        /// Whether it helped (yes or no).
+        #[arg(long, value_parser = BoolishValueParser::new())]
+        helped: Option<bool>,
+        /// A new note.
+        #[arg(long)]
+        note: Option<String>,
+        /// When, in the time zone it was logged in: HH:MM or YYYY-MM-DD HH:MM.
+        #[arg(long)]
+        at: Option<String>,
+        /// Empty an optional field (repeatable).
+        #[arg(long, value_parser = named::<OutreachField>())]
+        clear: Vec<OutreachField>,
     },
     /// List outreach.
-    List,
+    List(DateRange),
 }
 
 /// `waymark meeting ...`.
@@ -138,17 +229,46 @@ pub enum MeetingCommand {
     /// Log a meeting you went to.
     Log {
         /// What kind.
-        #[arg(long, value_enum)]
-        kind: Meeting,
+        #[arg(long, value_parser = named::<MeetingKind>())]
+        kind: MeetingKind,
         /// The day (default: today).
         #[arg(long)]
         date: Option<String>,
         /// Its name.
         #[arg(long)]
         name: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Change a logged meeting: only what you give changes.
+    Edit {
+        /// The meeting's id (see `waymark meeting list`).
+        id: String,
+        /// Another kind.
+        #[arg(long, value_parser = named::<MeetingKind>())]
+        kind: Option<MeetingKind>,
+        /// Another day.
+        #[arg(long)]
+        date: Option<String>,
+        /// A new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// A new note.
+        #[arg(long)]
+        note: Option<String>,
+        /// Empty an optional field (repeatable).
+        #[arg(long, value_parser = named::<MeetingField>())]
+        clear: Vec<MeetingField>,
     },
     /// List meetings, with "90 in 90" progress.
     List(DateRange),
+    /// Start a new "90 meetings in 90 days" run (from today, or --from).
+    Start90 {
+        /// The first day of the new run (default: today).
+        #[arg(long)]
+        from: Option<String>,
+    },
 }
 
 /// `waymark delete KIND ID --yes`.

@@ -1,29 +1,18 @@
 //! `check-in`, `check-ins`, `trigger` and `cards`: the daily verbs.
 
+use super::journeys;
 use super::{say, Ctx};
-use crate::args::{
-    CardsCommand, Category, CheckInArgs, DateRange, EveningArgs, Helped, Outcome, TriggerCommand,
-};
+use crate::args::{CardsCommand, CheckInArgs, DateRange, EveningArgs, Helped, TriggerCommand};
 use crate::error::Result;
 use crate::parse;
 use crate::render::table::Table;
 use chrono::{Duration, NaiveDate};
 use waymark_core::recovery::cards::{CardCategory, CardInput, CardOutcome, CopingCard};
 use waymark_core::recovery::check_in::{CheckInInput, EveningReview, Halt};
-use waymark_core::recovery::triggers::{TriggerCategory, TriggerInput, UrgeOutcome};
+use waymark_core::recovery::clock::Zone;
+use waymark_core::recovery::names::Named;
+use waymark_core::recovery::triggers::{TriggerInput, TriggerPatch, UrgeOutcome};
 use waymark_core::recovery::Recovery;
-
-/// The core's trigger category.
-pub fn category(c: Category) -> TriggerCategory {
-    match c {
-        Category::People => TriggerCategory::People,
-        Category::Places => TriggerCategory::Places,
-        Category::Things => TriggerCategory::Things,
-        Category::Emotions => TriggerCategory::Emotions,
-        Category::Halt => TriggerCategory::Halt,
-        Category::Situations => TriggerCategory::Situations,
-    }
-}
 
 /// `--from`/`--to`, defaulting to the last 30 days.
 pub fn range(recovery: &Recovery, r: &DateRange) -> Result<(NaiveDate, NaiveDate)> {
@@ -60,7 +49,10 @@ pub fn check_in(ctx: &Ctx, a: CheckInArgs) -> Result<()> {
     let streak = recovery.check_in_streak()?;
     say(format!(
         "Checked in for {}: mood {}/5, craving {}/10. Check-in streak: {}.",
-        saved.date, saved.mood, saved.craving, streak.current
+        saved.date,
+        saved.mood,
+        saved.craving,
+        crate::render::format::days(streak.current)
     ));
     Ok(())
 }
@@ -119,26 +111,31 @@ pub fn check_ins(ctx: &Ctx, r: &DateRange) -> Result<()> {
 pub fn trigger(ctx: &Ctx, command: TriggerCommand) -> Result<()> {
     match command {
         TriggerCommand::Log(a) => {
+            let situation = parse::text("situation", a.situation)?;
+            let recovery = ctx.open()?;
             let journey_id = a
                 .journey
                 .as_deref()
-                .map(|j| parse::id("journey", j))
+                .map(|j| journeys::pick(&recovery, Some(j)))
                 .transpose()?;
-            let situation = parse::text("situation", a.situation)?;
-            let recovery = ctx.open()?;
+            let at = match a.at.as_deref() {
+                Some(text) => Some(parse::moment(
+                    "at",
+                    text,
+                    &recovery.settings()?.zone(),
+                    recovery.now(),
+                )?),
+                None => None,
+            };
             let logged = recovery.log_trigger(TriggerInput {
-                at: None,
+                at,
                 journey_id,
-                category: category(a.category),
+                category: a.category,
                 tags: a.tags,
                 intensity: a.intensity,
                 situation,
                 card_id: a.card,
-                outcome: a.outcome.map(|o| match o {
-                    Outcome::Passed => UrgeOutcome::Passed,
-                    Outcome::StillStruggling => UrgeOutcome::StillStruggling,
-                    Outcome::Lapsed => UrgeOutcome::Lapsed,
-                }),
+                outcome: a.outcome,
                 urge_minutes: a.minutes,
             })?;
             if ctx.out.json {
@@ -146,17 +143,63 @@ pub fn trigger(ctx: &Ctx, command: TriggerCommand) -> Result<()> {
             }
             say(format!("Logged ({}).", logged.id));
             if logged.offer_to_record_lapse {
-                say("It ended in a lapse. That is part of recovery, not the end of it. Record it with: waymark lapse record");
+                say("It ended in a lapse. That is part of recovery, not the end of it. Record it with: waymark lapse record --trigger ".to_owned() + &logged.id.to_string());
             } else {
                 let top: Vec<String> = recovery
-                    .suggest_cards(category(a.category))?
+                    .suggest_cards(a.category)?
                     .into_iter()
                     .take(3)
-                    .map(|s| s.card.title)
+                    .map(|s| format!("{} ({})", s.card.title, s.card.id))
                     .collect();
                 say(format!(
                     "Cards that tend to help you here: {}",
                     top.join(", ")
+                ));
+            }
+            Ok(())
+        }
+        TriggerCommand::Edit { id, changes: c } => {
+            let id = parse::id("id", &id)?;
+            let situation = parse::text("situation", c.situation)?;
+            let recovery = ctx.open()?;
+            let old = recovery.trigger(&id)?;
+            let at = match c.at.as_deref() {
+                Some(text) => Some(parse::moment(
+                    "at",
+                    text,
+                    &Zone::named_or_utc(&old.time_zone),
+                    recovery.now(),
+                )?),
+                None => None,
+            };
+            let journey_id = c
+                .journey
+                .as_deref()
+                .map(|j| journeys::pick(&recovery, Some(j)))
+                .transpose()?;
+            let saved = recovery.edit_trigger(
+                &id,
+                TriggerPatch {
+                    at,
+                    journey_id,
+                    category: c.category,
+                    tags: (!c.tags.is_empty()).then_some(c.tags),
+                    intensity: c.intensity,
+                    situation,
+                    card_id: c.card,
+                    outcome: c.outcome,
+                    urge_minutes: c.minutes,
+                    clear: c.clear,
+                },
+            )?;
+            if ctx.out.json {
+                return ctx.out.json("trigger edit", &saved);
+            }
+            say("Saved.");
+            if saved.offer_to_record_lapse {
+                say(format!(
+                    "It ended in a lapse. When you are ready: waymark lapse record --trigger {}",
+                    saved.id
                 ));
             }
             Ok(())
@@ -168,27 +211,35 @@ pub fn trigger(ctx: &Ctx, command: TriggerCommand) -> Result<()> {
             if ctx.out.json {
                 return ctx.out.json("trigger list", &list);
             }
+            let reckoner = recovery.settings()?.reckoner();
             let mut table = Table::new(&[
-                "id",
-                "when (UTC)",
+                "day",
+                "local time",
                 "category",
                 ">intensity",
                 "card",
                 "outcome",
+                "id",
             ]);
             for t in &list {
+                let local = reckoner.local_of(t.at, Some(&t.time_zone));
+                let zone_note = if t.time_zone == reckoner.current_zone().name() {
+                    String::new()
+                } else {
+                    format!(" ({})", t.time_zone)
+                };
                 table.row(vec![
-                    t.id.to_string(),
-                    t.at.format("%Y-%m-%d %H:%M").to_string(),
+                    reckoner.day_of(t.at, Some(&t.time_zone)).to_string(),
+                    format!("{}{zone_note}", local.format("%Y-%m-%d %H:%M")),
                     t.category.name().to_owned(),
                     t.intensity.to_string(),
                     t.card_id.clone().unwrap_or_default(),
                     match t.outcome {
-                        Some(UrgeOutcome::Passed) => "passed".into(),
-                        Some(UrgeOutcome::StillStruggling) => "still struggling".into(),
                         Some(UrgeOutcome::Lapsed) => ctx.out.red("lapsed"),
+                        Some(o) => o.name().replace('_', " "),
                         None => String::new(),
                     },
+                    t.id.to_string(),
                 ]);
             }
             say(table.render());
@@ -230,7 +281,7 @@ pub fn cards(ctx: &Ctx, command: CardsCommand) -> Result<()> {
             say(card_table(&cards));
         }
         CardsCommand::Suggest { category: c } => {
-            let suggestions = recovery.suggest_cards(category(c))?;
+            let suggestions = recovery.suggest_cards(c)?;
             if ctx.out.json {
                 return ctx.out.json("cards suggest", &suggestions);
             }
@@ -266,7 +317,7 @@ pub fn cards(ctx: &Ctx, command: CardsCommand) -> Result<()> {
                 Helped::Somewhat => CardOutcome::HelpedSomewhat,
                 Helped::No => CardOutcome::DidNotHelp,
             };
-            let used = recovery.use_card(&id, outcome, c.map(category), None)?;
+            let used = recovery.use_card(&id, outcome, c, None)?;
             if ctx.out.json {
                 return ctx.out.json("cards use", &used);
             }
@@ -281,7 +332,7 @@ pub fn cards(ctx: &Ctx, command: CardsCommand) -> Result<()> {
                 title,
                 steps,
                 category: CardCategory::MyPlan,
-                helps_with: helps_with.into_iter().map(category).collect(),
+                helps_with,
             })?;
             if ctx.out.json {
                 return ctx.out.json("cards add", &card);

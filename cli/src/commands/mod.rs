@@ -1,6 +1,7 @@
 //! One module per group of commands; [`run`] dispatches.
 
 pub(crate) use progress::period;
+pub(crate) use support::ninety_sentence;
 
 mod daily;
 mod journeys;
@@ -64,7 +65,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::CheckIns(range) => daily::check_ins(&ctx, &range),
         Command::Trigger(command) => daily::trigger(&ctx, command),
         Command::Cards(command) => daily::cards(&ctx, command),
-        Command::Reflect(args) => writing::reflect(&ctx, args),
+        Command::Reflect(args) => writing::reflect(&ctx, *args),
         Command::Reflections => writing::reflections(&ctx),
         Command::Entry(command) => writing::entry(&ctx, command),
         Command::Search(args) => writing::search(&ctx, &args),
@@ -80,13 +81,13 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// Prints a line to standard output (people's output only; JSON goes through [`Out::json`]).
-#[allow(clippy::print_stdout)]
+/// Once the reader has gone (`waymark check-ins | head -1`), output stops quietly and the
+/// command finishes its work, like other Unix tools.
 pub fn say(text: impl AsRef<str>) {
-    println!("{}", text.as_ref());
+    crate::output::write_stdout(&format!("{}\n", text.as_ref()));
 }
 
 /// Prints a line to standard error: warnings and notes that are not the command's result.
-#[allow(clippy::print_stderr)]
 pub fn note(text: impl AsRef<str>) {
-    eprintln!("{}", text.as_ref());
+    crate::output::write_stderr(&format!("{}\n", text.as_ref()));
 }

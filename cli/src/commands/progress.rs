@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::output::Out;
 use crate::parse;
 use crate::render::calendar::{self, Cell};
-use crate::render::format::{days, mean, minutes, money};
+use crate::render::format::{count, days, mean, minutes};
 use crate::render::spark::sparkline;
 use crate::render::table::Table;
 use crate::session;
@@ -16,8 +16,10 @@ use std::time::Instant;
 use waymark_core::recovery::check_in::{CheckIn, CheckInStreak};
 use waymark_core::recovery::counter::SoberCounter;
 use waymark_core::recovery::generator::{generate, GeneratorSpec};
-use waymark_core::recovery::journey::Journey;
+use waymark_core::recovery::journey::{Journey, Lapse};
 use waymark_core::recovery::milestones::MilestoneProgress;
+use waymark_core::recovery::money::Currency;
+use waymark_core::recovery::names::Named;
 use waymark_core::recovery::review::{DayPoint, ProgressReview, ReviewRange};
 use waymark_core::recovery::Recovery;
 use waymark_core::KdfParams;
@@ -31,6 +33,9 @@ pub struct JourneyProgress {
     pub counter: SoberCounter,
     /// Its milestones.
     pub milestones: MilestoneProgress,
+    /// Its lapses, for the calendar.
+    #[serde(skip)]
+    pub lapses: Vec<Lapse>,
 }
 
 /// Everything `progress` shows.
@@ -47,35 +52,25 @@ pub struct Progress {
     /// Check-ins of the 12 weeks the calendar shows.
     #[serde(skip)]
     pub calendar_check_ins: Vec<CheckIn>,
+    /// The person's currency.
+    #[serde(skip)]
+    pub currency: Currency,
 }
 
 /// Gathers the progress of one journey (by id) or of every active one.
 pub fn gather(recovery: &Recovery, journey: Option<&str>) -> Result<Progress> {
     let today = recovery.today()?;
+    let all = recovery.journeys()?;
     let chosen: Vec<Journey> = match journey {
-        Some(id) => {
-            let id = parse::id("journey", id)?;
-            let all = recovery.journeys()?;
-            let found: Vec<Journey> = all.into_iter().filter(|j| j.id == id).collect();
-            if found.is_empty() {
-                return Err(crate::error::CliError::invalid(
-                    "journey",
-                    "no journey has this id (see `waymark journey list`)",
-                ));
-            }
-            found
-        }
-        None => recovery
-            .journeys()?
-            .into_iter()
-            .filter(|j| !j.archived)
-            .collect(),
+        Some(text) => vec![super::journeys::find(&all, text)?.clone()],
+        None => all.into_iter().filter(|j| !j.archived).collect(),
     };
     let mut journeys = Vec::new();
     for journey in chosen {
         journeys.push(JourneyProgress {
             counter: recovery.counter(&journey.id)?,
             milestones: recovery.milestones(&journey.id)?,
+            lapses: recovery.lapses(&journey.id)?,
             journey,
         });
     }
@@ -86,6 +81,7 @@ pub fn gather(recovery: &Recovery, journey: Option<&str>) -> Result<Progress> {
         check_in_streak: recovery.check_in_streak()?,
         last_30_days: review.mood_series,
         calendar_check_ins: recovery.check_ins(calendar::first_day(today), today)?,
+        currency: recovery.settings()?.currency(),
     })
 }
 
@@ -107,23 +103,28 @@ pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows) {
     }
     for jp in &p.journeys {
         let c = &jp.counter;
-        say(out.bold(&format!(
-            "{}: {} sober",
-            jp.journey.name,
-            days(c.current_streak_days)
-        )));
-        say(format!(
-            "  {}d {}h {}m since {}{}",
-            c.elapsed_days,
-            c.elapsed_hours,
-            c.elapsed_minutes,
-            jp.milestones.attempt_start,
-            if c.attempts.len() > 1 {
-                format!(" (attempt {})", c.attempts.len())
-            } else {
-                String::new()
-            }
-        ));
+        if c.next_attempt_starts_on.is_some() {
+            say(out.bold(&format!("{}: a new start", jp.journey.name)));
+            say(format!("  {}", super::journeys::attempt_sentence(c)));
+        } else {
+            say(out.bold(&format!(
+                "{}: {} sober",
+                jp.journey.name,
+                days(c.current_streak_days)
+            )));
+            say(format!(
+                "  {}d {}h {}m since {}{}",
+                c.elapsed_days,
+                c.elapsed_hours,
+                c.elapsed_minutes,
+                jp.milestones.attempt_start,
+                if c.attempts.len() > 1 {
+                    format!(" (attempt {})", c.attempts.len())
+                } else {
+                    String::new()
+                }
+            ));
+        }
         say(format!(
             "  longest {} · {} sober in all · last 30 / 90 / 365 days: {} / {} / {}",
             days(c.longest_streak_days),
@@ -135,8 +136,8 @@ pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows) {
         if jp.journey.daily_cost_cents.is_some() || jp.journey.daily_minutes.is_some() {
             say(format!(
                 "  saved {} this attempt ({} in all) · time regained {} ({} in all)",
-                money(c.money_saved_cents_current),
-                money(c.money_saved_cents_total),
+                p.currency.format(c.money_saved_cents_current),
+                p.currency.format(c.money_saved_cents_total),
                 minutes(c.minutes_saved_current),
                 minutes(c.minutes_saved_total)
             ));
@@ -162,7 +163,7 @@ pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows) {
         if matches!(shows, CalendarShows::Sober) {
             say(out.bold("  Last 12 weeks"));
             let map = calendar::render(out, p.today, |d| {
-                calendar::sober_cell(&c.attempts, d, p.today)
+                calendar::sober_cell(&c.attempts, &jp.lapses, d, p.today)
             });
             for line in map.lines() {
                 say(format!("  {line}"));
@@ -218,6 +219,9 @@ pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows) {
         days(s.longest),
         s.total
     ));
+    if !p.journeys.is_empty() && p.check_in_streak.total == 0 {
+        say("  No check-ins yet: `waymark check-in --mood 4 --craving 2` takes a few seconds.");
+    }
 }
 
 fn review_range(args: &ReviewArgs) -> Result<ReviewRange> {
@@ -248,34 +252,42 @@ pub fn review(ctx: &Ctx, args: &ReviewArgs) -> Result<()> {
     if ctx.out.json {
         return ctx.out.json("review", &review);
     }
-    print_review(&ctx.out, &review);
+    print_review(&ctx.out, &review, &recovery.settings()?.currency());
     Ok(())
 }
 
 /// Prints a review for people.
-pub fn print_review(out: &Out, r: &ProgressReview) {
+pub fn print_review(out: &Out, r: &ProgressReview, currency: &Currency) {
     say(out.bold(&format!("Review {} to {}", r.from, r.to)));
     for j in &r.journeys {
+        let now = match j.counter.next_attempt_starts_on {
+            Some(start) => format!("a new attempt starts {start}"),
+            None => format!("{} now", days(j.counter.current_streak_days)),
+        };
+        let saved = if j.journey.daily_cost_cents.is_some() {
+            format!("; saved {}", currency.format(j.money_saved_cents_in_range))
+        } else {
+            String::new()
+        };
         say(format!(
-            "  {}: {} sober in this period, {} now; saved {}",
+            "  {}: {} sober in this period, {now}{saved}",
             j.journey.name,
             days(j.sober_days_in_range),
-            days(j.counter.current_streak_days),
-            money(j.money_saved_cents_in_range)
         ));
         for m in &j.milestones_reached_in_range {
             say(format!(
-                "    reached {} on {}",
+                "    reached {} on {} (attempt {})",
                 out.green(&m.label),
-                m.due_on
+                m.due_on,
+                m.attempt
             ));
         }
     }
     let c = &r.check_ins;
     say(format!(
-        "  check-ins: {} of {} days · mean mood {} · mean craving {}",
+        "  check-ins: {} of {} · mean mood {} · mean craving {}",
         c.count,
-        c.days,
+        days(c.possible_days),
         mean(c.mean_mood),
         mean(c.mean_craving)
     ));
@@ -316,27 +328,47 @@ pub fn print_review(out: &Out, r: &ProgressReview) {
         say(table.render());
     }
     for l in &r.lapses {
+        let what = match l.lapse.kind {
+            waymark_core::recovery::journey::LapseKind::Lapse => "lapse".to_owned(),
+            waymark_core::recovery::journey::LapseKind::Relapse => {
+                format!("relapse of {}", days(l.days))
+            }
+        };
+        let finished = l.reflections.iter().filter(|r| !r.draft).count() as u64;
+        let drafts = l.reflections.len() as u64 - finished;
+        let reflections = match (finished, drafts) {
+            (0, 0) => "no reflection yet (waymark reflect)".to_owned(),
+            (f, 0) => count(f, "reflection", "reflections"),
+            (0, d) => format!("{} to finish", count(d, "draft", "drafts")),
+            (f, d) => format!(
+                "{}, {} to finish",
+                count(f, "reflection", "reflections"),
+                count(d, "draft", "drafts")
+            ),
+        };
         say(format!(
-            "  {} on {} ({}): {}",
-            out.red("lapse"),
+            "  {} on {} ({}): {reflections}",
+            out.red(&what),
             l.lapse.date,
             l.journey_name,
-            if l.reflections.is_empty() {
-                "no reflection yet (waymark reflect)".to_owned()
-            } else {
-                format!("{} reflection(s)", l.reflections.len())
-            }
         ));
     }
     let s = &r.support;
     say(format!(
-        "  support: {} meetings, reached out {} times; 90 in 90: {} of 90",
-        s.meetings, s.outreach, s.ninety_in_ninety.meetings
+        "  support: {}, reached out {}; {}",
+        count(u64::from(s.meetings), "meeting", "meetings"),
+        crate::render::format::times(u64::from(s.outreach)),
+        super::support::ninety_sentence(&s.ninety_in_ninety)
     ));
     if r.damaged_records > 0 {
         say(out.red(&format!(
-            "  {} damaged records were left out of these figures",
-            r.damaged_records
+            "  {} could not be read and {} left out of these figures",
+            count(
+                u64::from(r.damaged_records),
+                "damaged record",
+                "damaged records"
+            ),
+            if r.damaged_records == 1 { "is" } else { "are" }
         )));
     }
 }
@@ -372,7 +404,7 @@ pub fn demo(out: Out, args: &DemoArgs) -> Result<()> {
         say("");
         print_progress(&out, &progress, CalendarShows::Sober);
         say("");
-        print_review(&out, &review);
+        print_review(&out, &review, &progress.currency);
         say("");
         say(out.dim(&format!(
             "This was a generated story as of {}. Start your own: waymark init",

@@ -15,6 +15,9 @@ pub fn init(ctx: &Ctx, args: &InitArgs) -> Result<()> {
         }
         .into());
     }
+    if let Some(currency) = &args.currency {
+        waymark_core::recovery::money::Currency::parse(currency)?;
+    }
     let kdf = KdfParams::new(args.kdf_memory_mib * 1024, args.kdf_passes, 1)?;
     let zone = match &args.zone {
         Some(zone) => zone.clone(),
@@ -29,6 +32,9 @@ pub fn init(ctx: &Ctx, args: &InitArgs) -> Result<()> {
     let passphrase = session::new_secret("new passphrase", "WAYMARK_NEW_PASSPHRASE")?;
     let (recovery, code) = session::create(&ctx.path, &passphrase, kdf)?;
     recovery.set_time_zone(&zone)?;
+    if let Some(currency) = &args.currency {
+        recovery.set_currency(Some(currency))?;
+    }
     #[derive(Serialize)]
     struct Created<'a> {
         path: &'a std::path::Path,
@@ -57,6 +63,10 @@ pub fn init(ctx: &Ctx, args: &InitArgs) -> Result<()> {
     if kdf.is_below_owasp() {
         note("warning: these key-derivation settings are below OWASP's minimum (19 MiB, 2 passes)");
     }
+    say("");
+    say("Next: start a journey, for example");
+    say("    waymark journey add --name alcohol --since YYYY-MM-DD --cost-per-day 12.50");
+    say("then check in each day with `waymark check-in --mood 4 --craving 2`.");
     Ok(())
 }
 
@@ -98,12 +108,25 @@ pub fn settings(ctx: &Ctx, args: &SettingsArgs) -> Result<()> {
     if let Some(zone) = &args.zone {
         recovery.set_time_zone(zone)?;
     }
+    if let Some(currency) = &args.currency {
+        recovery.set_currency(Some(currency))?;
+    }
+    if args.no_currency {
+        recovery.set_currency(None)?;
+    }
     let settings = recovery.settings()?;
     if ctx.out.json {
         return ctx.out.json("settings", &settings);
     }
     say(format!("time zone      {}", settings.time_zone));
     say(format!("day starts at  {:02}:00", settings.day_starts_at));
+    say(format!(
+        "currency       {}",
+        settings
+            .currency
+            .as_deref()
+            .unwrap_or("(none: plain amounts)")
+    ));
     say(format!("today          {}", recovery.today()?));
     Ok(())
 }

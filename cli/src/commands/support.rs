@@ -1,50 +1,129 @@
 //! `contact`, `outreach` and `meeting`: the people and rooms that help.
 
 use super::{say, Ctx};
-use crate::args::{ContactCommand, Meeting, MeetingCommand, Method, OutreachCommand, Role};
-use crate::error::Result;
+use crate::args::{ContactCommand, MeetingCommand, OutreachCommand};
+use crate::error::{CliError, Result};
 use crate::parse;
-use crate::render::format::label;
+use crate::render::format::count;
 use crate::render::table::Table;
 use serde::Serialize;
+use waymark_core::recovery::clock::Zone;
+use waymark_core::recovery::names::Named;
 use waymark_core::recovery::support::{
-    ContactInput, ContactRole, MeetingInput, MeetingKind, OutreachMethod,
+    ContactInput, ContactPatch, MeetingInput, MeetingPatch, NinetyInNinety, NinetyInNinetyStart,
+    OutreachInput, OutreachPatch, SupportContact,
 };
+use waymark_core::recovery::Recovery;
+use waymark_core::RecordId;
+
+/// The contact `text` names: its id, or its name in any letter case.
+fn pick_contact(recovery: &Recovery, text: &str) -> Result<RecordId> {
+    let contacts = recovery.contacts()?;
+    if let Ok(id) = text.parse::<RecordId>() {
+        if contacts.iter().any(|c| c.id == id) {
+            return Ok(id);
+        }
+    }
+    let wanted = text.trim().to_lowercase();
+    let named: Vec<&SupportContact> = contacts
+        .iter()
+        .filter(|c| c.name.trim().to_lowercase() == wanted)
+        .collect();
+    match named.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(CliError::invalid(
+            "contact",
+            "no contact has this name or id (see `waymark contact list`)",
+        )),
+        _ => Err(CliError::invalid(
+            "contact",
+            "several contacts have this name: use the id (see `waymark contact list`)",
+        )),
+    }
+}
+
+/// "90 in 90" as a sentence.
+pub fn ninety_sentence(n: &NinetyInNinety) -> String {
+    let since = match n.counting_from_reason {
+        NinetyInNinetyStart::AfterLapse => format!(" (a fresh run since {})", n.counting_from),
+        NinetyInNinetyStart::Chosen => format!(" (the run you started on {})", n.counting_from),
+        NinetyInNinetyStart::Window => String::new(),
+    };
+    if n.started_on.is_none() {
+        return format!("90 in 90: no meetings yet{since}; the run starts with your next one.");
+    }
+    if n.complete {
+        return format!(
+            "90 in 90: done, {} in 90 days{since}.",
+            count(u64::from(n.meetings), "meeting", "meetings")
+        );
+    }
+    format!(
+        "90 in 90: {} by day {}, {} to go{}{since}.",
+        count(u64::from(n.meetings), "meeting", "meetings"),
+        n.day,
+        n.remaining,
+        if n.on_track { ", on track" } else { "" }
+    )
+}
 
 /// `waymark contact ...`.
 pub fn contact(ctx: &Ctx, command: ContactCommand) -> Result<()> {
     let recovery = ctx.open()?;
     match command {
-        ContactCommand::Add { name, role, phone } => {
+        ContactCommand::Add {
+            name,
+            role,
+            phone,
+            note,
+        } => {
             let saved = recovery.add_contact(ContactInput {
                 name,
-                role: match role {
-                    Role::Sponsor => ContactRole::Sponsor,
-                    Role::Peer => ContactRole::Peer,
-                    Role::Therapist => ContactRole::Therapist,
-                    Role::CrisisLine => ContactRole::CrisisLine,
-                    Role::Other => ContactRole::Other,
-                },
+                role,
                 phone,
-                note: None,
+                note,
             })?;
             if ctx.out.json {
                 return ctx.out.json("contact add", &saved);
             }
-            say(format!("Added ({}).", saved.id));
+            say(format!("Added {} ({}).", saved.name, saved.id));
+        }
+        ContactCommand::Edit {
+            id,
+            name,
+            role,
+            phone,
+            note,
+            clear,
+        } => {
+            let id = pick_contact(&recovery, &id)?;
+            let saved = recovery.edit_contact(
+                &id,
+                ContactPatch {
+                    name,
+                    role,
+                    phone,
+                    note,
+                    clear,
+                },
+            )?;
+            if ctx.out.json {
+                return ctx.out.json("contact edit", &saved);
+            }
+            say(format!("Saved {}.", saved.name));
         }
         ContactCommand::List => {
             let list = recovery.contacts()?;
             if ctx.out.json {
                 return ctx.out.json("contact list", &list);
             }
-            let mut table = Table::new(&["id", "name", "role", "phone"]);
+            let mut table = Table::new(&["name", "role", "phone", "id"]);
             for c in &list {
                 table.row(vec![
-                    c.id.to_string(),
                     c.name.clone(),
-                    label(&c.role),
+                    c.role.name().replace('_', " "),
                     c.phone.clone().unwrap_or_default(),
+                    c.id.to_string(),
                 ]);
             }
             say(table.render());
@@ -55,28 +134,92 @@ pub fn contact(ctx: &Ctx, command: ContactCommand) -> Result<()> {
 
 /// `waymark outreach ...`.
 pub fn outreach(ctx: &Ctx, command: OutreachCommand) -> Result<()> {
+    let recovery = ctx.open()?;
     match command {
         OutreachCommand::Log {
             contact,
             method,
             helped,
+            note,
+            at,
         } => {
-            let contact = parse::id("contact", &contact)?;
-            let recovery = ctx.open()?;
-            let method = match method {
-                Method::Call => OutreachMethod::Call,
-                Method::Message => OutreachMethod::Message,
-                Method::InPerson => OutreachMethod::InPerson,
-            };
-            let saved = recovery.log_outreach(&contact, method, helped, None)?;
+            let contact_id = pick_contact(&recovery, &contact)?;
+            let at = at
+                .as_deref()
+                .map(|t| parse::moment("at", t, &recovery.settings()?.zone(), recovery.now()))
+                .transpose()?;
+            let saved = recovery.log_outreach(OutreachInput {
+                contact_id,
+                method,
+                helped,
+                note: parse::text("note", note)?,
+                at,
+            })?;
             if ctx.out.json {
                 return ctx.out.json("outreach log", &saved);
             }
-            say("Logged. Reaching out is a strength.");
+            say(format!(
+                "Logged ({}). Reaching out is a strength.",
+                saved.id
+            ));
         }
-        OutreachCommand::List => {
-            let recovery = ctx.open()?;
-            let list = recovery.outreach()?;
+        OutreachCommand::Edit {
+            id,
+            contact,
+            method,
+            helped,
+            note,
+            at,
+            clear,
+        } => {
+            let id = parse::id("id", &id)?;
+            let old = recovery
+                .outreach()?
+                .into_iter()
+                .find(|o| o.id == id)
+                .ok_or_else(|| {
+                    CliError::from(waymark_core::Error::NotFound {
+                        what: "outreach",
+                        id: id.to_string(),
+                    })
+                })?;
+            let zone = match &old.time_zone {
+                Some(name) => Zone::named_or_utc(name),
+                None => recovery.settings()?.zone(),
+            };
+            let saved = recovery.edit_outreach(
+                &id,
+                OutreachPatch {
+                    contact_id: contact
+                        .as_deref()
+                        .map(|c| pick_contact(&recovery, c))
+                        .transpose()?,
+                    method,
+                    helped,
+                    note: parse::text("note", note)?,
+                    at: at
+                        .as_deref()
+                        .map(|t| parse::moment("at", t, &zone, recovery.now()))
+                        .transpose()?,
+                    clear,
+                },
+            )?;
+            if ctx.out.json {
+                return ctx.out.json("outreach edit", &saved);
+            }
+            say("Saved.");
+        }
+        OutreachCommand::List(r) => {
+            let (from, to) = super::daily::range(&recovery, &r)?;
+            let reckoner = recovery.settings()?.reckoner();
+            let list: Vec<_> = recovery
+                .outreach()?
+                .into_iter()
+                .filter(|o| {
+                    let day = reckoner.day_of(o.at, o.time_zone.as_deref());
+                    day >= from && day <= to
+                })
+                .collect();
             if ctx.out.json {
                 return ctx.out.json("outreach list", &list);
             }
@@ -85,15 +228,22 @@ pub fn outreach(ctx: &Ctx, command: OutreachCommand) -> Result<()> {
                 .into_iter()
                 .map(|c| (c.id, c.name))
                 .collect();
-            let mut table = Table::new(&["when (UTC)", "who", "how", "helped"]);
+            let mut table = Table::new(&["local time", "who", "how", "helped", "id"]);
             for o in &list {
                 table.row(vec![
-                    o.at.format("%Y-%m-%d %H:%M").to_string(),
-                    names.get(&o.contact_id).cloned().unwrap_or_default(),
-                    label(&o.method),
+                    reckoner
+                        .local_of(o.at, o.time_zone.as_deref())
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    names
+                        .get(&o.contact_id)
+                        .cloned()
+                        .unwrap_or_else(|| "(removed contact)".to_owned()),
+                    o.method.name().replace('_', " "),
                     o.helped
                         .map(|h| if h { "yes" } else { "no" }.to_owned())
                         .unwrap_or_default(),
+                    o.id.to_string(),
                 ]);
             }
             say(table.render());
@@ -104,40 +254,69 @@ pub fn outreach(ctx: &Ctx, command: OutreachCommand) -> Result<()> {
 
 /// `waymark meeting ...`.
 pub fn meeting(ctx: &Ctx, command: MeetingCommand) -> Result<()> {
+    let recovery = ctx.open()?;
     match command {
-        MeetingCommand::Log { kind, date, name } => {
+        MeetingCommand::Log {
+            kind,
+            date,
+            name,
+            note,
+        } => {
             let date = parse::opt_date("date", date.as_deref())?;
-            let recovery = ctx.open()?;
             let saved = recovery.log_meeting(MeetingInput {
                 date,
-                kind: match kind {
-                    Meeting::TwelveStep => MeetingKind::TwelveStep,
-                    Meeting::SmartRecovery => MeetingKind::SmartRecovery,
-                    Meeting::SupportGroup => MeetingKind::SupportGroup,
-                    Meeting::Online => MeetingKind::Online,
-                    Meeting::FaithBased => MeetingKind::FaithBased,
-                    Meeting::RecoveryCentre => MeetingKind::RecoveryCentre,
-                    Meeting::TherapyGroup => MeetingKind::TherapyGroup,
-                },
+                kind,
                 name,
-                note: None,
+                note,
             })?;
             if ctx.out.json {
                 return ctx.out.json("meeting log", &saved);
             }
-            let ninety = recovery.ninety_in_ninety()?;
+            say(format!("Logged ({}).", saved.id));
+            say(ninety_sentence(&recovery.ninety_in_ninety()?));
+        }
+        MeetingCommand::Edit {
+            id,
+            kind,
+            date,
+            name,
+            note,
+            clear,
+        } => {
+            let id = parse::id("id", &id)?;
+            let saved = recovery.edit_meeting(
+                &id,
+                MeetingPatch {
+                    date: parse::opt_date("date", date.as_deref())?,
+                    kind,
+                    name,
+                    note,
+                    clear,
+                },
+            )?;
+            if ctx.out.json {
+                return ctx.out.json("meeting edit", &saved);
+            }
+            say("Saved.");
+        }
+        MeetingCommand::Start90 { from } => {
+            let from = parse::opt_date("from", from.as_deref())?;
+            let ninety = recovery.start_ninety_in_ninety(from)?;
+            if ctx.out.json {
+                return ctx.out.json("meeting start90", &ninety);
+            }
             say(format!(
-                "Logged. 90 in 90: {} meetings by day {}.",
-                ninety.meetings, ninety.day
+                "A new 90 in 90 counts from {}. {}",
+                ninety.counting_from,
+                ninety_sentence(&ninety)
             ));
         }
         MeetingCommand::List(r) => {
-            let recovery = ctx.open()?;
             let (from, to) = super::daily::range(&recovery, &r)?;
             #[derive(Serialize)]
             struct Meetings {
                 meetings: Vec<waymark_core::recovery::support::Meeting>,
-                ninety_in_ninety: waymark_core::recovery::support::NinetyInNinety,
+                ninety_in_ninety: NinetyInNinety,
             }
             let data = Meetings {
                 meetings: recovery.meetings(from, to)?,
@@ -146,23 +325,17 @@ pub fn meeting(ctx: &Ctx, command: MeetingCommand) -> Result<()> {
             if ctx.out.json {
                 return ctx.out.json("meeting list", &data);
             }
-            let mut table = Table::new(&["date", "kind", "name"]);
+            let mut table = Table::new(&["date", "kind", "name", "id"]);
             for m in &data.meetings {
                 table.row(vec![
                     m.date.to_string(),
-                    label(&m.kind),
+                    m.kind.name().replace('_', " "),
                     m.name.clone().unwrap_or_default(),
+                    m.id.to_string(),
                 ]);
             }
             say(table.render());
-            let n = &data.ninety_in_ninety;
-            say(format!(
-                "90 in 90: {} meetings by day {}, {} to go{}",
-                n.meetings,
-                n.day,
-                n.remaining,
-                if n.on_track { ", on track" } else { "" }
-            ));
+            say(ninety_sentence(&data.ninety_in_ninety));
         }
     }
     Ok(())

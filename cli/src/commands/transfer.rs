@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::Arc;
-use waymark_core::recovery::backup::{write_atomically, Backup, MergeReport};
+use waymark_core::files::{create_private_dir_all, write_atomically};
+use waymark_core::recovery::backup::{Backup, MergeReport};
 use waymark_core::recovery::clock::SystemClock;
 use waymark_core::recovery::Recovery;
 use waymark_core::{JournalOptions, KdfParams};
@@ -227,7 +228,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
             written.push(args.out.clone());
         }
         ExportFormat::Csv => {
-            std::fs::create_dir(&args.out).map_err(|e| CliError::io("creating", &args.out, e))?;
+            create_private_dir_all(&args.out)?;
             let tables = [
                 ("journeys.csv", csv(&data.journeys)?),
                 ("lapses.csv", csv(&data.lapses)?),

@@ -1,72 +1,160 @@
 //! `reflect`, `reflections`, `entry` and `search`: what the person writes.
 
 use super::{say, Ctx};
-use crate::args::{Deletable, DeleteArgs, EntryCommand, ReflectArgs, SearchArgs};
+use crate::args::{Deletable, DeleteArgs, EntryCommand, ReflectArgs, SearchArgs, Template};
 use crate::error::{CliError, Result};
 use crate::parse;
 use crate::render::table::Table;
 use waymark_core::recovery::entries::EntryInput;
 use waymark_core::recovery::reflection::{
-    LapseReflection, PlanItem, ReflectionBody, ReflectionInput,
+    ChainAnalysis, ChainLink, LapseReflection, PlanItem, Reflection, ReflectionBody,
+    ReflectionInput,
 };
 use waymark_core::recovery::Recovery;
 use waymark_core::RecordId;
 
-/// `waymark reflect`: a lapse reflection, on the most recent lapse unless one is named.
-pub fn reflect(ctx: &Ctx, a: ReflectArgs) -> Result<()> {
+/// The answers given on the command line, as a reflection body of `template`.
+fn body_from(a: ReflectArgs, what_happened: Option<String>) -> Result<ReflectionBody> {
+    let next_time: Vec<PlanItem> = a
+        .plan
+        .into_iter()
+        .map(|text| PlanItem {
+            text,
+            card_id: None,
+        })
+        .collect();
+    Ok(match a.template {
+        Template::Lapse => ReflectionBody::Lapse(LapseReflection {
+            what_happened,
+            where_when_who: a.where_when_who,
+            trigger: a.trigger,
+            thoughts_and_feelings: a.feelings,
+            what_i_tried: a.tried,
+            what_i_learned: a.learned,
+            next_time,
+            kind_word: a.kind_word,
+            ..LapseReflection::default()
+        }),
+        Template::Chain => {
+            if a.skills.len() > a.links.len() {
+                return Err(CliError::invalid(
+                    "--skill",
+                    "each --skill goes with the --link at the same position: give the links first",
+                ));
+            }
+            let mut skills = a.skills.into_iter();
+            ReflectionBody::ChainAnalysis(ChainAnalysis {
+                vulnerability_factors: a.vulnerability,
+                prompting_event: a.prompting_event,
+                links: a
+                    .links
+                    .into_iter()
+                    .map(|link| ChainLink {
+                        link,
+                        skill: skills.next(),
+                    })
+                    .collect(),
+                behaviour: a.behaviour,
+                consequences: a.consequences,
+                repair: a.repair,
+                next_time,
+            })
+        }
+    })
+}
+
+/// The most recent lapse of any journey, if there is one.
+fn latest_lapse(recovery: &Recovery) -> Result<Option<RecordId>> {
+    let mut latest = None;
+    for journey in recovery.journeys()? {
+        for lapse in recovery.lapses(&journey.id)? {
+            if latest
+                .as_ref()
+                .is_none_or(|(date, _)| (lapse.date, lapse.time) > *date)
+            {
+                latest = Some(((lapse.date, lapse.time), lapse.id));
+            }
+        }
+    }
+    Ok(latest.map(|(_, id)| id))
+}
+
+/// `waymark reflect`: writes a reflection, or continues one. Without `--continue`, an
+/// unfinished draft on the same lapse (the most recent lapse unless `--lapse` names one) is
+/// continued rather than left beside a second reflection.
+pub fn reflect(ctx: &Ctx, mut a: ReflectArgs) -> Result<()> {
     let lapse_id = a
         .lapse
         .as_deref()
         .map(|l| parse::id("lapse", l))
         .transpose()?;
-    let what_happened = parse::text("what-happened", a.what_happened)?;
+    let continue_id = a
+        .continue_id
+        .as_deref()
+        .map(|r| parse::id("continue", r))
+        .transpose()?;
+    let what_happened = parse::text("what-happened", a.what_happened.take())?;
+    let draft = a.draft;
+    let body = body_from(a, what_happened)?;
     let recovery = ctx.open()?;
-    let lapse_id = match lapse_id {
+    let continuing = match continue_id {
         Some(id) => Some(id),
         None => {
-            let mut latest = None;
-            for journey in recovery.journeys()? {
-                for lapse in recovery.lapses(&journey.id)? {
-                    if latest.as_ref().is_none_or(|(date, _)| lapse.date > *date) {
-                        latest = Some((lapse.date, lapse.id));
-                    }
-                }
+            let lapse = match lapse_id {
+                Some(id) => Some(id),
+                None => latest_lapse(&recovery)?,
+            };
+            match lapse {
+                Some(lapse) => recovery
+                    .reflections(Some(&lapse))?
+                    .into_iter()
+                    .rev()
+                    .find(|r| r.draft && r.body.template() == body.template())
+                    .map(|r| r.id),
+                None => None,
             }
-            latest.map(|(_, id)| id)
         }
     };
-    let saved = recovery.save_reflection(
-        None,
-        ReflectionInput {
-            lapse_id,
-            draft: a.draft,
-            body: ReflectionBody::Lapse(LapseReflection {
-                what_happened,
-                trigger: a.trigger,
-                thoughts_and_feelings: a.feelings,
-                what_i_tried: a.tried,
-                what_i_learned: a.learned,
-                next_time: a
-                    .plan
-                    .into_iter()
-                    .map(|text| PlanItem {
-                        text,
-                        card_id: None,
-                    })
-                    .collect(),
-                kind_word: a.kind_word,
-                ..LapseReflection::default()
-            }),
-        },
-    )?;
+    let saved: Reflection = match continuing {
+        Some(id) => recovery.continue_reflection(
+            &id,
+            ReflectionInput {
+                lapse_id,
+                draft,
+                body,
+            },
+        )?,
+        None => recovery.save_reflection(
+            None,
+            ReflectionInput {
+                lapse_id: match lapse_id {
+                    Some(id) => Some(id),
+                    None => latest_lapse(&recovery)?,
+                },
+                draft,
+                body,
+            },
+        )?,
+    };
     if ctx.out.json {
         return ctx.out.json("reflect", &saved);
     }
+    let verb = match (continuing.is_some(), saved.draft) {
+        (true, true) => "Draft updated",
+        (true, false) => "Finished your reflection",
+        (false, true) => "Saved as a draft",
+        (false, false) => "Saved",
+    };
     say(format!(
-        "Saved{} ({}). A lapse you learn from is part of recovery.",
-        if saved.draft { " as a draft" } else { "" },
+        "{verb} ({}). A lapse you learn from is part of recovery.",
         saved.id
     ));
+    if saved.draft {
+        say(format!(
+            "Come back to it with `waymark reflect --continue {}`; leave out --draft to finish it.",
+            saved.id
+        ));
+    }
     Ok(())
 }
 
@@ -77,22 +165,25 @@ pub fn reflections(ctx: &Ctx) -> Result<()> {
     if ctx.out.json {
         return ctx.out.json("reflections", &list);
     }
-    let mut table = Table::new(&["id", "written", "kind", "draft", "learned"]);
+    let mut table = Table::new(&["written", "template", "status", "learned", "id"]);
     for r in &list {
         let (kind, learned) = match &r.body {
             ReflectionBody::Lapse(l) => ("lapse", l.what_i_learned.clone().unwrap_or_default()),
-            ReflectionBody::ChainAnalysis(_) => ("chain analysis", String::new()),
+            ReflectionBody::ChainAnalysis(c) => (
+                "chain analysis",
+                c.prompting_event.clone().unwrap_or_default(),
+            ),
         };
         table.row(vec![
-            r.id.to_string(),
             r.created_at.format("%Y-%m-%d").to_string(),
             kind.to_owned(),
             if r.draft {
                 "draft".into()
             } else {
-                String::new()
+                "finished".into()
             },
             shorten(&learned, 50),
+            r.id.to_string(),
         ]);
     }
     say(table.render());
@@ -162,8 +253,10 @@ pub fn entry(ctx: &Ctx, command: EntryCommand) -> Result<()> {
             text,
             mood,
             tags,
+            date,
         } => {
             let id = parse::id("id", &id)?;
+            let date = parse::opt_date("date", date.as_deref())?;
             let text = match text.as_deref() {
                 Some("-") => Some(parse::stdin_text("text")?),
                 _ => text,
@@ -173,7 +266,7 @@ pub fn entry(ctx: &Ctx, command: EntryCommand) -> Result<()> {
             let saved = recovery.edit_entry(
                 &id,
                 EntryInput {
-                    date: Some(old.date),
+                    date: Some(date.unwrap_or(old.date)),
                     title: title.or(old.title),
                     body: text.unwrap_or(old.body),
                     mood: mood.or(old.mood),
@@ -251,6 +344,7 @@ pub fn delete(ctx: &Ctx, args: &DeleteArgs) -> Result<()> {
         Deletable::Reflection => by_id(Recovery::delete_reflection)?,
         Deletable::Meeting => by_id(Recovery::delete_meeting)?,
         Deletable::Contact => by_id(Recovery::delete_contact)?,
+        Deletable::Outreach => by_id(Recovery::delete_outreach)?,
     }
     if !ctx.out.json {
         say("Deleted.");

@@ -3,7 +3,7 @@
 
 use crate::output::Out;
 use chrono::{Datelike, Duration, NaiveDate};
-use waymark_core::recovery::journey::Attempt;
+use waymark_core::recovery::journey::{day_status, Attempt, DayStatus, Lapse};
 
 /// What one day shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub enum Cell {
     Sober,
     /// The day of a lapse.
     Lapse,
+    /// A day of a relapse.
+    Relapse,
     /// Today, still in progress.
     Today,
     /// The day's mood, 1-5.
@@ -31,25 +33,22 @@ pub fn first_day(today: NaiveDate) -> NaiveDate {
     monday - Duration::weeks(WEEKS - 1)
 }
 
-/// The sober/lapse state of `day` given a journey's attempts, as of `today`.
-pub fn sober_cell(attempts: &[Attempt], day: NaiveDate, today: NaiveDate) -> Cell {
-    if day > today {
-        return Cell::Future;
+/// The cell of `day` for a journey with these attempts and lapses, as of `today` (the core
+/// decides what the day was: [`day_status`]).
+pub fn sober_cell(
+    attempts: &[Attempt],
+    lapses: &[Lapse],
+    day: NaiveDate,
+    today: NaiveDate,
+) -> Cell {
+    match day_status(attempts, lapses, day, today) {
+        DayStatus::Future => Cell::Future,
+        DayStatus::BeforeStart => Cell::Empty,
+        DayStatus::Sober => Cell::Sober,
+        DayStatus::Today => Cell::Today,
+        DayStatus::Lapse => Cell::Lapse,
+        DayStatus::Relapse => Cell::Relapse,
     }
-    if attempts.iter().any(|a| a.end == Some(day)) {
-        return Cell::Lapse;
-    }
-    if attempts
-        .iter()
-        .any(|a| a.start <= day && a.end.is_none_or(|end| day < end))
-    {
-        return if day == today {
-            Cell::Today
-        } else {
-            Cell::Sober
-        };
-    }
-    Cell::Empty
 }
 
 /// The heat map as lines: a month header, seven weekday rows, a legend.
@@ -87,10 +86,11 @@ pub fn render(out: &Out, today: NaiveDate, cell: impl Fn(NaiveDate) -> Cell) -> 
 /// The legend for a sober calendar.
 pub fn sober_legend(out: &Out) -> String {
     format!(
-        "{} sober  {} today  {} lapse  {} no record",
+        "{} sober  {} today  {} lapse  {} relapse  {} before the journey",
         glyph(out, Cell::Sober),
         glyph(out, Cell::Today),
         glyph(out, Cell::Lapse),
+        glyph(out, Cell::Relapse),
         glyph(out, Cell::Empty)
     )
 }
@@ -112,6 +112,7 @@ fn glyph(out: &Out, cell: Cell) -> String {
         Cell::Sober => out.green("■"),
         Cell::Today => out.green("◆"),
         Cell::Lapse => out.red("✕"),
+        Cell::Relapse => out.red("▲"),
         Cell::Mood(m) => {
             const GLYPHS: [&str; 5] = ["░", "▒", "▓", "█", "█"];
             const SHADES: [u8; 5] = [196, 208, 226, 112, 34];
@@ -130,32 +131,31 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    fn attempt(number: u32, start: NaiveDate, end: Option<NaiveDate>) -> Attempt {
+        Attempt {
+            number,
+            start,
+            start_time: None,
+            end,
+            ended_by: None,
+            sober_days: 0,
+            start_zone: "UTC".into(),
+            pending: false,
+        }
+    }
+
     #[test]
     fn a_lapse_and_the_attempts_around_it_show_on_their_days() {
         let attempts = vec![
-            Attempt {
-                number: 1,
-                start: d(2026, 10, 1),
-                start_time: None,
-                end: Some(d(2026, 11, 10)),
-                ended_by: None,
-                sober_days: 40,
-            },
-            Attempt {
-                number: 2,
-                start: d(2026, 11, 11),
-                start_time: None,
-                end: None,
-                ended_by: None,
-                sober_days: 14,
-            },
+            attempt(1, d(2026, 10, 1), Some(d(2026, 11, 10))),
+            attempt(2, d(2026, 11, 11), None),
         ];
         let today = d(2026, 11, 25); // a Wednesday
         let plain = Out {
             json: false,
             color: false,
         };
-        let map = render(&plain, today, |day| sober_cell(&attempts, day, today));
+        let map = render(&plain, today, |day| sober_cell(&attempts, &[], day, today));
         let lines: Vec<&str> = map.lines().collect();
         assert_eq!(lines.len(), 8);
         // The last column is this week: Mon 23 and Tue 24 sober, Wed 25 today, Thu on blank.

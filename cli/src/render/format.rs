@@ -1,17 +1,5 @@
-//! Number formats for people: money, durations, percentages.
-
-/// Cents as an amount with two decimals and thousands separators: `1,234.50`.
-pub fn money(cents: u64) -> String {
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped}.{:02}", cents % 100)
-}
+//! Number formats for people: durations, counts with the right plural, means. Money is the
+//! core's (`waymark_core::recovery::money::Currency::format`), in the person's currency.
 
 /// Minutes as hours (or days and hours past 48 hours).
 pub fn minutes(total: u64) -> String {
@@ -25,10 +13,24 @@ pub fn minutes(total: u64) -> String {
 
 /// "1 day", "2 days".
 pub fn days(n: u32) -> String {
+    count(u64::from(n), "day", "days")
+}
+
+/// A count with its noun: "1 meeting", "0 meetings", "2 reflections".
+pub fn count(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
-        "1 day".to_owned()
+        format!("1 {one}")
     } else {
-        format!("{n} days")
+        format!("{n} {many}")
+    }
+}
+
+/// "once", "twice", "3 times".
+pub fn times(n: u64) -> String {
+    match n {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
     }
 }
 
@@ -51,10 +53,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money_and_time_read_naturally() {
-        assert_eq!(money(0), "0.00");
-        assert_eq!(money(123_456_789), "1,234,567.89");
-        assert_eq!(money(100_000), "1,000.00");
+    fn counts_and_time_read_naturally() {
+        assert_eq!(count(1, "meeting", "meetings"), "1 meeting");
+        assert_eq!(count(0, "meeting", "meetings"), "0 meetings");
+        assert_eq!(times(1), "once");
         assert_eq!(minutes(95), "1h 35m");
         assert_eq!(minutes(60 * 50), "2d 2h");
         assert_eq!(days(1), "1 day");

@@ -11,12 +11,14 @@ mod svg;
 use crate::args::ReportArgs;
 use crate::commands::{note, say, Ctx};
 use crate::error::{CliError, Result};
-use crate::render::format::{days, label, mean, money};
+use crate::render::format::{count, days, mean, times};
 use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt::Write;
 use svg::{escape, Series};
-use waymark_core::recovery::backup::write_atomically;
-use waymark_core::recovery::journey::Attempt;
+use waymark_core::files::write_atomically;
+use waymark_core::recovery::journey::{Attempt, Lapse, LapseKind};
+use waymark_core::recovery::money::Currency;
+use waymark_core::recovery::names::Named;
 use waymark_core::recovery::reflection::ReflectionBody;
 use waymark_core::recovery::review::ProgressReview;
 
@@ -29,7 +31,8 @@ h1 { font-size: 1.6em; margin-bottom: 0; } h2 { font-size: 1.15em; margin-top: 2
 .big { font-size: 1.8em; font-weight: 600; color: #2f7d4f; }
 svg { width: 100%; height: auto; } .frame { fill: none; stroke: #d5dae3; }
 .axis, .legend, .label { font: 12px system-ui, sans-serif; fill: #5b6575; } .legend { font-weight: 600; } .label { fill: #1d2430; }
-.sober { fill: #3f9d63; } .today { fill: #9ad3ad; } .lapse { fill: #d9534f; } .none { fill: #eef1f5; }
+.sober { fill: #3f9d63; } .today { fill: #9ad3ad; } .lapse { fill: #d9534f; } .relapse { fill: #8f2d2a; } .none { fill: #eef1f5; }
+.kind { font-style: italic; color: #2f7d4f; }
 .lapse-block { border-left: 4px solid #d9534f; padding: .2em .8em; margin: .8em 0; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } svg, .card, .lapse-block { break-inside: avoid; } }
 "#;
@@ -43,7 +46,7 @@ pub fn write(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
     }
     let recovery = ctx.open()?;
     let review = recovery.review_progress(crate::commands::period(args.range))?;
-    let html = render(&review);
+    let html = render(&review, &recovery.settings()?.currency());
     write_atomically(&args.out, html.as_bytes())?;
     note(format!(
         "note: {} holds what you wrote, unencrypted; share it only with people you choose",
@@ -71,8 +74,8 @@ pub fn write(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// The report's HTML.
-pub fn render(r: &ProgressReview) -> String {
+/// The report's HTML, with money in `currency`.
+pub fn render(r: &ProgressReview, currency: &Currency) -> String {
     let mut h = String::with_capacity(64 * 1024);
     let _ = write!(
         h,
@@ -92,7 +95,7 @@ pub fn render(r: &ProgressReview) -> String {
             days(c.total_sober_days),
             days(j.sober_days_in_range),
             if j.money_saved_cents_in_range > 0 {
-                format!(" · saved {}", money(j.money_saved_cents_in_range))
+                format!(" · saved {}", currency.format(j.money_saved_cents_in_range))
             } else {
                 String::new()
             },
@@ -112,44 +115,82 @@ pub fn render(r: &ProgressReview) -> String {
     }
     let _ = write!(
         h,
-        r#"<div class="card"><div>check-ins</div><div class="big">{} / {}</div><div>mean mood {} · mean craving {}</div></div></div>"#,
+        r#"<div class="card"><div>check-ins</div><div class="big">{} / {}</div><div>{}mean mood {} · mean craving {}</div></div></div>"#,
         r.check_ins.count,
-        r.check_ins.days,
+        r.check_ins.possible_days,
+        r.check_ins
+            .first_check_in
+            .filter(|first| *first > r.from)
+            .map(|first| format!("days since the first check-in on {first} · "))
+            .unwrap_or_default(),
         mean(r.check_ins.mean_mood),
         mean(r.check_ins.mean_craving)
     );
 
-    h.push_str("<h2>Mood and craving (7-day average)</h2>");
-    h.push_str(&svg::trend(
-        &[
-            Series {
-                name: "mood (1-5)",
-                color: "#2f6db5",
-                values: r.mood_series.iter().map(|d| d.mood_avg_7).collect(),
-                min: 1.0,
-                max: 5.0,
-            },
-            Series {
-                name: "craving (0-10)",
-                color: "#c0622f",
-                values: r.mood_series.iter().map(|d| d.craving_avg_7).collect(),
-                min: 0.0,
-                max: 10.0,
-            },
-        ],
-        &r.from.to_string(),
-        &r.to.to_string(),
-    ));
+    // The chart starts at the first check-in: the days before it have nothing to show.
+    let chart_from = r
+        .check_ins
+        .first_check_in
+        .map_or(r.from, |first| first.max(r.from));
+    let shown: Vec<_> = r
+        .mood_series
+        .iter()
+        .filter(|d| d.date >= chart_from)
+        .collect();
+    if !shown.is_empty() {
+        h.push_str("<h2>Mood and craving (7-day average)</h2>");
+        h.push_str(&svg::trend(
+            &[
+                Series {
+                    name: "mood (1-5)",
+                    color: "#2f6db5",
+                    values: shown.iter().map(|d| d.mood_avg_7).collect(),
+                    min: 1.0,
+                    max: 5.0,
+                },
+                Series {
+                    name: "craving (0-10)",
+                    color: "#c0622f",
+                    values: shown.iter().map(|d| d.craving_avg_7).collect(),
+                    min: 0.0,
+                    max: 10.0,
+                },
+            ],
+            &chart_from.to_string(),
+            &r.to.to_string(),
+        ));
+    }
+
+    let reached: Vec<_> = r
+        .journeys
+        .iter()
+        .flat_map(|j| j.milestones_reached_in_range.iter().map(move |m| (j, m)))
+        .collect();
+    if !reached.is_empty() {
+        h.push_str("<h2>Milestones reached</h2><ul>");
+        for (j, m) in reached {
+            let _ = write!(
+                h,
+                "<li>{} · {} on {} (attempt {})</li>",
+                escape(&j.journey.name),
+                escape(&m.label),
+                m.due_on,
+                m.attempt
+            );
+        }
+        h.push_str("</ul>");
+    }
 
     for j in &r.journeys {
         let _ = write!(h, "<h2>Sober days: {}</h2>", escape(&j.journey.name));
         h.push_str(&calendar(
             &j.counter.attempts,
+            &j.lapses,
             r.from.max(r.to - Duration::days(370)),
             r.to,
             r.today,
         ));
-        h.push_str(r#"<p class="sub"><svg viewBox="0 0 400 14" style="width:400px"><rect class="sober" width="10" height="10" y="2"/><text x="14" y="11" class="axis">sober</text><rect class="today" x="70" width="10" height="10" y="2"/><text x="84" y="11" class="axis">today</text><rect class="lapse" x="140" width="10" height="10" y="2"/><text x="154" y="11" class="axis">lapse</text><rect class="none" x="210" width="10" height="10" y="2"/><text x="224" y="11" class="axis">no record</text></svg></p>"#);
+        h.push_str(r#"<p class="sub"><svg viewBox="0 0 520 14" style="width:520px"><rect class="sober" width="10" height="10" y="2"/><text x="14" y="11" class="axis">sober</text><rect class="today" x="70" width="10" height="10" y="2"/><text x="84" y="11" class="axis">today</text><rect class="lapse" x="140" width="10" height="10" y="2"/><text x="154" y="11" class="axis">lapse</text><rect class="relapse" x="210" width="10" height="10" y="2"/><text x="224" y="11" class="axis">relapse</text><rect class="none" x="290" width="10" height="10" y="2"/><text x="304" y="11" class="axis">before the journey</text></svg></p>"#);
     }
 
     let t = &r.triggers;
@@ -198,25 +239,56 @@ pub fn render(r: &ProgressReview) -> String {
     if !r.lapses.is_empty() {
         h.push_str("<h2>Lapses and what they taught</h2>");
         for l in &r.lapses {
+            let what = match l.lapse.kind {
+                LapseKind::Lapse => "lapse".to_owned(),
+                LapseKind::Relapse => format!("relapse of {}", days(l.days)),
+            };
             let _ = write!(
                 h,
                 r#"<div class="lapse-block"><strong>{}</strong> · {} · {}"#,
                 l.lapse.date,
                 escape(&l.journey_name),
-                escape(&label(&l.lapse.kind))
+                escape(&what)
             );
             for reflection in &l.reflections {
-                if let ReflectionBody::Lapse(body) = &reflection.body {
-                    if let Some(learned) = &body.what_i_learned {
-                        let _ = write!(h, "<p>Learned: {}</p>", escape(learned));
-                    }
-                    if !body.next_time.is_empty() {
-                        h.push_str("<p>Next time:</p><ul>");
-                        for item in &body.next_time {
-                            let _ = write!(h, "<li>{}</li>", escape(&item.text));
+                match &reflection.body {
+                    ReflectionBody::Lapse(body) => {
+                        if let Some(learned) = &body.what_i_learned {
+                            let _ = write!(h, "<p>Learned: {}</p>", escape(learned));
                         }
-                        h.push_str("</ul>");
+                        if let Some(kind) = &body.kind_word {
+                            let _ =
+                                write!(h, r#"<p class="kind">A kind word: {}</p>"#, escape(kind));
+                        }
                     }
+                    ReflectionBody::ChainAnalysis(chain) => {
+                        if let Some(event) = &chain.prompting_event {
+                            let _ = write!(h, "<p>What set it off: {}</p>", escape(event));
+                        }
+                        let skills: Vec<&str> = chain
+                            .links
+                            .iter()
+                            .filter_map(|l| l.skill.as_deref())
+                            .collect();
+                        if !skills.is_empty() {
+                            h.push_str("<p>Skills for next time:</p><ul>");
+                            for skill in skills {
+                                let _ = write!(h, "<li>{}</li>", escape(skill));
+                            }
+                            h.push_str("</ul>");
+                        }
+                        if let Some(repair) = &chain.repair {
+                            let _ = write!(h, "<p>Repair: {}</p>", escape(repair));
+                        }
+                    }
+                }
+                let plan = reflection.body.next_time();
+                if !plan.is_empty() {
+                    h.push_str("<p>Next time:</p><ul>");
+                    for item in plan {
+                        let _ = write!(h, "<li>{}</li>", escape(&item.text));
+                    }
+                    h.push_str("</ul>");
                 }
             }
             h.push_str("</div>");
@@ -226,14 +298,22 @@ pub fn render(r: &ProgressReview) -> String {
     let s = &r.support;
     let _ = writeln!(
         h,
-        "<h2>Support</h2><p>{} meetings · reached out {} times · 90 in 90: {} meetings by day {}</p></body></html>",
-        s.meetings, s.outreach, s.ninety_in_ninety.meetings, s.ninety_in_ninety.day
+        "<h2>Support</h2><p>{} · reached out {} · {}</p></body></html>",
+        count(u64::from(s.meetings), "meeting", "meetings"),
+        times(u64::from(s.outreach)),
+        escape(&crate::commands::ninety_sentence(&s.ninety_in_ninety))
     );
     h
 }
 
 /// The sober-day calendar from `from` to `to` as SVG, whole weeks, Monday first.
-fn calendar(attempts: &[Attempt], from: NaiveDate, to: NaiveDate, today: NaiveDate) -> String {
+fn calendar(
+    attempts: &[Attempt],
+    lapses: &[Lapse],
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> String {
     use crate::render::calendar::{sober_cell, Cell};
     let start = from - Duration::days(i64::from(from.weekday().num_days_from_monday()));
     let mut weeks: Vec<[&str; 7]> = Vec::new();
@@ -255,10 +335,11 @@ fn calendar(attempts: &[Attempt], from: NaiveDate, to: NaiveDate, today: NaiveDa
             if day < from || day > to {
                 continue;
             }
-            *slot = match sober_cell(attempts, day, today) {
+            *slot = match sober_cell(attempts, lapses, day, today) {
                 Cell::Sober => "sober",
                 Cell::Today => "today",
                 Cell::Lapse => "lapse",
+                Cell::Relapse => "relapse",
                 Cell::Future => "",
                 _ => "none",
             };

@@ -36,25 +36,31 @@ impl KdfParams {
         parallelism: 1,
     };
 
-    /// Builds parameters, checking Argon2's own limits (memory at least 8 KiB per lane and at
-    /// most 4 GiB, at least one pass, 1 to 16 lanes). Parameters below
+    /// The most memory any slot or backup may ask for: 1 GiB (in KiB). Stored parameters
+    /// above a ceiling are refused before anything is derived or allocated (S18).
+    pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+    /// The most passes any slot or backup may ask for.
+    pub const MAX_ITERATIONS: u32 = 10;
+    /// The most lanes any slot or backup may ask for.
+    pub const MAX_PARALLELISM: u32 = 4;
+
+    /// Builds parameters within the ceilings: memory at least 8 KiB per lane and at most
+    /// [`KdfParams::MAX_MEMORY_KIB`] (1 GiB), 1 to [`KdfParams::MAX_ITERATIONS`] (10)
+    /// passes, 1 to [`KdfParams::MAX_PARALLELISM`] (4) lanes. Parameters below
     /// [`KdfParams::OWASP_MINIMUM`] are accepted (tests and benchmarks need cheap ones) but
     /// [`KdfParams::is_below_owasp`] reports them.
     pub fn new(memory_kib: u32, iterations: u32, parallelism: u32) -> Result<Self> {
-        if !(1..=16).contains(&parallelism) {
-            return Err(Error::invalid(
-                "kdf parallelism",
-                "must be between 1 and 16",
-            ));
+        if !(1..=Self::MAX_PARALLELISM).contains(&parallelism) {
+            return Err(Error::invalid("kdf parallelism", "must be between 1 and 4"));
         }
-        if memory_kib < 8 * parallelism || memory_kib > 4 * 1024 * 1024 {
+        if memory_kib < 8 * parallelism || memory_kib > Self::MAX_MEMORY_KIB {
             return Err(Error::invalid(
                 "kdf memory",
-                "must be between 8 KiB per lane and 4 GiB",
+                "must be between 8 KiB per lane and 1 GiB",
             ));
         }
-        if !(1..=64).contains(&iterations) {
-            return Err(Error::invalid("kdf iterations", "must be between 1 and 64"));
+        if !(1..=Self::MAX_ITERATIONS).contains(&iterations) {
+            return Err(Error::invalid("kdf iterations", "must be between 1 and 10"));
         }
         Ok(KdfParams {
             memory_kib,
@@ -84,16 +90,19 @@ impl KdfParams {
         out
     }
 
-    /// Reads the stored form written by [`KdfParams::to_bytes`], checking the limits again.
+    /// Reads the stored form written by [`KdfParams::to_bytes`], checking the ceilings
+    /// again: anything malformed or above them is [`Error::CorruptJournal`] (damage, never a
+    /// wrong secret), before any memory is allocated for it.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let word = |i: usize| -> Option<u32> {
             Some(u32::from_be_bytes(bytes.get(i..i + 4)?.try_into().ok()?))
         };
+        let damaged = || Error::CorruptJournal {
+            detail: "a key slot's key-derivation parameters are malformed or above the ceilings",
+        };
         match (bytes.len(), word(0), word(4), word(8)) {
-            (12, Some(m), Some(t), Some(p)) => KdfParams::new(m, t, p),
-            _ => Err(Error::CorruptJournal {
-                detail: "a key slot's KDF parameters are malformed",
-            }),
+            (12, Some(m), Some(t), Some(p)) => KdfParams::new(m, t, p).map_err(|_| damaged()),
+            _ => Err(damaged()),
         }
     }
 }

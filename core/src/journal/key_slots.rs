@@ -77,16 +77,16 @@ impl Journal {
         let mut state = self.state();
         let journal_id = state.journal_id;
         let mut opened = None;
-        for row in slots::all(&state.conn)?
-            .into_iter()
-            .filter(|r| r.kind == SlotKind::Passphrase)
-        {
-            if let Some(key) = slot_keys::open_with_passphrase(&row, &journal_id, current)? {
+        let rows = slots::all(&state.conn)?;
+        let (intact, damaged) = slot_keys::intact_of_kind(&rows, SlotKind::Passphrase, &journal_id);
+        for row in &intact {
+            if let Some(key) = slot_keys::open_with_passphrase(row, &journal_id, current)? {
                 opened = Some((row.id, key));
                 break;
             }
         }
-        let (old_slot, data_key) = opened.ok_or(Error::WrongSecret)?;
+        let (old_slot, data_key) =
+            opened.ok_or_else(|| slot_keys::nothing_opened(intact.len(), damaged))?;
         let new_slot = slot_keys::passphrase_slot(new, &self.options().kdf)?;
         let tx = state
             .conn

@@ -142,6 +142,32 @@ pub(crate) fn platform_error(e: PlatformKeyError) -> Error {
     }
 }
 
+/// The slots of `kind` whose checksum holds, and how many of that kind are damaged.
+pub(crate) fn intact_of_kind<'a>(
+    rows: &'a [SlotRow],
+    kind: SlotKind,
+    journal_id: &[u8; 16],
+) -> (Vec<&'a SlotRow>, usize) {
+    let (intact, damaged): (Vec<&SlotRow>, Vec<&SlotRow>) = rows
+        .iter()
+        .filter(|r| r.kind == kind)
+        .partition(|r| r.is_intact(journal_id));
+    (intact, damaged.len())
+}
+
+/// The error when no slot opened: damage when every slot the secret could have opened is
+/// damaged, otherwise the uniform wrong-secret error.
+pub(crate) fn nothing_opened(intact: usize, damaged: usize) -> Error {
+    if intact == 0 && damaged > 0 {
+        Error::CorruptJournal {
+            detail:
+                "the key slot this secret opens is damaged (use another way to unlock, or a backup)",
+        }
+    } else {
+        Error::WrongSecret
+    }
+}
+
 /// Inserts `slot` wrapping `data_key`, reads it back and test-opens it; returns its id.
 pub(crate) fn insert_verified(
     conn: &Connection,
@@ -153,6 +179,7 @@ pub(crate) fn insert_verified(
     let wrapped = data_key.wrap(&slot.kek, &ctx)?;
     let id = slots::insert(
         conn,
+        journal_id,
         slot.kind,
         &slot.label,
         &slot.salt,

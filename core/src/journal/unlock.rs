@@ -8,7 +8,7 @@
 use super::{slot_keys, Journal};
 use crate::crypto::keyring::{DataKey, Keyring};
 use crate::crypto::recovery_code::RecoveryCode;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::platform::PlatformKeyStore;
 use crate::store::connection;
 use crate::store::slots::{self, SlotKind};
@@ -22,7 +22,8 @@ impl Journal {
         let mut state = self.state();
         let journal_id = state.journal_id;
         let rows = slots::all(&state.conn)?;
-        for row in rows.iter().filter(|r| r.kind == SlotKind::Passphrase) {
+        let (intact, damaged) = slot_keys::intact_of_kind(&rows, SlotKind::Passphrase, &journal_id);
+        for row in &intact {
             if let Some(data_key) = slot_keys::open_with_passphrase(row, &journal_id, passphrase)? {
                 let params = crate::crypto::kdf::KdfParams::from_bytes(&row.params)?;
                 if params.is_weaker_than(&self.options().kdf) {
@@ -43,7 +44,7 @@ impl Journal {
                 return Ok(());
             }
         }
-        Err(Error::WrongSecret)
+        Err(slot_keys::nothing_opened(intact.len(), damaged))
     }
 
     /// Unlocks with the recovery code as the person typed it. A code with a typo is reported
@@ -52,16 +53,16 @@ impl Journal {
         let code = RecoveryCode::parse(typed)?;
         let mut state = self.state();
         let journal_id = state.journal_id;
-        for row in slots::all(&state.conn)?
-            .iter()
-            .filter(|r| r.kind == SlotKind::RecoveryCode)
-        {
+        let rows = slots::all(&state.conn)?;
+        let (intact, damaged) =
+            slot_keys::intact_of_kind(&rows, SlotKind::RecoveryCode, &journal_id);
+        for row in &intact {
             if let Some(data_key) = slot_keys::open_with_recovery_code(row, &journal_id, &code)? {
                 state.keyring = Some(Keyring::new(data_key));
                 return Ok(());
             }
         }
-        Err(Error::WrongSecret)
+        Err(slot_keys::nothing_opened(intact.len(), damaged))
     }
 
     /// Unlocks with the phone's key store. If the platform cannot unwrap any platform slot,
@@ -70,10 +71,9 @@ impl Journal {
         let mut state = self.state();
         let journal_id = state.journal_id;
         let mut platform_failure = None;
-        for row in slots::all(&state.conn)?
-            .iter()
-            .filter(|r| r.kind == SlotKind::Platform)
-        {
+        let rows = slots::all(&state.conn)?;
+        let (intact, damaged) = slot_keys::intact_of_kind(&rows, SlotKind::Platform, &journal_id);
+        for row in &intact {
             match slot_keys::open_with_platform(row, &journal_id, platform) {
                 Ok(Some(data_key)) => {
                     state.keyring = Some(Keyring::new(data_key));
@@ -83,7 +83,10 @@ impl Journal {
                 Err(e) => platform_failure = Some(e),
             }
         }
-        Err(platform_failure.map_or(Error::WrongSecret, slot_keys::platform_error))
+        match platform_failure {
+            Some(failure) => Err(slot_keys::platform_error(failure)),
+            None => Err(slot_keys::nothing_opened(intact.len(), damaged)),
+        }
     }
 
     /// Confirms `passphrase` opens a passphrase slot holding the same key as `current`.
@@ -93,10 +96,11 @@ impl Journal {
         current: &DataKey,
     ) -> Result<Vec<i64>> {
         let mut matching = Vec::new();
-        for row in slots::all(&state.conn)?
-            .iter()
-            .filter(|r| r.kind == SlotKind::Passphrase)
-        {
+        let rows = slots::all(&state.conn)?;
+        let (intact, damaged) =
+            slot_keys::intact_of_kind(&rows, SlotKind::Passphrase, &state.journal_id);
+        let candidates = intact.len();
+        for row in intact {
             if let Some(key) = slot_keys::open_with_passphrase(row, &state.journal_id, passphrase)?
             {
                 if key.same_as(current) {
@@ -105,7 +109,7 @@ impl Journal {
             }
         }
         if matching.is_empty() {
-            Err(Error::WrongSecret)
+            Err(slot_keys::nothing_opened(candidates, damaged))
         } else {
             Ok(matching)
         }

@@ -28,7 +28,7 @@ impl Journal {
         tx.execute_batch("DELETE FROM key_slots; DELETE FROM records; DELETE FROM settings;")?;
         tx.commit()?;
         connection::checkpoint_truncate(&conn)?;
-        conn.close().map_err(|(_, e)| Error::Database(e))?;
+        conn.close().map_err(|(_, e)| Error::from(e))?;
         overwrite_with_zeros(&path)?;
         remove_files(&path)
     }

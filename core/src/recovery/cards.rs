@@ -155,6 +155,10 @@ pub struct CardUse {
     pub trigger_id: Option<RecordId>,
     /// How it went.
     pub outcome: CardOutcome,
+    /// The IANA zone the person was in (for its recovery day). `None` on uses recorded
+    /// before Waymark kept it: the person's current zone is used.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// A ranked suggestion.
@@ -546,6 +550,7 @@ fn prior(card: &CopingCard, category: TriggerCategory) -> (f64, f64) {
 ///     category: Some(TriggerCategory::Halt),
 ///     trigger_id: None,
 ///     outcome: CardOutcome::Helped,
+///     time_zone: None,
 /// };
 /// let ranked = suggest(&built_in_deck(), &[helped(1), helped(2), helped(3)], TriggerCategory::Halt);
 /// assert_eq!(ranked[0].card.id, "gratitude-list");

@@ -5,11 +5,18 @@
 //! instant into the person's *recovery day*: the local calendar date in their current time
 //! zone, where the day starts at their chosen hour (a check-in at 01:30 with the day starting
 //! at 04:00 belongs to the day before).
+//!
+//! [`recovery_day`] is the one rule that decides which recovery day an instant belongs to;
+//! [`DayReckoner`] applies it to logged items (triggers, outreach, card uses), each read in
+//! the zone it was logged in, so a trigger at 01:30 with the day starting at 04:00 counts for
+//! the day before in every list, review and report.
 
 use crate::error::{Error, Result};
 use chrono::{
     DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
 };
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// A source of the current instant.
@@ -178,6 +185,65 @@ pub fn parse_zone(field: &'static str, name: &str) -> Result<Zone> {
 /// The recovery day of `now` in `zone` when the day starts at `day_starts_at` o'clock.
 pub fn recovery_day(now: DateTime<Utc>, zone: &Zone, day_starts_at: u8) -> NaiveDate {
     (zone.local(now) - Duration::hours(i64::from(day_starts_at))).date()
+}
+
+/// Reads logged instants as recovery days: each in the zone it was logged in (or the person's
+/// current zone when the item carries none), with the person's day-start hour. Zones are
+/// looked up once per name. Not `Sync`: make one per computation.
+#[derive(Debug)]
+pub struct DayReckoner {
+    current: Zone,
+    day_starts_at: u8,
+    zones: RefCell<HashMap<String, Zone>>,
+}
+
+impl DayReckoner {
+    /// A reckoner for a person now in `current` whose day starts at `day_starts_at` o'clock.
+    pub fn new(current: Zone, day_starts_at: u8) -> Self {
+        DayReckoner {
+            current,
+            day_starts_at,
+            zones: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The person's current zone.
+    pub fn current_zone(&self) -> &Zone {
+        &self.current
+    }
+
+    /// The hour the person's day starts.
+    pub fn day_starts_at(&self) -> u8 {
+        self.day_starts_at
+    }
+
+    /// Today's recovery day at `now`, in the current zone.
+    pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
+        recovery_day(now, &self.current, self.day_starts_at)
+    }
+
+    fn with_zone<T>(&self, logged_in: Option<&str>, f: impl FnOnce(&Zone) -> T) -> T {
+        match logged_in {
+            Some(name) if name != self.current.name() => {
+                let mut zones = self.zones.borrow_mut();
+                let zone = zones
+                    .entry(name.to_owned())
+                    .or_insert_with(|| Zone::named_or_utc(name));
+                f(zone)
+            }
+            _ => f(&self.current),
+        }
+    }
+
+    /// The recovery day an item logged at `at` in the zone `logged_in` belongs to.
+    pub fn day_of(&self, at: DateTime<Utc>, logged_in: Option<&str>) -> NaiveDate {
+        self.with_zone(logged_in, |zone| recovery_day(at, zone, self.day_starts_at))
+    }
+
+    /// The local wall-clock time of `at` in the zone it was logged in.
+    pub fn local_of(&self, at: DateTime<Utc>, logged_in: Option<&str>) -> NaiveDateTime {
+        self.with_zone(logged_in, |zone| zone.local(at))
+    }
 }
 
 /// The instant a local wall-clock time happens in `zone` (see [`Zone::instant_of`]).

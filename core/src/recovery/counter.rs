@@ -1,9 +1,13 @@
 //! The sober-day counter: a pure function of a journey, its lapses, the instant and the
 //! person's current time zone and day start.
 //!
-//! - *Elapsed* is the exact time since the current attempt's start moment (in the zone the
-//!   journey began in), in days, hours and minutes; it is 0, never negative, when the clock
-//!   says "before the start".
+//! - *Elapsed* is the exact time since the current attempt's start moment (its start date
+//!   and time in the zone it started in: the journey's zone for the first attempt, the zone
+//!   the lapse before it was recorded in for later ones), in days, hours and minutes; it is
+//!   0, never negative, when the clock says "before the start".
+//! - *After a lapse* recorded today the next attempt starts tomorrow: until then the counter
+//!   says so (`next_attempt_starts_on`) instead of counting from a date in the future, and
+//!   what stays (total sober days, the longest streak) is unchanged.
 //! - *Sober days* count local calendar days in the person's **current** zone: the recovery
 //!   day of `now` minus the attempt's start date. They move by exactly one when the recovery
 //!   day turns, whatever DST does to the length of that day; a clock that goes backwards
@@ -53,10 +57,15 @@ pub struct SoberCounter {
     pub minutes_saved_total: u64,
     /// Every attempt, oldest first; the last is the current one.
     pub attempts: Vec<Attempt>,
+    /// When the current attempt has not begun yet (a lapse today starts it tomorrow): the
+    /// day it begins. Elapsed time and the current streak are 0 until then.
+    pub next_attempt_starts_on: Option<NaiveDate>,
 }
 
-fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: i64) -> u32 {
-    let window_start = today - Duration::days(days);
+fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: u64) -> u32 {
+    let window_start = today
+        .checked_sub_days(chrono::Days::new(days))
+        .unwrap_or(NaiveDate::MIN);
     attempts
         .iter()
         .map(|a| {
@@ -105,15 +114,19 @@ pub fn count(
     day_starts_at: u8,
 ) -> SoberCounter {
     let today = recovery_day(now, zone, day_starts_at);
-    let attempts = attempts(journey, lapses, today);
+    let mut attempts = attempts(journey, lapses, today);
+    if let Some(last) = attempts.last_mut() {
+        last.pending = now < attempt_start_instant(last);
+    }
     let current = attempts.last().cloned();
     let (current_days, elapsed) = match &current {
-        Some(a) => {
-            let since = now - attempt_start_instant(journey, a);
+        Some(a) if !a.pending => {
+            let since = now - attempt_start_instant(a);
             (a.sober_days, since.max(Duration::zero()))
         }
-        None => (0, Duration::zero()),
+        _ => (0, Duration::zero()),
     };
+    let next_attempt_starts_on = current.as_ref().filter(|a| a.pending).map(|a| a.start);
     let total: u32 = attempts.iter().map(|a| a.sober_days).sum();
     let longest = attempts.iter().map(|a| a.sober_days).max().unwrap_or(0);
     let per_day_cents = journey.daily_cost_cents.unwrap_or(0);
@@ -136,5 +149,6 @@ pub fn count(
         minutes_saved_current: per_day_minutes.saturating_mul(u64::from(current_days)),
         minutes_saved_total: per_day_minutes.saturating_mul(u64::from(total)),
         attempts,
+        next_attempt_starts_on,
     }
 }

@@ -206,6 +206,8 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
         settings: Some(Settings {
             time_zone: spec.time_zone.clone(),
             day_starts_at: 4,
+            currency: None,
+            ninety_in_ninety_from: None,
         }),
         ..Snapshot::default()
     };
@@ -341,6 +343,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
                 category: Some(category),
                 trigger_id: Some(id),
                 outcome: CardOutcome::from_urge(outcome),
+                time_zone: Some(spec.time_zone.clone()),
             });
         }
         s.triggers.push(event);
@@ -362,6 +365,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
             sober_again_from: date + Duration::days(if i % 4 == 3 { 3 } else { 1 }),
             note: Some("It happened. Writing it down so I can learn from it.".into()),
             trigger_id: lapse_triggers.get(i).copied().flatten(),
+            time_zone: Some(spec.time_zone.clone()),
         });
     }
 
@@ -534,6 +538,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
             ]),
             helped: Some(rng.chance(0.8)),
             note: None,
+            time_zone: Some(spec.time_zone.clone()),
         });
     }
 

@@ -101,6 +101,86 @@ impl JourneyInput {
     }
 }
 
+/// An optional field of a journey that a [`JourneyPatch`] can clear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum JourneyField {
+    /// The time of day it began.
+    SoberSinceTime,
+    /// The daily cost.
+    DailyCost,
+    /// The minutes per day.
+    DailyMinutes,
+    /// The person's own milestones.
+    CustomMilestones,
+}
+
+/// A change to a journey: every field given replaces the stored one, every field left
+/// `None` keeps it, and the fields named in `clear` are emptied. Editing never moves a
+/// journey to the person's current zone unless `time_zone` says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct JourneyPatch {
+    /// A new name.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub name: Option<String>,
+    /// A new first sober day.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub sober_since: Option<NaiveDate>,
+    /// A new time of day it began.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub sober_since_time: Option<NaiveTime>,
+    /// A new zone it began in.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub time_zone: Option<String>,
+    /// A new daily cost, in minor units of the person's currency.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub daily_cost_cents: Option<u64>,
+    /// New minutes per day.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub daily_minutes: Option<u32>,
+    /// New milestones of the person's own (replacing all of them).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub custom_milestone_days: Option<Vec<u32>>,
+    /// Optional fields to empty.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub clear: Vec<JourneyField>,
+}
+
+impl JourneyPatch {
+    /// The journey's fields with this patch applied, ready to validate.
+    pub(crate) fn apply(self, journey: &Journey) -> JourneyInput {
+        let cleared = |field| self.clear.contains(&field);
+        JourneyInput {
+            name: self.name.unwrap_or_else(|| journey.name.clone()),
+            sober_since: self.sober_since.unwrap_or(journey.sober_since),
+            sober_since_time: if cleared(JourneyField::SoberSinceTime) {
+                None
+            } else {
+                self.sober_since_time.or(journey.sober_since_time)
+            },
+            time_zone: self.time_zone.unwrap_or_else(|| journey.time_zone.clone()),
+            daily_cost_cents: if cleared(JourneyField::DailyCost) {
+                None
+            } else {
+                self.daily_cost_cents.or(journey.daily_cost_cents)
+            },
+            daily_minutes: if cleared(JourneyField::DailyMinutes) {
+                None
+            } else {
+                self.daily_minutes.or(journey.daily_minutes)
+            },
+            custom_milestone_days: if cleared(JourneyField::CustomMilestones) {
+                Vec::new()
+            } else {
+                self.custom_milestone_days
+                    .unwrap_or_else(|| journey.custom_milestone_days.clone())
+            },
+        }
+    }
+}
+
 /// A slip (a lapse) or a return to the old pattern (a relapse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,7 +193,8 @@ pub enum LapseKind {
 }
 
 /// A recorded lapse or relapse. It ends the attempt running on `date`; the next attempt
-/// starts on `sober_again_from`.
+/// starts on `sober_again_from`, at midnight in the zone the person was in when they recorded
+/// it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Lapse {
@@ -133,9 +214,14 @@ pub struct Lapse {
     pub note: Option<String>,
     /// The trigger event that led to it, if logged.
     pub trigger_id: Option<RecordId>,
+    /// The IANA zone the person was in when it was recorded: the next attempt starts at
+    /// midnight of `sober_again_from` there. `None` on lapses recorded before Waymark kept it
+    /// (the journey's zone is used).
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
-/// What a person gives to record or edit a lapse.
+/// What a person gives to record a lapse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LapseInput {
@@ -155,6 +241,89 @@ pub struct LapseInput {
     pub trigger_id: Option<RecordId>,
 }
 
+/// An optional field of a lapse that a [`LapsePatch`] can clear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum LapseField {
+    /// The time of day.
+    Time,
+    /// A later fresh start: the next attempt starts the day after again.
+    SoberAgainFrom,
+    /// The note.
+    Note,
+    /// The linked trigger.
+    Trigger,
+}
+
+/// A change to a lapse: fields given replace, `None` keeps, `clear` empties. When the date
+/// moves and the next attempt started the day after, it still starts the day after the new
+/// date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LapsePatch {
+    /// Lapse or relapse.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub kind: Option<LapseKind>,
+    /// A new date.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub date: Option<NaiveDate>,
+    /// A new time of day.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub time: Option<NaiveTime>,
+    /// A new first day of the next attempt.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub sober_again_from: Option<NaiveDate>,
+    /// A new note.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub note: Option<String>,
+    /// A trigger to link.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub trigger_id: Option<RecordId>,
+    /// Optional fields to empty.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub clear: Vec<LapseField>,
+}
+
+impl LapsePatch {
+    /// The lapse's fields with this patch applied, ready to validate.
+    pub(crate) fn apply(self, lapse: &Lapse) -> LapseInput {
+        let cleared = |field| self.clear.contains(&field);
+        let date = self.date.unwrap_or(lapse.date);
+        let was_default = lapse.date.succ_opt() == Some(lapse.sober_again_from);
+        let sober_again_from = if cleared(LapseField::SoberAgainFrom) {
+            None
+        } else if self.sober_again_from.is_some() {
+            self.sober_again_from
+        } else if was_default {
+            None
+        } else {
+            Some(lapse.sober_again_from)
+        };
+        LapseInput {
+            journey_id: lapse.journey_id,
+            kind: self.kind.unwrap_or(lapse.kind),
+            date,
+            time: if cleared(LapseField::Time) {
+                None
+            } else {
+                self.time.or(lapse.time)
+            },
+            sober_again_from,
+            note: if cleared(LapseField::Note) {
+                None
+            } else {
+                self.note.or_else(|| lapse.note.clone())
+            },
+            trigger_id: if cleared(LapseField::Trigger) {
+                None
+            } else {
+                self.trigger_id.or(lapse.trigger_id)
+            },
+        }
+    }
+}
+
 /// One attempt: a run of sober days from a start to the lapse that ended it (or to now).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -171,6 +340,32 @@ pub struct Attempt {
     pub ended_by: Option<RecordId>,
     /// Sober days in it: completed local days from start to end (or to today).
     pub sober_days: u32,
+    /// The IANA zone its start moment is read in: the journey's for the first attempt, the
+    /// zone the lapse before it was recorded in for later ones.
+    pub start_zone: String,
+    /// True for a current attempt whose start moment has not come yet (a lapse recorded
+    /// today starts the next attempt at midnight): nothing is counted in it yet. Set by the
+    /// counter, which knows the instant.
+    pub pending: bool,
+}
+
+/// What one calendar day was for a journey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum DayStatus {
+    /// Before the journey began.
+    BeforeStart,
+    /// A completed sober day.
+    Sober,
+    /// Today, sober so far.
+    Today,
+    /// The day of a lapse (a single slip).
+    Lapse,
+    /// A day of a relapse: from its date until the day before sober again.
+    Relapse,
+    /// After today.
+    Future,
 }
 
 /// The attempts of `journey` given its lapses (in any order), as of the recovery day `today`.
@@ -183,6 +378,7 @@ pub fn attempts(journey: &Journey, lapses: &[Lapse], today: NaiveDate) -> Vec<At
     let mut out = Vec::with_capacity(mine.len() + 1);
     let mut start = journey.sober_since;
     let mut start_time = journey.sober_since_time;
+    let mut start_zone = journey.time_zone.clone();
     for lapse in mine {
         out.push(Attempt {
             number: out.len() as u32 + 1,
@@ -191,9 +387,15 @@ pub fn attempts(journey: &Journey, lapses: &[Lapse], today: NaiveDate) -> Vec<At
             end: Some(lapse.date),
             ended_by: Some(lapse.id),
             sober_days: days_between(start, lapse.date.min(today)),
+            pending: false,
+            start_zone,
         });
         start = lapse.sober_again_from;
         start_time = None;
+        start_zone = lapse
+            .time_zone
+            .clone()
+            .unwrap_or_else(|| journey.time_zone.clone());
     }
     out.push(Attempt {
         number: out.len() as u32 + 1,
@@ -202,8 +404,61 @@ pub fn attempts(journey: &Journey, lapses: &[Lapse], today: NaiveDate) -> Vec<At
         end: None,
         ended_by: None,
         sober_days: days_between(start, today),
+        pending: false,
+        start_zone,
     });
     out
+}
+
+/// What `day` was for a journey with these `lapses` and `attempts`, as of `today`: the one
+/// rule the calendars, the review and the report share.
+pub fn day_status(
+    attempts: &[Attempt],
+    lapses: &[Lapse],
+    day: NaiveDate,
+    today: NaiveDate,
+) -> DayStatus {
+    if day > today {
+        return DayStatus::Future;
+    }
+    for attempt in attempts {
+        if attempt.end == Some(day) {
+            let kind = attempt
+                .ended_by
+                .and_then(|id| lapses.iter().find(|l| l.id == id))
+                .map_or(LapseKind::Lapse, |l| l.kind);
+            return match kind {
+                LapseKind::Lapse => DayStatus::Lapse,
+                LapseKind::Relapse => DayStatus::Relapse,
+            };
+        }
+    }
+    if attempts
+        .iter()
+        .any(|a| a.start <= day && a.end.is_none_or(|end| day < end))
+    {
+        return if day == today {
+            DayStatus::Today
+        } else {
+            DayStatus::Sober
+        };
+    }
+    // Between a lapse and the next attempt's start: the rest of a relapse (or of a slip
+    // whose person chose a later fresh start).
+    let gap = attempts
+        .windows(2)
+        .find(|pair| pair[0].end.is_some_and(|end| end < day) && day < pair[1].start);
+    if let Some(pair) = gap {
+        let kind = pair[0]
+            .ended_by
+            .and_then(|id| lapses.iter().find(|l| l.id == id))
+            .map_or(LapseKind::Relapse, |l| l.kind);
+        return match kind {
+            LapseKind::Lapse => DayStatus::Lapse,
+            LapseKind::Relapse => DayStatus::Relapse,
+        };
+    }
+    DayStatus::BeforeStart
 }
 
 /// Whole days from `start` to `end`, never negative.
@@ -247,17 +502,17 @@ pub(crate) fn validate_lapse(
         let overlaps = input.date < other.sober_again_from && other.date < again;
         let same_day = input.date == other.date;
         if overlaps || same_day {
-            return Err(Error::invalid(
-                "date",
-                "overlaps another lapse of this journey: edit that one instead",
-            ));
+            return Err(Error::OverlapsLapse {
+                id: other.id.to_string(),
+            });
         }
     }
     Ok(again)
 }
 
-/// The instant an attempt began, in the zone the journey began in.
-pub(crate) fn attempt_start_instant(journey: &Journey, attempt: &Attempt) -> DateTime<Utc> {
-    let zone = Zone::named_or_utc(&journey.time_zone);
+/// The exact instant an attempt began: its start date (and time, if given) in its start
+/// zone.
+pub fn attempt_start_instant(attempt: &Attempt) -> DateTime<Utc> {
+    let zone = Zone::named_or_utc(&attempt.start_zone);
     start_instant(attempt.start, attempt.start_time, &zone)
 }

@@ -16,6 +16,8 @@ pub mod entries;
 pub mod generator;
 pub mod journey;
 pub mod milestones;
+pub mod money;
+pub mod names;
 pub mod reflection;
 pub mod review;
 pub mod search;

@@ -106,6 +106,56 @@ impl ReflectionBody {
         }
     }
 
+    /// Continues this reflection with `given`: every answer given replaces the one here,
+    /// answers not given stay, and plan items and chain links are added after the ones
+    /// already written. Both must use the same template.
+    pub fn overlay(&mut self, given: ReflectionBody) -> Result<()> {
+        fn set(slot: &mut Option<String>, value: Option<String>) {
+            if value.is_some() {
+                *slot = value;
+            }
+        }
+        match (self, given) {
+            (ReflectionBody::Lapse(mine), ReflectionBody::Lapse(g)) => {
+                set(&mut mine.what_happened, g.what_happened);
+                set(&mut mine.where_when_who, g.where_when_who);
+                set(&mut mine.trigger, g.trigger);
+                set(&mut mine.thoughts_and_feelings, g.thoughts_and_feelings);
+                set(&mut mine.what_i_tried, g.what_i_tried);
+                set(&mut mine.what_i_learned, g.what_i_learned);
+                set(&mut mine.kind_word, g.kind_word);
+                mine.halt.hungry |= g.halt.hungry;
+                mine.halt.angry |= g.halt.angry;
+                mine.halt.lonely |= g.halt.lonely;
+                mine.halt.tired |= g.halt.tired;
+                mine.next_time.extend(g.next_time);
+                Ok(())
+            }
+            (ReflectionBody::ChainAnalysis(mine), ReflectionBody::ChainAnalysis(g)) => {
+                set(&mut mine.vulnerability_factors, g.vulnerability_factors);
+                set(&mut mine.prompting_event, g.prompting_event);
+                set(&mut mine.behaviour, g.behaviour);
+                set(&mut mine.consequences, g.consequences);
+                set(&mut mine.repair, g.repair);
+                mine.links.extend(g.links);
+                mine.next_time.extend(g.next_time);
+                Ok(())
+            }
+            _ => Err(Error::invalid(
+                "template",
+                "must be the template of the reflection being continued",
+            )),
+        }
+    }
+
+    /// The template's stable name: "lapse" or "chain_analysis".
+    pub fn template(&self) -> &'static str {
+        match self {
+            ReflectionBody::Lapse(_) => "lapse",
+            ReflectionBody::ChainAnalysis(_) => "chain_analysis",
+        }
+    }
+
     /// Every answer's text, for search.
     pub(crate) fn texts(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

@@ -3,22 +3,29 @@
 //!
 //! A pure function of a [`Snapshot`], the instant and the person's settings. Ranges end today
 //! (the person's recovery day) and include it: a week is the last 7 days, a month the last 30,
-//! a year the last 365; all time starts at the earliest thing recorded. Counters, streaks and
-//! milestones are as of today whatever the range; counts and series cover the range.
+//! a year the last 365; all time starts at the earliest thing recorded, of any kind. Counters,
+//! streaks and the current attempt's milestones are as of today whatever the range; counts
+//! and series cover the range.
+//!
+//! Every logged item (trigger, outreach, card use) counts on its *recovery day*: the
+//! person's day-start hour applied in the zone it was logged in
+//! ([`super::clock::DayReckoner`]), exactly as check-ins do. Nothing resets history: the
+//! milestones reached in the range come from every attempt, each labelled with its attempt,
+//! and a relapse shows with its days.
 
 use super::cards::{self, CardStats};
 use super::check_in::{streak, CheckInStreak};
-use super::clock::{recovery_day, Zone};
+use super::clock::DayReckoner;
 use super::counter::{count, SoberCounter};
 use super::journey::{Journey, Lapse};
-use super::milestones::{progress, Milestone, MilestoneProgress};
+use super::milestones::{progress, reached_in_every_attempt, Milestone, MilestoneProgress};
 use super::reflection::Reflection;
 use super::settings::Settings;
 use super::snapshot::Snapshot;
 use super::support::{ninety_in_ninety, ContactRole, MeetingKind, NinetyInNinety};
 use super::triggers::{TriggerCategory, UrgeOutcome};
 use crate::error::{Error, Result};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -116,8 +123,11 @@ pub struct JourneyReview {
     pub counter: SoberCounter,
     /// Milestones of the current attempt: reached and next.
     pub milestones: Option<MilestoneProgress>,
-    /// Milestones reached inside the range (current attempt).
+    /// Milestones reached inside the range, from every attempt (each says which), oldest
+    /// first.
     pub milestones_reached_in_range: Vec<Milestone>,
+    /// The journey's lapses and relapses (all of them, oldest first), for calendars.
+    pub lapses: Vec<Lapse>,
     /// Sober days inside the range.
     pub sober_days_in_range: u32,
     /// Money not spent inside the range, in cents.
@@ -134,6 +144,9 @@ pub struct LapseReview {
     pub lapse: Lapse,
     /// The name of its journey.
     pub journey_name: String,
+    /// Days it covered: 1 for a slip, from its date to the day before sober again for a
+    /// relapse.
+    pub days: u32,
     /// Its reflections (drafts included).
     pub reflections: Vec<Reflection>,
 }
@@ -146,6 +159,10 @@ pub struct CheckInSummary {
     pub count: u32,
     /// Days in the range.
     pub days: u32,
+    /// The first check-in ever, if any.
+    pub first_check_in: Option<NaiveDate>,
+    /// Days in the range from the first check-in on: the days a check-in was possible.
+    pub possible_days: u32,
     /// Streak and missed days as of today.
     pub streak: CheckInStreak,
     /// Mean mood in the range.
@@ -226,35 +243,60 @@ pub struct ProgressReview {
     pub damaged_records: u32,
 }
 
-/// The earliest date anything was recorded (or `today`).
-fn earliest(snapshot: &Snapshot, today: NaiveDate) -> NaiveDate {
-    let journeys = snapshot.journeys.iter().map(|j| j.sober_since);
-    let check_ins = snapshot.check_ins.first().map(|c| c.date);
-    let triggers = snapshot.triggers.first().map(|t| t.at.date_naive());
-    let entries = snapshot.entries.first().map(|e| e.date);
-    let meetings = snapshot.meetings.first().map(|m| m.date);
-    journeys
-        .chain(check_ins)
-        .chain(triggers)
-        .chain(entries)
-        .chain(meetings)
-        .min()
-        .unwrap_or(today)
-        .min(today)
+/// The earliest recovery day anything was recorded on, of any kind (or `today`).
+fn earliest(snapshot: &Snapshot, reckoner: &DayReckoner, today: NaiveDate) -> NaiveDate {
+    let dates = snapshot
+        .journeys
+        .iter()
+        .map(|j| j.sober_since)
+        .chain(snapshot.lapses.iter().map(|l| l.date))
+        .chain(snapshot.check_ins.first().map(|c| c.date))
+        .chain(
+            snapshot
+                .triggers
+                .iter()
+                .map(|t| reckoner.day_of(t.at, Some(&t.time_zone))),
+        )
+        .chain(
+            snapshot
+                .outreach
+                .iter()
+                .map(|o| reckoner.day_of(o.at, o.time_zone.as_deref())),
+        )
+        .chain(
+            snapshot
+                .card_uses
+                .iter()
+                .map(|u| reckoner.day_of(u.at, u.time_zone.as_deref())),
+        )
+        .chain(
+            snapshot
+                .reflections
+                .iter()
+                .map(|r| reckoner.day_of(r.created_at, None)),
+        )
+        .chain(snapshot.entries.first().map(|e| e.date))
+        .chain(snapshot.meetings.first().map(|m| m.date));
+    dates.min().unwrap_or(today).min(today)
 }
 
 /// The dates a range covers as of `today`.
 pub fn range_dates(
     range: ReviewRange,
     snapshot: &Snapshot,
+    reckoner: &DayReckoner,
     today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate)> {
-    let back = |days: i64| today - Duration::days(days - 1);
+    let back = |days: u64| {
+        today
+            .checked_sub_days(chrono::Days::new(days - 1))
+            .unwrap_or(NaiveDate::MIN)
+    };
     Ok(match range {
         ReviewRange::Week => (back(7), today),
         ReviewRange::Month => (back(30), today),
         ReviewRange::Year => (back(365), today),
-        ReviewRange::AllTime => (earliest(snapshot, today), today),
+        ReviewRange::AllTime => (earliest(snapshot, reckoner, today), today),
         ReviewRange::Between { from, to } => {
             if from > to {
                 return Err(Error::invalid("range", "from must not be after to"));
@@ -272,7 +314,7 @@ fn mean(sum: f64, n: u32) -> Option<f64> {
 }
 
 fn mood_series(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Vec<DayPoint> {
-    let lead = from - Duration::days(6);
+    let lead = from.checked_sub_days(chrono::Days::new(6)).unwrap_or(from);
     let span = usize::try_from((to - lead).num_days() + 1).unwrap_or(0);
     let mut days: Vec<Option<(u8, u8)>> = vec![None; span];
     for c in &snapshot.check_ins {
@@ -297,9 +339,9 @@ fn mood_series(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Vec<DayPo
                 n -= 1;
             }
         }
-        if i >= 6 {
+        if date_at(lead, i) >= from {
             out.push(DayPoint {
-                date: lead + Duration::days(i as i64),
+                date: date_at(lead, i),
                 mood: days[i].map(|d| d.0),
                 craving: days[i].map(|d| d.1),
                 mood_avg_7: mean(f64::from(mood_sum), n),
@@ -310,27 +352,34 @@ fn mood_series(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Vec<DayPo
     out
 }
 
-fn trigger_summary(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> TriggerSummary {
+/// The day `i` days after `lead`.
+fn date_at(lead: NaiveDate, i: usize) -> NaiveDate {
+    lead.checked_add_days(chrono::Days::new(i as u64))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+fn trigger_summary(
+    snapshot: &Snapshot,
+    reckoner: &DayReckoner,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> TriggerSummary {
     let mut by_category: HashMap<TriggerCategory, u32> = HashMap::new();
     let mut by_hour = vec![0u32; 24];
     let mut by_weekday = vec![0u32; 7];
     let mut tags: HashMap<String, (String, u32)> = HashMap::new();
     let (mut total, mut intensity, mut passed, mut struggling, mut lapsed) = (0u32, 0u32, 0, 0, 0);
     let (mut minutes, mut with_minutes) = (0u64, 0u32);
-    let mut zones: HashMap<&str, Zone> = HashMap::new();
     for t in &snapshot.triggers {
-        let zone = zones
-            .entry(t.time_zone.as_str())
-            .or_insert_with(|| Zone::named_or_utc(&t.time_zone));
-        let local = zone.local(t.at);
-        let date = local.date();
-        if date < from || date > to {
+        let day = reckoner.day_of(t.at, Some(&t.time_zone));
+        if day < from || day > to {
             continue;
         }
+        let local = reckoner.local_of(t.at, Some(&t.time_zone));
         total += 1;
         *by_category.entry(t.category).or_default() += 1;
         by_hour[local.hour() as usize] += 1;
-        by_weekday[local.weekday().num_days_from_monday() as usize] += 1;
+        by_weekday[day.weekday().num_days_from_monday() as usize] += 1;
         intensity += u32::from(t.intensity);
         match t.outcome {
             Some(UrgeOutcome::Passed) => passed += 1,
@@ -402,19 +451,20 @@ fn journey_review(
             _ => false,
         }
     });
-    let milestones_reached_in_range = milestones
-        .as_ref()
-        .map(|m| {
-            m.reached
-                .iter()
-                .filter(|m| m.due_on >= from && m.due_on <= to)
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
+    let milestones_reached_in_range = reached_in_every_attempt(
+        journey,
+        &counter,
+        &snapshot.lapses,
+        now,
+        &zone,
+        |start, key| acks.is_some_and(|a| a.contains(start, key)),
+    )
+    .into_iter()
+    .filter(|m| m.due_on >= from && m.due_on <= to)
+    .collect();
     // A sober day is a completed day inside an attempt (the lapse day itself is not sober):
     // count days d with max(from, start) <= d < min(to + 1, today, end).
-    let upper_bound = (to + Duration::days(1)).min(counter.today);
+    let upper_bound = to.succ_opt().unwrap_or(NaiveDate::MAX).min(counter.today);
     let sober_days_in_range: u32 = counter
         .attempts
         .iter()
@@ -431,6 +481,12 @@ fn journey_review(
             .saturating_mul(u64::from(sober_days_in_range)),
         minutes_saved_in_range: u64::from(journey.daily_minutes.unwrap_or(0))
             .saturating_mul(u64::from(sober_days_in_range)),
+        lapses: snapshot
+            .lapses
+            .iter()
+            .filter(|l| l.journey_id == journey.id)
+            .cloned()
+            .collect(),
         journey: journey.clone(),
         counter,
         milestones,
@@ -439,12 +495,22 @@ fn journey_review(
     }
 }
 
+/// The first sober day after the most recent lapse of any journey, up to `today`.
+pub(crate) fn fresh_start(lapses: &[Lapse], today: NaiveDate) -> Option<NaiveDate> {
+    lapses
+        .iter()
+        .filter(|l| l.date <= today)
+        .max_by_key(|l| (l.date, l.time))
+        .map(|l| l.sober_again_from)
+}
+
 fn support_summary(
     snapshot: &Snapshot,
+    settings: &Settings,
+    reckoner: &DayReckoner,
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
-    zone: &Zone,
 ) -> SupportSummary {
     let in_range: Vec<_> = snapshot
         .meetings
@@ -463,7 +529,7 @@ fn support_summary(
     let mut by_role: HashMap<ContactRole, u32> = HashMap::new();
     let (mut outreach, mut helped) = (0u32, 0u32);
     for o in &snapshot.outreach {
-        let date = zone.local(o.at).date();
+        let date = reckoner.day_of(o.at, o.time_zone.as_deref());
         if date < from || date > to {
             continue;
         }
@@ -486,7 +552,12 @@ fn support_summary(
     SupportSummary {
         meetings: in_range.len() as u32,
         meetings_by_kind,
-        ninety_in_ninety: ninety_in_ninety(&snapshot.meetings, today),
+        ninety_in_ninety: ninety_in_ninety(
+            &snapshot.meetings,
+            today,
+            fresh_start(&snapshot.lapses, today),
+            settings.ninety_in_ninety_from,
+        ),
         outreach,
         outreach_by_role,
         outreach_helped: helped,
@@ -500,9 +571,9 @@ pub fn review(
     now: DateTime<Utc>,
     settings: &Settings,
 ) -> Result<ProgressReview> {
-    let zone = settings.zone();
-    let today = recovery_day(now, &zone, settings.day_starts_at);
-    let (from, to) = range_dates(range, snapshot, today)?;
+    let reckoner = settings.reckoner();
+    let today = reckoner.today(now);
+    let (from, to) = range_dates(range, snapshot, &reckoner, today)?;
     let journeys: Vec<JourneyReview> = snapshot
         .journeys
         .iter()
@@ -520,9 +591,13 @@ pub fn review(
         craving += u32::from(c.craving);
         n += 1;
     }
+    let first_check_in = dates.first().copied();
+    let possible_from = first_check_in.map_or(to.succ_opt().unwrap_or(to), |f| f.max(from));
     let check_ins = CheckInSummary {
         count: n,
         days: u32::try_from((to - from).num_days() + 1).unwrap_or(0),
+        first_check_in,
+        possible_days: u32::try_from((to - possible_from).num_days() + 1).unwrap_or(0),
         streak: streak(&dates, today),
         mean_mood: mean(f64::from(mood), n),
         mean_craving: mean(f64::from(craving), n),
@@ -532,7 +607,7 @@ pub fn review(
         .card_uses
         .iter()
         .filter(|u| {
-            let d = zone.local(u.at).date();
+            let d = reckoner.day_of(u.at, u.time_zone.as_deref());
             d >= from && d <= to
         })
         .cloned()
@@ -553,6 +628,9 @@ pub fn review(
             journey_name: names
                 .get(&l.journey_id)
                 .map_or_else(String::new, |n| (*n).to_owned()),
+            days: u32::try_from((l.sober_again_from - l.date).num_days())
+                .unwrap_or(1)
+                .max(1),
             reflections: snapshot
                 .reflections
                 .iter()
@@ -571,10 +649,10 @@ pub fn review(
         journeys,
         check_ins,
         mood_series: mood_series(snapshot, from, to),
-        triggers: trigger_summary(snapshot, from, to),
+        triggers: trigger_summary(snapshot, &reckoner, from, to),
         most_helpful_cards,
         lapses,
-        support: support_summary(snapshot, from, to, today, &zone),
+        support: support_summary(snapshot, settings, &reckoner, from, to, today),
         damaged_records: snapshot.damaged.len() as u32,
     })
 }

@@ -1,5 +1,5 @@
-//! The person's settings (their current time zone and when their day starts) and the record
-//! of which milestones have been celebrated.
+//! The person's settings (their current time zone, when their day starts, their currency and
+//! a chosen start for "90 in 90") and the record of which milestones have been celebrated.
 
 use super::clock::parse_zone;
 use super::clock::Zone;
@@ -18,6 +18,15 @@ pub struct Settings {
     /// The hour (0-23) at which the person's day starts: with 4, a check-in at 01:30 belongs
     /// to the day before.
     pub day_starts_at: u8,
+    /// The ISO 4217 code of the person's currency ("EUR"): money saved is shown in it and
+    /// amounts are read with its number of decimals. `None` shows plain amounts with two
+    /// decimals.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// A day the person chose to start a new "90 meetings in 90 days" from: meetings before
+    /// it no longer count towards the run.
+    #[serde(default)]
+    pub ninety_in_ninety_from: Option<NaiveDate>,
 }
 
 impl Default for Settings {
@@ -25,6 +34,8 @@ impl Default for Settings {
         Settings {
             time_zone: "UTC".into(),
             day_starts_at: 0,
+            currency: None,
+            ninety_in_ninety_from: None,
         }
     }
 }
@@ -39,7 +50,24 @@ impl Settings {
                 "must be an hour from 0 to 23",
             ));
         }
+        if let Some(code) = &self.currency {
+            super::money::Currency::parse(code)?;
+        }
         Ok(())
+    }
+
+    /// The person's currency (plain two-decimal amounts when none is set or it no longer
+    /// parses).
+    pub fn currency(&self) -> super::money::Currency {
+        self.currency
+            .as_deref()
+            .and_then(|c| super::money::Currency::parse(c).ok())
+            .unwrap_or_default()
+    }
+
+    /// Reads recovery days for these settings (see [`super::clock::DayReckoner`]).
+    pub fn reckoner(&self) -> super::clock::DayReckoner {
+        super::clock::DayReckoner::new(self.zone(), self.day_starts_at)
     }
 
     /// The parsed time zone (UTC if the stored name no longer parses).
@@ -56,9 +84,12 @@ pub(crate) struct MilestoneAcks {
 }
 
 impl MilestoneAcks {
+    /// True when `key` (in any of its spellings) was celebrated in the attempt that started
+    /// on `attempt_start`.
     pub(crate) fn contains(&self, attempt_start: NaiveDate, key: &str) -> bool {
+        let key = super::milestones::canonical_key(key);
         self.acknowledged
             .iter()
-            .any(|(start, k)| *start == attempt_start && k == key)
+            .any(|(start, k)| *start == attempt_start && super::milestones::canonical_key(k) == key)
     }
 }

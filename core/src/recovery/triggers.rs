@@ -35,23 +35,6 @@ impl TriggerCategory {
         TriggerCategory::Halt,
         TriggerCategory::Situations,
     ];
-
-    /// The stable name used in files and on the command line ("emotions").
-    pub fn name(self) -> &'static str {
-        match self {
-            TriggerCategory::People => "people",
-            TriggerCategory::Places => "places",
-            TriggerCategory::Things => "things",
-            TriggerCategory::Emotions => "emotions",
-            TriggerCategory::Halt => "halt",
-            TriggerCategory::Situations => "situations",
-        }
-    }
-
-    /// The category with that stable name, if any.
-    pub fn parse(name: &str) -> Option<Self> {
-        TriggerCategory::ALL.into_iter().find(|c| c.name() == name)
-    }
 }
 
 /// How an urge ended.
@@ -128,6 +111,104 @@ impl TriggerInput {
             validate::in_range("urge_minutes", minutes, 0, 1_440)?;
         }
         Ok(())
+    }
+}
+
+/// An optional field of a trigger that a [`TriggerPatch`] can clear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum TriggerField {
+    /// The journey link.
+    Journey,
+    /// What was happening.
+    Situation,
+    /// The coping card used.
+    Card,
+    /// How it ended.
+    Outcome,
+    /// How long it lasted.
+    UrgeMinutes,
+    /// The tags.
+    Tags,
+}
+
+/// A change to a logged trigger: fields given replace, `None` keeps, `clear` empties. The
+/// zone it was logged in stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct TriggerPatch {
+    /// Another time.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub at: Option<DateTime<Utc>>,
+    /// Another journey.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub journey_id: Option<RecordId>,
+    /// Another category.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub category: Option<TriggerCategory>,
+    /// New tags (replacing all of them).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub tags: Option<Vec<String>>,
+    /// Another intensity.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub intensity: Option<u8>,
+    /// What was happening.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub situation: Option<String>,
+    /// The coping card used.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub card_id: Option<String>,
+    /// How it ended.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub outcome: Option<UrgeOutcome>,
+    /// How long it lasted.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub urge_minutes: Option<u32>,
+    /// Optional fields to empty.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub clear: Vec<TriggerField>,
+}
+
+impl TriggerPatch {
+    /// The trigger's fields with this patch applied, ready to validate.
+    pub(crate) fn apply(self, event: &TriggerEvent) -> TriggerInput {
+        let cleared = |field| self.clear.contains(&field);
+        TriggerInput {
+            at: Some(self.at.unwrap_or(event.at)),
+            journey_id: if cleared(TriggerField::Journey) {
+                None
+            } else {
+                self.journey_id.or(event.journey_id)
+            },
+            category: self.category.unwrap_or(event.category),
+            tags: if cleared(TriggerField::Tags) {
+                Vec::new()
+            } else {
+                self.tags.unwrap_or_else(|| event.tags.clone())
+            },
+            intensity: self.intensity.unwrap_or(event.intensity),
+            situation: if cleared(TriggerField::Situation) {
+                None
+            } else {
+                self.situation.or_else(|| event.situation.clone())
+            },
+            card_id: if cleared(TriggerField::Card) {
+                None
+            } else {
+                self.card_id.or_else(|| event.card_id.clone())
+            },
+            outcome: if cleared(TriggerField::Outcome) {
+                None
+            } else {
+                self.outcome.or(event.outcome)
+            },
+            urge_minutes: if cleared(TriggerField::UrgeMinutes) {
+                None
+            } else {
+                self.urge_minutes.or(event.urge_minutes)
+            },
+        }
     }
 }
 

@@ -50,6 +50,8 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<Connection> {
     }
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if mode == Mode::Create {
+        // Owner-only before SQLite sees it: its -wal and -shm inherit these permissions.
+        crate::files::create_private_file(path)?;
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
@@ -82,12 +84,7 @@ fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Turns SQLite's "file is not a database" into a journal-level error a person understands.
 pub(crate) fn not_a_journal(e: rusqlite::Error) -> Error {
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => Error::CorruptJournal {
-            detail: "the file is not a Waymark journal, or its header is damaged",
-        },
-        _ => Error::Database(e),
-    }
+    Error::from(e)
 }
 
 /// Moves every committed page from the write-ahead log into the database and truncates the

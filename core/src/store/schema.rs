@@ -14,7 +14,7 @@
 //! `core/tests/fixtures/` and must keep opening with identical content.
 
 use crate::error::{Error, Result};
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
 /// One step from `version - 1` to `version`.
@@ -22,20 +22,26 @@ pub(crate) struct Migration {
     /// The schema version this step produces.
     pub(crate) version: u32,
     /// Applies the step inside the migration transaction.
-    pub(crate) apply: fn(&Transaction<'_>) -> rusqlite::Result<()>,
+    pub(crate) apply: fn(&Transaction<'_>) -> Result<()>,
 }
 
 /// Every migration, in order. Append only; never edit a released step.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    apply: v1_initial,
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        apply: v1_initial,
+    },
+    Migration {
+        version: 2,
+        apply: v2_slot_checksums,
+    },
+];
 
 /// The newest schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-fn v1_initial(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute_batch(
+fn v1_initial(tx: &Transaction<'_>) -> Result<()> {
+    Ok(tx.execute_batch(
         "CREATE TABLE settings (
              name  TEXT PRIMARY KEY NOT NULL,
              value BLOB NOT NULL
@@ -58,7 +64,39 @@ fn v1_initial(tx: &Transaction<'_>) -> rusqlite::Result<()> {
              revision INTEGER NOT NULL CHECK (revision >= 1),
              envelope BLOB NOT NULL
          );",
-    )
+    )?)
+}
+
+/// Version 2: a checksum per key slot, so damage reads as damage and not as a wrong secret
+/// (see `store::slots`). Existing rows get theirs computed from what they hold now.
+fn v2_slot_checksums(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch("ALTER TABLE key_slots ADD COLUMN checksum BLOB;")?;
+    let journal_id: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE name = 'journal_id'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(journal_id) = journal_id.and_then(|id| <[u8; 16]>::try_from(id).ok()) else {
+        // A file whose creation never finished has no slots to protect.
+        return Ok(());
+    };
+    for row in super::slots::all(tx)? {
+        let sum = super::slots::checksum(
+            &journal_id,
+            row.kind.to_db(),
+            &row.label,
+            &row.salt,
+            &row.params,
+            &row.wrapped_key,
+        );
+        tx.execute(
+            "UPDATE key_slots SET checksum = ?1 WHERE id = ?2",
+            rusqlite::params![&sum[..], row.id],
+        )?;
+    }
+    Ok(())
 }
 
 /// The schema version stored in the file (0 for a new, empty file).
@@ -160,19 +198,19 @@ fn remove_copy(backup: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn v2_add_table(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-        tx.execute_batch("CREATE TABLE extra (x INTEGER); INSERT INTO extra VALUES (7);")
+    fn v2_add_table(tx: &Transaction<'_>) -> Result<()> {
+        Ok(tx.execute_batch("CREATE TABLE extra (x INTEGER); INSERT INTO extra VALUES (7);")?)
     }
 
-    fn v2_fails(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-        tx.execute_batch("CREATE TABLE extra (x INTEGER); INSERT INTO nowhere VALUES (1);")
+    fn v2_fails(tx: &Transaction<'_>) -> Result<()> {
+        Ok(tx.execute_batch("CREATE TABLE extra (x INTEGER); INSERT INTO nowhere VALUES (1);")?)
     }
 
     fn v1_journal(dir: &Path) -> (Connection, PathBuf) {
         let path = dir.join("journal.db");
         let mut conn =
             super::super::connection::open(&path, super::super::connection::Mode::Create).unwrap();
-        migrate(&mut conn, &path).unwrap();
+        run_migrations(&mut conn, &path, &MIGRATIONS[..1]).unwrap();
         conn.execute("INSERT INTO settings VALUES ('marker', x'01')", [])
             .unwrap();
         (conn, path)
@@ -244,7 +282,7 @@ mod tests {
         match migrate(&mut conn, &path) {
             Err(Error::UnsupportedVersion {
                 found: 9,
-                supported: 1,
+                supported: 2,
                 ..
             }) => {}
             other => panic!("expected unsupported version, got {other:?}"),

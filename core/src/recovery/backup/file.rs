@@ -1,33 +1,40 @@
-//! The backup file format (version 1) and writing it safely (S15).
+//! The backup file format (version 2; version 1 is still read) and writing it safely (S15).
 //!
 //! ```text
 //! offset  size  field
 //!      0     8  magic "WMBACKUP"
-//!      8     2  format version, big-endian (1)
+//!      8     2  format version, big-endian (2)
 //!     10    12  Argon2id parameters (memory KiB, passes, lanes; big-endian u32 each)
 //!     22    16  salt, random per backup
-//!     38     2  length N of the check envelope, big-endian
-//!     40     N  check envelope: AES-256-GCM of nothing, context "check" + bytes 0..38
-//!   40+N     *  payload envelope: AES-256-GCM of the JSON payload, context "payload" +
+//!     38    16  checksum: SHA-256 over a label, bytes 0..38, the check length and the
+//!               check envelope, truncated (format 2 only)
+//!     54     2  length N of the check envelope, big-endian
+//!     56     N  check envelope: AES-256-GCM of nothing, context "check" + bytes 0..38
+//!   56+N     *  payload envelope: AES-256-GCM of the JSON payload, context "payload" +
 //!               bytes 0..38 (so the header cannot be changed without detection)
 //! ```
 //!
-//! The key is Argon2id(backup passphrase, salt). The check envelope tells a wrong passphrase
-//! (it fails to open) apart from a file damaged or changed after it was written (it opens, the
-//! payload does not). Envelopes are the store's own (`crypto::envelope`).
+//! The key is Argon2id(backup passphrase, salt). The checksum tells accidental damage to the
+//! header or the check envelope ("damaged") from a wrong passphrase, and is verified, with
+//! the Argon2id parameters' ceilings, before any key derivation runs. The check envelope
+//! tells a wrong passphrase (it fails to open) apart from a payload damaged or changed after
+//! it was written (it opens, the payload does not). Envelopes are the store's own
+//! (`crypto::envelope`). Format 1 is format 2 without the checksum.
 
 use crate::crypto::envelope::{self, SealingKey};
 use crate::crypto::kdf::{derive_key, KdfParams};
 use crate::crypto::random_array;
 use crate::error::{Error, Result};
-use std::io::Write;
 use std::path::Path;
 use zeroize::Zeroizing;
 
 const MAGIC: &[u8; 8] = b"WMBACKUP";
 /// The newest backup format this build writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
+/// The first format, without a checksum; still read.
+const FORMAT_1: u16 = 1;
 const HEADER_LEN: usize = 8 + 2 + 12 + 16;
+const CHECKSUM_LEN: usize = 16;
 /// Backups larger than this are refused before reading (a journal of decades is a few MB).
 pub const MAX_BACKUP_BYTES: u64 = 1 << 30;
 const CHECK_CONTEXT: &[u8] = b"waymark backup check";
@@ -44,6 +51,17 @@ fn damaged(detail: &'static str) -> Error {
     Error::BackupDamaged { detail }
 }
 
+fn header_checksum(header: &[u8], check: &[u8]) -> [u8; CHECKSUM_LEN] {
+    let mut context = ring::digest::Context::new(&ring::digest::SHA256);
+    context.update(b"waymark backup header checksum v2");
+    context.update(header);
+    context.update(&(check.len() as u64).to_be_bytes());
+    context.update(check);
+    let mut out = [0u8; CHECKSUM_LEN];
+    out.copy_from_slice(&context.finish().as_ref()[..CHECKSUM_LEN]);
+    out
+}
+
 /// Encrypts `payload` under `passphrase` into the bytes of a backup file.
 pub(super) fn seal_backup(payload: &[u8], passphrase: &str, kdf: &KdfParams) -> Result<Vec<u8>> {
     let salt: [u8; 16] = random_array()?;
@@ -57,44 +75,52 @@ pub(super) fn seal_backup(payload: &[u8], passphrase: &str, kdf: &KdfParams) -> 
     let check = envelope::seal(&key, &context(CHECK_CONTEXT, &header), &[])?;
     let sealed = envelope::seal(&key, &context(PAYLOAD_CONTEXT, &header), payload)?;
     let check_len = u16::try_from(check.len()).map_err(|_| Error::Crypto("check envelope"))?;
+    let sum = header_checksum(&header, &check);
     let mut out = header;
-    out.reserve(2 + check.len() + sealed.len());
+    out.reserve(CHECKSUM_LEN + 2 + check.len() + sealed.len());
+    out.extend_from_slice(&sum);
     out.extend_from_slice(&check_len.to_be_bytes());
     out.extend_from_slice(&check);
     out.extend_from_slice(&sealed);
     Ok(out)
 }
 
-/// Decrypts the bytes of a backup file. A wrong passphrase is [`Error::WrongSecret`]; a file
-/// that is not a backup, truncated or changed is [`Error::BackupDamaged`]; a newer format is
-/// [`Error::UnsupportedVersion`].
+/// Decrypts the bytes of a backup file. A wrong passphrase is
+/// [`Error::WrongBackupPassphrase`]; a file that is not a backup, truncated, damaged or
+/// changed is [`Error::BackupDamaged`]; a newer format is [`Error::UnsupportedVersion`].
+/// Nothing is derived before the header's checksum and parameters pass.
 pub(super) fn open_backup(bytes: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>> {
     if bytes.len() < 10 || &bytes[..8] != MAGIC {
         return Err(damaged("this is not a Waymark backup file"));
     }
     let version = u16::from_be_bytes([bytes[8], bytes[9]]);
-    if version != FORMAT_VERSION {
-        return Err(Error::UnsupportedVersion {
-            what: "backup format",
-            found: u32::from(version),
-            supported: u32::from(FORMAT_VERSION),
-        });
-    }
-    if bytes.len() < HEADER_LEN + 2 {
+    let checksum_len = match version {
+        FORMAT_VERSION => CHECKSUM_LEN,
+        FORMAT_1 => 0,
+        _ => {
+            return Err(Error::UnsupportedVersion {
+                what: "backup format",
+                found: u32::from(version),
+                supported: u32::from(FORMAT_VERSION),
+            })
+        }
+    };
+    let length_at = HEADER_LEN + checksum_len;
+    let Some(length) = bytes.get(length_at..length_at + 2) else {
         return Err(damaged("the file is truncated"));
-    }
+    };
     let header = &bytes[..HEADER_LEN];
-    let kdf = KdfParams::from_bytes(&header[10..22])
-        .map_err(|_| damaged("its key-derivation parameters are invalid"))?;
-    let salt = &header[22..38];
-    let check_len = usize::from(u16::from_be_bytes([
-        bytes[HEADER_LEN],
-        bytes[HEADER_LEN + 1],
-    ]));
-    let check_start = HEADER_LEN + 2;
+    let check_len = usize::from(u16::from_be_bytes([length[0], length[1]]));
+    let check_start = length_at + 2;
     let Some(check) = bytes.get(check_start..check_start + check_len) else {
         return Err(damaged("the file is truncated"));
     };
+    if checksum_len > 0 && bytes[HEADER_LEN..length_at] != header_checksum(header, check) {
+        return Err(damaged("its header is damaged"));
+    }
+    let kdf = KdfParams::from_bytes(&header[10..22])
+        .map_err(|_| damaged("its key-derivation parameters are invalid or above the ceilings"))?;
+    let salt = &header[22..38];
     let sealed = &bytes[check_start + check_len..];
     if sealed.is_empty() {
         return Err(damaged("the file is truncated"));
@@ -104,7 +130,7 @@ pub(super) fn open_backup(bytes: &[u8], passphrase: &str) -> Result<Zeroizing<Ve
     let key = SealingKey::new(&key_bytes, 0)?;
     let mut check = check.to_vec();
     if envelope::open_in_place(&key, &mut check, &context(CHECK_CONTEXT, header)).is_none() {
-        return Err(Error::WrongSecret);
+        return Err(Error::WrongBackupPassphrase);
     }
     let mut buffer = Zeroizing::new(sealed.to_vec());
     let range = envelope::open_in_place(&key, &mut buffer, &context(PAYLOAD_CONTEXT, header))
@@ -121,39 +147,4 @@ pub(super) fn read_file(path: &Path) -> Result<Vec<u8>> {
         return Err(damaged("it is larger than any Waymark backup (over 1 GiB)"));
     }
     std::fs::read(path).map_err(|e| Error::io("reading the backup", path, e))
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file beside it, fsynced, renamed over
-/// `path`, then the directory fsynced. A crash leaves either the old file or the new one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let suffix = crate::record::RecordId::random()?.to_string();
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", &suffix[..8]));
-    let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(|e| Error::io("creating a temporary file", &temp, e))?;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Error::io("writing", &temp, e))?;
-        std::fs::rename(&temp, path).map_err(|e| Error::io("renaming into place", path, e))?;
-        if let Ok(dir) = std::fs::File::open(dir) {
-            // Makes the rename durable; not every platform can fsync a directory.
-            let _ = dir.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }

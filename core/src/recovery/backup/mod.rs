@@ -25,7 +25,8 @@
 
 mod file;
 
-pub use file::{write_atomically, FORMAT_VERSION, MAX_BACKUP_BYTES};
+pub use crate::files::write_atomically;
+pub use file::{FORMAT_VERSION, MAX_BACKUP_BYTES};
 
 use super::clock::Clock;
 use super::service::SETTINGS_KEY;
@@ -42,6 +43,10 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 use zeroize::Zeroizing;
+
+/// The version of the decrypted content's layout (the file's own format is
+/// [`FORMAT_VERSION`]).
+const PAYLOAD_FORMAT: u16 = 1;
 
 /// One record as a backup carries it.
 #[derive(Serialize, Deserialize)]
@@ -112,8 +117,8 @@ impl Backup {
     }
 
     /// Reads and decrypts the backup at `path`. Every byte is authenticated before this
-    /// returns; a wrong passphrase is [`Error::WrongSecret`], a damaged, truncated or changed
-    /// file [`Error::BackupDamaged`].
+    /// returns; a wrong passphrase is [`Error::WrongBackupPassphrase`], a damaged, truncated
+    /// or changed file [`Error::BackupDamaged`].
     pub fn read(path: &Path, passphrase: &str) -> Result<Backup> {
         let bytes = file::read_file(path)?;
         let plain = file::open_backup(&bytes, passphrase)?;
@@ -121,11 +126,11 @@ impl Backup {
             serde_json::from_slice(&plain).map_err(|_| Error::BackupDamaged {
                 detail: "its content does not parse (written by a damaged or foreign program)",
             })?;
-        if payload.format != FORMAT_VERSION {
+        if payload.format != PAYLOAD_FORMAT {
             return Err(Error::UnsupportedVersion {
                 what: "backup content",
                 found: u32::from(payload.format),
-                supported: u32::from(FORMAT_VERSION),
+                supported: u32::from(PAYLOAD_FORMAT),
             });
         }
         Ok(Backup { payload })
@@ -194,7 +199,7 @@ impl Recovery {
                     Err(_) => unreadable += 1,
                 })?;
         let payload = Payload {
-            format: FORMAT_VERSION,
+            format: PAYLOAD_FORMAT,
             created_at: self.now(),
             records,
         };

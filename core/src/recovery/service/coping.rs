@@ -95,9 +95,13 @@ impl Recovery {
         category: Option<TriggerCategory>,
         trigger_id: Option<RecordId>,
     ) -> Result<CardUse> {
-        let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
+        let snapshot = Snapshot::load_only(
+            &self.journal,
+            &[kind::CARD, kind::CARD_STATE, kind::SETTINGS],
+        )?;
         self.require_card(&snapshot, card_id)?;
         let now = self.now();
+        let time_zone = snapshot.settings.unwrap_or_default().time_zone;
         self.journal.write(|w| {
             let (id, category) = match trigger_id {
                 Some(t) => {
@@ -116,6 +120,7 @@ impl Recovery {
                 category,
                 trigger_id,
                 outcome,
+                time_zone: Some(time_zone),
             };
             save(w, &id, kind::CARD_USE, &card_use)?;
             Ok(card_use)

@@ -5,9 +5,10 @@ use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::cards::{CardOutcome, CardUse};
 use crate::recovery::check_in::{streak, CheckIn, CheckInInput, CheckInStreak, EveningReview};
-use crate::recovery::clock::Zone;
 use crate::recovery::snapshot::{kind, Snapshot};
-use crate::recovery::triggers::{TriggerEvent, TriggerInput, TriggerLogged, UrgeOutcome};
+use crate::recovery::triggers::{
+    TriggerEvent, TriggerInput, TriggerLogged, TriggerPatch, UrgeOutcome,
+};
 use crate::RecordWriter;
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeSet;
@@ -119,15 +120,16 @@ impl Recovery {
         })
     }
 
-    /// Replaces a logged trigger's details (typically to add how it ended). Its time zone is
-    /// kept.
-    pub fn edit_trigger(&self, id: &RecordId, input: TriggerInput) -> Result<TriggerLogged> {
-        let mut event = self.checked_trigger(*id, input)?;
-        self.journal.write(|w| {
-            let old: TriggerEvent = load_in(w, id, kind::TRIGGER)?;
-            event.time_zone = old.time_zone;
-            save_trigger(w, &event)
+    /// Changes a logged trigger (typically to add how it ended): the fields the patch gives
+    /// change, the rest stay, and so does the zone it was logged in.
+    pub fn edit_trigger(&self, id: &RecordId, patch: TriggerPatch) -> Result<TriggerLogged> {
+        let old: TriggerEvent = self.load(id, kind::TRIGGER).map_err(|e| match e {
+            Error::NotFound { .. } => not_found("trigger", id),
+            other => other,
         })?;
+        let mut event = self.checked_trigger(*id, patch.apply(&old))?;
+        event.time_zone = old.time_zone;
+        self.journal.write(|w| save_trigger(w, &event))?;
         Ok(TriggerLogged {
             id: event.id,
             offer_to_record_lapse: event.outcome == Some(UrgeOutcome::Lapsed),
@@ -164,26 +166,39 @@ impl Recovery {
         })
     }
 
-    /// Triggers logged between two instants' local dates (`from` to `to`, both included, in
-    /// the zone each was logged in), oldest first.
+    /// Triggers whose recovery day (the person's day-start hour, in the zone each was
+    /// logged in) is from `from` to `to`, both included, oldest first.
     pub fn triggers(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<TriggerEvent>> {
-        let snapshot = Snapshot::load_only(&self.journal, &[kind::TRIGGER])?;
+        let snapshot = Snapshot::load_only(&self.journal, &[kind::TRIGGER, kind::SETTINGS])?;
+        let reckoner = snapshot.settings.clone().unwrap_or_default().reckoner();
         Ok(snapshot
             .triggers
             .into_iter()
             .filter(|t| {
-                let date = Zone::named_or_utc(&t.time_zone).local(t.at).date();
-                date >= from && date <= to
+                let day = reckoner.day_of(t.at, Some(&t.time_zone));
+                day >= from && day <= to
             })
             .collect())
     }
 
-    /// Deletes a trigger and the card use recorded with it.
+    /// One logged trigger.
+    pub fn trigger(&self, id: &RecordId) -> Result<TriggerEvent> {
+        self.load(id, kind::TRIGGER).map_err(|e| match e {
+            Error::NotFound { .. } => not_found("trigger", id),
+            other => other,
+        })
+    }
+
+    /// Deletes a trigger and the card use recorded with it. Anything that is not a trigger
+    /// is refused as not found.
     pub fn delete_trigger(&self, id: &RecordId) -> Result<()> {
         self.journal.write(|w| {
-            if !w.delete(id)? {
-                return Err(not_found("trigger", id));
+            match load_in::<TriggerEvent>(w, id, kind::TRIGGER) {
+                Ok(_) => {}
+                Err(Error::NotFound { .. }) => return Err(not_found("trigger", id)),
+                Err(other) => return Err(other),
             }
+            w.delete(id)?;
             let use_id = w.lookup_id(kind::CARD_USE, id.as_bytes())?;
             w.delete(&use_id)?;
             Ok(())
@@ -217,6 +232,7 @@ pub(super) fn save_trigger(w: &mut RecordWriter<'_>, event: &TriggerEvent) -> Re
                 category: Some(event.category),
                 trigger_id: Some(event.id),
                 outcome: CardOutcome::from_urge(outcome),
+                time_zone: Some(event.time_zone.clone()),
             };
             save(w, &use_id, kind::CARD_USE, &card_use)
         }

@@ -5,8 +5,12 @@ use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::clock::recovery_day;
 use crate::recovery::counter::{count, SoberCounter};
-use crate::recovery::journey::{validate_lapse, Journey, JourneyInput, Lapse, LapseInput};
-use crate::recovery::milestones::{progress, MilestoneProgress};
+use crate::recovery::journey::{
+    validate_lapse, Journey, JourneyInput, JourneyPatch, Lapse, LapseInput, LapsePatch,
+};
+use crate::recovery::milestones::{
+    canonical_key, progress, reached_in_every_attempt, Milestone, MilestoneProgress,
+};
 use crate::recovery::reflection::Reflection;
 use crate::recovery::settings::MilestoneAcks;
 use crate::recovery::snapshot::{kind, Snapshot};
@@ -29,11 +33,13 @@ impl Recovery {
         Ok(journey)
     }
 
-    /// Edits a journey. Its start must not move after its first lapse.
-    pub fn edit_journey(&self, id: &RecordId, input: JourneyInput) -> Result<Journey> {
-        input.validate(self.now())?;
+    /// Edits a journey: the fields the patch gives change, the rest stay as they are. Its
+    /// start must not move after its first lapse.
+    pub fn edit_journey(&self, id: &RecordId, patch: JourneyPatch) -> Result<Journey> {
         let snapshot = Snapshot::load_only(&self.journal, &[kind::JOURNEY, kind::LAPSE])?;
         let old = find_journey(&snapshot, id)?;
+        let input = patch.apply(old);
+        input.validate(self.now())?;
         let first_lapse = snapshot
             .lapses
             .iter()
@@ -108,8 +114,10 @@ impl Recovery {
         Ok(lapse)
     }
 
-    /// Edits a lapse (its date, kind, note, or when the next attempt starts).
-    pub fn edit_lapse(&self, id: &RecordId, input: LapseInput) -> Result<Lapse> {
+    /// Edits a lapse: the fields the patch gives change (its date, kind, time, note, linked
+    /// trigger, or when the next attempt starts), the rest stay. The zone it was recorded in
+    /// stays too.
+    pub fn edit_lapse(&self, id: &RecordId, patch: LapsePatch) -> Result<Lapse> {
         let snapshot =
             Snapshot::load_only(&self.journal, &[kind::JOURNEY, kind::LAPSE, kind::SETTINGS])?;
         let old = snapshot
@@ -117,13 +125,10 @@ impl Recovery {
             .iter()
             .find(|l| l.id == *id)
             .ok_or_else(|| not_found("lapse", id))?;
-        if old.journey_id != input.journey_id {
-            return Err(Error::invalid(
-                "journey_id",
-                "a lapse cannot move to another journey",
-            ));
-        }
-        let lapse = self.checked_lapse(&snapshot, *id, input, Some(id))?;
+        let zone = old.time_zone.clone();
+        let input = patch.apply(old);
+        let mut lapse = self.checked_lapse(&snapshot, *id, input, Some(id))?;
+        lapse.time_zone = zone;
         self.journal.write(|w| save(w, id, kind::LAPSE, &lapse))?;
         Ok(lapse)
     }
@@ -154,7 +159,37 @@ impl Recovery {
             sober_again_from: again,
             note: input.note,
             trigger_id: input.trigger_id,
+            time_zone: Some(settings.time_zone),
         })
+    }
+
+    /// Every milestone reached in every attempt of a journey, oldest first, each labelled
+    /// with its attempt: what a lapse never takes away.
+    pub fn milestone_history(&self, journey_id: &RecordId) -> Result<Vec<Milestone>> {
+        let snapshot = Snapshot::load_only(&self.journal, MILESTONE_KINDS)?;
+        let journey = find_journey(&snapshot, journey_id)?;
+        let settings = snapshot.settings.clone().unwrap_or_default();
+        let now = self.now();
+        let zone = settings.zone();
+        let counter = count(
+            journey,
+            &snapshot.lapses,
+            now,
+            &zone,
+            settings.day_starts_at,
+        );
+        let acks = snapshot
+            .milestone_acks
+            .iter()
+            .find(|a| a.journey_id == *journey_id);
+        Ok(reached_in_every_attempt(
+            journey,
+            &counter,
+            &snapshot.lapses,
+            now,
+            &zone,
+            |start, key| acks.is_some_and(|a| a.contains(start, key)),
+        ))
     }
 
     /// Undoes a lapse recorded by mistake: the attempts on either side join again and the
@@ -237,10 +272,12 @@ impl Recovery {
     pub fn acknowledge_milestone(&self, journey_id: &RecordId, key: &str) -> Result<()> {
         let snapshot = Snapshot::load_only(&self.journal, MILESTONE_KINDS)?;
         let progress = self.milestones_in(&snapshot, journey_id)?;
+        let key = canonical_key(key);
+        let key = key.as_str();
         if !progress.reached.iter().any(|m| m.key == key) {
             return Err(Error::invalid(
                 "key",
-                "must name a milestone reached in the current attempt",
+                "must name a milestone reached in the current attempt (keys such as 24h, 30d, 6m or 1y)",
             ));
         }
         let start = progress.attempt_start;

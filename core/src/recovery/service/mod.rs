@@ -126,6 +126,22 @@ impl Recovery {
         self.save_settings(settings)
     }
 
+    /// Saves the person's currency (an ISO 4217 code such as "EUR"), or clears it with
+    /// `None`: money saved is shown in it and amounts are read with its decimals.
+    pub fn set_currency(&self, code: Option<&str>) -> Result<Settings> {
+        let mut settings = self.settings()?;
+        settings.currency = match code {
+            Some(code) => Some(
+                super::money::Currency::parse(code)?
+                    .code()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        self.save_settings(settings)
+    }
+
     fn save_settings(&self, settings: Settings) -> Result<Settings> {
         settings.validate()?;
         self.journal.write(|w| {

@@ -49,6 +49,24 @@ impl Recovery {
         })
     }
 
+    /// Continues a reflection (typically a draft): every answer `input` gives replaces the
+    /// stored one, answers not given stay, plan items and chain links are added after the
+    /// ones already written, and `input.draft: false` finishes it (checking the answers that
+    /// make it useful). Its lapse stays unless `input` names another.
+    pub fn continue_reflection(&self, id: &RecordId, input: ReflectionInput) -> Result<Reflection> {
+        let old = self.reflection(id)?;
+        let mut body = old.body;
+        body.overlay(input.body)?;
+        self.save_reflection(
+            Some(id),
+            ReflectionInput {
+                lapse_id: input.lapse_id.or(old.lapse_id),
+                draft: input.draft,
+                body,
+            },
+        )
+    }
+
     /// One reflection.
     pub fn reflection(&self, id: &RecordId) -> Result<Reflection> {
         self.load(id, kind::REFLECTION)

@@ -1,0 +1,101 @@
+//! Files that hold a person's data are theirs alone (S20): created owner-only (0600 files,
+//! 0700 folders) on Unix whatever the umask, and written atomically where a half-written
+//! file would lose something.
+//!
+//! SQLite creates a journal's `-wal` and `-shm` with the journal file's own permissions, so
+//! creating the journal file 0600 before SQLite opens it covers those too.
+
+use crate::error::{Error, Result};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+/// Creates a new, empty file that only its owner can read or write; fails if one exists.
+pub fn create_private_file(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| Error::io("creating", path, e))?;
+    make_private(path, false)?;
+    Ok(file)
+}
+
+/// Creates a folder (and its missing parents) that only its owner can enter. Folders that
+/// already exist are left as they are, except `path` itself when this call made it.
+pub fn create_private_dir_all(path: &Path) -> Result<()> {
+    if path.as_os_str().is_empty() || path.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(path)
+        .map_err(|e| Error::io("creating the folder", path, e))?;
+    make_private(path, true)
+}
+
+/// Sets owner-only permissions on `path` (0700 for a folder, 0600 for a file) on Unix; the
+/// umask cannot widen them afterwards.
+pub fn make_private(path: &Path, is_dir: bool) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if is_dir { 0o700 } else { 0o600 };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("setting owner-only permissions on", path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, is_dir);
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically and owner-only: a temporary file beside it (0600),
+/// fsynced, renamed over `path`, then the folder fsynced. A crash leaves either the old file
+/// or the new one; a temporary file left by a crash is named `.NAME.XXXXXXXX.tmp`.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let suffix = crate::record::RecordId::random()?.to_string();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", &suffix[..8]));
+    let result = (|| {
+        let mut file = create_private_file(&temp)?;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::StorageFull => Error::DiskFull,
+                _ => Error::io("writing", &temp, e),
+            })?;
+        std::fs::rename(&temp, path).map_err(|e| Error::io("renaming into place", path, e))?;
+        sync_dir(dir);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Makes a rename in `dir` durable; not every platform can fsync a folder, so failure is
+/// ignored.
+pub(crate) fn sync_dir(dir: &Path) {
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+}
