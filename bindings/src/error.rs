@@ -7,7 +7,8 @@ use waymark_core::Error as CoreError;
 /// Everything that can go wrong, as the shells see it.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum WaymarkError {
-    /// The passphrase, recovery code or device key does not open this journal.
+    /// The passphrase, recovery code or device key does not open this journal, or the
+    /// backup passphrase does not open a backup (the summary says which).
     #[error("{summary}")]
     WrongSecret {
         /// What to show.
@@ -104,6 +105,12 @@ pub enum WaymarkError {
         /// What to show.
         summary: String,
     },
+    /// The disk is full; the write was rolled back and nothing changed.
+    #[error("{summary}")]
+    DiskFull {
+        /// What to show.
+        summary: String,
+    },
     /// Storage, the file system or cryptography failed.
     #[error("{summary}")]
     Storage {
@@ -116,7 +123,15 @@ impl From<CoreError> for WaymarkError {
     fn from(error: CoreError) -> Self {
         let summary = error.to_string();
         match error {
-            CoreError::WrongSecret => WaymarkError::WrongSecret { summary },
+            CoreError::WrongSecret | CoreError::WrongBackupPassphrase => {
+                WaymarkError::WrongSecret { summary }
+            }
+            CoreError::DiskFull => WaymarkError::DiskFull { summary },
+            CoreError::OverlapsLapse { id } => WaymarkError::InvalidInput {
+                field: "date".to_owned(),
+                rule: format!("overlaps lapse {id} of this journey: edit or undo that one instead"),
+                summary,
+            },
             CoreError::Locked => WaymarkError::Locked { summary },
             CoreError::InvalidInput { field, rule } => WaymarkError::InvalidInput {
                 field: field.to_owned(),

@@ -10,7 +10,7 @@ use crate::error::{CliError, Result};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use waymark_core::recovery::clock::SystemClock;
+use waymark_core::recovery::clock::{Clock, FixedClock, SystemClock};
 use waymark_core::recovery::Recovery;
 use waymark_core::{Journal, JournalOptions, KdfParams, MIN_PASSPHRASE_CHARS};
 use zeroize::Zeroizing;
@@ -99,6 +99,26 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The clock commands run on: the system's, or the instant in `WAYMARK_NOW` (RFC 3339, such
+/// as `2026-11-25T21:30:00Z`) when it is set: for tests and rehearsals that need a fixed
+/// "now".
+pub fn clock() -> Result<Arc<dyn Clock>> {
+    match std::env::var("WAYMARK_NOW") {
+        Ok(text) if !text.is_empty() => {
+            let now = chrono::DateTime::parse_from_rfc3339(&text)
+                .map_err(|_| {
+                    CliError::invalid(
+                        "WAYMARK_NOW",
+                        "must be an RFC 3339 instant such as 2026-11-25T21:30:00Z",
+                    )
+                })?
+                .with_timezone(&chrono::Utc);
+            Ok(Arc::new(FixedClock::new(now)))
+        }
+        _ => Ok(Arc::new(SystemClock)),
+    }
+}
+
 /// Opens the journal at `path` and unlocks it with the passphrase, or the recovery code when
 /// `recovery_code` is set.
 pub fn open(path: &Path, recovery_code: bool) -> Result<Recovery> {
@@ -113,7 +133,7 @@ pub fn open(path: &Path, recovery_code: bool) -> Result<Recovery> {
         let passphrase = secret("passphrase", "WAYMARK_PASSPHRASE")?;
         journal.unlock_with_passphrase(&passphrase)?;
     }
-    Ok(Recovery::new(journal, Arc::new(SystemClock)))
+    Ok(Recovery::new(journal, clock()?))
 }
 
 /// Creates a journal at `path` (its directory too) with `passphrase`; returns it and the
@@ -129,7 +149,7 @@ pub fn create(
         ..JournalOptions::default()
     };
     let (journal, code) = Journal::create(path, passphrase, options)?;
-    Ok((Recovery::new(journal, Arc::new(SystemClock)), code.reveal()))
+    Ok((Recovery::new(journal, clock()?), code.reveal()))
 }
 
 /// Creates the folder `path` will live in (owner-only), if it is not there yet.

@@ -11,10 +11,8 @@ use crate::session;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
-use std::sync::Arc;
 use waymark_core::files::{create_private_dir_all, write_atomically};
 use waymark_core::recovery::backup::{Backup, MergeReport};
-use waymark_core::recovery::clock::SystemClock;
 use waymark_core::recovery::Recovery;
 use waymark_core::{JournalOptions, KdfParams};
 
@@ -82,7 +80,7 @@ pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
         &ctx.path,
         &passphrase,
         JournalOptions::default(),
-        Arc::new(SystemClock),
+        session::clock()?,
     )?;
     let (report, code) = (restored.report, restored.recovery_code.reveal());
     drop(backup);

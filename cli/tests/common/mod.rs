@@ -79,6 +79,7 @@ impl Waymark {
             .env_remove("WAYMARK_NEW_PASSPHRASE")
             .env_remove("WAYMARK_RECOVERY_CODE")
             .env_remove("WAYMARK_BACKUP_PASSPHRASE")
+            .env_remove("WAYMARK_NOW")
             .env("NO_COLOR", "1")
             .stdin(if stdin.is_some() {
                 Stdio::piped()
@@ -109,6 +110,15 @@ impl Waymark {
             stdout: String::from_utf8(stdout).unwrap(),
             stderr: String::from_utf8(stderr).unwrap(),
         }
+    }
+
+    /// Runs `waymark ARGS` as [`Waymark::run`] does, with the clock pinned at `now` (RFC 3339).
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Run {
+        self.run_with(
+            args,
+            &[("WAYMARK_PASSPHRASE", PASSPHRASE), ("WAYMARK_NOW", now)],
+            None,
+        )
     }
 
     /// Creates the journal (cheap Argon2id so tests are quick) in Europe/Berlin and returns
