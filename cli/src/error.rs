@@ -135,7 +135,10 @@ impl fmt::Display for CliError {
                 f,
                 "{what} is needed: run in a terminal to be asked, or set {variable}"
             ),
-            CliError::Mismatch => write!(f, "the two passphrases do not match; nothing was changed"),
+            CliError::Mismatch => write!(
+                f,
+                "the new passphrase was not confirmed after three tries; nothing was changed"
+            ),
             CliError::Refused(text) => write!(f, "{text}"),
             CliError::Io {
                 action,

@@ -704,3 +704,48 @@ fn the_small_words_read_right() {
     );
     assert!(html.contains("(attempt 1)") || html.contains("Milestones reached"));
 }
+
+#[test]
+fn init_states_the_rule_first_and_lets_a_short_or_mismatched_passphrase_be_retried() {
+    // A real terminal (a pseudo-terminal from util-linux `script`): the person types a short
+    // passphrase, then a mismatch, then gets it right.
+    let w = Waymark::new();
+    let mut child = Command::new("script")
+        .args([
+            "-qec",
+            &format!(
+                "{} init --zone UTC --kdf-memory-mib 1 --kdf-passes 1",
+                env!("CARGO_BIN_EXE_waymark")
+            ),
+            "/dev/null",
+        ])
+        .env("WAYMARK_JOURNAL", &w.journal)
+        .env("NO_COLOR", "1")
+        .env_remove("WAYMARK_NEW_PASSPHRASE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("util-linux script");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let typed = format!("short\n{PASSPHRASE}\nnot the same one\n{PASSPHRASE}\n{PASSPHRASE}\n");
+        stdin.write_all(typed.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let rule = text
+        .find("at least 8 characters")
+        .expect("the rule is stated");
+    let first_prompt = text.find("New passphrase:").unwrap();
+    assert!(
+        rule < first_prompt,
+        "the rule comes before the first prompt"
+    );
+    assert!(text.contains("shorter than 8 characters"), "{text}");
+    assert!(text.contains("did not match; let's try again"), "{text}");
+    assert!(text.contains("Next: start a journey"), "{text}");
+    // The journal opens with the passphrase typed the third time.
+    w.run(&["check-ins"]).ok();
+}
