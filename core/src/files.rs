@@ -99,3 +99,12 @@ pub(crate) fn sync_dir(dir: &Path) {
         let _ = dir.sync_all();
     }
 }
+
+/// Removes a file if it is there; a file already gone is fine.
+pub(crate) fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io("removing", path, e)),
+    }
+}

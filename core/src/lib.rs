@@ -10,6 +10,7 @@
 //! This crate knows nothing of FFI or UI: the `waymark-ffi` crate binds it for Kotlin and
 //! Swift, and `waymark-cli` drives it from a terminal.
 
+pub(crate) mod codec;
 pub mod crypto;
 pub mod error;
 pub mod files;
@@ -29,10 +30,10 @@ pub use crypto::kdf::KdfParams;
 pub use crypto::recovery_code::RecoveryCode;
 pub use error::{Error, Result};
 pub use journal::{
-    Journal, JournalOptions, KeyRotation, KeySlot, RecordView, RecordWriter, DEFAULT_SEALS_PER_KEY,
-    MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS,
+    Journal, JournalOptions, KeyRotation, KeySlot, RecordView, RecordWriter, Upgraded,
+    CURRENT_BODY_FORMAT, DEFAULT_SEALS_PER_KEY, MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS,
 };
 pub use platform::{PlatformKeyError, PlatformKeyStore};
-pub use record::{LoadedRecords, Record, RecordId};
+pub use record::{LoadedRecords, Record, RecordId, Stamp};
 pub use store::schema::SCHEMA_VERSION;
 pub use store::slots::SlotKind;

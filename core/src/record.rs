@@ -1,11 +1,30 @@
-//! Records as the rest of the crate sees them: an id, a kind, a revision and a body of bytes,
+//! Records as the rest of the crate sees them: an id, a kind, a revision, a versioned body,
 //! and the padded payload format sealed inside each envelope.
 //!
-//! Payload layout (inside the ciphertext): payload version (1 byte), kind length (1 byte),
-//! kind (ASCII), body length (4 bytes, big-endian), body, then zero padding up to a size class.
-//! Size classes are 512, 1024, 2048 and 4096 bytes, then multiples of 4096: a lapse, a
-//! check-in and a short note all seal to the same length, so the file does not tell them
-//! apart (S10).
+//! Payload layout (inside the ciphertext), version 2:
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 1 | payload version (2) |
+//! | 1 | kind length K |
+//! | K | kind (ASCII, `a-z0-9_`) |
+//! | 1 | body version (0 opaque, 1 JSON, 2 tagged) |
+//! | 1 | flags (bit 0: a tombstone, no body) |
+//! | 8 | the write's version: a hybrid logical clock, big-endian |
+//! | 8 | the device (journal file) that wrote it |
+//! | 4 | body length, big-endian |
+//! | n | body |
+//! | .. | zero padding |
+//!
+//! Version 1 (Waymark 0.1) is version 2 without the body version, flags, clock and device;
+//! it is still read (its bodies are JSON: body version 1, with a zero stamp).
+//!
+//! **Padding.** Every payload is padded to at least 256 bytes and then to the Padmé length
+//! of its size (Nikitin et al., PETS 2019): at most 12% overhead, and a length reveals only
+//! O(log log L) bits. A check-in, a lapse, a trigger and a short note all seal to the same
+//! 256 bytes, so the file does not tell them apart (S10); what sizes still reveal is the
+//! rough size of long writing (an entry of a few kilobytes against one of a few hundred
+//! bytes), never its kind.
 //!
 //! The kind is authenticated because it is inside the sealed payload; the envelope's
 //! associated data binds the journal id, the record id and the revision (S8).
@@ -16,14 +35,18 @@ use std::fmt;
 use std::str::FromStr;
 use zeroize::Zeroizing;
 
-/// The payload format version this build writes and reads.
-pub const PAYLOAD_VERSION: u8 = 1;
+/// The payload format version this build writes.
+pub const PAYLOAD_VERSION: u8 = 2;
+/// The first payload format, still read.
+const PAYLOAD_V1: u8 = 1;
 /// The largest record body accepted (journal entries are capped well below this).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The longest record kind name.
 pub const MAX_KIND_LEN: usize = 32;
-const MIN_SIZE_CLASS: usize = 512;
-const PAGE_SIZE_CLASS: usize = 4096;
+/// Every payload is at least this long.
+const MIN_PAYLOAD: usize = 256;
+/// The flag of a tombstone: a deletion that remembers its version, with no content.
+pub(crate) const FLAG_TOMBSTONE: u8 = 1;
 
 /// A record's random 128-bit id, shown as 32 lowercase hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,6 +120,17 @@ impl<'de> serde::Deserialize<'de> for RecordId {
     }
 }
 
+/// The version stamped on every write: a hybrid logical clock (milliseconds since 1970 in
+/// the high 48 bits, a counter in the low 16) and the device that wrote it. Later writes
+/// have larger clocks; two devices order their writes by (clock, device).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp {
+    /// The hybrid logical clock.
+    pub clock: u64,
+    /// The writing device (a random id per journal file).
+    pub device: u64,
+}
+
 /// A decrypted record. The body is wiped from memory when the record is dropped, and `Debug`
 /// shows only the id, kind, revision and body length.
 #[derive(Clone, PartialEq, Eq)]
@@ -107,6 +141,10 @@ pub struct Record {
     pub kind: String,
     /// Starts at 1 and grows by one with every change.
     pub revision: u64,
+    /// The body's version, chosen by the layer above (0 for opaque bodies).
+    pub body_version: u8,
+    /// When and where it was written.
+    pub stamp: Stamp,
     /// The record's content, as the layer above serialized it.
     pub body: Zeroizing<Vec<u8>>,
 }
@@ -148,50 +186,85 @@ pub fn validate_kind(kind: &str) -> Result<()> {
     }
 }
 
-/// The padded length of a payload holding `len` bytes.
+/// The padded length of a payload holding `len` bytes: at least 256, then Padmé.
 pub(crate) fn size_class(len: usize) -> usize {
-    if len <= MIN_SIZE_CLASS {
-        MIN_SIZE_CLASS
-    } else if len <= PAGE_SIZE_CLASS {
-        len.next_power_of_two()
-    } else {
-        len.div_ceil(PAGE_SIZE_CLASS) * PAGE_SIZE_CLASS
+    if len <= MIN_PAYLOAD {
+        return MIN_PAYLOAD;
     }
+    let e = usize::BITS - 1 - len.leading_zeros(); // floor(log2 len)
+    let s = u32::BITS - e.leading_zeros(); // floor(log2 e) + 1
+    let mask = (1usize << (e - s)) - 1;
+    (len + mask) & !mask
+}
+
+/// A payload's parts, borrowed from the decrypted bytes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Payload<'a> {
+    pub(crate) kind: &'a str,
+    pub(crate) body_version: u8,
+    pub(crate) flags: u8,
+    pub(crate) stamp: Stamp,
+    pub(crate) body: &'a [u8],
 }
 
 /// Builds the padded plaintext sealed for a record.
-pub(crate) fn encode_payload(kind: &str, body: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn encode_payload(
+    kind: &str,
+    body_version: u8,
+    flags: u8,
+    stamp: Stamp,
+    body: &[u8],
+) -> Result<Zeroizing<Vec<u8>>> {
     validate_kind(kind)?;
     if body.len() > MAX_BODY_BYTES {
         return Err(Error::invalid("record body", "must be at most 256 KiB"));
     }
     let body_len = u32::try_from(body.len())
         .map_err(|_| Error::invalid("record body", "must be at most 256 KiB"))?;
-    let content_len = 2 + kind.len() + 4 + body.len();
+    let content_len = 2 + kind.len() + 2 + 16 + 4 + body.len();
     let mut out = Zeroizing::new(Vec::with_capacity(size_class(content_len)));
     out.push(PAYLOAD_VERSION);
     out.push(kind.len() as u8); // validate_kind capped it at 32
     out.extend_from_slice(kind.as_bytes());
+    out.push(body_version);
+    out.push(flags);
+    out.extend_from_slice(&stamp.clock.to_be_bytes());
+    out.extend_from_slice(&stamp.device.to_be_bytes());
     out.extend_from_slice(&body_len.to_be_bytes());
     out.extend_from_slice(body);
     out.resize(size_class(content_len), 0);
     Ok(out)
 }
 
-/// Reads a payload built by [`encode_payload`]: its kind and the body within it. `None` for
+/// Reads a payload built by [`encode_payload`] (or by Waymark 0.1): its parts. `None` for
 /// anything malformed.
-pub(crate) fn decode_payload(payload: &[u8]) -> Option<(&str, &[u8])> {
+pub(crate) fn decode_payload(payload: &[u8]) -> Option<Payload<'_>> {
     let (&version, rest) = payload.split_first()?;
-    if version != PAYLOAD_VERSION {
+    if version != PAYLOAD_VERSION && version != PAYLOAD_V1 {
         return None;
     }
     let (&kind_len, rest) = rest.split_first()?;
     let (kind, rest) = rest.split_at_checked(usize::from(kind_len))?;
     let kind = std::str::from_utf8(kind).ok()?;
     validate_kind(kind).ok()?;
+    let (body_version, flags, stamp, rest) = if version == PAYLOAD_VERSION {
+        let (header, rest) = rest.split_at_checked(18)?;
+        let clock = u64::from_be_bytes(header[2..10].try_into().ok()?);
+        let device = u64::from_be_bytes(header[10..18].try_into().ok()?);
+        (header[0], header[1], Stamp { clock, device }, rest)
+    } else {
+        // Waymark 0.1's bodies were JSON (body version 1), unstamped.
+        (1, 0, Stamp::default(), rest)
+    };
     let (len_bytes, rest) = rest.split_at_checked(4)?;
     let body_len = usize::try_from(u32::from_be_bytes(len_bytes.try_into().ok()?)).ok()?;
-    Some((kind, rest.get(..body_len)?))
+    Some(Payload {
+        kind,
+        body_version,
+        flags,
+        stamp,
+        body: rest.get(..body_len)?,
+    })
 }
 
 /// The associated data binding a record envelope to its journal, id and revision.
@@ -210,13 +283,20 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn size_classes_hide_small_differences() {
-        assert_eq!(size_class(1), 512);
-        assert_eq!(size_class(512), 512);
-        assert_eq!(size_class(513), 1024);
+    fn size_classes_hide_small_differences_and_waste_little() {
+        assert_eq!(size_class(1), 256);
+        assert_eq!(size_class(256), 256);
+        assert_eq!(size_class(257), 272);
         assert_eq!(size_class(4096), 4096);
-        assert_eq!(size_class(4097), 8192);
-        assert_eq!(size_class(9000), 12288);
+        assert_eq!(size_class(4097), 4352);
+        for len in [257, 1000, 5000, 70_000, 262_144] {
+            let padded = size_class(len);
+            assert!(padded >= len);
+            assert!(
+                padded as f64 <= len as f64 * 1.12 + 1.0,
+                "{len} -> {padded}"
+            );
+        }
     }
 
     #[test]
@@ -227,14 +307,28 @@ mod tests {
         assert!("é".repeat(16).parse::<RecordId>().is_err());
     }
 
+    #[test]
+    fn version_1_payloads_still_read() {
+        let mut v1 = vec![1u8, 5];
+        v1.extend_from_slice(b"lapse");
+        v1.extend_from_slice(&3u32.to_be_bytes());
+        v1.extend_from_slice(b"{ }");
+        v1.resize(512, 0);
+        let p = decode_payload(&v1).unwrap();
+        assert_eq!((p.kind, p.body_version, p.body), ("lapse", 1, &b"{ }"[..]));
+    }
+
     proptest! {
         #[test]
-        fn payloads_round_trip(kind in "[a-z_]{1,32}", body in proptest::collection::vec(any::<u8>(), 0..3000)) {
-            let payload = encode_payload(&kind, &body).unwrap();
-            prop_assert_eq!(payload.len(), size_class(payload.len()));
-            let (k, b) = decode_payload(&payload).unwrap();
-            prop_assert_eq!(k, kind);
-            prop_assert_eq!(b, &body[..]);
+        fn payloads_round_trip(kind in "[a-z_]{1,32}", version in any::<u8>(), clock in any::<u64>(), device in any::<u64>(), body in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            let stamp = Stamp { clock, device };
+            let payload = encode_payload(&kind, version, 0, stamp, &body).unwrap();
+            prop_assert!(payload.len() >= 256 && payload.len() >= body.len());
+            let p = decode_payload(&payload).unwrap();
+            prop_assert_eq!(p.kind, kind);
+            prop_assert_eq!(p.body_version, version);
+            prop_assert_eq!(p.stamp, stamp);
+            prop_assert_eq!(p.body, &body[..]);
         }
 
         #[test]

@@ -320,7 +320,7 @@ fn ninety_in_ninety_starts_again_after_a_relapse_and_when_the_person_chooses() {
     assert_eq!((n.meetings, n.day), (1, 1));
     assert!(matches!(
         r.start_ninety_in_ninety(Some(date(2026, 4, 2))),
-        Err(Error::InvalidInput { field: "date", .. })
+        Err(Error::InvalidInput { field: "from", .. })
     ));
 }
 

@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 use crate::platform::PlatformKeyStore;
 use crate::record::{encode_payload, record_context, RecordId};
 use crate::store::slots::{self, SlotKind};
-use crate::store::{connection, records, settings};
+use crate::store::write_state::{self, WriteState};
+use crate::store::{connection, records};
 use rusqlite::TransactionBehavior;
 use zeroize::Zeroizing;
 
@@ -214,7 +215,7 @@ impl Journal {
             None
         };
 
-        let generation = settings::get_u64(&state.conn, settings::KEY_GENERATION)?;
+        let generation = write_state::load(&state.conn)?.generation;
         let new_generation = generation + 1;
         let key_id = u32::try_from(new_generation)
             .map_err(|_| Error::Crypto("the key generation counter is exhausted"))?;
@@ -227,7 +228,7 @@ impl Journal {
             let mut scratch = Zeroizing::new(Vec::new());
             for row in rows {
                 let id = RecordId(row.id);
-                match super::records::open_row(
+                match super::records::open_in_place(
                     keyring,
                     &journal_id,
                     &id,
@@ -235,8 +236,9 @@ impl Journal {
                     &row.envelope,
                     &mut scratch,
                 ) {
-                    Ok(record) => {
-                        let payload = encode_payload(&record.kind, &record.body)?;
+                    Ok(p) => {
+                        let payload =
+                            encode_payload(p.kind, p.body_version, p.flags, p.stamp, p.body)?;
                         let context = record_context(&journal_id, &id, row.revision);
                         let sealed = new_keyring.seal_record(key_id, &context, &payload)?;
                         resealed.push((row.id, row.revision, sealed));
@@ -246,6 +248,7 @@ impl Journal {
             }
         }
         let records_resealed = resealed.len() as u64;
+        let clock = state.write.clock;
         let tx = state
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -258,10 +261,16 @@ impl Journal {
         for old in &old_slots {
             slots::delete(&tx, old.id)?;
         }
-        settings::set_u64(&tx, settings::KEY_GENERATION, new_generation)?;
-        settings::set_u64(&tx, settings::SEALS, records_resealed)?;
+        let write = WriteState {
+            generation: new_generation,
+            seals: records_resealed,
+            clock,
+        };
+        write_state::replace(&tx, write)?;
         tx.commit()?;
+        state.write = write;
         state.keyring = Some(new_keyring);
+        state.epoch += 1;
         connection::checkpoint_truncate(&state.conn)?;
         Ok(KeyRotation {
             recovery_code,

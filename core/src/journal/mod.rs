@@ -10,6 +10,7 @@
 //! slot), [`key_slots`] (adding, removing and changing slots, rotating the data key),
 //! [`records`] (the encrypted record repository) and [`wipe`].
 
+mod bodies;
 mod key_slots;
 mod records;
 mod slot_keys;
@@ -17,6 +18,7 @@ pub(crate) use slot_keys::validate_passphrase_for;
 mod unlock;
 mod wipe;
 
+pub use bodies::{Upgraded, CURRENT_BODY_FORMAT};
 pub use key_slots::{KeyRotation, KeySlot};
 pub use records::{RecordView, RecordWriter};
 pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
@@ -27,6 +29,7 @@ use crate::crypto::random_array;
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
 use crate::store::connection::{self, Mode};
+use crate::store::write_state::{self, WriteState};
 use crate::store::{schema, settings};
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -73,6 +76,13 @@ pub(crate) struct State {
     pub(crate) conn: Connection,
     pub(crate) journal_id: [u8; 16],
     pub(crate) keyring: Option<Keyring>,
+    /// The write-state row as this connection last saw it (see `store::write_state`).
+    pub(crate) write: WriteState,
+    /// This journal file's device id, stamped on every write.
+    pub(crate) device: u64,
+    /// Grows with every lock, unlock and committed write through this object: a cache of
+    /// decrypted content is valid only for the epoch it was built in.
+    pub(crate) epoch: u64,
 }
 
 impl State {
@@ -129,6 +139,8 @@ impl Journal {
         let mut conn = connection::open(path, Mode::Create)?;
         match Self::initialize(&mut conn, path, passphrase, &options) {
             Ok((journal_id, data_key, code)) => {
+                let write = write_state::load(&conn)?;
+                let device = settings::device_id(&conn)?;
                 let journal = Journal {
                     path: path.to_path_buf(),
                     options,
@@ -136,6 +148,9 @@ impl Journal {
                         conn,
                         journal_id,
                         keyring: Some(Keyring::new(data_key)),
+                        write,
+                        device,
+                        epoch: 1,
                     }),
                 };
                 Ok((journal, code))
@@ -163,8 +178,14 @@ impl Journal {
         let recovery_slot = slot_keys::recovery_slot(&code)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         settings::set(&tx, settings::JOURNAL_ID, &journal_id)?;
-        settings::set_u64(&tx, settings::KEY_GENERATION, 1)?;
-        settings::set_u64(&tx, settings::SEALS, 0)?;
+        write_state::create(
+            &tx,
+            WriteState {
+                generation: 1,
+                seals: 0,
+                clock: 0,
+            },
+        )?;
         slot_keys::insert_verified(&tx, &journal_id, &passphrase_slot, &data_key)?;
         slot_keys::insert_verified(&tx, &journal_id, &recovery_slot, &data_key)?;
         tx.commit()?;
@@ -179,6 +200,8 @@ impl Journal {
         let mut conn = connection::open(path, Mode::Existing)?;
         schema::migrate(&mut conn, path)?;
         let journal_id = settings::journal_id(&conn)?;
+        let write = write_state::load(&conn)?;
+        let device = settings::device_id(&conn)?;
         Ok(Journal {
             path: path.to_path_buf(),
             options,
@@ -186,6 +209,9 @@ impl Journal {
                 conn,
                 journal_id,
                 keyring: None,
+                write,
+                device,
+                epoch: 0,
             }),
         })
     }
@@ -209,7 +235,32 @@ impl Journal {
     /// Drops the data key and every key derived from it; they are zeroized as they drop. The
     /// journal stays open and can be unlocked again.
     pub fn lock(&self) {
-        self.state().keyring = None;
+        let mut state = self.state();
+        state.keyring = None;
+        state.epoch += 1;
+    }
+
+    /// A number that changes with every lock, unlock and write through this object (not
+    /// through other connections: see [`Journal::data_version`]). Caches of decrypted content
+    /// compare it to know they are still current.
+    pub fn epoch(&self) -> u64 {
+        self.state().epoch
+    }
+
+    /// SQLite's `data_version`: changes when another connection (another process, another
+    /// `Journal` on the same file) commits. With [`Journal::epoch`] it tells a cache whether
+    /// anything it holds may be stale.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .state()
+            .conn
+            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
+
+    /// The format of record bodies in this file: 1 for JSON bodies written by Waymark 0.1 that
+    /// have not been moved yet, 2 once every record is in the tagged format.
+    pub fn body_format(&self) -> Result<u64> {
+        settings::get_u64(&self.state().conn, settings::BODY_FORMAT)
     }
 
     /// The schema version of the open file.

@@ -1,10 +1,12 @@
 //! The encrypted record repository (S7-S12).
 //!
 //! Each record is sealed under the record-content key of the current key generation with a
-//! fresh random nonce; the seal counter is persisted in the same transaction as the record, and
-//! when it reaches the journal's `seals_per_key` the next generation's key takes over (old
-//! records stay readable under theirs). A record that fails to open is reported by id and
-//! skipped; every other record still loads.
+//! fresh random nonce. The seal counter, the key generation and the write clock live in one
+//! row that each transaction writes once (`store::write_state`); when the counter reaches
+//! the journal's `seals_per_key` the next generation's key takes over (old records stay
+//! readable under theirs). Every write is stamped with a hybrid logical clock and this
+//! file's device id, sealed with the record. A record that fails to open is reported by id
+//! and skipped; every other record still loads.
 //!
 //! Writes happen in [`Journal::write`]: one closure, one SQLite transaction, one durable
 //! commit, so a user action made of several records lands whole or not at all (S13).
@@ -13,9 +15,11 @@ use super::{Journal, State};
 use crate::crypto::keyring::Keyring;
 use crate::error::{Error, Result};
 use crate::record::{
-    decode_payload, encode_payload, record_context, validate_kind, LoadedRecords, Record, RecordId,
+    decode_payload, encode_payload, record_context, validate_kind, LoadedRecords, Payload, Record,
+    RecordId, Stamp, FLAG_TOMBSTONE,
 };
-use crate::store::{connection, records, settings};
+use crate::store::write_state::{self, WriteState};
+use crate::store::{connection, records};
 use rusqlite::{Transaction, TransactionBehavior};
 use zeroize::Zeroizing;
 
@@ -24,42 +28,95 @@ pub struct RecordWriter<'a> {
     tx: Transaction<'a>,
     keyring: &'a mut Keyring,
     journal_id: [u8; 16],
-    generation: u64,
-    seals: u64,
+    device: u64,
+    write: WriteState,
+    sealed_in_generation: u64,
     seals_per_key: u64,
     deleted: bool,
+    replaced: bool,
+    scratch: Zeroizing<Vec<u8>>,
+    touched: Vec<RecordId>,
+}
+
+/// The current time for the hybrid logical clock: milliseconds since 1970 in the high 48
+/// bits.
+fn physical_clock() -> u64 {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    u64::try_from(millis).unwrap_or(u64::MAX >> 16) << 16
 }
 
 impl RecordWriter<'_> {
-    fn seal(&mut self, id: &RecordId, revision: u64, kind: &str, body: &[u8]) -> Result<Vec<u8>> {
-        let payload = encode_payload(kind, body)?;
-        if self.seals >= self.seals_per_key {
-            self.generation += 1;
-            self.seals = 0;
+    /// The next stamp: later than every stamp this journal has issued, and than now.
+    fn next_stamp(&mut self) -> Stamp {
+        self.write.clock = physical_clock().max(self.write.clock.saturating_add(1));
+        Stamp {
+            clock: self.write.clock,
+            device: self.device,
         }
-        let key_id = u32::try_from(self.generation)
+    }
+
+    fn seal(&mut self, id: &RecordId, revision: u64, payload: &[u8]) -> Result<Vec<u8>> {
+        if self.write.seals >= self.seals_per_key {
+            self.write.generation += 1;
+            self.write.seals = 0;
+            self.sealed_in_generation = 0;
+        }
+        let key_id = u32::try_from(self.write.generation)
             .map_err(|_| Error::Crypto("the key generation counter is exhausted"))?;
         let context = record_context(&self.journal_id, id, revision);
-        let sealed = self.keyring.seal_record(key_id, &context, &payload)?;
-        self.seals += 1;
+        let sealed = self.keyring.seal_record(key_id, &context, payload)?;
+        self.write.seals += 1;
+        self.sealed_in_generation += 1;
         Ok(sealed)
     }
 
-    /// Adds a new record with a fresh random id; returns the id.
+    /// Adds a new record with a fresh random id and an opaque body; returns the id.
     pub fn insert(&mut self, kind: &str, body: &[u8]) -> Result<RecordId> {
         let id = RecordId::random()?;
-        let sealed = self.seal(&id, 1, kind, body)?;
-        records::put(&self.tx, &id.0, 1, &sealed)?;
+        self.put_versioned(&id, kind, 0, body)?;
         Ok(id)
     }
 
-    /// Writes a record under a chosen id: revision 1 if it is new, otherwise the next
-    /// revision. Returns the revision written.
+    /// Writes a record with an opaque body under a chosen id: revision 1 if it is new,
+    /// otherwise the next revision. Returns the revision written.
     pub fn put(&mut self, id: &RecordId, kind: &str, body: &[u8]) -> Result<u64> {
+        self.put_versioned(id, kind, 0, body)
+    }
+
+    /// Writes a record whose body is in `body_version` of its kind's format. Returns the
+    /// revision written.
+    pub fn put_versioned(
+        &mut self,
+        id: &RecordId,
+        kind: &str,
+        body_version: u8,
+        body: &[u8],
+    ) -> Result<u64> {
         validate_kind(kind)?;
-        let revision = records::get(&self.tx, &id.0)?.map_or(1, |(rev, _)| rev + 1);
-        let sealed = self.seal(id, revision, kind, body)?;
+        let stamp = self.next_stamp();
+        self.put_stamped(id, kind, body_version, stamp, body)
+    }
+
+    /// Writes a record with a stamp given by the caller (a merge keeps the stamp of the
+    /// version it brings in). Returns the revision written.
+    pub(crate) fn put_stamped(
+        &mut self,
+        id: &RecordId,
+        kind: &str,
+        body_version: u8,
+        stamp: Stamp,
+        body: &[u8],
+    ) -> Result<u64> {
+        let payload = encode_payload(kind, body_version, 0, stamp, body)?;
+        let previous = records::revision(&self.tx, &id.0)?;
+        let revision = previous.map_or(1, |rev| rev.saturating_add(1));
+        self.replaced |= previous.is_some();
+        let sealed = self.seal(id, revision, &payload)?;
         records::put(&self.tx, &id.0, revision, &sealed)?;
+        self.touched.push(*id);
         Ok(revision)
     }
 
@@ -68,10 +125,38 @@ impl RecordWriter<'_> {
         read_one(&self.tx, self.keyring, &self.journal_id, id)
     }
 
+    /// Reads a record as this transaction sees it and shows it to `read` without copying it
+    /// out (the body lives in a scratch buffer wiped when the transaction ends); `None` when
+    /// there is no record with that id.
+    pub fn peek<T>(
+        &mut self,
+        id: &RecordId,
+        read: impl FnOnce(RecordView<'_>) -> T,
+    ) -> Result<Option<T>> {
+        let Some((revision, envelope)) = records::get(&self.tx, &id.0)? else {
+            return Ok(None);
+        };
+        let payload = open_in_place(
+            self.keyring,
+            &self.journal_id,
+            id,
+            revision,
+            &envelope,
+            &mut self.scratch,
+        )?;
+        if payload.flags & FLAG_TOMBSTONE != 0 {
+            return Ok(None);
+        }
+        Ok(Some(read(RecordView::new(*id, revision, payload))))
+    }
+
     /// Erases a record; false when there was none with that id.
     pub fn delete(&mut self, id: &RecordId) -> Result<bool> {
         let deleted = records::delete(&self.tx, &id.0)?;
         self.deleted |= deleted;
+        if deleted {
+            self.touched.push(*id);
+        }
         Ok(deleted)
     }
 
@@ -80,11 +165,12 @@ impl RecordWriter<'_> {
         lookup(self.keyring, namespace, key)
     }
 
-    fn finish(self) -> Result<bool> {
-        settings::set_u64(&self.tx, settings::KEY_GENERATION, self.generation)?;
-        settings::set_u64(&self.tx, settings::SEALS, self.seals)?;
+    /// Commits, writing the write state once; true when old content must be erased from the
+    /// write-ahead log (a row was deleted or replaced).
+    fn finish(self) -> Result<(bool, WriteState, Vec<RecordId>)> {
+        let merged = write_state::merge(&self.tx, self.write, self.sealed_in_generation)?;
         self.tx.commit()?;
-        Ok(self.deleted)
+        Ok((self.deleted || self.replaced, merged, self.touched))
     }
 }
 
@@ -97,8 +183,37 @@ pub struct RecordView<'a> {
     pub kind: &'a str,
     /// Its revision.
     pub revision: u64,
+    /// Its body's version (0 for opaque bodies).
+    pub body_version: u8,
+    /// When and where it was written.
+    pub stamp: Stamp,
     /// Its body; valid only inside the visit.
     pub body: &'a [u8],
+}
+
+impl<'a> RecordView<'a> {
+    fn new(id: RecordId, revision: u64, payload: Payload<'a>) -> Self {
+        RecordView {
+            id,
+            kind: payload.kind,
+            revision,
+            body_version: payload.body_version,
+            stamp: payload.stamp,
+            body: payload.body,
+        }
+    }
+
+    /// An owned copy.
+    pub fn to_record(&self) -> Record {
+        Record {
+            id: self.id,
+            kind: self.kind.to_owned(),
+            revision: self.revision,
+            body_version: self.body_version,
+            stamp: self.stamp,
+            body: Zeroizing::new(self.body.to_vec()),
+        }
+    }
 }
 
 impl std::fmt::Debug for RecordView<'_> {
@@ -107,22 +222,23 @@ impl std::fmt::Debug for RecordView<'_> {
             .field("id", &self.id)
             .field("kind", &self.kind)
             .field("revision", &self.revision)
+            .field("body_version", &self.body_version)
             .field("body_len", &self.body.len())
             .finish()
     }
 }
 
-/// Opens one stored envelope into `scratch` and returns its kind and body, borrowed from
-/// it, or [`Error::CorruptRecord`] naming the record. The caller reuses `scratch` across
-/// records and drops it (zeroized) at the end.
-fn open_in_place<'s>(
+/// Opens one stored envelope into `scratch` and returns its payload, borrowed from it, or
+/// [`Error::CorruptRecord`] naming the record. The caller reuses `scratch` across records
+/// and drops it (zeroized) at the end.
+pub(super) fn open_in_place<'s>(
     keyring: &mut Keyring,
     journal_id: &[u8; 16],
     id: &RecordId,
     revision: u64,
     envelope: &[u8],
     scratch: &'s mut Zeroizing<Vec<u8>>,
-) -> Result<(&'s str, &'s [u8])> {
+) -> Result<Payload<'s>> {
     let context = record_context(journal_id, id, revision);
     let corrupt = || Error::CorruptRecord { id: id.to_string() };
     let range = keyring
@@ -131,73 +247,107 @@ fn open_in_place<'s>(
     decode_payload(&scratch[range]).ok_or_else(corrupt)
 }
 
-/// Opens one stored envelope into an owned record.
-pub(super) fn open_row(
-    keyring: &mut Keyring,
-    journal_id: &[u8; 16],
-    id: &RecordId,
-    revision: u64,
-    envelope: &[u8],
-    scratch: &mut Zeroizing<Vec<u8>>,
-) -> Result<Record> {
-    let (kind, body) = open_in_place(keyring, journal_id, id, revision, envelope, scratch)?;
-    Ok(Record {
-        id: *id,
-        kind: kind.to_owned(),
-        revision,
-        body: Zeroizing::new(body.to_vec()),
-    })
-}
-
 fn read_one(
     conn: &rusqlite::Connection,
     keyring: &mut Keyring,
     journal_id: &[u8; 16],
     id: &RecordId,
 ) -> Result<Record> {
-    let (revision, envelope) = records::get(conn, &id.0)?.ok_or_else(|| Error::NotFound {
+    let not_found = || Error::NotFound {
         what: "record",
         id: id.to_string(),
-    })?;
-    open_row(
-        keyring,
-        journal_id,
-        id,
-        revision,
-        &envelope,
-        &mut Zeroizing::new(Vec::new()),
-    )
+    };
+    let (revision, envelope) = records::get(conn, &id.0)?.ok_or_else(not_found)?;
+    let mut scratch = Zeroizing::new(Vec::new());
+    let payload = open_in_place(keyring, journal_id, id, revision, &envelope, &mut scratch)?;
+    if payload.flags & FLAG_TOMBSTONE != 0 {
+        return Err(not_found());
+    }
+    Ok(RecordView::new(*id, revision, payload).to_record())
 }
 
 impl Journal {
     /// Runs `action` as one durable transaction: everything it writes commits together, or,
-    /// if it returns an error, nothing does. Needs the journal unlocked.
+    /// if it returns an error, nothing does. Needs the journal unlocked. After a write that
+    /// deleted or replaced a record, the write-ahead log is checkpointed and truncated so the
+    /// old ciphertext does not linger in `-wal` (S11).
     pub fn write<T>(&self, action: impl FnOnce(&mut RecordWriter<'_>) -> Result<T>) -> Result<T> {
+        self.write_tracked(action).map(|(value, _)| value)
+    }
+
+    /// Like [`Journal::write`], and also returns the id of every record the transaction
+    /// wrote or deleted (in order, possibly repeated), so a cache can follow.
+    pub fn write_tracked<T>(
+        &self,
+        action: impl FnOnce(&mut RecordWriter<'_>) -> Result<T>,
+    ) -> Result<(T, Vec<RecordId>)> {
         let seals_per_key = self.options().seals_per_key;
         let mut guard = self.state();
         let State {
             conn,
             journal_id,
             keyring,
+            write,
+            device,
+            epoch,
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let generation = settings::get_u64(&tx, settings::KEY_GENERATION)?;
-        let seals = settings::get_u64(&tx, settings::SEALS)?;
         let mut writer = RecordWriter {
             tx,
             keyring,
             journal_id: *journal_id,
-            generation,
-            seals,
+            device: *device,
+            write: *write,
+            sealed_in_generation: 0,
             seals_per_key,
             deleted: false,
+            replaced: false,
+            scratch: Zeroizing::new(Vec::new()),
+            touched: Vec::new(),
         };
         let value = action(&mut writer)?;
-        if writer.finish()? {
+        let (erase, merged, touched) = writer.finish()?;
+        *write = merged;
+        *epoch += 1;
+        if erase {
             connection::checkpoint_truncate(conn)?;
         }
-        Ok(value)
+        Ok((value, touched))
+    }
+
+    /// Decrypts the records with these ids and shows each to `visit` (`None` when the id holds
+    /// no record now). Returns false when one of them is damaged (it is not shown).
+    pub fn visit_ids(
+        &self,
+        ids: &[RecordId],
+        mut visit: impl FnMut(&RecordId, Option<&RecordView<'_>>),
+    ) -> Result<bool> {
+        let mut guard = self.state();
+        let State {
+            conn,
+            journal_id,
+            keyring,
+            ..
+        } = &mut *guard;
+        let keyring = keyring.as_mut().ok_or(Error::Locked)?;
+        let mut scratch = Zeroizing::new(Vec::new());
+        let mut intact = true;
+        for id in ids {
+            let Some((revision, envelope)) = records::get(conn, &id.0)? else {
+                visit(id, None);
+                continue;
+            };
+            match open_in_place(keyring, journal_id, id, revision, &envelope, &mut scratch) {
+                Ok(payload) if payload.flags & FLAG_TOMBSTONE != 0 => visit(id, None),
+                Ok(payload) => visit(id, Some(&RecordView::new(*id, revision, payload))),
+                Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {
+                    intact = false;
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(intact)
     }
 
     /// Adds one record (one transaction); returns its new random id.
@@ -233,6 +383,7 @@ impl Journal {
             conn,
             journal_id,
             keyring,
+            ..
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
         read_one(conn, keyring, journal_id, id)
@@ -244,12 +395,7 @@ impl Journal {
         let mut loaded = LoadedRecords::default();
         loaded.damaged = self.visit_records(|view| {
             if kind.is_none_or(|k| k == view.kind) {
-                loaded.records.push(Record {
-                    id: view.id,
-                    kind: view.kind.to_owned(),
-                    revision: view.revision,
-                    body: Zeroizing::new(view.body.to_vec()),
-                });
+                loaded.records.push(view.to_record());
             }
         })?;
         Ok(loaded)
@@ -265,6 +411,7 @@ impl Journal {
             conn,
             journal_id,
             keyring,
+            ..
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
         let mut damaged = Vec::new();
@@ -272,13 +419,9 @@ impl Journal {
         records::for_each(conn, |raw_id, revision, envelope| {
             let id = RecordId(raw_id);
             match open_in_place(keyring, journal_id, &id, revision, envelope, &mut scratch) {
-                Ok((kind, body)) => {
-                    visit(RecordView {
-                        id,
-                        kind,
-                        revision,
-                        body,
-                    });
+                Ok(payload) if payload.flags & FLAG_TOMBSTONE != 0 => Ok(()),
+                Ok(payload) => {
+                    visit(RecordView::new(id, revision, payload));
                     Ok(())
                 }
                 Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {

@@ -41,6 +41,7 @@ impl Journal {
                     }
                 }
                 state.keyring = Some(Keyring::new(data_key));
+                state.epoch += 1;
                 return Ok(());
             }
         }
@@ -59,6 +60,7 @@ impl Journal {
         for row in &intact {
             if let Some(data_key) = slot_keys::open_with_recovery_code(row, &journal_id, &code)? {
                 state.keyring = Some(Keyring::new(data_key));
+                state.epoch += 1;
                 return Ok(());
             }
         }
@@ -77,6 +79,7 @@ impl Journal {
             match slot_keys::open_with_platform(row, &journal_id, platform) {
                 Ok(Some(data_key)) => {
                     state.keyring = Some(Keyring::new(data_key));
+                    state.epoch += 1;
                     return Ok(());
                 }
                 Ok(None) => {}

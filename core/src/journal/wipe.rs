@@ -61,6 +61,9 @@ pub(crate) fn remove_files(path: &Path) -> Result<()> {
     let mut paths = vec![path.to_path_buf()];
     paths.extend(sidecar_paths(path));
     paths.extend((1..=SCHEMA_VERSION).map(|v| backup_path(path, v)));
+    let mut bodies_copy = path.as_os_str().to_owned();
+    bodies_copy.push(".v3-bodies.backup");
+    paths.push(std::path::PathBuf::from(bodies_copy));
     for p in paths {
         match std::fs::remove_file(&p) {
             Ok(()) => {}

@@ -202,15 +202,13 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
         );
         t.min(spec.now)
     };
-    let mut s = Snapshot {
-        settings: Some(Settings {
-            time_zone: spec.time_zone.clone(),
-            day_starts_at: 4,
-            currency: None,
-            ninety_in_ninety_from: None,
-        }),
-        ..Snapshot::default()
-    };
+    let mut s = Snapshot::default();
+    s.settings = Some(Settings {
+        time_zone: spec.time_zone.clone(),
+        day_starts_at: 4,
+        currency: None,
+        ninety_in_ninety_from: None,
+    });
     let journey = Journey {
         id: rng.id(),
         name: "alcohol".into(),

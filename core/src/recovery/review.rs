@@ -313,7 +313,7 @@ fn mean(sum: f64, n: u32) -> Option<f64> {
     (n > 0).then(|| sum / f64::from(n))
 }
 
-fn mood_series(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Vec<DayPoint> {
+pub(crate) fn mood_series(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Vec<DayPoint> {
     let lead = from.checked_sub_days(chrono::Days::new(6)).unwrap_or(from);
     let span = usize::try_from((to - lead).num_days() + 1).unwrap_or(0);
     let mut days: Vec<Option<(u8, u8)>> = vec![None; span];

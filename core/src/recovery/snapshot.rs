@@ -1,39 +1,52 @@
-//! Loading: every record of the journal, decrypted once and sorted into typed vectors by kind.
+//! Loading: every record of the journal, decrypted once and sorted into typed vectors by kind,
+//! and kept up to date record by record after each write (the warm journal).
 //!
 //! The pure functions (counter, milestones, streaks, review) run over a [`Snapshot`]. A record
-//! whose body does not parse as its kind is listed in `damaged` beside the records that failed
-//! to decrypt, and skipped; it never stops the rest loading (S12). Records of kinds this
-//! build does not know (written by a newer version) are counted and kept untouched.
+//! whose body does not decode as its kind is listed in `damaged` beside the records that
+//! failed to decrypt, and skipped; it never stops the rest loading (S12). Records of kinds this
+//! build does not know, and records in a body version newer than it reads (written by a newer
+//! Waymark), are counted and kept untouched.
+//!
+//! A snapshot knows where each record id lives, so [`Snapshot::apply`] can replace or remove
+//! one record after a write without decrypting anything else. [`Snapshot::wipe`] overwrites
+//! every text it holds before it is dropped (on lock, and when the cache is dropped).
 
 use super::cards::{self, CardState, CardUse, CopingCard, StoredCard};
 use super::check_in::CheckIn;
 use super::entries::JournalEntry;
 use super::journey::{Journey, Lapse};
-use super::reflection::Reflection;
+use super::reflection::{Reflection, ReflectionBody};
 use super::settings::{MilestoneAcks, Settings};
+use super::stored::{decode, BodyError, StoredRecord};
 use super::support::{Meeting, Outreach, SupportContact};
 use super::triggers::TriggerEvent;
 use crate::error::Result;
 use crate::record::RecordId;
 use crate::{Journal, RecordView};
-use serde::de::DeserializeOwned;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use zeroize::Zeroize;
 
-/// The record kinds of the recovery domain. The kind is sealed inside each record (S10).
-pub(crate) mod kind {
-    pub const SETTINGS: &str = "settings";
-    pub const JOURNEY: &str = "journey";
-    pub const LAPSE: &str = "lapse";
-    pub const MILESTONE_ACKS: &str = "milestone_acks";
-    pub const CHECK_IN: &str = "check_in";
-    pub const TRIGGER: &str = "trigger";
-    pub const CARD: &str = "card";
-    pub const CARD_STATE: &str = "card_state";
-    pub const CARD_USE: &str = "card_use";
-    pub const REFLECTION: &str = "reflection";
-    pub const ENTRY: &str = "entry";
-    pub const CONTACT: &str = "contact";
-    pub const OUTREACH: &str = "outreach";
-    pub const MEETING: &str = "meeting";
+/// Where a record of the snapshot lives: its kind and how to find it in its vector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    Settings,
+    Journey(RecordId),
+    Lapse(RecordId),
+    MilestoneAcks(RecordId),
+    CheckIn(NaiveDate),
+    Trigger(RecordId),
+    Card(RecordId),
+    CardState(String),
+    CardUse(RecordId),
+    Reflection(RecordId),
+    Entry(RecordId),
+    Contact(RecordId),
+    Outreach(RecordId),
+    Meeting(RecordId),
+    Damaged,
+    Newer,
+    UnknownKind,
 }
 
 /// Everything in a journal, decrypted and typed. Holds what the person wrote: keep it in
@@ -68,82 +81,165 @@ pub struct Snapshot {
     pub outreach: Vec<Outreach>,
     /// Meetings, oldest first.
     pub meetings: Vec<Meeting>,
-    /// Records that could not be read (failed to decrypt, or did not parse as their kind).
+    /// Records that could not be read (failed to decrypt, or did not decode as their kind).
     pub damaged: Vec<RecordId>,
     /// Records of kinds this build does not know.
     pub unknown_kinds: u32,
+    /// Records written by a newer Waymark in a body version this build cannot read: kept as
+    /// they are, never overwritten.
+    pub newer_bodies: u32,
+    /// Where each record id lives.
+    places: HashMap<RecordId, Place>,
 }
 
-fn parse<T: DeserializeOwned>(
-    record: &RecordView<'_>,
-    into: &mut Vec<T>,
-    damaged: &mut Vec<RecordId>,
-) {
-    match serde_json::from_slice(record.body) {
-        Ok(value) => into.push(value),
-        Err(_) => damaged.push(record.id),
-    }
+/// Sorts each vector into the order the views expect.
+fn sort_all(s: &mut Snapshot) {
+    s.journeys.sort_by_key(|j| (j.sober_since, j.id));
+    s.lapses.sort_by_key(|l| (l.date, l.time, l.id));
+    s.check_ins.sort_by_key(|c| c.date);
+    s.triggers.sort_by_key(|t| (t.at, t.id));
+    s.custom_cards.sort_by_key(|c| c.id);
+    s.card_uses.sort_by_key(|u| (u.at, u.id));
+    s.reflections.sort_by_key(|r| (r.created_at, r.id));
+    s.entries.sort_by_key(|e| (e.date, e.created_at, e.id));
+    s.contacts
+        .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    s.outreach.sort_by_key(|o| (o.at, o.id));
+    s.meetings.sort_by_key(|m| (m.date, m.id));
 }
 
 impl Snapshot {
     /// Decrypts and sorts every record of `journal`.
     pub fn load(journal: &Journal) -> Result<Snapshot> {
-        Snapshot::load_filtered(journal, None)
-    }
-
-    /// Like [`Snapshot::load`] but parses only records of `kinds` (the rest are decrypted,
-    /// because the kind is sealed inside, then dropped unparsed).
-    pub(crate) fn load_only(journal: &Journal, kinds: &[&str]) -> Result<Snapshot> {
-        Snapshot::load_filtered(journal, Some(kinds))
-    }
-
-    fn load_filtered(journal: &Journal, kinds: Option<&[&str]>) -> Result<Snapshot> {
         let mut s = Snapshot::default();
-        let mut settings = Vec::new();
-        let mut damaged = Vec::new();
-        let failed = journal.visit_records(|record| {
-            if kinds.is_some_and(|k| !k.contains(&record.kind)) {
-                return;
-            }
-            let damaged = &mut damaged;
-            match record.kind {
-                kind::SETTINGS => parse(&record, &mut settings, damaged),
-                kind::JOURNEY => parse(&record, &mut s.journeys, damaged),
-                kind::LAPSE => parse(&record, &mut s.lapses, damaged),
-                kind::MILESTONE_ACKS => parse(&record, &mut s.milestone_acks, damaged),
-                kind::CHECK_IN => parse(&record, &mut s.check_ins, damaged),
-                kind::TRIGGER => parse(&record, &mut s.triggers, damaged),
-                kind::CARD => parse(&record, &mut s.custom_cards, damaged),
-                kind::CARD_STATE => parse(&record, &mut s.card_states, damaged),
-                kind::CARD_USE => parse(&record, &mut s.card_uses, damaged),
-                kind::REFLECTION => parse(&record, &mut s.reflections, damaged),
-                kind::ENTRY => parse(&record, &mut s.entries, damaged),
-                kind::CONTACT => parse(&record, &mut s.contacts, damaged),
-                kind::OUTREACH => parse(&record, &mut s.outreach, damaged),
-                kind::MEETING => parse(&record, &mut s.meetings, damaged),
-                _ => s.unknown_kinds += 1,
-            }
-        })?;
-        s.damaged = failed;
-        s.damaged.extend(damaged);
-        s.settings = settings.pop();
-        s.journeys.sort_by_key(|j| (j.sober_since, j.id));
-        s.lapses.sort_by_key(|l| (l.date, l.time, l.id));
-        s.check_ins.sort_by_key(|c| c.date);
-        s.triggers.sort_by_key(|t| (t.at, t.id));
-        s.custom_cards.sort_by_key(|c| c.id);
-        s.card_uses.sort_by_key(|u| (u.at, u.id));
-        s.reflections.sort_by_key(|r| (r.created_at, r.id));
-        s.entries.sort_by_key(|e| (e.date, e.created_at, e.id));
-        s.contacts
-            .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        s.outreach.sort_by_key(|o| (o.at, o.id));
-        s.meetings.sort_by_key(|m| (m.date, m.id));
+        let failed = journal.visit_records(|record| s.insert(&record))?;
+        for id in failed {
+            s.places.insert(id, Place::Damaged);
+            s.damaged.push(id);
+        }
+        sort_all(&mut s);
         Ok(s)
     }
-}
 
-impl Snapshot {
+    /// Adds one decrypted record (without sorting).
+    fn insert(&mut self, view: &RecordView<'_>) {
+        let place = self.take(view);
+        if place == Place::Damaged {
+            self.damaged.push(view.id);
+        }
+        self.places.insert(view.id, place);
+    }
+
+    /// Decodes a record into its vector and says where it went.
+    fn take(&mut self, view: &RecordView<'_>) -> Place {
+        fn typed<T: StoredRecord>(view: &RecordView<'_>) -> Result<T, Place> {
+            match decode::<T>(view.body_version, view.body) {
+                Ok((value, _)) => Ok(value),
+                Err(BodyError::Newer(_)) => Err(Place::Newer),
+                Err(BodyError::Damaged) => Err(Place::Damaged),
+            }
+        }
+        macro_rules! arm {
+            ($t:ty, $field:ident, $place:expr) => {
+                match typed::<$t>(view) {
+                    Ok(value) => {
+                        let place = $place(&value);
+                        self.$field.push(value);
+                        place
+                    }
+                    Err(place) => place,
+                }
+            };
+        }
+        let place = match view.kind {
+            Settings::KIND => match typed::<Settings>(view) {
+                Ok(value) => {
+                    self.settings = Some(value);
+                    Place::Settings
+                }
+                Err(place) => place,
+            },
+            Journey::KIND => arm!(Journey, journeys, |v: &Journey| Place::Journey(v.id)),
+            Lapse::KIND => arm!(Lapse, lapses, |v: &Lapse| Place::Lapse(v.id)),
+            MilestoneAcks::KIND => arm!(MilestoneAcks, milestone_acks, |v: &MilestoneAcks| {
+                Place::MilestoneAcks(v.journey_id)
+            }),
+            CheckIn::KIND => arm!(CheckIn, check_ins, |v: &CheckIn| Place::CheckIn(v.date)),
+            TriggerEvent::KIND => {
+                arm!(TriggerEvent, triggers, |v: &TriggerEvent| Place::Trigger(
+                    v.id
+                ))
+            }
+            StoredCard::KIND => arm!(StoredCard, custom_cards, |v: &StoredCard| Place::Card(v.id)),
+            CardState::KIND => arm!(CardState, card_states, |v: &CardState| {
+                Place::CardState(v.card_id.clone())
+            }),
+            CardUse::KIND => arm!(CardUse, card_uses, |v: &CardUse| Place::CardUse(v.id)),
+            Reflection::KIND => {
+                arm!(Reflection, reflections, |v: &Reflection| Place::Reflection(
+                    v.id
+                ))
+            }
+            JournalEntry::KIND => {
+                arm!(JournalEntry, entries, |v: &JournalEntry| Place::Entry(v.id))
+            }
+            SupportContact::KIND => {
+                arm!(SupportContact, contacts, |v: &SupportContact| {
+                    Place::Contact(v.id)
+                })
+            }
+            Outreach::KIND => arm!(Outreach, outreach, |v: &Outreach| Place::Outreach(v.id)),
+            Meeting::KIND => arm!(Meeting, meetings, |v: &Meeting| Place::Meeting(v.id)),
+            _ => Place::UnknownKind,
+        };
+        match place {
+            Place::Newer => self.newer_bodies += 1,
+            Place::UnknownKind => self.unknown_kinds += 1,
+            _ => {}
+        }
+        place
+    }
+
+    /// Removes what is stored under `id`, if anything.
+    fn remove(&mut self, id: &RecordId) {
+        let Some(place) = self.places.remove(id) else {
+            return;
+        };
+        match place {
+            Place::Settings => self.settings = None,
+            Place::Journey(k) => self.journeys.retain(|v| v.id != k),
+            Place::Lapse(k) => self.lapses.retain(|v| v.id != k),
+            Place::MilestoneAcks(k) => self.milestone_acks.retain(|v| v.journey_id != k),
+            Place::CheckIn(k) => self.check_ins.retain(|v| v.date != k),
+            Place::Trigger(k) => self.triggers.retain(|v| v.id != k),
+            Place::Card(k) => self.custom_cards.retain(|v| v.id != k),
+            Place::CardState(k) => self.card_states.retain(|v| v.card_id != k),
+            Place::CardUse(k) => self.card_uses.retain(|v| v.id != k),
+            Place::Reflection(k) => self.reflections.retain(|v| v.id != k),
+            Place::Entry(k) => self.entries.retain(|v| v.id != k),
+            Place::Contact(k) => self.contacts.retain(|v| v.id != k),
+            Place::Outreach(k) => self.outreach.retain(|v| v.id != k),
+            Place::Meeting(k) => self.meetings.retain(|v| v.id != k),
+            Place::Damaged => self.damaged.retain(|d| d != id),
+            Place::Newer => self.newer_bodies = self.newer_bodies.saturating_sub(1),
+            Place::UnknownKind => self.unknown_kinds = self.unknown_kinds.saturating_sub(1),
+        }
+    }
+
+    /// Brings one record up to date after a write: `record` replaces what was stored under
+    /// `id` (`None`: the record is gone). Call [`Snapshot::resort`] after the last one.
+    pub(crate) fn replace(&mut self, id: &RecordId, record: Option<&RecordView<'_>>) {
+        self.remove(id);
+        if let Some(view) = record {
+            self.insert(view);
+        }
+    }
+
+    /// Restores the order of every vector after [`Snapshot::replace`].
+    pub(crate) fn resort(&mut self) {
+        sort_all(self);
+    }
+
     /// The deck as the person sees it: the built-in cards and their own, with their
     /// favourite and archive flags.
     pub(crate) fn deck(&self) -> Vec<CopingCard> {
@@ -151,5 +247,141 @@ impl Snapshot {
             self.custom_cards.iter().map(cards::custom_card).collect(),
             &self.card_states,
         )
+    }
+
+    /// Overwrites every text this snapshot holds, then empties it: what the person wrote
+    /// does not linger in freed memory after a lock.
+    pub fn wipe(&mut self) {
+        fn texts(values: &mut [String]) {
+            values.iter_mut().for_each(Zeroize::zeroize);
+        }
+        fn text(value: &mut Option<String>) {
+            if let Some(v) = value {
+                v.zeroize();
+            }
+        }
+        if let Some(s) = &mut self.settings {
+            s.time_zone.zeroize();
+            text(&mut s.currency);
+        }
+        for j in &mut self.journeys {
+            j.name.zeroize();
+            j.time_zone.zeroize();
+        }
+        for l in &mut self.lapses {
+            text(&mut l.note);
+            text(&mut l.time_zone);
+        }
+        for a in &mut self.milestone_acks {
+            a.acknowledged.iter_mut().for_each(|(_, k)| k.zeroize());
+        }
+        for c in &mut self.check_ins {
+            texts(&mut c.trigger_tags);
+            text(&mut c.intention);
+            if let Some(review) = &mut c.evening_review {
+                text(&mut review.note);
+            }
+            texts(&mut c.gratitude);
+            text(&mut c.note);
+        }
+        for t in &mut self.triggers {
+            t.time_zone.zeroize();
+            texts(&mut t.tags);
+            text(&mut t.situation);
+            text(&mut t.card_id);
+        }
+        for c in &mut self.custom_cards {
+            c.title.zeroize();
+            texts(&mut c.steps);
+        }
+        for s in &mut self.card_states {
+            s.card_id.zeroize();
+        }
+        for u in &mut self.card_uses {
+            u.card_id.zeroize();
+            text(&mut u.time_zone);
+        }
+        for r in &mut self.reflections {
+            match &mut r.body {
+                ReflectionBody::Lapse(b) => {
+                    for field in [
+                        &mut b.what_happened,
+                        &mut b.where_when_who,
+                        &mut b.trigger,
+                        &mut b.thoughts_and_feelings,
+                        &mut b.what_i_tried,
+                        &mut b.what_i_learned,
+                        &mut b.kind_word,
+                    ] {
+                        text(field);
+                    }
+                }
+                ReflectionBody::ChainAnalysis(c) => {
+                    for field in [
+                        &mut c.vulnerability_factors,
+                        &mut c.prompting_event,
+                        &mut c.behaviour,
+                        &mut c.consequences,
+                        &mut c.repair,
+                    ] {
+                        text(field);
+                    }
+                    for link in &mut c.links {
+                        link.link.zeroize();
+                        text(&mut link.skill);
+                    }
+                }
+            }
+            for item in r.body.next_time_mut() {
+                item.text.zeroize();
+                text(&mut item.card_id);
+            }
+        }
+        for e in &mut self.entries {
+            text(&mut e.title);
+            e.body.zeroize();
+            texts(&mut e.tags);
+        }
+        for c in &mut self.contacts {
+            c.name.zeroize();
+            text(&mut c.phone);
+            text(&mut c.note);
+        }
+        for o in &mut self.outreach {
+            text(&mut o.note);
+            text(&mut o.time_zone);
+        }
+        for m in &mut self.meetings {
+            text(&mut m.name);
+            text(&mut m.note);
+        }
+        *self = Snapshot::default();
+    }
+}
+
+/// The kinds this build stores, for tests and the registry check.
+#[cfg(test)]
+pub(crate) fn stored_kind_names() -> Vec<&'static str> {
+    use super::stored::for_each_kind;
+    let mut names = Vec::new();
+    macro_rules! name {
+        ($t:ty) => {
+            names.push(<$t as StoredRecord>::KIND);
+        };
+    }
+    for_each_kind!(name);
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_kind_has_its_own_name() {
+        let mut names = super::stored_kind_names();
+        let all = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all);
+        assert_eq!(all, 14);
     }
 }

@@ -10,3 +10,4 @@ pub(crate) mod records;
 pub(crate) mod schema;
 pub(crate) mod settings;
 pub(crate) mod slots;
+pub(crate) mod write_state;

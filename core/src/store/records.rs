@@ -22,11 +22,18 @@ fn revision_to_db(value: u64) -> i64 {
 /// One record's revision and envelope.
 pub(crate) fn get(conn: &Connection, id: &[u8; 16]) -> Result<Option<(u64, Vec<u8>)>> {
     Ok(conn
-        .query_row(
-            "SELECT revision, envelope FROM records WHERE id = ?1",
-            [&id[..]],
-            |row| Ok((revision_from_db(row.get(0)?), row.get(1)?)),
-        )
+        .prepare_cached("SELECT revision, envelope FROM records WHERE id = ?1")?
+        .query_row([&id[..]], |row| {
+            Ok((revision_from_db(row.get(0)?), row.get(1)?))
+        })
+        .optional()?)
+}
+
+/// One record's revision, without its envelope.
+pub(crate) fn revision(conn: &Connection, id: &[u8; 16]) -> Result<Option<u64>> {
+    Ok(conn
+        .prepare_cached("SELECT revision FROM records WHERE id = ?1")?
+        .query_row([&id[..]], |row| Ok(revision_from_db(row.get(0)?)))
         .optional()?)
 }
 
@@ -86,7 +93,10 @@ pub(crate) fn put(conn: &Connection, id: &[u8; 16], revision: u64, envelope: &[u
 
 /// Deletes a record row; false when there was none.
 pub(crate) fn delete(conn: &Connection, id: &[u8; 16]) -> Result<bool> {
-    Ok(conn.execute("DELETE FROM records WHERE id = ?1", [&id[..]])? > 0)
+    Ok(conn
+        .prepare_cached("DELETE FROM records WHERE id = ?1")?
+        .execute([&id[..]])?
+        > 0)
 }
 
 /// How many records the journal holds.

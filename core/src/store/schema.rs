@@ -35,10 +35,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 2,
         apply: v2_slot_checksums,
     },
+    Migration {
+        version: 3,
+        apply: v3_write_state,
+    },
 ];
 
 /// The newest schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 fn v1_initial(tx: &Transaction<'_>) -> Result<()> {
     Ok(tx.execute_batch(
@@ -96,6 +100,48 @@ fn v2_slot_checksums(tx: &Transaction<'_>) -> Result<()> {
             rusqlite::params![&sum[..], row.id],
         )?;
     }
+    Ok(())
+}
+
+/// Version 3: the key generation, the seal counter and the write clock in one row written
+/// once per transaction (`store::write_state`), a random device id for this journal file
+/// (stamped on every write, for merging between devices), and the body format: existing
+/// journals keep format 1 (JSON bodies) until their first unlock moves every record to
+/// format 2 (tagged bodies, `recovery::stored`), which needs the keys and so cannot happen
+/// here.
+fn v3_write_state(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE write_state (
+             id         INTEGER PRIMARY KEY CHECK (id = 1),
+             generation INTEGER NOT NULL,
+             seals      INTEGER NOT NULL,
+             clock      INTEGER NOT NULL
+         );",
+    )?;
+    let stored = |name: &str| -> Result<Option<u64>> {
+        Ok(super::settings::get(tx, name)?
+            .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+            .map(u64::from_be_bytes))
+    };
+    let generation = stored(super::settings::KEY_GENERATION)?.unwrap_or(1).max(1);
+    let seals = stored(super::settings::SEALS)?.unwrap_or(0);
+    super::write_state::create(
+        tx,
+        super::write_state::WriteState {
+            generation,
+            seals,
+            clock: 0,
+        },
+    )?;
+    tx.execute(
+        "DELETE FROM settings WHERE name IN (?1, ?2)",
+        [super::settings::KEY_GENERATION, super::settings::SEALS],
+    )?;
+    let device: [u8; 8] = crate::crypto::random_array()?;
+    super::settings::set(tx, super::settings::DEVICE_ID, &device)?;
+    let has_journal = super::settings::get(tx, super::settings::JOURNAL_ID)?.is_some();
+    let format = if has_journal { 1u64 } else { 2 };
+    super::settings::set_u64(tx, super::settings::BODY_FORMAT, format)?;
     Ok(())
 }
 
@@ -282,7 +328,7 @@ mod tests {
         match migrate(&mut conn, &path) {
             Err(Error::UnsupportedVersion {
                 found: 9,
-                supported: 2,
+                supported: 3,
                 ..
             }) => {}
             other => panic!("expected unsupported version, got {other:?}"),

@@ -1,17 +1,18 @@
 //! Encrypted backups of a whole journal, restoring them, and merging one journal's backup into
 //! another (SECURITY.md S15).
 //!
-//! A backup holds every readable record (kind, id, revision, body) sealed under a key derived
-//! from its own passphrase with its own salt ([`file`] has the byte layout). Nothing in it is
-//! readable without that passphrase, and any change to the file is detected before anything is
-//! written anywhere.
+//! A backup holds every readable record (kind, id, revision, body version, stamp, body)
+//! sealed under a key derived from its own passphrase with its own salt ([`file`] has the
+//! byte layout; the content is the tagged encoding of `crate::codec`, or JSON in backups
+//! written by Waymark 0.1). Nothing in it is readable without that passphrase, and any change
+//! to the file is detected before anything is written anywhere.
 //!
 //! **Merging** (and restoring, which is merging into an empty journal) matches records by
-//! their stable identity: the record id for journeys, lapses, triggers, reflections, entries,
-//! cards, contacts, outreach and meetings; the natural key for records kept one per something
-//! (the check-in of a day, the settings, a journey's milestone acknowledgements, a card's
-//! flags, the card use of a trigger), because those ids are keyed per journal. Then, per
-//! record:
+//! the identity their kind gives them (`recovery::stored`, the one place that rule lives):
+//! the record id for journeys, lapses, triggers, reflections, entries, cards, contacts,
+//! outreach and meetings; the natural key for records kept one per something (the check-in
+//! of a day, the settings, a journey's milestone acknowledgements, a card's flags, the card
+//! use of a trigger), because those ids are keyed per journal. Then, per record:
 //! - not in this journal: **added**;
 //! - the same content: **unchanged**;
 //! - different content: the version with **more revisions wins** (each edit adds one), so an
@@ -29,40 +30,205 @@ pub use crate::files::write_atomically;
 pub use file::{FORMAT_VERSION, MAX_BACKUP_BYTES};
 
 use super::clock::Clock;
-use super::service::SETTINGS_KEY;
-use super::snapshot::kind;
+use super::stored::{self, decode, for_each_kind, StoredRecord, BODY_VERSION};
 use super::Recovery;
+use crate::codec::{self, Reader, Writer};
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
-use crate::record::RecordId;
+use crate::record::{RecordId, Stamp};
+use crate::recovery::cards::{CardState, CardUse, StoredCard};
+use crate::recovery::check_in::CheckIn;
+use crate::recovery::entries::JournalEntry;
+use crate::recovery::journey::{Journey, Lapse};
+use crate::recovery::reflection::Reflection;
+use crate::recovery::settings::{MilestoneAcks, Settings};
+use crate::recovery::support::{Meeting, Outreach, SupportContact};
+use crate::recovery::triggers::TriggerEvent;
 use crate::RecordWriter;
 use crate::{Journal, JournalOptions};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// The version of the decrypted content's layout (the file's own format is
-/// [`FORMAT_VERSION`]).
-const PAYLOAD_FORMAT: u16 = 1;
+/// [`FORMAT_VERSION`]): 1 is Waymark 0.1's JSON, 2 the tagged encoding.
+const PAYLOAD_FORMAT: u64 = 2;
 
 /// One record as a backup carries it.
-#[derive(Serialize, Deserialize)]
 struct BackupRecord {
+    kind: String,
+    id: RecordId,
+    revision: u64,
+    body_version: u8,
+    stamp: Stamp,
+    body: Zeroizing<Vec<u8>>,
+}
+
+/// A record in a backup written by Waymark 0.1 (JSON content).
+#[derive(Deserialize)]
+struct LegacyRecord {
     kind: String,
     id: RecordId,
     revision: u64,
     body: String,
 }
 
-/// The decrypted content of a backup file.
-#[derive(Serialize, Deserialize)]
-struct Payload {
+/// The content of a backup written by Waymark 0.1.
+#[derive(Deserialize)]
+struct LegacyPayload {
     format: u16,
     created_at: DateTime<Utc>,
+    records: Vec<LegacyRecord>,
+}
+
+/// Tags of the tagged content.
+mod tag {
+    pub const FORMAT: u32 = 1;
+    pub const CREATED_AT: u32 = 2;
+    pub const RECORD: u32 = 3;
+    pub const KIND: u32 = 1;
+    pub const ID: u32 = 2;
+    pub const REVISION: u32 = 3;
+    pub const BODY_VERSION: u32 = 4;
+    pub const CLOCK: u32 = 5;
+    pub const DEVICE: u32 = 6;
+    pub const BODY: u32 = 7;
+}
+
+/// The decrypted content of a backup file.
+struct Payload {
+    created_at: DateTime<Utc>,
     records: Vec<BackupRecord>,
+}
+
+impl Payload {
+    fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let mut w = Writer::new();
+        w.uint(tag::FORMAT, PAYLOAD_FORMAT);
+        codec::Value::write(&self.created_at, tag::CREATED_AT, &mut w);
+        for r in &self.records {
+            w.nested(tag::RECORD, |inner| {
+                inner.bytes_field(tag::KIND, r.kind.as_bytes());
+                inner.bytes_field(tag::ID, r.id.as_bytes());
+                inner.uint(tag::REVISION, r.revision);
+                inner.uint(tag::BODY_VERSION, u64::from(r.body_version));
+                inner.uint(tag::CLOCK, r.stamp.clock);
+                inner.uint(tag::DEVICE, r.stamp.device);
+                inner.bytes_field(tag::BODY, &r.body);
+            });
+        }
+        Zeroizing::new(w.into_bytes())
+    }
+
+    fn decode(plain: &[u8]) -> Result<Payload> {
+        let damaged = || Error::BackupDamaged {
+            detail: "its content does not parse (written by a damaged or foreign program)",
+        };
+        if plain.first() == Some(&b'{') {
+            return Payload::decode_legacy(plain);
+        }
+        let mut format = None;
+        let mut created_at = None;
+        let mut records = Vec::new();
+        let mut reader = Reader::new(plain);
+        while let Some((t, wire, _)) = reader.next_field().map_err(|_| damaged())? {
+            match t {
+                tag::FORMAT => format = Some(wire.varint().map_err(|_| damaged())?),
+                tag::CREATED_AT => {
+                    created_at =
+                        Some(<DateTime<Utc> as codec::Value>::read(wire).map_err(|_| damaged())?);
+                }
+                tag::RECORD => records.push(
+                    BackupRecord::decode(wire.bytes().map_err(|_| damaged())?)
+                        .ok_or_else(damaged)?,
+                ),
+                _ => {}
+            }
+        }
+        match format {
+            Some(PAYLOAD_FORMAT) => {}
+            Some(found) => {
+                return Err(Error::UnsupportedVersion {
+                    what: "backup content",
+                    found: u32::try_from(found).unwrap_or(u32::MAX),
+                    supported: PAYLOAD_FORMAT as u32,
+                })
+            }
+            None => return Err(damaged()),
+        }
+        Ok(Payload {
+            created_at: created_at.ok_or_else(damaged)?,
+            records,
+        })
+    }
+
+    fn decode_legacy(plain: &[u8]) -> Result<Payload> {
+        let legacy: LegacyPayload =
+            serde_json::from_slice(plain).map_err(|_| Error::BackupDamaged {
+                detail: "its content does not parse (written by a damaged or foreign program)",
+            })?;
+        if legacy.format != 1 {
+            return Err(Error::UnsupportedVersion {
+                what: "backup content",
+                found: u32::from(legacy.format),
+                supported: PAYLOAD_FORMAT as u32,
+            });
+        }
+        Ok(Payload {
+            created_at: legacy.created_at,
+            records: legacy
+                .records
+                .into_iter()
+                .map(|r| BackupRecord {
+                    kind: r.kind,
+                    id: r.id,
+                    revision: r.revision,
+                    body_version: stored::BODY_JSON,
+                    stamp: Stamp::default(),
+                    body: Zeroizing::new(r.body.into_bytes()),
+                })
+                .collect(),
+        })
+    }
+}
+
+impl BackupRecord {
+    fn decode(bytes: &[u8]) -> Option<BackupRecord> {
+        let mut kind = None;
+        let mut id = None;
+        let mut revision = None;
+        let mut body_version = 0u8;
+        let mut stamp = Stamp::default();
+        let mut body = None;
+        let mut reader = Reader::new(bytes);
+        while let Some((t, wire, _)) = reader.next_field().ok()? {
+            match t {
+                tag::KIND => kind = Some(std::str::from_utf8(wire.bytes().ok()?).ok()?.to_owned()),
+                tag::ID => {
+                    id = Some(RecordId::from_bytes(wire.bytes().ok()?.try_into().ok()?));
+                }
+                tag::REVISION => revision = Some(wire.varint().ok()?),
+                tag::BODY_VERSION => body_version = u8::try_from(wire.varint().ok()?).ok()?,
+                tag::CLOCK => stamp.clock = wire.varint().ok()?,
+                tag::DEVICE => stamp.device = wire.varint().ok()?,
+                tag::BODY => body = Some(Zeroizing::new(wire.bytes().ok()?.to_vec())),
+                _ => {}
+            }
+        }
+        let kind = kind?;
+        crate::record::validate_kind(&kind).ok()?;
+        Some(BackupRecord {
+            kind,
+            id: id?,
+            revision: revision?.max(1),
+            body_version,
+            stamp,
+            body: body?,
+        })
+    }
 }
 
 /// A decrypted backup, held in memory until it is restored or merged. Holds everything the
@@ -122,18 +288,9 @@ impl Backup {
     pub fn read(path: &Path, passphrase: &str) -> Result<Backup> {
         let bytes = file::read_file(path)?;
         let plain = file::open_backup(&bytes, passphrase)?;
-        let payload: Payload =
-            serde_json::from_slice(&plain).map_err(|_| Error::BackupDamaged {
-                detail: "its content does not parse (written by a damaged or foreign program)",
-            })?;
-        if payload.format != PAYLOAD_FORMAT {
-            return Err(Error::UnsupportedVersion {
-                what: "backup content",
-                found: u32::from(payload.format),
-                supported: u32::from(PAYLOAD_FORMAT),
-            });
-        }
-        Ok(Backup { payload })
+        Ok(Backup {
+            payload: Payload::decode(&plain)?,
+        })
     }
 }
 
@@ -186,31 +343,26 @@ impl Recovery {
     ) -> Result<BackupWritten> {
         crate::journal::validate_passphrase_for("backup passphrase", passphrase)?;
         let mut records = Vec::new();
-        let mut unreadable = 0u64;
-        let damaged =
-            self.journal()
-                .visit_records(|record| match std::str::from_utf8(record.body) {
-                    Ok(body) => records.push(BackupRecord {
-                        kind: record.kind.to_owned(),
-                        id: record.id,
-                        revision: record.revision,
-                        body: body.to_owned(),
-                    }),
-                    Err(_) => unreadable += 1,
-                })?;
+        let damaged = self.journal().visit_records(|record| {
+            records.push(BackupRecord {
+                kind: record.kind.to_owned(),
+                id: record.id,
+                revision: record.revision,
+                body_version: record.body_version,
+                stamp: record.stamp,
+                body: Zeroizing::new(record.body.to_vec()),
+            })
+        })?;
         let payload = Payload {
-            format: PAYLOAD_FORMAT,
             created_at: self.now(),
             records,
         };
-        let plain = Zeroizing::new(
-            serde_json::to_vec(&payload).map_err(|_| Error::Crypto("serializing the backup"))?,
-        );
+        let plain = payload.encode();
         let sealed = file::seal_backup(&plain, passphrase, kdf)?;
         write_atomically(path, &sealed)?;
         Ok(BackupWritten {
             records: payload.records.len() as u64,
-            damaged: damaged.len() as u64 + unreadable,
+            damaged: damaged.len() as u64,
             bytes: sealed.len() as u64,
         })
     }
@@ -218,77 +370,105 @@ impl Recovery {
     /// Merges `backup` into this journal in one transaction, by the rule in the module docs.
     /// Restoring is merging into a new, empty journal.
     pub fn merge_backup(&self, backup: &Backup) -> Result<MergeReport> {
-        self.journal().write(|w| {
+        self.write(|w| {
             let mut report = MergeReport::default();
             for record in &backup.payload.records {
-                let id = identity(w, record)?;
-                match w.get(&id) {
-                    Err(Error::NotFound { .. }) => {
-                        w.put(&id, &record.kind, record.body.as_bytes())?;
-                        report.added += 1;
-                    }
-                    Err(other) => return Err(other),
-                    Ok(local) => {
-                        if local.kind == record.kind
-                            && local.body.as_slice() == record.body.as_bytes()
-                        {
-                            report.unchanged += 1;
-                        } else if record.revision > local.revision {
-                            w.put(&id, &record.kind, record.body.as_bytes())?;
-                            report.updated += 1;
-                        } else {
-                            report.conflicts_kept += 1;
-                        }
-                    }
-                }
+                merge_record(w, record, &mut report)?;
             }
             Ok(report)
         })
     }
 }
 
-/// The id a backed-up record has in the journal being merged into: its own id, or for records
-/// kept one per something, the lookup id of that something in this journal.
-fn identity(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<RecordId> {
-    fn key<T: for<'de> Deserialize<'de>>(record: &BackupRecord) -> Result<T> {
-        serde_json::from_str(&record.body).map_err(|_| Error::BackupDamaged {
-            detail: "a record in it does not parse as its kind",
-        })
-    }
-    #[derive(Deserialize)]
-    struct ByDate {
-        date: NaiveDate,
-    }
-    #[derive(Deserialize)]
-    struct ByJourney {
-        journey_id: RecordId,
-    }
-    #[derive(Deserialize)]
-    struct ByCard {
-        card_id: String,
-    }
-    #[derive(Deserialize)]
-    struct ByTrigger {
-        trigger_id: Option<RecordId>,
-    }
-    match record.kind.as_str() {
-        kind::SETTINGS => w.lookup_id(kind::SETTINGS, SETTINGS_KEY),
-        kind::CHECK_IN => {
-            let k: ByDate = key(record)?;
-            w.lookup_id(kind::CHECK_IN, k.date.to_string().as_bytes())
+/// What happened to one record.
+enum Merged {
+    Added,
+    Updated,
+    Unchanged,
+    Kept,
+}
+
+impl MergeReport {
+    fn count(&mut self, merged: Merged) {
+        match merged {
+            Merged::Added => self.added += 1,
+            Merged::Updated => self.updated += 1,
+            Merged::Unchanged => self.unchanged += 1,
+            Merged::Kept => self.conflicts_kept += 1,
         }
-        kind::MILESTONE_ACKS => {
-            let k: ByJourney = key(record)?;
-            w.lookup_id(kind::MILESTONE_ACKS, k.journey_id.as_bytes())
+    }
+}
+
+/// Merges one record: a kind of the recovery domain by its identity, anything else (a kind
+/// a newer Waymark stores) under its own id, as it is.
+fn merge_record(
+    w: &mut RecordWriter<'_>,
+    record: &BackupRecord,
+    report: &mut MergeReport,
+) -> Result<()> {
+    macro_rules! try_kind {
+        ($t:ty) => {
+            if record.kind == <$t as StoredRecord>::KIND {
+                report.count(merge_typed::<$t>(w, record)?);
+                return Ok(());
+            }
+        };
+    }
+    for_each_kind!(try_kind);
+    report.count(merge_raw(w, record)?);
+    Ok(())
+}
+
+/// Merges a record of a known kind: decoded (from any body version), matched by identity,
+/// compared in this build's encoding.
+fn merge_typed<T: StoredRecord>(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> {
+    let (value, unknown) = match decode::<T>(record.body_version, &record.body) {
+        Ok(decoded) => decoded,
+        Err(stored::BodyError::Newer(_)) => return merge_raw(w, record),
+        Err(stored::BodyError::Damaged) => {
+            return Err(Error::BackupDamaged {
+                detail: "a record in it does not parse as its kind",
+            })
         }
-        kind::CARD_STATE => {
-            let k: ByCard = key(record)?;
-            w.lookup_id(kind::CARD_STATE, k.card_id.as_bytes())
+    };
+    let id = stored::id_for(w, &value.identity())?;
+    let incoming = value.to_body(&unknown);
+    let local = w.peek(&id, |view| {
+        (
+            view.kind == T::KIND && view.body_version == BODY_VERSION && view.body == incoming,
+            view.revision,
+        )
+    })?;
+    match local {
+        None => {
+            w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
+            Ok(Merged::Added)
         }
-        kind::CARD_USE => match key::<ByTrigger>(record)?.trigger_id {
-            Some(trigger) => w.lookup_id(kind::CARD_USE, trigger.as_bytes()),
-            None => Ok(record.id),
-        },
-        _ => Ok(record.id),
+        Some((true, _)) => Ok(Merged::Unchanged),
+        Some((false, revision)) if record.revision > revision => {
+            w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
+            Ok(Merged::Updated)
+        }
+        Some(_) => Ok(Merged::Kept),
+    }
+}
+
+/// Merges a record this build cannot read (another kind, or a newer body version) under its
+/// own id, as it is: added when absent, otherwise the local copy stays.
+fn merge_raw(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> {
+    let local = w.peek(&record.id, |view| view.body == record.body.as_slice())?;
+    match local {
+        None => {
+            w.put_stamped(
+                &record.id,
+                &record.kind,
+                record.body_version,
+                record.stamp,
+                &record.body,
+            )?;
+            Ok(Merged::Added)
+        }
+        Some(true) => Ok(Merged::Unchanged),
+        Some(false) => Ok(Merged::Kept),
     }
 }

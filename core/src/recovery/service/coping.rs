@@ -1,13 +1,14 @@
 //! Coping cards: the deck, the person's own cards, favourites, the archive, uses and
 //! suggestions.
 
-use super::{load_in, save, Recovery};
+use super::{load_in, Recovery};
 use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::cards::{
     self, CardInput, CardOutcome, CardState, CardSuggestion, CardUse, CopingCard, StoredCard,
 };
-use crate::recovery::snapshot::{kind, Snapshot};
+use crate::recovery::snapshot::Snapshot;
+use crate::recovery::stored::{self, Identity, StoredRecord};
 use crate::recovery::triggers::{TriggerCategory, TriggerEvent};
 use crate::RecordWriter;
 
@@ -15,21 +16,17 @@ impl Recovery {
     /// The deck: built-in cards then the person's own, with favourite and archive flags.
     /// Archived cards only when `include_archived`.
     pub fn cards(&self, include_archived: bool) -> Result<Vec<CopingCard>> {
-        let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
-        Ok(snapshot
-            .deck()
-            .into_iter()
-            .filter(|c| include_archived || !c.archived)
-            .collect())
+        self.view(|s| {
+            Ok(s.deck()
+                .into_iter()
+                .filter(|c| include_archived || !c.archived)
+                .collect())
+        })
     }
 
     /// Adds the person's own card.
     pub fn add_card(&self, input: CardInput) -> Result<CopingCard> {
-        input.validate()?;
-        let stored = stored_card(RecordId::random()?, input);
-        self.journal
-            .write(|w| save(w, &stored.id, kind::CARD, &stored))?;
-        Ok(cards::custom_card(&stored))
+        self.write(|w| insert_card(w, input))
     }
 
     /// Edits one of the person's own cards (built-in cards cannot be edited).
@@ -37,17 +34,16 @@ impl Recovery {
         input.validate()?;
         let id = custom_id(card_id)?;
         let stored = stored_card(id, input);
-        self.journal.write(|w| {
-            let _: StoredCard = load_in(w, &id, kind::CARD)?;
-            save(w, &id, kind::CARD, &stored)
+        self.write(|w| {
+            let _: StoredCard = load_in(w, &id, "card")?;
+            stored::save(w, &stored)
         })?;
         self.card(card_id)
     }
 
     /// One card by id.
     pub fn card(&self, card_id: &str) -> Result<CopingCard> {
-        let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
-        self.require_card(&snapshot, card_id)
+        self.view(|s| require_card(s, card_id))
     }
 
     /// Marks a card as a favourite, or not.
@@ -65,23 +61,20 @@ impl Recovery {
         card_id: &str,
         change: impl FnOnce(&mut CardState),
     ) -> Result<CopingCard> {
-        let snapshot = Snapshot::load_only(&self.journal, &[kind::CARD, kind::CARD_STATE])?;
-        self.require_card(&snapshot, card_id)?;
-        let mut state = snapshot
-            .card_states
-            .iter()
-            .find(|s| s.card_id == card_id)
-            .cloned()
-            .unwrap_or(CardState {
-                card_id: card_id.to_owned(),
-                favourite: false,
-                archived: false,
-            });
-        change(&mut state);
-        self.journal.write(|w| {
-            let id = w.lookup_id(kind::CARD_STATE, card_id.as_bytes())?;
-            save(w, &id, kind::CARD_STATE, &state)
+        let mut state = self.view(|s| {
+            require_card(s, card_id)?;
+            Ok(s.card_states
+                .iter()
+                .find(|st| st.card_id == card_id)
+                .cloned()
+                .unwrap_or(CardState {
+                    card_id: card_id.to_owned(),
+                    favourite: false,
+                    archived: false,
+                }))
         })?;
+        change(&mut state);
+        self.write(|w| stored::save(w, &state))?;
         self.card(card_id)
     }
 
@@ -95,21 +88,20 @@ impl Recovery {
         category: Option<TriggerCategory>,
         trigger_id: Option<RecordId>,
     ) -> Result<CardUse> {
-        let snapshot = Snapshot::load_only(
-            &self.journal,
-            &[kind::CARD, kind::CARD_STATE, kind::SETTINGS],
-        )?;
-        self.require_card(&snapshot, card_id)?;
+        let time_zone = self.view(|s| {
+            require_card(s, card_id)?;
+            Ok(s.settings.clone().unwrap_or_default().time_zone)
+        })?;
         let now = self.now();
-        let time_zone = snapshot.settings.unwrap_or_default().time_zone;
-        self.journal.write(|w| {
+        self.write(|w| {
             let (id, category) = match trigger_id {
                 Some(t) => {
-                    let event: TriggerEvent = load_in(w, &t, kind::TRIGGER)?;
-                    (
-                        w.lookup_id(kind::CARD_USE, t.as_bytes())?,
-                        Some(event.category),
-                    )
+                    let event: TriggerEvent = load_in(w, &t, "trigger")?;
+                    let identity = Identity::Keyed {
+                        namespace: CardUse::KIND,
+                        key: t.as_bytes()[..].into(),
+                    };
+                    (stored::id_for(w, &identity)?, Some(event.category))
                 }
                 None => (RecordId::random()?, category),
             };
@@ -122,7 +114,7 @@ impl Recovery {
                 outcome,
                 time_zone: Some(time_zone),
             };
-            save(w, &id, kind::CARD_USE, &card_use)?;
+            stored::save(w, &card_use)?;
             Ok(card_use)
         })
     }
@@ -130,25 +122,17 @@ impl Recovery {
     /// Cards for a trigger category, ranked by what has helped this person (see
     /// [`cards::suggest`]).
     pub fn suggest_cards(&self, category: TriggerCategory) -> Result<Vec<CardSuggestion>> {
-        let snapshot = Snapshot::load_only(
-            &self.journal,
-            &[kind::CARD, kind::CARD_STATE, kind::CARD_USE],
-        )?;
-        Ok(cards::suggest(
-            &snapshot.deck(),
-            &snapshot.card_uses,
-            category,
-        ))
+        self.view(|s| Ok(cards::suggest(&s.deck(), &s.card_uses, category)))
     }
+}
 
-    /// The card named `card_id` in the snapshot's deck, or invalid input naming `card_id`.
-    pub(super) fn require_card(&self, snapshot: &Snapshot, card_id: &str) -> Result<CopingCard> {
-        snapshot
-            .deck()
-            .into_iter()
-            .find(|c| c.id == card_id)
-            .ok_or_else(|| Error::invalid("card_id", "must name a card in the deck"))
-    }
+/// The card named `card_id` in the snapshot's deck, or invalid input naming `card_id`.
+pub(super) fn require_card(snapshot: &Snapshot, card_id: &str) -> Result<CopingCard> {
+    snapshot
+        .deck()
+        .into_iter()
+        .find(|c| c.id == card_id)
+        .ok_or_else(|| Error::invalid("card_id", "must name a card in the deck"))
 }
 
 fn stored_card(id: RecordId, input: CardInput) -> StoredCard {
@@ -174,6 +158,6 @@ fn custom_id(card_id: &str) -> Result<RecordId> {
 pub(super) fn insert_card(w: &mut RecordWriter<'_>, input: CardInput) -> Result<CopingCard> {
     input.validate()?;
     let stored = stored_card(RecordId::random()?, input);
-    save(w, &stored.id, kind::CARD, &stored)?;
+    stored::save(w, &stored)?;
     Ok(cards::custom_card(&stored))
 }

@@ -1,32 +1,50 @@
 //! [`Recovery`]: the service a shell talks to. It owns the [`Journal`] and a [`Clock`], turns
 //! each verb into one transaction of encrypted records, and answers reads by running the pure
-//! functions over a freshly loaded [`Snapshot`].
+//! functions over the warm [`Snapshot`].
+//!
+//! **The warm journal.** The first read after an unlock decrypts the journal once into a
+//! snapshot held in memory; every write through this service updates it in place with the
+//! records that write touched, so later screens never decrypt the whole file again. The
+//! snapshot is dropped, its texts overwritten, on [`Recovery::lock`], on drop, and whenever the
+//! journal changed behind its back (a lock or unlock through [`Recovery::journal`], a write by
+//! another connection): it is then rebuilt on the next read.
 //!
 //! Every verb validates its input completely before it writes anything, so a rejected input
-//! changes nothing stored. Bodies are serialized into zeroizing buffers. The verbs are spread
-//! over small modules by concern: `journeys` (journeys, lapses, counter, milestones), `daily`
-//! (check-ins and triggers), `coping` (cards), `writing` (reflections, entries, search),
-//! `support` (contacts, outreach, meetings) and `bulk` (review, import).
+//! changes nothing stored. Bodies are encoded into zeroizing buffers (`stored`). The verbs are
+//! spread over small modules by concern: `journeys` (journeys, lapses, counter, milestones),
+//! `daily` (check-ins and triggers), `coping` (cards), `writing` (reflections, entries,
+//! search), `support` (contacts, outreach, meetings) and `bulk` (review, import).
 
 mod bulk;
 mod coping;
 mod daily;
 mod journeys;
+mod screens;
 mod support;
 mod writing;
 
 use super::clock::{recovery_day, Clock};
 use super::settings::Settings;
-use super::snapshot::{kind, Snapshot};
+use super::snapshot::Snapshot;
+use super::stored::{self, Identity, StoredRecord};
 use crate::error::{Error, Result};
 use crate::record::RecordId;
-use crate::{Journal, RecordWriter};
+use crate::{Journal, RecordWriter, CURRENT_BODY_FORMAT};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use std::io::Write;
-use std::sync::Arc;
-use zeroize::Zeroizing;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+/// The decrypted journal kept while it is unlocked, and the journal state it matches.
+struct Warm {
+    snapshot: Snapshot,
+    epoch: u64,
+    data_version: i64,
+}
+
+impl Drop for Warm {
+    fn drop(&mut self) {
+        self.snapshot.wipe();
+    }
+}
 
 /// The recovery domain over one journal. `Send + Sync`; calls run one after another on the
 /// journal's lock. Every call needs the journal unlocked ([`Error::Locked`] otherwise).
@@ -62,6 +80,7 @@ use zeroize::Zeroizing;
 pub struct Recovery {
     journal: Journal,
     clock: Arc<dyn Clock>,
+    warm: Mutex<Option<Warm>>,
 }
 
 impl std::fmt::Debug for Recovery {
@@ -72,23 +91,32 @@ impl std::fmt::Debug for Recovery {
     }
 }
 
-/// The lookup namespace of the settings record.
-pub(crate) const SETTINGS_KEY: &[u8] = b"settings";
-
 impl Recovery {
     /// The recovery domain over `journal`, with time from `clock`.
     pub fn new(journal: Journal, clock: Arc<dyn Clock>) -> Self {
-        Recovery { journal, clock }
+        Recovery {
+            journal,
+            clock,
+            warm: Mutex::new(None),
+        }
     }
 
-    /// The journal underneath (to lock, unlock or change secrets).
+    /// The journal underneath (to unlock it or change secrets). Locking through it works,
+    /// but [`Recovery::lock`] also drops the decrypted snapshot at once.
     pub fn journal(&self) -> &Journal {
         &self.journal
     }
 
-    /// Gives the journal back.
+    /// Gives the journal back (the decrypted snapshot is wiped as it drops).
     pub fn into_journal(self) -> Journal {
-        self.journal
+        let Recovery { journal, .. } = self;
+        journal
+    }
+
+    /// Locks the journal: drops every key and overwrites and drops the decrypted snapshot.
+    pub fn lock(&self) {
+        self.drop_warm();
+        self.journal.lock();
     }
 
     /// The clock's current instant.
@@ -96,19 +124,109 @@ impl Recovery {
         self.clock.now()
     }
 
-    /// Everything in the journal, decrypted and typed.
+    fn warm(&self) -> MutexGuard<'_, Option<Warm>> {
+        self.warm.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn drop_warm(&self) {
+        *self.warm() = None;
+    }
+
+    /// Runs `read` over the warm snapshot, decrypting the journal first if there is none or
+    /// the journal changed behind its back.
+    pub(crate) fn view<T>(&self, read: impl FnOnce(&Snapshot) -> Result<T>) -> Result<T> {
+        let mut warm = self.warm();
+        if !self.journal.is_unlocked() {
+            *warm = None;
+            return Err(Error::Locked);
+        }
+        let epoch = self.journal.epoch();
+        let data_version = self.journal.data_version()?;
+        let current = warm
+            .as_ref()
+            .is_some_and(|w| w.epoch == epoch && w.data_version == data_version);
+        if !current {
+            *warm = None;
+            self.move_bodies()?;
+            let epoch = self.journal.epoch();
+            let snapshot = Snapshot::load(&self.journal)?;
+            *warm = Some(Warm {
+                snapshot,
+                epoch,
+                data_version,
+            });
+        }
+        match warm.as_ref() {
+            Some(w) => read(&w.snapshot),
+            None => Err(Error::Locked),
+        }
+    }
+
+    /// Runs `action` as one transaction and brings the warm snapshot up to date with exactly
+    /// the records it touched (or drops it, when it was not current).
+    pub(crate) fn write<T>(
+        &self,
+        action: impl FnOnce(&mut RecordWriter<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut warm = self.warm();
+        if warm.is_none() {
+            self.move_bodies()?;
+        }
+        let before = self.journal.epoch();
+        let data_version = self.journal.data_version()?;
+        let (value, touched) = match self.journal.write_tracked(action) {
+            Ok(done) => done,
+            Err(e) => {
+                if self.journal.epoch() != before {
+                    *warm = None;
+                }
+                return Err(e);
+            }
+        };
+        let follows = warm
+            .as_ref()
+            .is_some_and(|w| w.epoch == before && w.data_version == data_version);
+        if !follows {
+            *warm = None;
+            return Ok(value);
+        }
+        let mut kept = false;
+        if let Some(w) = warm.as_mut() {
+            let mut ids = touched;
+            ids.sort_unstable();
+            ids.dedup();
+            let intact = self
+                .journal
+                .visit_ids(&ids, |id, record| w.snapshot.replace(id, record))?;
+            w.snapshot.resort();
+            w.epoch = self.journal.epoch();
+            kept = intact;
+        }
+        if !kept {
+            *warm = None;
+        }
+        Ok(value)
+    }
+
+    /// Moves a journal written by Waymark 0.1 to the current body format (once, at its first
+    /// unlock by this build; see `Journal::migrate_bodies`).
+    fn move_bodies(&self) -> Result<()> {
+        if self.journal.is_unlocked() && self.journal.body_format()? < CURRENT_BODY_FORMAT {
+            self.journal.migrate_bodies(|kind, version, body| {
+                stored::upgrade(kind, version, body).map(|body| (stored::BODY_VERSION, body))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Everything in the journal, decrypted and typed (a copy of the warm snapshot).
     pub fn snapshot(&self) -> Result<Snapshot> {
-        Snapshot::load(&self.journal)
+        self.view(|s| Ok(s.clone()))
     }
 
     /// The person's settings (defaults until first saved: UTC, day starts at midnight).
     pub fn settings(&self) -> Result<Settings> {
-        let id = self.journal.lookup_id(kind::SETTINGS, SETTINGS_KEY)?;
-        match self.load::<Settings>(&id, kind::SETTINGS) {
-            Ok(settings) => Ok(settings),
-            Err(Error::NotFound { .. }) => Ok(Settings::default()),
-            Err(e) => Err(e),
-        }
+        self.view(|s| Ok(s.settings.clone().unwrap_or_default()))
     }
 
     /// Saves the person's current IANA time zone. Call it when the phone's zone changes:
@@ -144,10 +262,7 @@ impl Recovery {
 
     fn save_settings(&self, settings: Settings) -> Result<Settings> {
         settings.validate()?;
-        self.journal.write(|w| {
-            let id = w.lookup_id(kind::SETTINGS, SETTINGS_KEY)?;
-            save(w, &id, kind::SETTINGS, &settings)
-        })?;
+        self.write(|w| stored::save(w, &settings))?;
         Ok(settings)
     }
 
@@ -170,51 +285,23 @@ impl Recovery {
         }
         Ok(date)
     }
-
-    /// Reads one record of `kind` and parses it.
-    fn load<T: DeserializeOwned>(&self, id: &RecordId, kind: &'static str) -> Result<T> {
-        let record = self.journal.get_record(id)?;
-        parse_record(&record, kind)
-    }
 }
 
-/// Parses a record that must be of `kind` ([`Error::NotFound`] if it is another kind).
-fn parse_record<T: DeserializeOwned>(record: &crate::Record, kind: &'static str) -> Result<T> {
-    if record.kind != kind {
-        return Err(Error::NotFound {
-            what: kind,
-            id: record.id.to_string(),
-        });
-    }
-    serde_json::from_slice(&record.body).map_err(|_| Error::CorruptRecord {
-        id: record.id.to_string(),
-    })
-}
-
-/// Reads one record of `kind` inside a transaction.
-fn load_in<T: DeserializeOwned>(
+/// The record of kind `T` under `id` in a transaction, or [`Error::NotFound`] naming `what`.
+fn load_in<T: StoredRecord>(
     w: &mut RecordWriter<'_>,
     id: &RecordId,
-    kind: &'static str,
+    what: &'static str,
 ) -> Result<T> {
-    let record = w.get(id)?;
-    parse_record(&record, kind)
+    stored::load::<T>(w, id)?.ok_or_else(|| not_found(what, id))
 }
 
-/// Serializes `value` into a zeroizing buffer and writes it under `id`.
-fn save<T: Serialize>(
+/// The record of kind `T` found by `identity` in a transaction, if any.
+fn find_in<T: StoredRecord>(
     w: &mut RecordWriter<'_>,
-    id: &RecordId,
-    kind: &str,
-    value: &T,
-) -> Result<()> {
-    let mut body = Zeroizing::new(Vec::with_capacity(512));
-    serde_json::to_writer(&mut *body, value)
-        .map_err(|_| Error::invalid("record", "could not be serialized"))?;
-    body.flush()
-        .map_err(|_| Error::invalid("record", "could not be serialized"))?;
-    w.put(id, kind, &body)?;
-    Ok(())
+    identity: &Identity<'_>,
+) -> Result<Option<T>> {
+    stored::find::<T>(w, identity)
 }
 
 /// [`Error::NotFound`] for a domain object.

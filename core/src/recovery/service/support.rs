@@ -1,10 +1,10 @@
 //! Contacts, outreach and meetings.
 
-use super::{load_in, not_found, save, Recovery};
+use super::{not_found, Recovery};
 use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::review::fresh_start;
-use crate::recovery::snapshot::{kind, Snapshot};
+use crate::recovery::stored;
 use crate::recovery::support::{
     ninety_in_ninety, ContactInput, ContactPatch, Meeting, MeetingInput, MeetingPatch,
     NinetyInNinety, Outreach, OutreachInput, OutreachPatch, SupportContact,
@@ -21,42 +21,43 @@ impl Recovery {
     pub fn add_contact(&self, input: ContactInput) -> Result<SupportContact> {
         input.validate()?;
         let contact = contact_from(RecordId::random()?, input);
-        self.journal
-            .write(|w| save(w, &contact.id, kind::CONTACT, &contact))?;
+        self.write(|w| stored::save(w, &contact))?;
         Ok(contact)
     }
 
     /// Edits a contact: the fields the patch gives change, the rest stay.
     pub fn edit_contact(&self, id: &RecordId, patch: ContactPatch) -> Result<SupportContact> {
-        let old: SupportContact = self.load(id, kind::CONTACT).map_err(|e| match e {
-            Error::NotFound { .. } => not_found("contact", id),
-            other => other,
+        let old = self.view(|s| {
+            s.contacts
+                .iter()
+                .find(|c| c.id == *id)
+                .cloned()
+                .ok_or_else(|| not_found("contact", id))
         })?;
         let input = patch.apply(&old);
         input.validate()?;
         let contact = contact_from(*id, input);
-        self.journal
-            .write(|w| save(w, id, kind::CONTACT, &contact))?;
+        self.write(|w| stored::save(w, &contact))?;
         Ok(contact)
     }
 
     /// Removes a contact. The outreach log keeps its entries (counted under "other").
     pub fn delete_contact(&self, id: &RecordId) -> Result<()> {
-        self.delete_of_kind(id, kind::CONTACT, "contact")
+        self.delete_of_kind::<SupportContact>(id, "contact")
     }
 
     /// The support network, by name.
     pub fn contacts(&self) -> Result<Vec<SupportContact>> {
-        Ok(Snapshot::load_only(&self.journal, &[kind::CONTACT])?.contacts)
+        self.view(|s| Ok(s.contacts.clone()))
     }
 
     /// Logs reaching out to a contact, now or (with `at`) earlier.
     pub fn log_outreach(&self, input: OutreachInput) -> Result<Outreach> {
         let time_zone = self.settings()?.time_zone;
         let outreach = self.checked_outreach(RecordId::random()?, input, time_zone)?;
-        self.journal.write(|w| {
+        self.write(|w| {
             require_contact(w, &outreach.contact_id)?;
-            save(w, &outreach.id, kind::OUTREACH, &outreach)
+            stored::save(w, &outreach)
         })?;
         Ok(outreach)
     }
@@ -64,15 +65,18 @@ impl Recovery {
     /// Edits a logged outreach: the fields the patch gives change, the rest stay, and so
     /// does the zone it was logged in.
     pub fn edit_outreach(&self, id: &RecordId, patch: OutreachPatch) -> Result<Outreach> {
-        let old: Outreach = self.load(id, kind::OUTREACH).map_err(|e| match e {
-            Error::NotFound { .. } => not_found("outreach", id),
-            other => other,
+        let old = self.view(|s| {
+            s.outreach
+                .iter()
+                .find(|o| o.id == *id)
+                .cloned()
+                .ok_or_else(|| not_found("outreach", id))
         })?;
         let time_zone = old.time_zone.clone().unwrap_or(self.settings()?.time_zone);
         let outreach = self.checked_outreach(*id, patch.apply(&old), time_zone)?;
-        self.journal.write(|w| {
+        self.write(|w| {
             require_contact(w, &outreach.contact_id)?;
-            save(w, id, kind::OUTREACH, &outreach)
+            stored::save(w, &outreach)
         })?;
         Ok(outreach)
     }
@@ -102,31 +106,32 @@ impl Recovery {
 
     /// Deletes an outreach entry from the log.
     pub fn delete_outreach(&self, id: &RecordId) -> Result<()> {
-        self.delete_of_kind(id, kind::OUTREACH, "outreach")
+        self.delete_of_kind::<Outreach>(id, "outreach")
     }
 
     /// The outreach log, oldest first.
     pub fn outreach(&self) -> Result<Vec<Outreach>> {
-        Ok(Snapshot::load_only(&self.journal, &[kind::OUTREACH])?.outreach)
+        self.view(|s| Ok(s.outreach.clone()))
     }
 
     /// Logs a meeting attended (today unless a date is given).
     pub fn log_meeting(&self, input: MeetingInput) -> Result<Meeting> {
         let meeting = self.checked_meeting(RecordId::random()?, input)?;
-        self.journal
-            .write(|w| save(w, &meeting.id, kind::MEETING, &meeting))?;
+        self.write(|w| stored::save(w, &meeting))?;
         Ok(meeting)
     }
 
     /// Edits a logged meeting: the fields the patch gives change, the rest stay.
     pub fn edit_meeting(&self, id: &RecordId, patch: MeetingPatch) -> Result<Meeting> {
-        let old: Meeting = self.load(id, kind::MEETING).map_err(|e| match e {
-            Error::NotFound { .. } => not_found("meeting", id),
-            other => other,
+        let old = self.view(|s| {
+            s.meetings
+                .iter()
+                .find(|m| m.id == *id)
+                .cloned()
+                .ok_or_else(|| not_found("meeting", id))
         })?;
         let meeting = self.checked_meeting(*id, patch.apply(&old))?;
-        self.journal
-            .write(|w| save(w, id, kind::MEETING, &meeting))?;
+        self.write(|w| stored::save(w, &meeting))?;
         Ok(meeting)
     }
 
@@ -144,38 +149,34 @@ impl Recovery {
 
     /// Deletes a meeting from the log.
     pub fn delete_meeting(&self, id: &RecordId) -> Result<()> {
-        self.delete_of_kind(id, kind::MEETING, "meeting")
+        self.delete_of_kind::<Meeting>(id, "meeting")
     }
 
     /// Meetings from `from` to `to` (both included), oldest first.
     pub fn meetings(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Meeting>> {
-        let snapshot = Snapshot::load_only(&self.journal, &[kind::MEETING])?;
-        Ok(snapshot
-            .meetings
-            .into_iter()
-            .filter(|m| m.date >= from && m.date <= to)
-            .collect())
+        self.view(|s| {
+            Ok(s.meetings
+                .iter()
+                .filter(|m| m.date >= from && m.date <= to)
+                .cloned()
+                .collect())
+        })
     }
 
     /// Progress towards 90 meetings in 90 days, as of today (the rule is in
     /// [`crate::recovery::support`]).
     pub fn ninety_in_ninety(&self) -> Result<NinetyInNinety> {
-        let snapshot =
-            Snapshot::load_only(&self.journal, &[kind::MEETING, kind::LAPSE, kind::SETTINGS])?;
-        let settings = snapshot.settings.clone().unwrap_or_default();
-        let today = settings.reckoner().today(self.now());
-        Ok(ninety_in_ninety(
-            &snapshot.meetings,
-            today,
-            fresh_start(&snapshot.lapses, today),
-            settings.ninety_in_ninety_from,
-        ))
+        self.view(|s| Ok(ninety_in(s, self.now())))
     }
 
     /// Starts a new "90 meetings in 90 days" run from `from` (today when `None`): meetings
     /// before it stop counting towards the run. Not after today.
     pub fn start_ninety_in_ninety(&self, from: Option<NaiveDate>) -> Result<NinetyInNinety> {
-        let from = self.day_or_today(from)?;
+        let today = self.today()?;
+        let from = from.unwrap_or(today);
+        if from > today {
+            return Err(Error::invalid("from", "must not be after today"));
+        }
         let mut settings = self.settings()?;
         settings.ninety_in_ninety_from = Some(from);
         self.save_settings(settings)?;
@@ -194,9 +195,23 @@ fn contact_from(id: RecordId, input: ContactInput) -> SupportContact {
 }
 
 fn require_contact(w: &mut RecordWriter<'_>, id: &RecordId) -> Result<()> {
-    match load_in::<SupportContact>(w, id, kind::CONTACT) {
-        Ok(_) => Ok(()),
-        Err(Error::NotFound { .. }) => Err(Error::invalid("contact_id", "must name a contact")),
-        Err(other) => Err(other),
+    match stored::load::<SupportContact>(w, id)? {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid("contact_id", "must name a contact")),
     }
+}
+
+/// "90 in 90" in a snapshot, as of `now`.
+pub(super) fn ninety_in(
+    s: &crate::recovery::snapshot::Snapshot,
+    now: chrono::DateTime<chrono::Utc>,
+) -> NinetyInNinety {
+    let settings = s.settings.clone().unwrap_or_default();
+    let today = settings.reckoner().today(now);
+    ninety_in_ninety(
+        &s.meetings,
+        today,
+        fresh_start(&s.lapses, today),
+        settings.ninety_in_ninety_from,
+    )
 }

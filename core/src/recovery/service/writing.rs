@@ -1,7 +1,7 @@
 //! Reflections, journal entries and search.
 
 use super::coping::insert_card;
-use super::{load_in, not_found, save, Recovery};
+use super::{load_in, not_found, Recovery};
 use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::cards::{CardCategory, CardInput, CopingCard};
@@ -9,7 +9,7 @@ use crate::recovery::entries::{EntryInput, JournalEntry};
 use crate::recovery::journey::Lapse;
 use crate::recovery::reflection::{Reflection, ReflectionInput};
 use crate::recovery::search::{self, SearchHit};
-use crate::recovery::snapshot::{kind, Snapshot};
+use crate::recovery::stored::{self, StoredRecord};
 use crate::recovery::triggers::TriggerEvent;
 use chrono::NaiveDate;
 
@@ -24,14 +24,15 @@ impl Recovery {
     ) -> Result<Reflection> {
         input.body.validate(!input.draft)?;
         let now = self.now();
-        self.journal.write(|w| {
+        self.write(|w| {
             if let Some(lapse) = &input.lapse_id {
-                load_in::<Lapse>(w, lapse, kind::LAPSE)
-                    .map_err(|_| Error::invalid("lapse_id", "must name a recorded lapse"))?;
+                if stored::load::<Lapse>(w, lapse)?.is_none() {
+                    return Err(Error::invalid("lapse_id", "must name a recorded lapse"));
+                }
             }
             let (id, created_at) = match id {
                 Some(id) => {
-                    let old: Reflection = load_in(w, id, kind::REFLECTION)?;
+                    let old: Reflection = load_in(w, id, "reflection")?;
                     (*id, old.created_at)
                 }
                 None => (RecordId::random()?, now),
@@ -44,7 +45,7 @@ impl Recovery {
                 updated_at: now,
                 body: input.body,
             };
-            save(w, &id, kind::REFLECTION, &reflection)?;
+            stored::save(w, &reflection)?;
             Ok(reflection)
         })
     }
@@ -69,22 +70,29 @@ impl Recovery {
 
     /// One reflection.
     pub fn reflection(&self, id: &RecordId) -> Result<Reflection> {
-        self.load(id, kind::REFLECTION)
+        self.view(|s| {
+            s.reflections
+                .iter()
+                .find(|r| r.id == *id)
+                .cloned()
+                .ok_or_else(|| not_found("reflection", id))
+        })
     }
 
     /// Reflections, oldest first: all of them, or those on one lapse.
     pub fn reflections(&self, lapse_id: Option<&RecordId>) -> Result<Vec<Reflection>> {
-        let snapshot = Snapshot::load_only(&self.journal, &[kind::REFLECTION])?;
-        Ok(snapshot
-            .reflections
-            .into_iter()
-            .filter(|r| lapse_id.is_none_or(|l| r.lapse_id.as_ref() == Some(l)))
-            .collect())
+        self.view(|s| {
+            Ok(s.reflections
+                .iter()
+                .filter(|r| lapse_id.is_none_or(|l| r.lapse_id.as_ref() == Some(l)))
+                .cloned()
+                .collect())
+        })
     }
 
     /// Deletes a reflection (cards made from it stay).
     pub fn delete_reflection(&self, id: &RecordId) -> Result<()> {
-        self.delete_of_kind(id, kind::REFLECTION, "reflection")
+        self.delete_of_kind::<Reflection>(id, "reflection")
     }
 
     /// Turns a reflection's "next time" plan item (by its position, from 0) into one of the
@@ -92,8 +100,8 @@ impl Recovery {
     /// trigger that led to the lapse, when one was logged. Doing it again returns the same
     /// card.
     pub fn plan_item_to_card(&self, reflection_id: &RecordId, index: u32) -> Result<CopingCard> {
-        let existing = self.journal.write(|w| {
-            let mut reflection: Reflection = load_in(w, reflection_id, kind::REFLECTION)?;
+        let existing = self.write(|w| {
+            let mut reflection: Reflection = load_in(w, reflection_id, "reflection")?;
             let item = reflection
                 .body
                 .next_time()
@@ -105,9 +113,9 @@ impl Recovery {
             }
             let mut helps_with = Vec::new();
             if let Some(lapse_id) = &reflection.lapse_id {
-                if let Ok(lapse) = load_in::<Lapse>(w, lapse_id, kind::LAPSE) {
+                if let Some(lapse) = stored::load::<Lapse>(w, lapse_id)? {
                     if let Some(trigger) = lapse.trigger_id {
-                        if let Ok(event) = load_in::<TriggerEvent>(w, &trigger, kind::TRIGGER) {
+                        if let Some(event) = stored::load::<TriggerEvent>(w, &trigger)? {
                             helps_with.push(event.category);
                         }
                     }
@@ -126,7 +134,7 @@ impl Recovery {
                 slot.card_id = Some(card.id.clone());
             }
             reflection.updated_at = self.now();
-            save(w, reflection_id, kind::REFLECTION, &reflection)?;
+            stored::save(w, &reflection)?;
             Ok(Ok(card))
         })?;
         match existing {
@@ -149,10 +157,10 @@ impl Recovery {
         input.validate()?;
         let date = self.day_or_today(input.date)?;
         let now = self.now();
-        self.journal.write(|w| {
+        self.write(|w| {
             let (id, created_at) = match id {
                 Some(id) => {
-                    let old: JournalEntry = load_in(w, id, kind::ENTRY)?;
+                    let old: JournalEntry = load_in(w, id, "journal entry")?;
                     (*id, old.created_at)
                 }
                 None => (RecordId::random()?, now),
@@ -168,64 +176,55 @@ impl Recovery {
                 created_at,
                 updated_at: now,
             };
-            save(w, &id, kind::ENTRY, &entry)?;
+            stored::save(w, &entry)?;
             Ok(entry)
         })
     }
 
     /// One entry.
     pub fn entry(&self, id: &RecordId) -> Result<JournalEntry> {
-        self.load(id, kind::ENTRY)
+        self.view(|s| {
+            s.entries
+                .iter()
+                .find(|e| e.id == *id)
+                .cloned()
+                .ok_or_else(|| not_found("journal entry", id))
+        })
     }
 
     /// Deletes an entry, erasing it from disk.
     pub fn delete_entry(&self, id: &RecordId) -> Result<()> {
-        self.delete_of_kind(id, kind::ENTRY, "journal entry")
+        self.delete_of_kind::<JournalEntry>(id, "journal entry")
     }
 
     /// Entries dated `from` to `to` (both included), oldest first.
     pub fn entries(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
-        let snapshot = Snapshot::load_only(&self.journal, &[kind::ENTRY])?;
-        Ok(snapshot
-            .entries
-            .into_iter()
-            .filter(|e| e.date >= from && e.date <= to)
-            .collect())
+        self.view(|s| {
+            Ok(s.entries
+                .iter()
+                .filter(|e| e.date >= from && e.date <= to)
+                .cloned()
+                .collect())
+        })
     }
 
     /// Searches entries, check-ins, triggers, lapse notes and reflections in memory (there
     /// is no index on disk); at most `limit` hits, newest first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let snapshot = Snapshot::load_only(
-            &self.journal,
-            &[
-                kind::ENTRY,
-                kind::CHECK_IN,
-                kind::TRIGGER,
-                kind::LAPSE,
-                kind::REFLECTION,
-            ],
-        )?;
-        search::search(&snapshot, query, limit)
+        self.view(|s| search::search(s, query, limit))
     }
 
-    /// Deletes the record `id` if it is of `kind`.
-    pub(super) fn delete_of_kind(
+    /// Deletes the record `id` if it is of kind `T`; anything else is not found and stays.
+    pub(super) fn delete_of_kind<T: StoredRecord>(
         &self,
         id: &RecordId,
-        kind: &'static str,
         what: &'static str,
     ) -> Result<()> {
-        self.journal.write(|w| {
-            let record = w.get(id).map_err(|e| match e {
-                Error::NotFound { .. } => not_found(what, id),
-                other => other,
-            })?;
-            if record.kind != kind {
-                return Err(not_found(what, id));
-            }
-            w.delete(id)?;
+        let deleted = self.write(|w| stored::delete::<T>(w, id))?;
+        if deleted {
             Ok(())
-        })
+        } else {
+            Err(not_found(what, id))
+        }
     }
 }

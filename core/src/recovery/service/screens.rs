@@ -1,0 +1,35 @@
+//! The screens: home, progress, the review and the export, each from the warm snapshot.
+
+use super::Recovery;
+use crate::error::Result;
+use crate::recovery::review::{review, ProgressReview, ReviewRange};
+use crate::recovery::screens::{self, Export, Home, Progress};
+
+impl Recovery {
+    /// The home screen: today's recovery day; each journey's counter and next milestone;
+    /// today's check-in or its absence; the check-in streak; milestones reached and not yet
+    /// celebrated; cards suggested for the person's most frequent recent trigger.
+    pub fn home(&self) -> Result<Home> {
+        self.view(|s| Ok(screens::home(s, self.now())))
+    }
+
+    /// The progress screen over `range`: counters, milestones and each day's status per
+    /// journey, the check-in streak, and mood and craving per day.
+    pub fn progress(&self, range: ReviewRange) -> Result<Progress> {
+        self.view(|s| screens::progress(s, range, self.now()))
+    }
+
+    /// The progress review for `range`, as of now.
+    pub fn review_progress(&self, range: ReviewRange) -> Result<ProgressReview> {
+        self.view(|s| {
+            let settings = s.settings.clone().unwrap_or_default();
+            review(s, range, self.now(), &settings)
+        })
+    }
+
+    /// Everything the person wrote and recorded, readable (`waymark-export/1`). It is
+    /// plaintext: only for an explicit export.
+    pub fn export(&self) -> Result<Export> {
+        self.view(|s| Ok(screens::export(s, self.now())))
+    }
+}

@@ -1,0 +1,274 @@
+//! The tagged fields of every stored body, and the wire codes of every enum in one.
+//!
+//! Rules for changing this file: a tag or code is never reused or renumbered; a new field
+//! gets a new tag and is optional (`Option`, `Vec` or `bool`), so bodies written before it
+//! still read; removing a field retires its tag for good. The golden fixtures in
+//! `core/tests/fixtures/bodies/` fail when any of this changes by accident.
+
+use crate::codec::{codes, fields_of_values, message, DecodeError, Value, Wire, Writer};
+use crate::record::RecordId;
+use crate::recovery::cards::{CardCategory, CardOutcome, CardState, CardUse, StoredCard};
+use crate::recovery::check_in::{CheckIn, EveningReview, Halt};
+use crate::recovery::entries::JournalEntry;
+use crate::recovery::journey::{Journey, Lapse, LapseKind};
+use crate::recovery::reflection::{
+    ChainAnalysis, ChainLink, LapseReflection, PlanItem, Reflection, ReflectionBody,
+};
+use crate::recovery::settings::{MilestoneAcks, Settings};
+use crate::recovery::support::{
+    ContactRole, Meeting, MeetingKind, Outreach, OutreachMethod, SupportContact,
+};
+use crate::recovery::triggers::{TriggerCategory, TriggerEvent, UrgeOutcome};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+codes!(LapseKind { Lapse = 1, Relapse = 2 });
+codes!(TriggerCategory {
+    People = 1,
+    Places = 2,
+    Things = 3,
+    Emotions = 4,
+    Halt = 5,
+    Situations = 6,
+});
+codes!(UrgeOutcome {
+    Passed = 1,
+    StillStruggling = 2,
+    Lapsed = 3,
+});
+codes!(CardCategory {
+    Mindfulness = 1,
+    Body = 2,
+    Connection = 3,
+    Thinking = 4,
+    Environment = 5,
+    SelfCare = 6,
+    MyPlan = 7,
+});
+codes!(CardOutcome {
+    Helped = 1,
+    HelpedSomewhat = 2,
+    DidNotHelp = 3,
+});
+codes!(ContactRole {
+    Sponsor = 1,
+    Peer = 2,
+    Therapist = 3,
+    CrisisLine = 4,
+    Other = 5,
+});
+codes!(OutreachMethod {
+    Call = 1,
+    Message = 2,
+    InPerson = 3,
+});
+codes!(MeetingKind {
+    TwelveStep = 1,
+    SmartRecovery = 2,
+    SupportGroup = 3,
+    Online = 4,
+    FaithBased = 5,
+    RecoveryCentre = 6,
+    TherapyGroup = 7,
+});
+
+message!(Settings {
+    1 => time_zone: String,
+    2 => day_starts_at: u8,
+    3 => currency: Option<String>,
+    4 => ninety_in_ninety_from: Option<NaiveDate>,
+});
+
+message!(Journey {
+    1 => id: RecordId,
+    2 => name: String,
+    3 => sober_since: NaiveDate,
+    4 => sober_since_time: Option<NaiveTime>,
+    5 => time_zone: String,
+    6 => daily_cost_cents: Option<u64>,
+    7 => daily_minutes: Option<u32>,
+    8 => custom_milestone_days: Vec<u32>,
+    9 => archived: bool,
+});
+
+message!(Lapse {
+    1 => id: RecordId,
+    2 => journey_id: RecordId,
+    3 => kind: LapseKind,
+    4 => date: NaiveDate,
+    5 => time: Option<NaiveTime>,
+    6 => sober_again_from: NaiveDate,
+    7 => note: Option<String>,
+    8 => trigger_id: Option<RecordId>,
+    9 => time_zone: Option<String>,
+});
+
+message!(MilestoneAcks {
+    1 => journey_id: RecordId,
+    2 => acknowledged: Vec<(NaiveDate, String)>,
+});
+
+message!(Halt {
+    1 => hungry: bool,
+    2 => angry: bool,
+    3 => lonely: bool,
+    4 => tired: bool,
+});
+
+message!(EveningReview {
+    1 => rating: u8,
+    2 => note: Option<String>,
+});
+
+message!(CheckIn {
+    1 => date: NaiveDate,
+    2 => mood: u8,
+    3 => craving: u8,
+    4 => halt: Halt,
+    5 => trigger_tags: Vec<String>,
+    6 => intention: Option<String>,
+    7 => evening_review: Option<EveningReview>,
+    8 => gratitude: Vec<String>,
+    9 => note: Option<String>,
+    10 => updated_at: DateTime<Utc>,
+});
+
+message!(TriggerEvent {
+    1 => id: RecordId,
+    2 => at: DateTime<Utc>,
+    3 => time_zone: String,
+    4 => journey_id: Option<RecordId>,
+    5 => category: TriggerCategory,
+    6 => tags: Vec<String>,
+    7 => intensity: u8,
+    8 => situation: Option<String>,
+    9 => card_id: Option<String>,
+    10 => outcome: Option<UrgeOutcome>,
+    11 => urge_minutes: Option<u32>,
+});
+
+message!(StoredCard {
+    1 => id: RecordId,
+    2 => title: String,
+    3 => steps: Vec<String>,
+    4 => category: CardCategory,
+    5 => helps_with: Vec<TriggerCategory>,
+});
+
+message!(CardState {
+    1 => card_id: String,
+    2 => favourite: bool,
+    3 => archived: bool,
+});
+
+message!(CardUse {
+    1 => id: RecordId,
+    2 => card_id: String,
+    3 => at: DateTime<Utc>,
+    4 => category: Option<TriggerCategory>,
+    5 => trigger_id: Option<RecordId>,
+    6 => outcome: CardOutcome,
+    7 => time_zone: Option<String>,
+});
+
+message!(PlanItem {
+    1 => text: String,
+    2 => card_id: Option<String>,
+});
+
+message!(LapseReflection {
+    1 => what_happened: Option<String>,
+    2 => where_when_who: Option<String>,
+    3 => halt: Halt,
+    4 => trigger: Option<String>,
+    5 => thoughts_and_feelings: Option<String>,
+    6 => what_i_tried: Option<String>,
+    7 => what_i_learned: Option<String>,
+    8 => next_time: Vec<PlanItem>,
+    9 => kind_word: Option<String>,
+});
+
+message!(ChainLink {
+    1 => link: String,
+    2 => skill: Option<String>,
+});
+
+message!(ChainAnalysis {
+    1 => vulnerability_factors: Option<String>,
+    2 => prompting_event: Option<String>,
+    3 => links: Vec<ChainLink>,
+    4 => behaviour: Option<String>,
+    5 => consequences: Option<String>,
+    6 => repair: Option<String>,
+    7 => next_time: Vec<PlanItem>,
+});
+
+/// The template is the field that is present: 1 a lapse reflection, 2 a chain analysis.
+impl Value for ReflectionBody {
+    fn write(&self, tag: u32, w: &mut Writer) {
+        w.nested(tag, |inner| match self {
+            ReflectionBody::Lapse(body) => body.write(1, inner),
+            ReflectionBody::ChainAnalysis(body) => body.write(2, inner),
+        });
+    }
+
+    fn read(wire: Wire<'_>) -> Result<Self, DecodeError> {
+        let mut body = None;
+        crate::codec::read_fields(wire.bytes()?, |tag, wire| {
+            match tag {
+                1 => body = Some(ReflectionBody::Lapse(LapseReflection::read(wire)?)),
+                2 => body = Some(ReflectionBody::ChainAnalysis(ChainAnalysis::read(wire)?)),
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        body.ok_or(DecodeError::Missing(1))
+    }
+}
+fields_of_values!(ReflectionBody);
+
+message!(Reflection {
+    1 => id: RecordId,
+    2 => lapse_id: Option<RecordId>,
+    3 => draft: bool,
+    4 => created_at: DateTime<Utc>,
+    5 => updated_at: DateTime<Utc>,
+    6 => body: ReflectionBody,
+});
+
+message!(JournalEntry {
+    1 => id: RecordId,
+    2 => date: NaiveDate,
+    3 => title: Option<String>,
+    4 => body: String,
+    5 => mood: Option<u8>,
+    6 => tags: Vec<String>,
+    7 => journey_id: Option<RecordId>,
+    8 => created_at: DateTime<Utc>,
+    9 => updated_at: DateTime<Utc>,
+});
+
+message!(SupportContact {
+    1 => id: RecordId,
+    2 => name: String,
+    3 => role: ContactRole,
+    4 => phone: Option<String>,
+    5 => note: Option<String>,
+});
+
+message!(Outreach {
+    1 => id: RecordId,
+    2 => contact_id: RecordId,
+    3 => at: DateTime<Utc>,
+    4 => method: OutreachMethod,
+    5 => helped: Option<bool>,
+    6 => note: Option<String>,
+    7 => time_zone: Option<String>,
+});
+
+message!(Meeting {
+    1 => id: RecordId,
+    2 => date: NaiveDate,
+    3 => kind: MeetingKind,
+    4 => name: Option<String>,
+    5 => note: Option<String>,
+});

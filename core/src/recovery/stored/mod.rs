@@ -1,0 +1,367 @@
+//! How each kind of record is stored: one definition per kind.
+//!
+//! [`StoredRecord`] ties a domain type to its storage: its kind name (sealed inside the
+//! record, never on disk in clear), the rule that gives a record its id, and its body
+//! encoding. The rule that gives an id is written once, here, for every kind:
+//! - records with their own random id (journeys, lapses, triggers, reflections, entries,
+//!   cards, contacts, outreach, meetings) are stored under it;
+//! - records kept one per something are stored under a keyed HMAC of that something (see
+//!   `Journal::lookup_id`): the check-in of a day (its date), the settings (one per
+//!   journal), a journey's milestone acknowledgements (its journey), a card's flags (its card)
+//!   and the card use a trigger recorded (its trigger).
+//!
+//! Bodies carry their version. Version 2 is the tagged encoding of `crate::codec`
+//! (`bodies.rs` declares every field); version 1 is the JSON of Waymark 0.1, still read (and
+//! moved to version 2 by the body migration on first unlock). A reader keeps the fields a
+//! newer version added ([`Unknown`]) and [`encode`] writes them back when the record is
+//! edited. A body version newer than this build is never decoded or overwritten: it is kept
+//! and counted.
+
+mod bodies;
+
+use crate::codec::{DecodeError, Message, Unknown};
+use crate::error::{Error, Result};
+use crate::record::RecordId;
+use crate::recovery::cards::{CardState, CardUse, StoredCard};
+use crate::recovery::check_in::CheckIn;
+use crate::recovery::entries::JournalEntry;
+use crate::recovery::journey::{Journey, Lapse};
+use crate::recovery::reflection::Reflection;
+use crate::recovery::settings::{MilestoneAcks, Settings};
+use crate::recovery::support::{Meeting, Outreach, SupportContact};
+use crate::recovery::triggers::TriggerEvent;
+use crate::{RecordView, RecordWriter};
+use serde::de::DeserializeOwned;
+
+/// Body version 1: the JSON of Waymark 0.1.
+pub(crate) const BODY_JSON: u8 = 1;
+/// Body version 2: the tagged encoding.
+pub(crate) const BODY_TAGGED: u8 = 2;
+/// The newest body version this build reads and writes.
+pub(crate) const BODY_VERSION: u8 = BODY_TAGGED;
+
+/// How a record's id is found.
+pub(crate) enum Identity<'a> {
+    /// Its own random id.
+    Own(RecordId),
+    /// A keyed HMAC of a natural key in a namespace (one record per key).
+    Keyed {
+        /// The namespace (the kind's name).
+        namespace: &'static str,
+        /// The natural key.
+        key: std::borrow::Cow<'a, [u8]>,
+    },
+}
+
+/// A kind of record as it is stored. Implemented once per kind, below.
+pub(crate) trait StoredRecord: Message + DeserializeOwned {
+    /// The kind's name, sealed inside each record.
+    const KIND: &'static str;
+    /// The record's identity (see the module docs).
+    fn identity(&self) -> Identity<'_>;
+}
+
+/// Why a stored body did not decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyError {
+    /// Written by a newer Waymark in a body version this build cannot read.
+    Newer(u8),
+    /// Damaged, or not a body of this kind.
+    Damaged,
+}
+
+impl From<DecodeError> for BodyError {
+    fn from(_: DecodeError) -> Self {
+        BodyError::Damaged
+    }
+}
+
+/// Decodes a body of version `version`, upgrading older versions in memory; returns the value
+/// and the fields this build did not know.
+pub(crate) fn decode<T: StoredRecord>(version: u8, body: &[u8]) -> Result<(T, Unknown), BodyError> {
+    match version {
+        BODY_TAGGED => Ok(T::read_fields(body)?),
+        BODY_JSON => serde_json::from_slice(body)
+            .map(|value| (value, Unknown::default()))
+            .map_err(|_| BodyError::Damaged),
+        newer if newer > BODY_VERSION => Err(BodyError::Newer(newer)),
+        _ => Err(BodyError::Damaged),
+    }
+}
+
+/// The body of `value` in this build's version, with `unknown` fields (from the copy being
+/// replaced) written back unchanged.
+pub(crate) fn encode<T: StoredRecord>(value: &T, unknown: &Unknown) -> zeroize::Zeroizing<Vec<u8>> {
+    zeroize::Zeroizing::new(value.to_body(unknown))
+}
+
+/// The natural key of a day.
+fn date_key(date: chrono::NaiveDate) -> std::borrow::Cow<'static, [u8]> {
+    std::borrow::Cow::Owned(date.to_string().into_bytes())
+}
+
+/// The one key of the settings record.
+pub(crate) const SETTINGS_KEY: &[u8] = b"settings";
+
+impl StoredRecord for Settings {
+    const KIND: &'static str = "settings";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Keyed {
+            namespace: Self::KIND,
+            key: SETTINGS_KEY.into(),
+        }
+    }
+}
+
+impl StoredRecord for Journey {
+    const KIND: &'static str = "journey";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for Lapse {
+    const KIND: &'static str = "lapse";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for MilestoneAcks {
+    const KIND: &'static str = "milestone_acks";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Keyed {
+            namespace: Self::KIND,
+            key: self.journey_id.as_bytes()[..].into(),
+        }
+    }
+}
+
+impl StoredRecord for CheckIn {
+    const KIND: &'static str = "check_in";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Keyed {
+            namespace: Self::KIND,
+            key: date_key(self.date),
+        }
+    }
+}
+
+impl StoredRecord for TriggerEvent {
+    const KIND: &'static str = "trigger";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for StoredCard {
+    const KIND: &'static str = "card";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for CardState {
+    const KIND: &'static str = "card_state";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Keyed {
+            namespace: Self::KIND,
+            key: self.card_id.as_bytes().into(),
+        }
+    }
+}
+
+impl StoredRecord for CardUse {
+    const KIND: &'static str = "card_use";
+    /// One use per trigger (keyed by the trigger, so editing the trigger replaces it); a
+    /// use without a trigger has its own id.
+    fn identity(&self) -> Identity<'_> {
+        match &self.trigger_id {
+            Some(trigger) => Identity::Keyed {
+                namespace: Self::KIND,
+                key: trigger.as_bytes()[..].into(),
+            },
+            None => Identity::Own(self.id),
+        }
+    }
+}
+
+impl StoredRecord for Reflection {
+    const KIND: &'static str = "reflection";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for JournalEntry {
+    const KIND: &'static str = "entry";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for SupportContact {
+    const KIND: &'static str = "contact";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for Outreach {
+    const KIND: &'static str = "outreach";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for Meeting {
+    const KIND: &'static str = "meeting";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+/// Calls `$action!(Type)` for every stored kind: the one list of what the recovery domain
+/// stores (the snapshot, the body migration and the registry test use it).
+macro_rules! for_each_kind {
+    ($action:ident) => {
+        $action!(Settings);
+        $action!(Journey);
+        $action!(Lapse);
+        $action!(MilestoneAcks);
+        $action!(CheckIn);
+        $action!(TriggerEvent);
+        $action!(StoredCard);
+        $action!(CardState);
+        $action!(CardUse);
+        $action!(Reflection);
+        $action!(JournalEntry);
+        $action!(SupportContact);
+        $action!(Outreach);
+        $action!(Meeting);
+    };
+}
+pub(crate) use for_each_kind;
+
+/// Re-encodes a body of a known kind from an older version into this build's; `None` when
+/// the kind is not the domain's, the body is already current, or it does not decode (then it
+/// stays exactly as it was).
+pub(crate) fn upgrade(kind: &str, version: u8, body: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    if version >= BODY_VERSION {
+        return None;
+    }
+    macro_rules! try_kind {
+        ($t:ty) => {
+            if kind == <$t as StoredRecord>::KIND {
+                let (value, unknown) = decode::<$t>(version, body).ok()?;
+                return Some(encode(&value, &unknown));
+            }
+        };
+    }
+    for_each_kind!(try_kind);
+    None
+}
+
+/// The record id `identity` stands for in this journal.
+pub(crate) fn id_for(w: &mut RecordWriter<'_>, identity: &Identity<'_>) -> Result<RecordId> {
+    match identity {
+        Identity::Own(id) => Ok(*id),
+        Identity::Keyed { namespace, key } => w.lookup_id(namespace, key),
+    }
+}
+
+/// What is stored under an id, as a typed save sees it.
+enum Existing {
+    /// Nothing: a new record.
+    None,
+    /// A record of this kind, with the fields this build does not know.
+    Same(Unknown),
+}
+
+/// Checks what `save` would replace: a record of another kind under the same id is never
+/// overwritten (it is damage, or a hostile file), nor is one in a body version newer than
+/// this build reads.
+fn existing<T: StoredRecord>(w: &mut RecordWriter<'_>, id: &RecordId) -> Result<Existing> {
+    let found = w.peek(id, |view| {
+        if view.kind != T::KIND {
+            return Err(Error::CorruptRecord { id: id.to_string() });
+        }
+        match view.body_version {
+            BODY_TAGGED => Ok(T::read_fields(view.body)
+                .map(|(_, unknown)| unknown)
+                .unwrap_or_default()),
+            v if v > BODY_VERSION => Err(Error::UnsupportedVersion {
+                what: "record body",
+                found: u32::from(v),
+                supported: u32::from(BODY_VERSION),
+            }),
+            _ => Ok(Unknown::default()),
+        }
+    });
+    match found {
+        Ok(Some(result)) => result.map(Existing::Same),
+        Ok(None) => Ok(Existing::None),
+        // A record that no longer opens is replaced by the new content.
+        Err(Error::CorruptRecord { .. }) => Ok(Existing::None),
+        Err(other) => Err(other),
+    }
+}
+
+/// Saves `value` under its identity in this build's body version, keeping the fields a
+/// newer version of Waymark wrote into the copy it replaces. Returns the record id.
+pub(crate) fn save<T: StoredRecord>(w: &mut RecordWriter<'_>, value: &T) -> Result<RecordId> {
+    let id = id_for(w, &value.identity())?;
+    let unknown = match existing::<T>(w, &id)? {
+        Existing::Same(unknown) => unknown,
+        Existing::None => Unknown::default(),
+    };
+    let body = encode(value, &unknown);
+    w.put_versioned(&id, T::KIND, BODY_VERSION, &body)?;
+    Ok(id)
+}
+
+/// The record of kind `T` under `id` as this transaction sees it: `None` when there is none
+/// (or the id holds another kind); damage and newer versions are errors naming the record.
+pub(crate) fn load<T: StoredRecord>(w: &mut RecordWriter<'_>, id: &RecordId) -> Result<Option<T>> {
+    w.peek(id, |view| read_view::<T>(&view))?
+        .transpose()
+        .map(Option::flatten)
+}
+
+/// The record of kind `T` found by `identity`.
+pub(crate) fn find<T: StoredRecord>(
+    w: &mut RecordWriter<'_>,
+    identity: &Identity<'_>,
+) -> Result<Option<T>> {
+    let id = id_for(w, identity)?;
+    load(w, &id)
+}
+
+/// Erases the record of kind `T` under `id`; false when there is none of that kind (a record
+/// of another kind is left untouched).
+pub(crate) fn delete<T: StoredRecord>(w: &mut RecordWriter<'_>, id: &RecordId) -> Result<bool> {
+    let is_kind = w.peek(id, |view| view.kind == T::KIND)?;
+    if is_kind == Some(true) {
+        w.delete(id)
+    } else {
+        Ok(false)
+    }
+}
+
+/// Decodes a decrypted record as `T`: `Ok(None)` for another kind.
+pub(crate) fn read_view<T: StoredRecord>(view: &RecordView<'_>) -> Result<Option<T>> {
+    if view.kind != T::KIND {
+        return Ok(None);
+    }
+    match decode::<T>(view.body_version, view.body) {
+        Ok((value, _)) => Ok(Some(value)),
+        Err(BodyError::Newer(found)) => Err(Error::UnsupportedVersion {
+            what: "record body",
+            found: u32::from(found),
+            supported: u32::from(BODY_VERSION),
+        }),
+        Err(BodyError::Damaged) => Err(Error::CorruptRecord {
+            id: view.id.to_string(),
+        }),
+    }
+}
