@@ -365,3 +365,6 @@ pub(crate) fn read_view<T: StoredRecord>(view: &RecordView<'_>) -> Result<Option
         }),
     }
 }
+
+#[cfg(test)]
+mod golden;
