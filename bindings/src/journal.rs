@@ -150,10 +150,11 @@ impl WaymarkJournal {
         self.with(|r| r.journal().unlock_with_platform(&ForeignKeyStore(slot)))
     }
 
-    /// Locks: every key is dropped and zeroized.
+    /// Locks: every key is dropped and zeroized, and the decrypted journal held in memory is
+    /// overwritten and dropped.
     pub fn lock(&self) {
         let _ = self.with(|r| {
-            r.journal().lock();
+            r.lock();
             Ok(())
         });
     }

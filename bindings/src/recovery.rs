@@ -17,6 +17,7 @@ use waymark_core::recovery::journey::{
 use waymark_core::recovery::milestones::{Milestone, MilestoneProgress};
 use waymark_core::recovery::reflection::{Reflection, ReflectionInput};
 use waymark_core::recovery::review::{ProgressReview, ReviewRange};
+use waymark_core::recovery::screens::{Export, Home, Progress};
 use waymark_core::recovery::search::SearchHit;
 use waymark_core::recovery::settings::Settings;
 use waymark_core::recovery::support::{
@@ -371,6 +372,28 @@ impl WaymarkJournal {
     /// Starts a new "90 in 90" run from a day (today when `None`).
     pub fn start_ninety_in_ninety(&self, from: Option<NaiveDate>) -> Result<NinetyInNinety> {
         self.with(|r| r.start_ninety_in_ninety(from))
+    }
+
+    // ---- screens -------------------------------------------------------------------------------
+
+    /// The home screen: today's recovery day, each journey's counter and next milestone,
+    /// today's check-in (or none yet), the check-in streak, milestones to celebrate, and
+    /// cards for the most frequent recent trigger. From the warm journal: no decryption after
+    /// the first screen.
+    pub fn home(&self) -> Result<Home> {
+        self.with(|r| r.home())
+    }
+
+    /// The progress screen over a range: counters, milestones and each day's status per
+    /// journey, the check-in streak, mood and craving per day.
+    pub fn progress(&self, range: ReviewRange) -> Result<Progress> {
+        self.with(|r| r.progress(range))
+    }
+
+    /// Everything the person wrote and recorded, readable (`waymark-export/1`): plaintext,
+    /// only for an explicit export.
+    pub fn export(&self) -> Result<Export> {
+        self.with(|r| r.export())
     }
 
     // ---- review and demo ----------------------------------------------------------------------

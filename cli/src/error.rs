@@ -89,6 +89,7 @@ pub fn flag_for(field: &str) -> String {
         "index" | "item" => "ITEM",
         "query" => "QUERY",
         "range" => "--from/--to",
+        "passphrase" => "new passphrase",
         _ => "",
     };
     if !known.is_empty() {

@@ -62,7 +62,9 @@ fn scrub(message: &str) -> String {
     for (i, part) in rest.iter().enumerate() {
         // Odd pieces (0, 2, ...) of `rest` are inside quotes, when a closing quote follows.
         let quoted = i % 2 == 0 && i + 1 < rest.len();
-        if quoted && !part.starts_with('-') {
+        // Flags (`--mood <MOOD>`) and argument placeholders (`<KIND>`) are clap's own words.
+        let placeholder = part.starts_with('<') && part.ends_with('>');
+        if quoted && !part.starts_with('-') && !placeholder {
             out.push_str("'…'");
         } else if quoted {
             out.push('\'');
@@ -90,5 +92,9 @@ mod tests {
             "unexpected argument '…' found"
         );
         assert_eq!(scrub("no quotes here"), "no quotes here");
+        assert_eq!(
+            scrub("invalid value 'jouney' for '<KIND>'"),
+            "invalid value '…' for '<KIND>'"
+        );
     }
 }

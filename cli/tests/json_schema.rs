@@ -161,6 +161,9 @@ fn every_command_prints_exactly_the_documented_fields() {
     check_type("DayPoint", &progress["last_30_days"][0], "last_30_days[0]");
     let journey_id = journey["journey"]["id"].as_str().unwrap().to_owned();
 
+    let (name, data) = run(&["home"]);
+    check(&name, &data);
+    check_type("JourneyToday", &data["journeys"][0], "home.journeys[0]");
     for args in [
         vec!["milestones"],
         vec!["review", "--range", "year"],

@@ -110,7 +110,7 @@ fn a_night_trigger_a_lapse_in_the_evening_and_the_words_after_it() {
     // Milestones name the journey, and keys are what a person types.
     let milestones = w.run_at(evening, &["milestones"]).ok();
     assert!(
-        milestones.starts_with("Alcohol (attempt 2 since 2026-11-26)"),
+        milestones.starts_with("Alcohol (attempt 2 starts 2026-11-26)"),
         "{milestones}"
     );
     let history = w.run_at(evening, &["milestones", "--history"]).ok();
@@ -748,4 +748,72 @@ fn init_states_the_rule_first_and_lets_a_short_or_mismatched_passphrase_be_retri
     assert!(text.contains("Next: start a journey"), "{text}");
     // The journal opens with the passphrase typed the third time.
     w.run(&["check-ins"]).ok();
+}
+
+#[test]
+fn the_words_a_second_person_tripped_over() {
+    let w = Waymark::new();
+    w.init();
+    let now = "2026-11-13T03:20:00Z"; // 22:20 on the 12th in New York
+    w.run_at(now, &["settings", "--zone", "America/New_York"])
+        .ok();
+    w.run_at(
+        now,
+        &[
+            "journey",
+            "add",
+            "--name",
+            "drinking",
+            "--since",
+            "2026-10-01",
+        ],
+    )
+    .ok();
+    w.run_at(now, &["lapse", "record", "--date", "2026-11-10"])
+        .ok();
+    w.run_at(
+        now,
+        &["reflect", "--draft", "--what-happened", "a bad night"],
+    )
+    .ok();
+    // Reflections are listed by the day they were written where the person is.
+    let list = w.run_at(now, &["reflections"]).ok();
+    assert!(list.contains("2026-11-12"), "{list}");
+    assert!(!list.contains("2026-11-13"), "{list}");
+    // A search snippet that spans lines still shows the match.
+    w.run_with(
+        &["entry", "write", "--title", "t"],
+        &[("WAYMARK_PASSPHRASE", PASSPHRASE), ("WAYMARK_NOW", now)],
+        Some("First line.\nFeeling steadier today."),
+    )
+    .ok();
+    let found = w.run_at(now, &["search", "steadier"]).ok();
+    assert!(found.contains("Feeling steadier"), "{found}");
+    // Deleting by kind: a journey and an outreach, and a backup into a missing folder.
+    let run = w.run_at(now, &["delete", "jouney", "x", "--yes"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("<KIND>"), "{}", run.stderr);
+    let run = w.run_with(
+        &[
+            "backup",
+            "--out",
+            w.path("no/such/folder/b.wmbackup").to_str().unwrap(),
+        ],
+        &[
+            ("WAYMARK_PASSPHRASE", PASSPHRASE),
+            ("WAYMARK_BACKUP_PASSPHRASE", "a backup passphrase"),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("invalid --out"), "{}", run.stderr);
+    assert!(!run.stderr.contains(".tmp"), "{}", run.stderr);
+    let run = w.run_at(now, &["journey", "edit", "nonesuch", "--name", "x"]);
+    assert!(run.stderr.contains("invalid JOURNEY"), "{}", run.stderr);
+    w.run_at(now, &["delete", "journey", "drinking", "--yes"])
+        .ok();
+    assert!(json_at(&w, now, &["journey", "list"])
+        .as_array()
+        .unwrap()
+        .is_empty());
 }

@@ -75,12 +75,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", &suffix[..8]));
     let result = (|| {
-        let mut file = create_private_file(&temp)?;
+        // Errors name the file being written, not the temporary name beside it.
+        let mut file = create_private_file(&temp).map_err(|e| match e {
+            Error::Io { source, .. } => Error::io("writing", path, source),
+            other => other,
+        })?;
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
             .map_err(|e| match e.kind() {
                 std::io::ErrorKind::StorageFull => Error::DiskFull,
-                _ => Error::io("writing", &temp, e),
+                _ => Error::io("writing", path, e),
             })?;
         std::fs::rename(&temp, path).map_err(|e| Error::io("renaming into place", path, e))?;
         sync_dir(dir);

@@ -218,14 +218,7 @@ fn six_months_due(since: chrono::NaiveDate) -> chrono::NaiveDate {
     };
     let now = since.and_hms_opt(0, 0, 0).unwrap().and_utc() + Duration::days(300);
     let c = count(&j, &[], now, &waymark_core::recovery::clock::Zone::utc(), 0);
-    let m = progress(
-        &j,
-        &c,
-        now,
-        &waymark_core::recovery::clock::Zone::utc(),
-        |_| false,
-    )
-    .unwrap();
+    let m = progress(&j, &c, now, |_| false).unwrap();
     let six = m
         .reached
         .iter()

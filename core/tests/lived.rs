@@ -583,14 +583,7 @@ fn hostile_custom_milestones_and_far_dates_never_panic() {
     };
     let utc_zone = waymark_core::recovery::clock::Zone::utc();
     let c = waymark_core::recovery::counter::count(&j, &[], r.now(), &utc_zone, 0);
-    let m = waymark_core::recovery::milestones::progress(
-        &j,
-        &c,
-        r.now(),
-        &waymark_core::recovery::clock::Zone::utc(),
-        |_| false,
-    )
-    .unwrap();
+    let m = waymark_core::recovery::milestones::progress(&j, &c, r.now(), |_| false).unwrap();
     assert!(m.reached.iter().all(|m| m.due_on <= c.today));
     assert!(r
         .review_progress(ReviewRange::Between {
@@ -598,4 +591,67 @@ fn hostile_custom_milestones_and_far_dates_never_panic() {
             to: chrono::NaiveDate::MIN,
         })
         .is_ok());
+}
+
+#[test]
+fn with_the_day_starting_at_four_a_fresh_start_begins_at_four() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, clock) = recovery_at(
+        dir.path(),
+        local("Europe/Berlin", 2026, 8, 15, 23, 0),
+        "Europe/Berlin",
+    );
+    r.set_day_starts_at(4).unwrap();
+    let j = r
+        .add_journey(journey("alcohol", date(2026, 7, 1), "Europe/Berlin"))
+        .unwrap();
+    r.record_lapse(lapse(j.id, date(2026, 8, 15))).unwrap();
+    // 03:30 on the 16th is still the recovery day of the slip: the attempt has not begun.
+    clock.set(local("Europe/Berlin", 2026, 8, 16, 3, 30));
+    let c = r.counter(&j.id).unwrap();
+    assert_eq!(c.today, date(2026, 8, 15));
+    assert_eq!(c.next_attempt_starts_on, Some(date(2026, 8, 16)));
+    clock.set(local("Europe/Berlin", 2026, 8, 16, 5, 0));
+    let c = r.counter(&j.id).unwrap();
+    assert_eq!((c.elapsed_hours, c.elapsed_minutes), (1, 0));
+    // The 24-hour date is read where the attempt began, even after a move.
+    r.set_time_zone("America/New_York").unwrap();
+    let m = r.milestones(&j.id).unwrap();
+    assert_eq!(m.next.unwrap().due_on, date(2026, 8, 17));
+}
+
+#[test]
+fn a_lapse_links_only_a_real_trigger_and_a_relapse_made_a_slip_starts_again_next_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = recovery_at(dir.path(), utc(2026, 6, 1, 12, 0), "UTC");
+    let j = r
+        .add_journey(journey("alcohol", date(2026, 1, 1), "UTC"))
+        .unwrap();
+    assert!(matches!(
+        r.record_lapse(LapseInput {
+            trigger_id: Some(j.id),
+            ..lapse(j.id, date(2026, 3, 1))
+        }),
+        Err(Error::InvalidInput {
+            field: "trigger_id",
+            ..
+        })
+    ));
+    let relapse = r
+        .record_lapse(LapseInput {
+            kind: LapseKind::Relapse,
+            sober_again_from: Some(date(2026, 3, 4)),
+            ..lapse(j.id, date(2026, 3, 1))
+        })
+        .unwrap();
+    let slip = r
+        .edit_lapse(
+            &relapse.id,
+            LapsePatch {
+                kind: Some(LapseKind::Lapse),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(slip.sober_again_from, date(2026, 3, 2));
 }

@@ -48,6 +48,9 @@ pub enum Command {
     Init(InitArgs),
     /// Show where the journal file is.
     Where,
+    /// Today at a glance: counters, today's check-in, milestones to celebrate, and cards for
+    /// your most frequent trigger lately.
+    Home,
     /// Sober-day counters, milestones, a 12-week calendar and mood/craving trends.
     Progress(ProgressArgs),
     /// Milestones reached and the next one, per journey (or acknowledge one).

@@ -23,6 +23,10 @@ pub enum Deletable {
     Contact,
     /// An outreach entry.
     Outreach,
+    /// A journey with its lapses (by name or id; reflections are kept).
+    Journey,
+    /// A lapse recorded by mistake (the same as `lapse undo`).
+    Lapse,
 }
 
 /// What the calendar heat map shows.

@@ -4,7 +4,7 @@
 use super::named::named;
 use super::values::{Deletable, Template};
 use super::DateRange;
-use clap::builder::BoolishValueParser;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand};
 use waymark_core::recovery::support::{
     ContactField, ContactRole, MeetingField, MeetingKind, OutreachField, OutreachMethod,
@@ -186,8 +186,8 @@ pub enum OutreachCommand {
         /// How.
         #[arg(long, value_parser = named::<OutreachMethod>(), default_value = "call")]
         method: OutreachMethod,
-        /// Whether it helped (yes or no).
-        #[arg(long, value_parser = BoolishValueParser::new())]
+        /// Whether it helped.
+        #[arg(long, value_parser = yes_no())]
         helped: Option<bool>,
         /// A note.
         #[arg(long)]
@@ -206,8 +206,8 @@ pub enum OutreachCommand {
         /// Another method.
         #[arg(long, value_parser = named::<OutreachMethod>())]
         method: Option<OutreachMethod>,
-        /// Whether it helped (yes or no).
-        #[arg(long, value_parser = BoolishValueParser::new())]
+        /// Whether it helped.
+        #[arg(long, value_parser = yes_no())]
         helped: Option<bool>,
         /// A new note.
         #[arg(long)]
@@ -221,6 +221,20 @@ pub enum OutreachCommand {
     },
     /// List outreach.
     List(DateRange),
+    /// Delete an outreach entry (the same as `waymark delete outreach ID`).
+    Delete {
+        /// The outreach's id.
+        id: String,
+        /// Confirm: it is erased for good.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// `yes`/`no` (also `true`/`false`) as a bool.
+fn yes_no() -> impl TypedValueParser<Value = bool> {
+    PossibleValuesParser::new(["yes", "no", "true", "false"])
+        .map(|answer| answer == "yes" || answer == "true")
 }
 
 /// `waymark meeting ...`.
@@ -263,6 +277,14 @@ pub enum MeetingCommand {
     },
     /// List meetings, with "90 in 90" progress.
     List(DateRange),
+    /// Delete a meeting (the same as `waymark delete meeting ID`).
+    Delete {
+        /// The meeting's id.
+        id: String,
+        /// Confirm: it is erased for good.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Start a new "90 meetings in 90 days" run (from today, or --from).
     Start90 {
         /// The first day of the new run (default: today).

@@ -64,7 +64,7 @@ fn patch(recovery: &Recovery, c: JourneyChanges) -> Result<JourneyPatch> {
 pub fn pick(recovery: &Recovery, text: Option<&str>) -> Result<RecordId> {
     let journeys = recovery.journeys()?;
     if let Some(text) = text {
-        return find(&journeys, text).map(|j| j.id);
+        return find_as(&journeys, text, "journey").map(|j| j.id);
     }
     let active: Vec<&Journey> = journeys.iter().filter(|j| !j.archived).collect();
     match active.as_slice() {
@@ -80,8 +80,18 @@ pub fn pick(recovery: &Recovery, text: Option<&str>) -> Result<RecordId> {
     }
 }
 
-/// The journey with this id, or with this name (ignoring case).
+/// The journey named by the positional argument JOURNEY (its id or name).
+fn positional(recovery: &Recovery, text: &str) -> Result<RecordId> {
+    find_as(&recovery.journeys()?, text, "JOURNEY").map(|j| j.id)
+}
+
+/// The journey with this id, or with this name (ignoring case), as `--journey` gives it.
 pub fn find<'a>(journeys: &'a [Journey], text: &str) -> Result<&'a Journey> {
+    find_as(journeys, text, "journey")
+}
+
+/// The journey with this id or name; errors name `field`.
+fn find_as<'a>(journeys: &'a [Journey], text: &str, field: &'static str) -> Result<&'a Journey> {
     if let Ok(id) = text.parse::<RecordId>() {
         if let Some(j) = journeys.iter().find(|j| j.id == id) {
             return Ok(j);
@@ -95,11 +105,11 @@ pub fn find<'a>(journeys: &'a [Journey], text: &str) -> Result<&'a Journey> {
     match named.as_slice() {
         [one] => Ok(one),
         [] => Err(CliError::invalid(
-            "journey",
+            field,
             "no journey has this name or id (see `waymark journey list`)",
         )),
         _ => Err(CliError::invalid(
-            "journey",
+            field,
             "several journeys have this name: use the id (see `waymark journey list`)",
         )),
     }
@@ -130,13 +140,13 @@ pub fn journey(ctx: &Ctx, command: JourneyCommand) -> Result<()> {
             Ok(())
         }
         JourneyCommand::Edit { id, changes } => {
-            let id = pick(&recovery, Some(&id))?;
+            let id = positional(&recovery, &id)?;
             let patch = patch(&recovery, changes)?;
             let journey = recovery.edit_journey(&id, patch)?;
             show(ctx, "journey edit", &journey)
         }
         JourneyCommand::Archive { id, undo } => {
-            let id = pick(&recovery, Some(&id))?;
+            let id = positional(&recovery, &id)?;
             let journey = recovery.archive_journey(&id, !undo)?;
             show(ctx, "journey archive", &journey)
         }
@@ -146,7 +156,7 @@ pub fn journey(ctx: &Ctx, command: JourneyCommand) -> Result<()> {
                     "deleting a journey removes its lapses for good: add --yes to confirm",
                 ));
             }
-            let id = pick(&recovery, Some(&id))?;
+            let id = positional(&recovery, &id)?;
             recovery.delete_journey(&id)?;
             if !ctx.out.json {
                 say("Deleted.");
@@ -303,15 +313,31 @@ pub fn lapse(ctx: &Ctx, command: LapseCommand) -> Result<()> {
             Ok(())
         }
         LapseCommand::List(pick_args) => {
-            let id = pick(&recovery, pick_args.journey.as_deref())?;
-            let lapses = recovery.lapses(&id)?;
+            let journeys = recovery.journeys()?;
+            let chosen: Vec<&Journey> = match pick_args.journey.as_deref() {
+                Some(text) => vec![find(&journeys, text)?],
+                None => journeys.iter().filter(|j| !j.archived).collect(),
+            };
+            let mut lapses = Vec::new();
+            for j in &chosen {
+                lapses.extend(recovery.lapses(&j.id)?);
+            }
+            lapses.sort_by_key(|l| (l.date, l.time, l.id));
             if ctx.out.json {
                 return ctx.out.json("lapse list", &lapses);
             }
-            let mut table = Table::new(&["date", "kind", "sober again from", ">days", "id"]);
+            let name = |id: &RecordId| {
+                journeys
+                    .iter()
+                    .find(|j| j.id == *id)
+                    .map_or_else(String::new, |j| j.name.clone())
+            };
+            let mut table =
+                Table::new(&["date", "journey", "kind", "sober again from", ">days", "id"]);
             for l in &lapses {
                 table.row(vec![
                     l.date.to_string(),
+                    name(&l.journey_id),
                     l.kind.name().to_owned(),
                     l.sober_again_from.to_string(),
                     (l.sober_again_from - l.date).num_days().max(1).to_string(),
@@ -426,10 +452,11 @@ pub fn milestones(ctx: &Ctx, args: &MilestonesArgs) -> Result<()> {
     }
     for (item, j) in items.iter().zip(&chosen) {
         let m = &item.milestones;
-        let since = if m.attempt > 1 {
-            format!(" (attempt {} since {})", m.attempt, m.attempt_start)
-        } else {
-            format!(" (since {})", m.attempt_start)
+        let pending = recovery.counter(&j.id)?.next_attempt_starts_on.is_some();
+        let since = match (pending, m.attempt > 1) {
+            (true, _) => format!(" (attempt {} starts {})", m.attempt, m.attempt_start),
+            (false, true) => format!(" (attempt {} since {})", m.attempt, m.attempt_start),
+            (false, false) => format!(" (since {})", m.attempt_start),
         };
         say(ctx.out.bold(&format!("{}{since}", j.name)));
         let mut table = Table::new(&["milestone", "key", "date", "status"]);

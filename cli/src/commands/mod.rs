@@ -2,6 +2,7 @@
 
 pub(crate) use progress::period;
 pub(crate) use support::ninety_sentence;
+pub(crate) use transfer::folder_exists;
 
 mod daily;
 mod journeys;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(_) => Ok(()),
         Command::Init(args) => setup::init(&ctx, &args),
         Command::Where => setup::show_where(&ctx),
+        Command::Home => progress::home(&ctx),
         Command::Settings(args) => setup::settings(&ctx, &args),
         Command::ChangePassphrase => setup::change_passphrase(&ctx),
         Command::NewRecoveryCode => setup::new_recovery_code(&ctx),

@@ -2,7 +2,7 @@
 
 use super::{note, say, Ctx};
 use crate::args::{CalendarShows, DemoArgs, Period, ProgressArgs, ReviewArgs};
-use crate::error::Result;
+use crate::error::{CliError, Result};
 use crate::output::Out;
 use crate::parse;
 use crate::render::calendar::{self, Cell};
@@ -11,78 +11,36 @@ use crate::render::spark::sparkline;
 use crate::render::table::Table;
 use crate::session;
 use chrono::NaiveDate;
-use serde::Serialize;
 use std::time::Instant;
-use waymark_core::recovery::check_in::{CheckIn, CheckInStreak};
-use waymark_core::recovery::counter::SoberCounter;
 use waymark_core::recovery::generator::{generate, GeneratorSpec};
-use waymark_core::recovery::journey::{Journey, Lapse};
-use waymark_core::recovery::milestones::MilestoneProgress;
+use waymark_core::recovery::journey::DayStatus;
 use waymark_core::recovery::money::Currency;
 use waymark_core::recovery::names::Named;
-use waymark_core::recovery::review::{DayPoint, ProgressReview, ReviewRange};
+use waymark_core::recovery::review::{ProgressReview, ReviewRange};
+use waymark_core::recovery::screens::Progress;
 use waymark_core::recovery::Recovery;
 use waymark_core::KdfParams;
 
-/// One journey's progress.
-#[derive(Serialize)]
-pub struct JourneyProgress {
-    /// The journey.
-    pub journey: Journey,
-    /// Its counter.
-    pub counter: SoberCounter,
-    /// Its milestones.
-    pub milestones: MilestoneProgress,
-    /// Its lapses, for the calendar.
-    #[serde(skip)]
-    pub lapses: Vec<Lapse>,
-}
-
-/// Everything `progress` shows.
-#[derive(Serialize)]
-pub struct Progress {
-    /// Today, the person's recovery day.
-    pub today: NaiveDate,
-    /// Each active journey (or the one asked for).
-    pub journeys: Vec<JourneyProgress>,
-    /// The check-in streak.
-    pub check_in_streak: CheckInStreak,
-    /// Mood and craving for the last 30 days, oldest first.
-    pub last_30_days: Vec<DayPoint>,
-    /// Check-ins of the 12 weeks the calendar shows.
-    #[serde(skip)]
-    pub calendar_check_ins: Vec<CheckIn>,
-    /// The person's currency.
-    #[serde(skip)]
-    pub currency: Currency,
-}
-
-/// Gathers the progress of one journey (by id) or of every active one.
+/// The progress screen over the 12 weeks the calendar shows, from the core, for every active
+/// journey or the one named.
 pub fn gather(recovery: &Recovery, journey: Option<&str>) -> Result<Progress> {
     let today = recovery.today()?;
-    let all = recovery.journeys()?;
-    let chosen: Vec<Journey> = match journey {
-        Some(text) => vec![super::journeys::find(&all, text)?.clone()],
-        None => all.into_iter().filter(|j| !j.archived).collect(),
-    };
-    let mut journeys = Vec::new();
-    for journey in chosen {
-        journeys.push(JourneyProgress {
-            counter: recovery.counter(&journey.id)?,
-            milestones: recovery.milestones(&journey.id)?,
-            lapses: recovery.lapses(&journey.id)?,
-            journey,
-        });
+    let mut p = recovery.progress(ReviewRange::Between {
+        from: calendar::first_day(today),
+        to: today,
+    })?;
+    if let Some(text) = journey {
+        let all = recovery.journeys()?;
+        let chosen = super::journeys::find(&all, text)?.id;
+        p.journeys.retain(|j| j.journey.id == chosen);
+        if p.journeys.is_empty() {
+            return Err(CliError::invalid(
+                "journey",
+                "is archived: unarchive it with `waymark journey archive NAME --undo`",
+            ));
+        }
     }
-    let review = recovery.review_progress(ReviewRange::Month)?;
-    Ok(Progress {
-        today,
-        journeys,
-        check_in_streak: recovery.check_in_streak()?,
-        last_30_days: review.mood_series,
-        calendar_check_ins: recovery.check_ins(calendar::first_day(today), today)?,
-        currency: recovery.settings()?.currency(),
-    })
+    Ok(p)
 }
 
 /// `waymark progress`.
@@ -92,12 +50,127 @@ pub fn progress(ctx: &Ctx, args: &ProgressArgs) -> Result<()> {
     if ctx.out.json {
         return ctx.out.json("progress", &p);
     }
-    print_progress(&ctx.out, &p, args.calendar);
+    print_progress(
+        &ctx.out,
+        &p,
+        args.calendar,
+        &recovery.settings()?.currency(),
+    );
     Ok(())
 }
 
-/// Prints progress for people.
-pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows) {
+/// `waymark home`: the phone's home screen, on the command line.
+pub fn home(ctx: &Ctx) -> Result<()> {
+    let recovery = ctx.open()?;
+    let h = recovery.home()?;
+    if ctx.out.json {
+        return ctx.out.json("home", &h);
+    }
+    let out = &ctx.out;
+    say(out.bold(&h.today.format("%A %-d %B %Y").to_string()));
+    if h.journeys.is_empty() {
+        say("No journeys yet. Start one: waymark journey add --name NAME --since YYYY-MM-DD");
+    }
+    for j in &h.journeys {
+        let c = &j.counter;
+        let now = match c.next_attempt_starts_on {
+            Some(start) => format!(
+                "a new attempt starts {start}; {} sober in all",
+                days(c.total_sober_days)
+            ),
+            None => format!("{} sober", days(c.current_streak_days)),
+        };
+        let next = match (&j.milestones.next, j.milestones.days_to_next) {
+            (Some(next), Some(to_go)) => format!(
+                " · next: {} on {} ({} to go)",
+                out.yellow(&next.label),
+                next.due_on,
+                days(to_go)
+            ),
+            _ => String::new(),
+        };
+        say(format!("  {}: {now}{next}", j.journey.name));
+    }
+    match &h.check_in_today {
+        Some(c) => say(format!(
+            "  Today's check-in: mood {}/5, craving {}/10{}",
+            c.mood,
+            c.craving,
+            if c.evening_review.is_some() {
+                ", evening review written"
+            } else {
+                ""
+            }
+        )),
+        None => say("  Today's check-in: not yet (waymark check-in --mood N --craving N)"),
+    }
+    say(format!(
+        "  Check-in streak: {}",
+        days(h.check_in_streak.current)
+    ));
+    for j in &h.journeys {
+        let reached: Vec<&waymark_core::recovery::screens::MilestoneToCelebrate> = h
+            .to_celebrate
+            .iter()
+            .filter(|m| m.journey_id == j.journey.id)
+            .collect();
+        let (Some(first), Some(last)) = (reached.first(), reached.last()) else {
+            continue;
+        };
+        let labels: Vec<&str> = reached.iter().map(|m| m.milestone.label.as_str()).collect();
+        let name = &first.journey_name;
+        let journey = if name.contains(char::is_whitespace) {
+            format!("\"{name}\"")
+        } else {
+            name.clone()
+        };
+        say(format!(
+            "  {} ({name}): {}. Celebrate it with waymark milestones --journey {journey} --acknowledge {}",
+            out.green("Reached"),
+            labels.join(", "),
+            last.milestone.key
+        ));
+    }
+    let cards: Vec<String> = h
+        .suggested_cards
+        .iter()
+        .map(|s| format!("{} ({})", s.card.title, s.card.id))
+        .collect();
+    if !cards.is_empty() {
+        let why = match h.frequent_trigger {
+            Some(category) => format!("for {}, your most frequent trigger lately", category.name()),
+            None => "to keep at hand".to_owned(),
+        };
+        say(format!("  Cards {why}: {}", cards.join(", ")));
+    }
+    if h.damaged_records > 0 {
+        say(out.red(&format!(
+            "  {} could not be read",
+            count(
+                u64::from(h.damaged_records),
+                "damaged record",
+                "damaged records"
+            )
+        )));
+    }
+    Ok(())
+}
+
+/// The cell of `day` in a calendar that starts on `from` with one status per day.
+fn status_cell(statuses: &[DayStatus], from: NaiveDate, day: NaiveDate) -> Cell {
+    let index = usize::try_from((day - from).num_days()).ok();
+    match index.and_then(|i| statuses.get(i)) {
+        Some(DayStatus::Sober) => Cell::Sober,
+        Some(DayStatus::Today) => Cell::Today,
+        Some(DayStatus::Lapse) => Cell::Lapse,
+        Some(DayStatus::Relapse) => Cell::Relapse,
+        Some(DayStatus::BeforeStart) => Cell::Empty,
+        Some(DayStatus::Future) | None => Cell::Future,
+    }
+}
+
+/// Prints progress for people, with money in `currency`.
+pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows, currency: &Currency) {
     if p.journeys.is_empty() {
         say("No journeys yet. Start one: waymark journey add --name NAME --since YYYY-MM-DD");
     }
@@ -133,14 +206,23 @@ pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows) {
             c.sober_days_last_90,
             c.sober_days_last_365
         ));
-        if jp.journey.daily_cost_cents.is_some() || jp.journey.daily_minutes.is_some() {
-            say(format!(
-                "  saved {} this attempt ({} in all) · time regained {} ({} in all)",
-                p.currency.format(c.money_saved_cents_current),
-                p.currency.format(c.money_saved_cents_total),
+        let mut saved = Vec::new();
+        if jp.journey.daily_cost_cents.is_some() {
+            saved.push(format!(
+                "saved {} this attempt ({} in all)",
+                currency.format(c.money_saved_cents_current),
+                currency.format(c.money_saved_cents_total),
+            ));
+        }
+        if jp.journey.daily_minutes.is_some() {
+            saved.push(format!(
+                "time regained {} ({} in all)",
                 minutes(c.minutes_saved_current),
                 minutes(c.minutes_saved_total)
             ));
+        }
+        if !saved.is_empty() {
+            say(format!("  {}", saved.join(" · ")));
         }
         let reached: Vec<&str> = jp
             .milestones
@@ -162,9 +244,7 @@ pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows) {
         say("");
         if matches!(shows, CalendarShows::Sober) {
             say(out.bold("  Last 12 weeks"));
-            let map = calendar::render(out, p.today, |d| {
-                calendar::sober_cell(&c.attempts, &jp.lapses, d, p.today)
-            });
+            let map = calendar::render(out, p.today, |d| status_cell(&jp.days, p.from, d));
             for line in map.lines() {
                 say(format!("  {line}"));
             }
@@ -178,10 +258,11 @@ pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows) {
             if d > p.today {
                 return Cell::Future;
             }
-            p.calendar_check_ins
+            p.days
                 .iter()
-                .find(|c| c.date == d)
-                .map_or(Cell::Empty, |c| Cell::Mood(c.mood))
+                .find(|point| point.date == d)
+                .and_then(|point| point.mood)
+                .map_or(Cell::Empty, Cell::Mood)
         });
         say(map);
         say(calendar::mood_legend(out));
@@ -402,9 +483,14 @@ pub fn demo(out: Out, args: &DemoArgs) -> Result<()> {
             args.days,
         )));
         say("");
-        print_progress(&out, &progress, CalendarShows::Sober);
+        print_progress(
+            &out,
+            &progress,
+            CalendarShows::Sober,
+            &recovery.settings()?.currency(),
+        );
         say("");
-        print_review(&out, &review, &progress.currency);
+        print_review(&out, &review, &recovery.settings()?.currency());
         say("");
         say(out.dim(&format!(
             "This was a generated story as of {}. Start your own: waymark init",

@@ -18,6 +18,11 @@ use waymark_core::RecordId;
 
 /// The contact `text` names: its id, or its name in any letter case.
 fn pick_contact(recovery: &Recovery, text: &str) -> Result<RecordId> {
+    pick_contact_as(recovery, text, "contact")
+}
+
+/// The contact `text` names; errors name `field`.
+fn pick_contact_as(recovery: &Recovery, text: &str, field: &'static str) -> Result<RecordId> {
     let contacts = recovery.contacts()?;
     if let Ok(id) = text.parse::<RecordId>() {
         if contacts.iter().any(|c| c.id == id) {
@@ -32,13 +37,24 @@ fn pick_contact(recovery: &Recovery, text: &str) -> Result<RecordId> {
     match named.as_slice() {
         [one] => Ok(one.id),
         [] => Err(CliError::invalid(
-            "contact",
+            field,
             "no contact has this name or id (see `waymark contact list`)",
         )),
         _ => Err(CliError::invalid(
-            "contact",
+            field,
             "several contacts have this name: use the id (see `waymark contact list`)",
         )),
+    }
+}
+
+/// Refuses a delete that was not confirmed.
+fn confirm(yes: bool) -> Result<()> {
+    if yes {
+        Ok(())
+    } else {
+        Err(CliError::Refused(
+            "deleting erases it for good: add --yes to confirm",
+        ))
     }
 }
 
@@ -96,7 +112,7 @@ pub fn contact(ctx: &Ctx, command: ContactCommand) -> Result<()> {
             note,
             clear,
         } => {
-            let id = pick_contact(&recovery, &id)?;
+            let id = pick_contact_as(&recovery, &id, "CONTACT")?;
             let saved = recovery.edit_contact(
                 &id,
                 ContactPatch {
@@ -209,6 +225,13 @@ pub fn outreach(ctx: &Ctx, command: OutreachCommand) -> Result<()> {
             }
             say("Saved.");
         }
+        OutreachCommand::Delete { id, yes } => {
+            confirm(yes)?;
+            recovery.delete_outreach(&parse::id("id", &id)?)?;
+            if !ctx.out.json {
+                say("Deleted.");
+            }
+        }
         OutreachCommand::List(r) => {
             let (from, to) = super::daily::range(&recovery, &r)?;
             let reckoner = recovery.settings()?.reckoner();
@@ -228,13 +251,20 @@ pub fn outreach(ctx: &Ctx, command: OutreachCommand) -> Result<()> {
                 .into_iter()
                 .map(|c| (c.id, c.name))
                 .collect();
-            let mut table = Table::new(&["local time", "who", "how", "helped", "id"]);
+            let mut table = Table::new(&["day", "local time", "who", "how", "helped", "id"]);
             for o in &list {
+                let zone_note = match o.time_zone.as_deref() {
+                    Some(zone) if zone != reckoner.current_zone().name() => format!(" ({zone})"),
+                    _ => String::new(),
+                };
                 table.row(vec![
-                    reckoner
-                        .local_of(o.at, o.time_zone.as_deref())
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
+                    reckoner.day_of(o.at, o.time_zone.as_deref()).to_string(),
+                    format!(
+                        "{}{zone_note}",
+                        reckoner
+                            .local_of(o.at, o.time_zone.as_deref())
+                            .format("%Y-%m-%d %H:%M")
+                    ),
                     names
                         .get(&o.contact_id)
                         .cloned()
@@ -299,17 +329,35 @@ pub fn meeting(ctx: &Ctx, command: MeetingCommand) -> Result<()> {
             }
             say("Saved.");
         }
+        MeetingCommand::Delete { id, yes } => {
+            confirm(yes)?;
+            recovery.delete_meeting(&parse::id("id", &id)?)?;
+            if !ctx.out.json {
+                say("Deleted.");
+            }
+        }
         MeetingCommand::Start90 { from } => {
             let from = parse::opt_date("from", from.as_deref())?;
             let ninety = recovery.start_ninety_in_ninety(from)?;
             if ctx.out.json {
                 return ctx.out.json("meeting start90", &ninety);
             }
-            say(format!(
-                "A new 90 in 90 counts from {}. {}",
-                ninety.counting_from,
-                ninety_sentence(&ninety)
-            ));
+            match (from, ninety.counting_from_reason) {
+                (Some(chosen), NinetyInNinetyStart::AfterLapse)
+                    if chosen < ninety.counting_from =>
+                {
+                    say(format!(
+                        "Meetings already count from {}, the fresh start after your last lapse; a run cannot start before it. {}",
+                        ninety.counting_from,
+                        ninety_sentence(&ninety)
+                    ));
+                }
+                _ => say(format!(
+                    "A new 90 in 90 counts from {}. {}",
+                    ninety.counting_from,
+                    ninety_sentence(&ninety)
+                )),
+            }
         }
         MeetingCommand::List(r) => {
             let (from, to) = super::daily::range(&recovery, &r)?;

@@ -13,11 +13,11 @@ use serde_json::Value;
 use std::path::Path;
 use waymark_core::files::{create_private_dir_all, write_atomically};
 use waymark_core::recovery::backup::{Backup, MergeReport};
-use waymark_core::recovery::Recovery;
 use waymark_core::{JournalOptions, KdfParams};
 
 /// `waymark backup --out FILE`.
 pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
+    folder_exists(&args.out)?;
     if args.out.exists() && !args.force {
         return Err(CliError::Refused(
             "the backup file already exists: choose another name or add --force",
@@ -118,49 +118,6 @@ pub fn merge(ctx: &Ctx, args: &MergeArgs) -> Result<()> {
     print_report(ctx, "merge", &report)
 }
 
-/// Everything, for `export --format json`.
-#[derive(Serialize)]
-struct Export {
-    format: &'static str,
-    exported_at: chrono::DateTime<chrono::Utc>,
-    settings: waymark_core::recovery::settings::Settings,
-    journeys: Vec<waymark_core::recovery::journey::Journey>,
-    lapses: Vec<waymark_core::recovery::journey::Lapse>,
-    check_ins: Vec<waymark_core::recovery::check_in::CheckIn>,
-    triggers: Vec<waymark_core::recovery::triggers::TriggerEvent>,
-    card_uses: Vec<waymark_core::recovery::cards::CardUse>,
-    cards: Vec<waymark_core::recovery::cards::CopingCard>,
-    reflections: Vec<waymark_core::recovery::reflection::Reflection>,
-    entries: Vec<waymark_core::recovery::entries::JournalEntry>,
-    contacts: Vec<waymark_core::recovery::support::SupportContact>,
-    outreach: Vec<waymark_core::recovery::support::Outreach>,
-    meetings: Vec<waymark_core::recovery::support::Meeting>,
-}
-
-fn gather(recovery: &Recovery) -> Result<Export> {
-    let s = recovery.snapshot()?;
-    Ok(Export {
-        format: "waymark-export/1",
-        exported_at: recovery.now(),
-        settings: recovery.settings()?,
-        cards: recovery
-            .cards(true)?
-            .into_iter()
-            .filter(|c| !c.built_in || c.favourite || c.archived)
-            .collect(),
-        journeys: s.journeys,
-        lapses: s.lapses,
-        check_ins: s.check_ins,
-        triggers: s.triggers,
-        card_uses: s.card_uses,
-        reflections: s.reflections,
-        entries: s.entries,
-        contacts: s.contacts,
-        outreach: s.outreach,
-        meetings: s.meetings,
-    })
-}
-
 /// One CSV cell: text quoted when it holds a comma, quote or line break; nested values as
 /// compact JSON.
 fn cell(value: &Value) -> String {
@@ -206,15 +163,27 @@ fn csv<T: Serialize>(items: &[T]) -> Result<String> {
     Ok(out)
 }
 
+/// Refuses an `--out` whose folder does not exist (nothing is created outside it).
+pub fn folder_exists(out: &Path) -> Result<()> {
+    match out.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(CliError::invalid(
+            "out",
+            "is in a folder that does not exist: create the folder first",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `waymark export --format json|csv --out PATH`: plaintext, with a warning.
 pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
+    folder_exists(&args.out)?;
     if args.out.exists() {
         return Err(CliError::Refused(
             "the export path already exists: choose a new file or directory name",
         ));
     }
     let recovery = ctx.open()?;
-    let data = gather(&recovery)?;
+    let data = recovery.export()?;
     let mut written = Vec::new();
     match args.format {
         ExportFormat::Json => {
@@ -228,7 +197,12 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         ExportFormat::Csv => {
             create_private_dir_all(&args.out)?;
             let tables = [
+                ("settings.csv", csv(std::slice::from_ref(&data.settings))?),
                 ("journeys.csv", csv(&data.journeys)?),
+                (
+                    "milestones_celebrated.csv",
+                    csv(&data.milestones_celebrated)?,
+                ),
                 ("lapses.csv", csv(&data.lapses)?),
                 ("check_ins.csv", csv(&data.check_ins)?),
                 ("triggers.csv", csv(&data.triggers)?),
@@ -251,6 +225,21 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         "warning: {} is NOT encrypted. Anyone who can read it can read everything you wrote. Delete it when you are done with it.",
         args.out.display()
     ));
+    if data.damaged_records > 0 {
+        note(format!(
+            "warning: {} could not be read and {} not in the export",
+            crate::render::format::count(
+                u64::from(data.damaged_records),
+                "damaged record",
+                "damaged records"
+            ),
+            if data.damaged_records == 1 {
+                "is"
+            } else {
+                "are"
+            }
+        ));
+    }
     if ctx.out.json {
         return ctx.out.json("export", &written);
     }

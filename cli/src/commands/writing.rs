@@ -165,7 +165,8 @@ pub fn reflections(ctx: &Ctx) -> Result<()> {
     if ctx.out.json {
         return ctx.out.json("reflections", &list);
     }
-    let mut table = Table::new(&["written", "template", "status", "learned", "id"]);
+    let reckoner = recovery.settings()?.reckoner();
+    let mut table = Table::new(&["written", "template", "status", "summary", "id"]);
     for r in &list {
         let (kind, learned) = match &r.body {
             ReflectionBody::Lapse(l) => ("lapse", l.what_i_learned.clone().unwrap_or_default()),
@@ -175,7 +176,7 @@ pub fn reflections(ctx: &Ctx) -> Result<()> {
             ),
         };
         table.row(vec![
-            r.created_at.format("%Y-%m-%d").to_string(),
+            reckoner.day_of(r.created_at, None).to_string(),
             kind.to_owned(),
             if r.draft {
                 "draft".into()
@@ -190,8 +191,10 @@ pub fn reflections(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// `text` on one line (line breaks become spaces), cut to `max` characters with an ellipsis.
 fn shorten(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or("");
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = joined.as_str();
     if line.chars().count() > max {
         let cut: String = line.chars().take(max - 1).collect();
         format!("{cut}…")
@@ -345,6 +348,13 @@ pub fn delete(ctx: &Ctx, args: &DeleteArgs) -> Result<()> {
         Deletable::Meeting => by_id(Recovery::delete_meeting)?,
         Deletable::Contact => by_id(Recovery::delete_contact)?,
         Deletable::Outreach => by_id(Recovery::delete_outreach)?,
+        Deletable::Journey => {
+            let recovery = ctx.open()?;
+            let all = recovery.journeys()?;
+            let id = super::journeys::find(&all, &args.id)?.id;
+            recovery.delete_journey(&id)?;
+        }
+        Deletable::Lapse => by_id(Recovery::undo_lapse)?,
     }
     if !ctx.out.json {
         say("Deleted.");

@@ -55,16 +55,15 @@ pub fn sober_cell(
 pub fn render(out: &Out, today: NaiveDate, cell: impl Fn(NaiveDate) -> Cell) -> String {
     let start = first_day(today);
     let mut header = String::from("    ");
-    let mut last_month = 0;
     for week in 0..WEEKS {
         let monday = start + Duration::weeks(week);
-        if monday.month() != last_month && header.chars().count() <= (4 + week * 2) as usize {
-            let label = monday.format("%b").to_string();
-            while header.chars().count() < (4 + week * 2) as usize {
-                header.push(' ');
+        if let Some(month) = month_label(monday, week == 0) {
+            if header.chars().count() <= (4 + week * 2) as usize {
+                while header.chars().count() < (4 + week * 2) as usize {
+                    header.push(' ');
+                }
+                header.push_str(&month);
             }
-            header.push_str(&label);
-            last_month = monday.month();
         }
     }
     let mut lines = vec![header.trim_end().to_owned()];
@@ -81,6 +80,19 @@ pub fn render(out: &Out, today: NaiveDate, cell: impl Fn(NaiveDate) -> Cell) -> 
         lines.push(line.trim_end().to_owned());
     }
     lines.join("\n")
+}
+
+/// The month a week column is labelled with: the month whose 1st falls in the week starting
+/// `monday`, or for the first column the month of its Monday.
+pub fn month_label(monday: NaiveDate, first_column: bool) -> Option<String> {
+    let first_of_month = (0..7)
+        .filter_map(|d| monday.checked_add_days(chrono::Days::new(d)))
+        .find(|day| day.day() == 1);
+    match (first_of_month, first_column) {
+        (Some(day), _) => Some(day.format("%b").to_string()),
+        (None, true) => Some(monday.format("%b").to_string()),
+        (None, false) => None,
+    }
 }
 
 /// The legend for a sober calendar.
@@ -140,6 +152,7 @@ mod tests {
             ended_by: None,
             sober_days: 0,
             start_zone: "UTC".into(),
+            start_instant: start.and_hms_opt(0, 0, 0).unwrap().and_utc(),
             pending: false,
         }
     }

@@ -39,6 +39,7 @@ svg { width: 100%; height: auto; } .frame { fill: none; stroke: #d5dae3; }
 
 /// Writes the report for `args.range` to `args.out`.
 pub fn write(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
+    crate::commands::folder_exists(&args.out)?;
     if args.out.exists() {
         return Err(CliError::Refused(
             "the report file already exists: choose a new name",
@@ -314,21 +315,22 @@ fn calendar(
     to: NaiveDate,
     today: NaiveDate,
 ) -> String {
-    use crate::render::calendar::{sober_cell, Cell};
+    use crate::render::calendar::{month_label, sober_cell, Cell};
     let start = from - Duration::days(i64::from(from.weekday().num_days_from_monday()));
     let mut weeks: Vec<[&str; 7]> = Vec::new();
     let mut labels = Vec::new();
     let mut monday = start;
-    let mut last_month = 0;
     while monday <= to {
-        // A month's label, unless the previous one is too close to fit beside it.
+        // A month's label on the week holding its 1st, unless the previous one is too close
+        // to fit beside it.
         let room = labels
             .last()
             .is_none_or(|(week, _): &(usize, String)| weeks.len() >= week + 3);
-        if monday.month() != last_month && room {
-            labels.push((weeks.len(), monday.format("%b").to_string()));
+        if let Some(month) = month_label(monday, weeks.is_empty()) {
+            if room {
+                labels.push((weeks.len(), month));
+            }
         }
-        last_month = monday.month();
         let mut week = [""; 7];
         for (d, slot) in week.iter_mut().enumerate() {
             let day = monday + Duration::days(d as i64);

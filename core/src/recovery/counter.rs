@@ -17,7 +17,7 @@
 
 use super::clock::recovery_day;
 use super::clock::Zone;
-use super::journey::{attempt_start_instant, attempts, Attempt, Journey, Lapse};
+use super::journey::{attempts, Attempt, Journey, Lapse};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -114,14 +114,14 @@ pub fn count(
     day_starts_at: u8,
 ) -> SoberCounter {
     let today = recovery_day(now, zone, day_starts_at);
-    let mut attempts = attempts(journey, lapses, today);
+    let mut attempts = attempts(journey, lapses, today, day_starts_at);
     if let Some(last) = attempts.last_mut() {
-        last.pending = now < attempt_start_instant(last);
+        last.pending = now < last.start_instant;
     }
     let current = attempts.last().cloned();
     let (current_days, elapsed) = match &current {
         Some(a) if !a.pending => {
-            let since = now - attempt_start_instant(a);
+            let since = now - a.start_instant;
             (a.sober_days, since.max(Duration::zero()))
         }
         _ => (0, Duration::zero()),

@@ -10,7 +10,7 @@ use super::clock::{parse_zone, start_instant, Zone};
 use super::validate;
 use crate::error::{Error, Result};
 use crate::record::RecordId;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Something a person is recovering from, and when they began.
@@ -62,8 +62,17 @@ impl JourneyInput {
     pub(crate) fn validate(&self, now: DateTime<Utc>) -> Result<()> {
         validate::required_text("name", &self.name, validate::SHORT_TEXT)?;
         let zone = parse_zone("time_zone", &self.time_zone)?;
-        if start_instant(self.sober_since, self.sober_since_time, &zone) > now {
+        if start_instant(self.sober_since, None, &zone) > now {
             return Err(Error::invalid("sober_since", "must not be in the future"));
+        }
+        if start_instant(self.sober_since, self.sober_since_time, &zone) > now {
+            return Err(Error::invalid(
+                "sober_since_time",
+                "must not be later than now on a start day that is today",
+            ));
+        }
+        if self.sober_since.year() < 1900 {
+            return Err(Error::invalid("sober_since", "must be in 1900 or later"));
         }
         if let Some(cost) = self.daily_cost_cents {
             validate::in_range("daily_cost_cents", cost, 0, 100_000_000)?;
@@ -291,7 +300,11 @@ impl LapsePatch {
         let cleared = |field| self.clear.contains(&field);
         let date = self.date.unwrap_or(lapse.date);
         let was_default = lapse.date.succ_opt() == Some(lapse.sober_again_from);
-        let sober_again_from = if cleared(LapseField::SoberAgainFrom) {
+        // A relapse made a single slip starts again the day after, unless told otherwise.
+        let now_a_slip = self.kind == Some(LapseKind::Lapse) && lapse.kind == LapseKind::Relapse;
+        let sober_again_from = if cleared(LapseField::SoberAgainFrom)
+            || (now_a_slip && self.sober_again_from.is_none())
+        {
             None
         } else if self.sober_again_from.is_some() {
             self.sober_again_from
@@ -343,6 +356,9 @@ pub struct Attempt {
     /// The IANA zone its start moment is read in: the journey's for the first attempt, the
     /// zone the lapse before it was recorded in for later ones.
     pub start_zone: String,
+    /// The exact moment it began: its start date at its start time, or at the hour the
+    /// person's day starts when no time was given, in its start zone.
+    pub start_instant: DateTime<Utc>,
     /// True for a current attempt whose start moment has not come yet (a lapse recorded
     /// today starts the next attempt at midnight): nothing is counted in it yet. Set by the
     /// counter, which knows the instant.
@@ -368,13 +384,24 @@ pub enum DayStatus {
     Future,
 }
 
-/// The attempts of `journey` given its lapses (in any order), as of the recovery day `today`.
-pub fn attempts(journey: &Journey, lapses: &[Lapse], today: NaiveDate) -> Vec<Attempt> {
+/// The attempts of `journey` given its lapses (in any order), as of the recovery day `today`,
+/// for a person whose day starts at `day_starts_at` o'clock (an attempt without a start time
+/// begins at that hour).
+pub fn attempts(
+    journey: &Journey,
+    lapses: &[Lapse],
+    today: NaiveDate,
+    day_starts_at: u8,
+) -> Vec<Attempt> {
     let mut mine: Vec<&Lapse> = lapses
         .iter()
         .filter(|l| l.journey_id == journey.id)
         .collect();
     mine.sort_by_key(|l| (l.date, l.time));
+    let day_start = NaiveTime::from_hms_opt(u32::from(day_starts_at.min(23)), 0, 0);
+    let moment = |date: NaiveDate, time: Option<NaiveTime>, zone: &str| {
+        start_instant(date, time.or(day_start), &Zone::named_or_utc(zone))
+    };
     let mut out = Vec::with_capacity(mine.len() + 1);
     let mut start = journey.sober_since;
     let mut start_time = journey.sober_since_time;
@@ -388,6 +415,7 @@ pub fn attempts(journey: &Journey, lapses: &[Lapse], today: NaiveDate) -> Vec<At
             ended_by: Some(lapse.id),
             sober_days: days_between(start, lapse.date.min(today)),
             pending: false,
+            start_instant: moment(start, start_time, &start_zone),
             start_zone,
         });
         start = lapse.sober_again_from;
@@ -405,6 +433,7 @@ pub fn attempts(journey: &Journey, lapses: &[Lapse], today: NaiveDate) -> Vec<At
         ended_by: None,
         sober_days: days_between(start, today),
         pending: false,
+        start_instant: moment(start, start_time, &start_zone),
         start_zone,
     });
     out
@@ -508,11 +537,4 @@ pub(crate) fn validate_lapse(
         }
     }
     Ok(again)
-}
-
-/// The exact instant an attempt began: its start date (and time, if given) in its start
-/// zone.
-pub fn attempt_start_instant(attempt: &Attempt) -> DateTime<Utc> {
-    let zone = Zone::named_or_utc(&attempt.start_zone);
-    start_instant(attempt.start, attempt.start_time, &zone)
 }

@@ -24,7 +24,7 @@
 
 use super::clock::{recovery_day, start_instant, Zone};
 use super::counter::SoberCounter;
-use super::journey::{attempt_start_instant, Attempt, Journey, Lapse};
+use super::journey::{Attempt, Journey, Lapse};
 use chrono::{DateTime, Days, Duration, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -193,10 +193,12 @@ fn attempt_milestones(
     journey: &Journey,
     attempt: &Attempt,
     end: &AttemptEnd,
-    zone: &Zone,
     acknowledged: &dyn Fn(&str) -> bool,
 ) -> Vec<Milestone> {
-    let start_moment = attempt_start_instant(attempt);
+    let start_moment = attempt.start_instant;
+    // An hour milestone's date is read where the attempt began: "24 hours" after a lapse in
+    // Berlin falls on the day after the fresh start there, wherever the person is now.
+    let attempt_zone = Zone::named_or_utc(&attempt.start_zone);
     let years_so_far = attempt.sober_days / 365 + 2;
     let standard = standard_spans(years_so_far);
     let standard_len = standard.len();
@@ -209,7 +211,7 @@ fn attempt_milestones(
     let mut all: Vec<Milestone> = spans
         .enumerate()
         .filter_map(|(i, span)| {
-            let due = due_on(span, attempt.start, start_moment, zone)?;
+            let due = due_on(span, attempt.start, start_moment, &attempt_zone)?;
             let reached = match (span, end) {
                 (_, _) if attempt.pending => false,
                 (MilestoneSpan::Hours(h), AttemptEnd::Running { now, .. }) => {
@@ -245,7 +247,6 @@ pub fn progress(
     journey: &Journey,
     counter: &SoberCounter,
     now: DateTime<Utc>,
-    zone: &Zone,
     acknowledged: impl Fn(&str) -> bool,
 ) -> Option<MilestoneProgress> {
     let attempt = counter.attempts.last()?;
@@ -253,7 +254,7 @@ pub fn progress(
         today: counter.today,
         now,
     };
-    let all = attempt_milestones(journey, attempt, &end, zone, &acknowledged);
+    let all = attempt_milestones(journey, attempt, &end, &acknowledged);
     let (reached, pending): (Vec<_>, Vec<_>) = all.into_iter().partition(|m| m.reached);
     let next = pending.into_iter().next();
     let days_to_next = next
@@ -276,7 +277,6 @@ pub fn reached_in_every_attempt(
     counter: &SoberCounter,
     lapses: &[Lapse],
     now: DateTime<Utc>,
-    zone: &Zone,
     acknowledged: impl Fn(NaiveDate, &str) -> bool,
 ) -> Vec<Milestone> {
     let mut out = Vec::new();
@@ -301,7 +301,7 @@ pub fn reached_in_every_attempt(
         };
         let celebrated = |key: &str| acknowledged(attempt.start, key);
         out.extend(
-            attempt_milestones(journey, attempt, &end, zone, &celebrated)
+            attempt_milestones(journey, attempt, &end, &celebrated)
                 .into_iter()
                 .filter(|m| m.reached),
         );

@@ -445,23 +445,17 @@ fn journey_review(
         .iter()
         .find(|a| a.journey_id == journey.id);
     let attempt_start = counter.attempts.last().map(|a| a.start);
-    let milestones = progress(journey, &counter, now, &zone, |key| {
-        match (acks, attempt_start) {
-            (Some(a), Some(start)) => a.contains(start, key),
-            _ => false,
-        }
+    let milestones = progress(journey, &counter, now, |key| match (acks, attempt_start) {
+        (Some(a), Some(start)) => a.contains(start, key),
+        _ => false,
     });
-    let milestones_reached_in_range = reached_in_every_attempt(
-        journey,
-        &counter,
-        &snapshot.lapses,
-        now,
-        &zone,
-        |start, key| acks.is_some_and(|a| a.contains(start, key)),
-    )
-    .into_iter()
-    .filter(|m| m.due_on >= from && m.due_on <= to)
-    .collect();
+    let milestones_reached_in_range =
+        reached_in_every_attempt(journey, &counter, &snapshot.lapses, now, |start, key| {
+            acks.is_some_and(|a| a.contains(start, key))
+        })
+        .into_iter()
+        .filter(|m| m.due_on >= from && m.due_on <= to)
+        .collect();
     // A sober day is a completed day inside an attempt (the lapse day itself is not sober):
     // count days d with max(from, start) <= d < min(to + 1, today, end).
     let upper_bound = to.succ_opt().unwrap_or(NaiveDate::MAX).min(counter.today);

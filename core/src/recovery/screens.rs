@@ -179,7 +179,6 @@ fn journey_now(
         journey,
         &counter,
         now,
-        &zone,
         |key| matches!((acks, start), (Some(a), Some(s)) if a.contains(s, key)),
     )
     .unwrap_or(MilestoneProgress {

@@ -185,7 +185,6 @@ impl Recovery {
                 &counter,
                 &s.lapses,
                 now,
-                &zone,
                 |start, key| acks.is_some_and(|a| a.contains(start, key)),
             ))
         })
@@ -300,7 +299,6 @@ pub(super) fn milestones_in(
         journey,
         &counter,
         now,
-        &settings.zone(),
         |key| matches!((acks, start), (Some(a), Some(s)) if a.contains(s, key)),
     )
     .ok_or_else(|| not_found("journey", journey_id))
