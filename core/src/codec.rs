@@ -162,6 +162,13 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self) -> Result<u64, DecodeError> {
+        // Most values (tags, lengths, small numbers) are one byte.
+        if let Some((&byte, rest)) = self.rest.split_first() {
+            if byte < 0x80 {
+                self.rest = rest;
+                return Ok(u64::from(byte));
+            }
+        }
         let mut value = 0u64;
         for i in 0..10 {
             let (&byte, rest) = self.rest.split_first().ok_or(DecodeError::Truncated)?;

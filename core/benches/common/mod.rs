@@ -22,3 +22,4 @@ pub fn estimate_ns(group: &str, function: &str) -> Option<f64> {
         .as_f64()
         .or_else(|| json["mean"]["point_estimate"].as_f64())
 }
+pub mod ten_years;

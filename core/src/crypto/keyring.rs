@@ -9,7 +9,6 @@
 use super::envelope::{self, Envelope, SealingKey};
 use super::subkeys::{derive_subkey, LABEL_RECORD_CONTENT};
 use crate::error::{Error, Result};
-use std::collections::HashMap;
 use zeroize::Zeroizing;
 
 /// The key id written into key-slot envelopes (slot keys are single-purpose, never rotated in
@@ -62,7 +61,9 @@ impl DataKey {
 /// per key generation, created on first use.
 pub(crate) struct Keyring {
     data_key: DataKey,
-    content_keys: HashMap<u32, SealingKey>,
+    /// Record-content keys by generation: a journal has one or a few, so a list beats a map
+    /// on the path every record takes.
+    content_keys: Vec<(u32, SealingKey)>,
 }
 
 impl Keyring {
@@ -70,7 +71,7 @@ impl Keyring {
     pub(crate) fn new(data_key: DataKey) -> Self {
         Keyring {
             data_key,
-            content_keys: HashMap::new(),
+            content_keys: Vec::new(),
         }
     }
 
@@ -80,17 +81,22 @@ impl Keyring {
     }
 
     fn content_key(&mut self, generation: u32) -> Result<&SealingKey> {
-        if !self.content_keys.contains_key(&generation) {
-            let bytes = derive_subkey(
-                &self.data_key.0,
-                LABEL_RECORD_CONTENT,
-                &generation.to_be_bytes(),
-            )?;
-            let key = SealingKey::new(&bytes, generation)?;
-            self.content_keys.insert(generation, key);
-        }
+        let index = match self.content_keys.iter().position(|(g, _)| *g == generation) {
+            Some(index) => index,
+            None => {
+                let bytes = derive_subkey(
+                    &self.data_key.0,
+                    LABEL_RECORD_CONTENT,
+                    &generation.to_be_bytes(),
+                )?;
+                self.content_keys
+                    .push((generation, SealingKey::new(&bytes, generation)?));
+                self.content_keys.len() - 1
+            }
+        };
         self.content_keys
-            .get(&generation)
+            .get(index)
+            .map(|(_, key)| key)
             .ok_or(Error::Crypto("a record-content key could not be derived"))
     }
 

@@ -20,7 +20,7 @@ mod wipe;
 
 pub use bodies::{Upgraded, CURRENT_BODY_FORMAT};
 pub use key_slots::{KeyRotation, KeySlot};
-pub use records::{RecordView, RecordWriter};
+pub use records::{RecordView, RecordWriter, Written};
 pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
 
 use crate::crypto::kdf::KdfParams;

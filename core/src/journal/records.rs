@@ -35,7 +35,16 @@ pub struct RecordWriter<'a> {
     deleted: bool,
     replaced: bool,
     scratch: Zeroizing<Vec<u8>>,
-    touched: Vec<RecordId>,
+    touched: Vec<Written>,
+}
+
+/// A record a transaction wrote (or erased, with no content), as a cache needs it: the
+/// plaintext it sealed, so following the write never decrypts it again.
+pub struct Written {
+    /// The record's id.
+    pub id: RecordId,
+    /// What was written; `None` when the record was erased.
+    pub record: Option<Record>,
 }
 
 /// The current time for the hybrid logical clock: milliseconds since 1970 in the high 48
@@ -110,13 +119,50 @@ impl RecordWriter<'_> {
         stamp: Stamp,
         body: &[u8],
     ) -> Result<u64> {
-        let payload = encode_payload(kind, body_version, 0, stamp, body)?;
         let previous = records::revision(&self.tx, &id.0)?;
+        self.put_after(id, previous, kind, body_version, stamp, body)
+    }
+
+    /// Writes a record whose current revision the caller already read (`None`: it is new),
+    /// stamped now. Returns the revision written.
+    pub(crate) fn put_over(
+        &mut self,
+        id: &RecordId,
+        previous: Option<u64>,
+        kind: &str,
+        body_version: u8,
+        body: &[u8],
+    ) -> Result<u64> {
+        validate_kind(kind)?;
+        let stamp = self.next_stamp();
+        self.put_after(id, previous, kind, body_version, stamp, body)
+    }
+
+    fn put_after(
+        &mut self,
+        id: &RecordId,
+        previous: Option<u64>,
+        kind: &str,
+        body_version: u8,
+        stamp: Stamp,
+        body: &[u8],
+    ) -> Result<u64> {
+        let payload = encode_payload(kind, body_version, 0, stamp, body)?;
         let revision = previous.map_or(1, |rev| rev.saturating_add(1));
         self.replaced |= previous.is_some();
         let sealed = self.seal(id, revision, &payload)?;
         records::put(&self.tx, &id.0, revision, &sealed)?;
-        self.touched.push(*id);
+        self.touched.push(Written {
+            id: *id,
+            record: Some(Record {
+                id: *id,
+                kind: kind.to_owned(),
+                revision,
+                body_version,
+                stamp,
+                body: Zeroizing::new(body.to_vec()),
+            }),
+        });
         Ok(revision)
     }
 
@@ -150,12 +196,47 @@ impl RecordWriter<'_> {
         Ok(Some(read(RecordView::new(*id, revision, payload))))
     }
 
+    /// Like [`RecordWriter::peek`], and also gives the record's revision (`None` when there
+    /// is no record under `id`, tombstones included).
+    pub(crate) fn peek_with_revision<T>(
+        &mut self,
+        id: &RecordId,
+        read: impl FnOnce(RecordView<'_>) -> T,
+    ) -> Result<(Option<u64>, Option<T>)> {
+        let Some((revision, envelope)) = records::get(&self.tx, &id.0)? else {
+            return Ok((None, None));
+        };
+        let payload = open_in_place(
+            self.keyring,
+            &self.journal_id,
+            id,
+            revision,
+            &envelope,
+            &mut self.scratch,
+        )?;
+        if payload.flags & FLAG_TOMBSTONE != 0 {
+            return Ok((Some(revision), None));
+        }
+        Ok((
+            Some(revision),
+            Some(read(RecordView::new(*id, revision, payload))),
+        ))
+    }
+
+    /// The stored revision of `id`, without decrypting it (`None`: no record).
+    pub(crate) fn revision_of(&mut self, id: &RecordId) -> Result<Option<u64>> {
+        records::revision(&self.tx, &id.0)
+    }
+
     /// Erases a record; false when there was none with that id.
     pub fn delete(&mut self, id: &RecordId) -> Result<bool> {
         let deleted = records::delete(&self.tx, &id.0)?;
         self.deleted |= deleted;
         if deleted {
-            self.touched.push(*id);
+            self.touched.push(Written {
+                id: *id,
+                record: None,
+            });
         }
         Ok(deleted)
     }
@@ -167,7 +248,7 @@ impl RecordWriter<'_> {
 
     /// Commits, writing the write state once; true when old content must be erased from the
     /// write-ahead log (a row was deleted or replaced).
-    fn finish(self) -> Result<(bool, WriteState, Vec<RecordId>)> {
+    fn finish(self) -> Result<(bool, WriteState, Vec<Written>)> {
         let merged = write_state::merge(&self.tx, self.write, self.sealed_in_generation)?;
         self.tx.commit()?;
         Ok((self.deleted || self.replaced, merged, self.touched))
@@ -275,12 +356,13 @@ impl Journal {
         self.write_tracked(action).map(|(value, _)| value)
     }
 
-    /// Like [`Journal::write`], and also returns the id of every record the transaction
-    /// wrote or deleted (in order, possibly repeated), so a cache can follow.
+    /// Like [`Journal::write`], and also returns every record the transaction wrote or
+    /// erased, in order (the same id may appear more than once; the last one counts), so a
+    /// cache can follow without decrypting anything.
     pub fn write_tracked<T>(
         &self,
         action: impl FnOnce(&mut RecordWriter<'_>) -> Result<T>,
-    ) -> Result<(T, Vec<RecordId>)> {
+    ) -> Result<(T, Vec<Written>)> {
         let seals_per_key = self.options().seals_per_key;
         let mut guard = self.state();
         let State {
@@ -314,40 +396,6 @@ impl Journal {
             connection::checkpoint_truncate(conn)?;
         }
         Ok((value, touched))
-    }
-
-    /// Decrypts the records with these ids and shows each to `visit` (`None` when the id holds
-    /// no record now). Returns false when one of them is damaged (it is not shown).
-    pub fn visit_ids(
-        &self,
-        ids: &[RecordId],
-        mut visit: impl FnMut(&RecordId, Option<&RecordView<'_>>),
-    ) -> Result<bool> {
-        let mut guard = self.state();
-        let State {
-            conn,
-            journal_id,
-            keyring,
-            ..
-        } = &mut *guard;
-        let keyring = keyring.as_mut().ok_or(Error::Locked)?;
-        let mut scratch = Zeroizing::new(Vec::new());
-        let mut intact = true;
-        for id in ids {
-            let Some((revision, envelope)) = records::get(conn, &id.0)? else {
-                visit(id, None);
-                continue;
-            };
-            match open_in_place(keyring, journal_id, id, revision, &envelope, &mut scratch) {
-                Ok(payload) if payload.flags & FLAG_TOMBSTONE != 0 => visit(id, None),
-                Ok(payload) => visit(id, Some(&RecordView::new(*id, revision, payload))),
-                Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {
-                    intact = false;
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        Ok(intact)
     }
 
     /// Adds one record (one transaction); returns its new random id.

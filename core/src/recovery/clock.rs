@@ -111,6 +111,21 @@ impl Zone {
         }
     }
 
+    /// The offset from UTC at the instant `secs` (seconds since 1970) and the instant its
+    /// next change happens (`i64::MAX` when it never changes again).
+    fn offset_until_change(&self, secs: i64) -> (i32, i64) {
+        let Ok(ts) = jiff::Timestamp::from_second(secs) else {
+            return (0, i64::MAX);
+        };
+        let offset = self.0.to_offset(ts).seconds();
+        let next = self
+            .0
+            .following(ts)
+            .next()
+            .map_or(i64::MAX, |t| t.timestamp().as_second());
+        (offset, next.max(secs.saturating_add(1)))
+    }
+
     /// The instant a local wall-clock time happens in this zone. A time skipped by a DST
     /// jump moves forward to the first moment that exists; a repeated time takes its first
     /// occurrence.
@@ -187,21 +202,53 @@ pub fn recovery_day(now: DateTime<Utc>, zone: &Zone, day_starts_at: u8) -> Naive
     (zone.local(now) - Duration::hours(i64::from(day_starts_at))).date()
 }
 
+/// A zone with the last offset looked up and how long it holds: reading thousands of
+/// instants in time order costs one zone lookup per offset change, not one per instant.
+#[derive(Debug)]
+struct CachedZone {
+    zone: Zone,
+    /// (valid from, valid until, offset) in seconds.
+    span: std::cell::Cell<Option<(i64, i64, i32)>>,
+}
+
+impl CachedZone {
+    fn new(zone: Zone) -> Self {
+        CachedZone {
+            zone,
+            span: std::cell::Cell::new(None),
+        }
+    }
+
+    fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
+        let secs = at.timestamp();
+        let offset = match self.span.get() {
+            Some((from, until, offset)) if from <= secs && secs < until => offset,
+            _ => {
+                let (offset, until) = self.zone.offset_until_change(secs);
+                self.span.set(Some((secs, until, offset)));
+                offset
+            }
+        };
+        at.naive_utc() + Duration::seconds(i64::from(offset))
+    }
+}
+
 /// Reads logged instants as recovery days: each in the zone it was logged in (or the person's
 /// current zone when the item carries none), with the person's day-start hour. Zones are
-/// looked up once per name. Not `Sync`: make one per computation.
+/// looked up once per name, and offsets once per change. Not `Sync`: make one per
+/// computation.
 #[derive(Debug)]
 pub struct DayReckoner {
-    current: Zone,
+    current: CachedZone,
     day_starts_at: u8,
-    zones: RefCell<HashMap<String, Zone>>,
+    zones: RefCell<HashMap<String, CachedZone>>,
 }
 
 impl DayReckoner {
     /// A reckoner for a person now in `current` whose day starts at `day_starts_at` o'clock.
     pub fn new(current: Zone, day_starts_at: u8) -> Self {
         DayReckoner {
-            current,
+            current: CachedZone::new(current),
             day_starts_at,
             zones: RefCell::new(HashMap::new()),
         }
@@ -209,7 +256,7 @@ impl DayReckoner {
 
     /// The person's current zone.
     pub fn current_zone(&self) -> &Zone {
-        &self.current
+        &self.current.zone
     }
 
     /// The hour the person's day starts.
@@ -219,30 +266,46 @@ impl DayReckoner {
 
     /// Today's recovery day at `now`, in the current zone.
     pub fn today(&self, now: DateTime<Utc>) -> NaiveDate {
-        recovery_day(now, &self.current, self.day_starts_at)
+        recovery_day(now, &self.current.zone, self.day_starts_at)
     }
 
-    fn with_zone<T>(&self, logged_in: Option<&str>, f: impl FnOnce(&Zone) -> T) -> T {
+    fn with_zone<T>(&self, logged_in: Option<&str>, f: impl FnOnce(&CachedZone) -> T) -> T {
         match logged_in {
-            Some(name) if name != self.current.name() => {
+            Some(name) if name != self.current.zone.name() => {
                 let mut zones = self.zones.borrow_mut();
                 let zone = zones
                     .entry(name.to_owned())
-                    .or_insert_with(|| Zone::named_or_utc(name));
+                    .or_insert_with(|| CachedZone::new(Zone::named_or_utc(name)));
                 f(zone)
             }
             _ => f(&self.current),
         }
     }
 
+    /// The recovery day of a local wall-clock time (the one rule, [`recovery_day`], applied
+    /// to a time already read in its zone).
+    fn day_of_local(&self, local: NaiveDateTime) -> NaiveDate {
+        (local - Duration::hours(i64::from(self.day_starts_at))).date()
+    }
+
     /// The recovery day an item logged at `at` in the zone `logged_in` belongs to.
     pub fn day_of(&self, at: DateTime<Utc>, logged_in: Option<&str>) -> NaiveDate {
-        self.with_zone(logged_in, |zone| recovery_day(at, zone, self.day_starts_at))
+        self.day_of_local(self.local_of(at, logged_in))
     }
 
     /// The local wall-clock time of `at` in the zone it was logged in.
     pub fn local_of(&self, at: DateTime<Utc>, logged_in: Option<&str>) -> NaiveDateTime {
         self.with_zone(logged_in, |zone| zone.local(at))
+    }
+
+    /// Both: the local wall-clock time of `at` and its recovery day.
+    pub fn local_and_day(
+        &self,
+        at: DateTime<Utc>,
+        logged_in: Option<&str>,
+    ) -> (NaiveDateTime, NaiveDate) {
+        let local = self.local_of(at, logged_in);
+        (local, self.day_of_local(local))
     }
 }
 

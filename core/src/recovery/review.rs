@@ -243,6 +243,23 @@ pub struct ProgressReview {
     pub damaged_records: u32,
 }
 
+/// The earliest recovery day among items sorted by instant: only those within two days of
+/// the first can be earlier than it (no zone is more than a day from another).
+fn earliest_logged<T>(
+    items: &[T],
+    reckoner: &DayReckoner,
+    at: impl Fn(&T) -> (DateTime<Utc>, Option<&str>),
+) -> Option<NaiveDate> {
+    let first = at(items.first()?).0;
+    let horizon = first + chrono::Duration::days(2);
+    items
+        .iter()
+        .map(&at)
+        .take_while(|(instant, _)| *instant <= horizon)
+        .map(|(instant, zone)| reckoner.day_of(instant, zone))
+        .min()
+}
+
 /// The earliest recovery day anything was recorded on, of any kind (or `today`).
 fn earliest(snapshot: &Snapshot, reckoner: &DayReckoner, today: NaiveDate) -> NaiveDate {
     let dates = snapshot
@@ -251,30 +268,18 @@ fn earliest(snapshot: &Snapshot, reckoner: &DayReckoner, today: NaiveDate) -> Na
         .map(|j| j.sober_since)
         .chain(snapshot.lapses.iter().map(|l| l.date))
         .chain(snapshot.check_ins.first().map(|c| c.date))
-        .chain(
-            snapshot
-                .triggers
-                .iter()
-                .map(|t| reckoner.day_of(t.at, Some(&t.time_zone))),
-        )
-        .chain(
-            snapshot
-                .outreach
-                .iter()
-                .map(|o| reckoner.day_of(o.at, o.time_zone.as_deref())),
-        )
-        .chain(
-            snapshot
-                .card_uses
-                .iter()
-                .map(|u| reckoner.day_of(u.at, u.time_zone.as_deref())),
-        )
-        .chain(
-            snapshot
-                .reflections
-                .iter()
-                .map(|r| reckoner.day_of(r.created_at, None)),
-        )
+        .chain(earliest_logged(&snapshot.triggers, reckoner, |t| {
+            (t.at, Some(t.time_zone.as_str()))
+        }))
+        .chain(earliest_logged(&snapshot.outreach, reckoner, |o| {
+            (o.at, o.time_zone.as_deref())
+        }))
+        .chain(earliest_logged(&snapshot.card_uses, reckoner, |u| {
+            (u.at, u.time_zone.as_deref())
+        }))
+        .chain(earliest_logged(&snapshot.reflections, reckoner, |r| {
+            (r.created_at, None)
+        }))
         .chain(snapshot.entries.first().map(|e| e.date))
         .chain(snapshot.meetings.first().map(|m| m.date));
     dates.min().unwrap_or(today).min(today)
@@ -371,11 +376,10 @@ fn trigger_summary(
     let (mut total, mut intensity, mut passed, mut struggling, mut lapsed) = (0u32, 0u32, 0, 0, 0);
     let (mut minutes, mut with_minutes) = (0u64, 0u32);
     for t in &snapshot.triggers {
-        let day = reckoner.day_of(t.at, Some(&t.time_zone));
+        let (local, day) = reckoner.local_and_day(t.at, Some(&t.time_zone));
         if day < from || day > to {
             continue;
         }
-        let local = reckoner.local_of(t.at, Some(&t.time_zone));
         total += 1;
         *by_category.entry(t.category).or_default() += 1;
         by_hour[local.hour() as usize] += 1;
@@ -392,6 +396,11 @@ fn trigger_summary(
             with_minutes += 1;
         }
         for tag in &t.tags {
+            // Most tags are already lower case: count them without a new string.
+            if let Some(entry) = tags.get_mut(tag.as_str()) {
+                entry.1 += 1;
+                continue;
+            }
             let entry = tags
                 .entry(tag.to_lowercase())
                 .or_insert_with(|| (tag.clone(), 0));

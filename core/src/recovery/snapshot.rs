@@ -88,24 +88,136 @@ pub struct Snapshot {
     /// Records written by a newer Waymark in a body version this build cannot read: kept as
     /// they are, never overwritten.
     pub newer_bodies: u32,
-    /// Where each record id lives.
-    places: HashMap<RecordId, Place>,
+    /// Where each record id lives (built from `loaded` the first time a write needs it).
+    places: HashMap<RecordId, Place, IdHash>,
+    /// Where each record loaded at first lives, in load order: cheaper to collect than a map,
+    /// and most snapshots are read, never updated.
+    loaded: Vec<(RecordId, Place)>,
+    /// Which vectors [`Snapshot::replace`] changed since the last sort.
+    unsorted: Unsorted,
 }
 
-/// Sorts each vector into the order the views expect.
+/// A fast hash for record ids (random bytes already), seeded per process so a hostile file
+/// cannot pick ids that collide.
+#[derive(Clone, Copy, Debug)]
+struct IdHash(u64);
+
+impl Default for IdHash {
+    fn default() -> Self {
+        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        IdHash(
+            *SEED.get_or_init(|| {
+                u64::from_le_bytes(crate::crypto::random_array().unwrap_or([0x5a; 8]))
+            }),
+        )
+    }
+}
+
+impl std::hash::BuildHasher for IdHash {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(self.0)
+    }
+}
+
+/// The hasher of [`IdHash`]: multiply-xorshift over 8-byte words.
+#[derive(Clone, Copy, Debug)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(23) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 31)
+    }
+}
+
+/// The vectors that need sorting again after records were replaced.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Unsorted(u32);
+
+impl Unsorted {
+    fn mark(&mut self, place: &Place) {
+        self.0 |= 1 << place.bit();
+    }
+    fn has(&self, place: Place) -> bool {
+        self.0 & (1 << place.bit()) != 0
+    }
+}
+
+impl Place {
+    /// A bit per vector, for [`Unsorted`].
+    fn bit(&self) -> u32 {
+        match self {
+            Place::Settings => 0,
+            Place::Journey(_) => 1,
+            Place::Lapse(_) => 2,
+            Place::MilestoneAcks(_) => 3,
+            Place::CheckIn(_) => 4,
+            Place::Trigger(_) => 5,
+            Place::Card(_) => 6,
+            Place::CardState(_) => 7,
+            Place::CardUse(_) => 8,
+            Place::Reflection(_) => 9,
+            Place::Entry(_) => 10,
+            Place::Contact(_) => 11,
+            Place::Outreach(_) => 12,
+            Place::Meeting(_) => 13,
+            Place::Damaged | Place::Newer | Place::UnknownKind => 14,
+        }
+    }
+}
+
+/// Sorts the vectors `which` says changed into the order the views expect.
+fn sort(s: &mut Snapshot, which: Unsorted) {
+    let id = RecordId::from_bytes([0; 16]);
+    let date = NaiveDate::MIN;
+    if which.has(Place::Journey(id)) {
+        s.journeys.sort_by_key(|j| (j.sober_since, j.id));
+    }
+    if which.has(Place::Lapse(id)) {
+        s.lapses.sort_by_key(|l| (l.date, l.time, l.id));
+    }
+    if which.has(Place::CheckIn(date)) {
+        s.check_ins.sort_by_key(|c| c.date);
+    }
+    if which.has(Place::Trigger(id)) {
+        s.triggers.sort_by_key(|t| (t.at, t.id));
+    }
+    if which.has(Place::Card(id)) {
+        s.custom_cards.sort_by_key(|c| c.id);
+    }
+    if which.has(Place::CardUse(id)) {
+        s.card_uses.sort_by_key(|u| (u.at, u.id));
+    }
+    if which.has(Place::Reflection(id)) {
+        s.reflections.sort_by_key(|r| (r.created_at, r.id));
+    }
+    if which.has(Place::Entry(id)) {
+        s.entries.sort_by_key(|e| (e.date, e.created_at, e.id));
+    }
+    if which.has(Place::Contact(id)) {
+        s.contacts
+            .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    }
+    if which.has(Place::Outreach(id)) {
+        s.outreach.sort_by_key(|o| (o.at, o.id));
+    }
+    if which.has(Place::Meeting(id)) {
+        s.meetings.sort_by_key(|m| (m.date, m.id));
+    }
+}
+
+/// Sorts every vector.
 fn sort_all(s: &mut Snapshot) {
-    s.journeys.sort_by_key(|j| (j.sober_since, j.id));
-    s.lapses.sort_by_key(|l| (l.date, l.time, l.id));
-    s.check_ins.sort_by_key(|c| c.date);
-    s.triggers.sort_by_key(|t| (t.at, t.id));
-    s.custom_cards.sort_by_key(|c| c.id);
-    s.card_uses.sort_by_key(|u| (u.at, u.id));
-    s.reflections.sort_by_key(|r| (r.created_at, r.id));
-    s.entries.sort_by_key(|e| (e.date, e.created_at, e.id));
-    s.contacts
-        .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    s.outreach.sort_by_key(|o| (o.at, o.id));
-    s.meetings.sort_by_key(|m| (m.date, m.id));
+    sort(s, Unsorted(u32::MAX));
 }
 
 impl Snapshot {
@@ -114,11 +226,23 @@ impl Snapshot {
         let mut s = Snapshot::default();
         let failed = journal.visit_records(|record| s.insert(&record))?;
         for id in failed {
-            s.places.insert(id, Place::Damaged);
+            s.loaded.push((id, Place::Damaged));
             s.damaged.push(id);
         }
         sort_all(&mut s);
         Ok(s)
+    }
+
+    /// A snapshot of records read some other way (a plaintext copy for a benchmark's
+    /// baseline, a test's hand-made records): each is decoded and sorted exactly as
+    /// [`Snapshot::load`] does.
+    pub fn from_records<'a>(records: impl IntoIterator<Item = RecordView<'a>>) -> Snapshot {
+        let mut s = Snapshot::default();
+        for record in records {
+            s.insert(&record);
+        }
+        sort_all(&mut s);
+        s
     }
 
     /// Adds one decrypted record (without sorting).
@@ -127,7 +251,19 @@ impl Snapshot {
         if place == Place::Damaged {
             self.damaged.push(view.id);
         }
-        self.places.insert(view.id, place);
+        if self.places.is_empty() {
+            self.loaded.push((view.id, place));
+        } else {
+            self.places.insert(view.id, place);
+        }
+    }
+
+    /// Moves the places collected at load into the map.
+    fn index(&mut self) {
+        if !self.loaded.is_empty() {
+            self.places.reserve(self.loaded.len());
+            self.places.extend(std::mem::take(&mut self.loaded));
+        }
     }
 
     /// Decodes a record into its vector and says where it went.
@@ -229,15 +365,20 @@ impl Snapshot {
     /// Brings one record up to date after a write: `record` replaces what was stored under
     /// `id` (`None`: the record is gone). Call [`Snapshot::resort`] after the last one.
     pub(crate) fn replace(&mut self, id: &RecordId, record: Option<&RecordView<'_>>) {
+        self.index();
         self.remove(id);
         if let Some(view) = record {
             self.insert(view);
+            if let Some(place) = self.places.get(id) {
+                self.unsorted.mark(place);
+            }
         }
     }
 
-    /// Restores the order of every vector after [`Snapshot::replace`].
+    /// Restores the order of the vectors [`Snapshot::replace`] added to.
     pub(crate) fn resort(&mut self) {
-        sort_all(self);
+        let which = std::mem::take(&mut self.unsorted);
+        sort(self, which);
     }
 
     /// The deck as the person sees it: the built-in cards and their own, with their

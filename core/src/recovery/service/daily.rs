@@ -1,6 +1,6 @@
 //! Daily check-ins and the trigger log.
 
-use super::{find_in, load_in, not_found, Recovery};
+use super::{load_in, not_found, Recovery};
 use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::cards::{CardOutcome, CardUse};
@@ -33,23 +33,22 @@ impl Recovery {
         let date = self.day_or_today(input.date)?;
         let now = self.now();
         self.write(|w| {
-            let existing = find_in::<CheckIn>(w, &check_in_identity(date))?;
-            let check_in = CheckIn {
-                date,
-                mood: input.mood,
-                craving: input.craving,
-                halt: input.halt,
-                trigger_tags: input.trigger_tags,
-                intention: input.intention,
-                evening_review: input
-                    .evening_review
-                    .or_else(|| existing.and_then(|e| e.evening_review)),
-                gratitude: input.gratitude,
-                note: input.note,
-                updated_at: now,
-            };
-            stored::save(w, &check_in)?;
-            Ok(check_in)
+            stored::update(w, &check_in_identity(date), |existing: Option<CheckIn>| {
+                Ok(CheckIn {
+                    date,
+                    mood: input.mood,
+                    craving: input.craving,
+                    halt: input.halt,
+                    trigger_tags: input.trigger_tags,
+                    intention: input.intention,
+                    evening_review: input
+                        .evening_review
+                        .or_else(|| existing.and_then(|e| e.evening_review)),
+                    gratitude: input.gratitude,
+                    note: input.note,
+                    updated_at: now,
+                })
+            })
         })
     }
 
@@ -67,12 +66,13 @@ impl Recovery {
         };
         let now = self.now();
         self.write(|w| {
-            let mut check_in = find_in::<CheckIn>(w, &check_in_identity(date))?
-                .ok_or_else(|| Error::invalid("date", "has no check-in yet: check in first"))?;
-            check_in.evening_review = Some(review);
-            check_in.updated_at = now;
-            stored::save(w, &check_in)?;
-            Ok(check_in)
+            stored::update(w, &check_in_identity(date), |existing: Option<CheckIn>| {
+                let mut check_in = existing
+                    .ok_or_else(|| Error::invalid("date", "has no check-in yet: check in first"))?;
+                check_in.evening_review = Some(review);
+                check_in.updated_at = now;
+                Ok(check_in)
+            })
         })
     }
 

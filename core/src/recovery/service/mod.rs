@@ -26,7 +26,7 @@ mod writing;
 use super::clock::{recovery_day, Clock};
 use super::settings::Settings;
 use super::snapshot::Snapshot;
-use super::stored::{self, Identity, StoredRecord};
+use super::stored::{self, StoredRecord};
 use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::{Journal, RecordWriter, CURRENT_BODY_FORMAT};
@@ -190,20 +190,20 @@ impl Recovery {
             *warm = None;
             return Ok(value);
         }
-        let mut kept = false;
         if let Some(w) = warm.as_mut() {
-            let mut ids = touched;
-            ids.sort_unstable();
-            ids.dedup();
-            let intact = self
-                .journal
-                .visit_ids(&ids, |id, record| w.snapshot.replace(id, record))?;
+            for written in &touched {
+                let view = written.record.as_ref().map(|r| crate::RecordView {
+                    id: r.id,
+                    kind: &r.kind,
+                    revision: r.revision,
+                    body_version: r.body_version,
+                    stamp: r.stamp,
+                    body: &r.body,
+                });
+                w.snapshot.replace(&written.id, view.as_ref());
+            }
             w.snapshot.resort();
             w.epoch = self.journal.epoch();
-            kept = intact;
-        }
-        if !kept {
-            *warm = None;
         }
         Ok(value)
     }
@@ -294,14 +294,6 @@ fn load_in<T: StoredRecord>(
     what: &'static str,
 ) -> Result<T> {
     stored::load::<T>(w, id)?.ok_or_else(|| not_found(what, id))
-}
-
-/// The record of kind `T` found by `identity` in a transaction, if any.
-fn find_in<T: StoredRecord>(
-    w: &mut RecordWriter<'_>,
-    identity: &Identity<'_>,
-) -> Result<Option<T>> {
-    stored::find::<T>(w, identity)
 }
 
 /// [`Error::NotFound`] for a domain object.

@@ -270,19 +270,14 @@ pub(crate) fn id_for(w: &mut RecordWriter<'_>, identity: &Identity<'_>) -> Resul
     }
 }
 
-/// What is stored under an id, as a typed save sees it.
-enum Existing {
-    /// Nothing: a new record.
-    None,
-    /// A record of this kind, with the fields this build does not know.
-    Same(Unknown),
-}
-
-/// Checks what `save` would replace: a record of another kind under the same id is never
-/// overwritten (it is damage, or a hostile file), nor is one in a body version newer than
-/// this build reads.
-fn existing<T: StoredRecord>(w: &mut RecordWriter<'_>, id: &RecordId) -> Result<Existing> {
-    let found = w.peek(id, |view| {
+/// Checks what `save` would replace and returns its revision and the fields this build does
+/// not know: a record of another kind under the same id is never overwritten (it is damage,
+/// or a hostile file), nor is one in a body version newer than this build reads.
+fn existing<T: StoredRecord>(
+    w: &mut RecordWriter<'_>,
+    id: &RecordId,
+) -> Result<(Option<u64>, Unknown)> {
+    let found = w.peek_with_revision(id, |view| {
         if view.kind != T::KIND {
             return Err(Error::CorruptRecord { id: id.to_string() });
         }
@@ -299,24 +294,59 @@ fn existing<T: StoredRecord>(w: &mut RecordWriter<'_>, id: &RecordId) -> Result<
         }
     });
     match found {
-        Ok(Some(result)) => result.map(Existing::Same),
-        Ok(None) => Ok(Existing::None),
+        Ok((revision, Some(result))) => result.map(|unknown| (revision, unknown)),
+        Ok((revision, None)) => Ok((revision, Unknown::default())),
         // A record that no longer opens is replaced by the new content.
-        Err(Error::CorruptRecord { .. }) => Ok(Existing::None),
+        Err(Error::CorruptRecord { .. }) => Ok((w.revision_of(id)?, Unknown::default())),
         Err(other) => Err(other),
     }
+}
+
+/// Reads the record `identity` names (once), lets `change` make the new value from it
+/// (`None`: there is none yet), and saves that, keeping the fields this build does not know.
+/// Returns the value saved.
+pub(crate) fn update<T: StoredRecord>(
+    w: &mut RecordWriter<'_>,
+    identity: &Identity<'_>,
+    change: impl FnOnce(Option<T>) -> Result<T>,
+) -> Result<T> {
+    let id = id_for(w, identity)?;
+    let found = w.peek_with_revision(&id, |view| -> Result<(T, Unknown)> {
+        if view.kind != T::KIND {
+            return Err(Error::CorruptRecord { id: id.to_string() });
+        }
+        match decode::<T>(view.body_version, view.body) {
+            Ok(decoded) => Ok(decoded),
+            Err(BodyError::Newer(found)) => Err(Error::UnsupportedVersion {
+                what: "record body",
+                found: u32::from(found),
+                supported: u32::from(BODY_VERSION),
+            }),
+            Err(BodyError::Damaged) => Err(Error::CorruptRecord { id: id.to_string() }),
+        }
+    });
+    let (revision, current, unknown) = match found {
+        Ok((revision, Some(Ok((value, unknown))))) => (revision, Some(value), unknown),
+        Ok((revision, Some(Err(Error::CorruptRecord { .. })) | None)) => {
+            (revision, None, Unknown::default())
+        }
+        Ok((_, Some(Err(other)))) => return Err(other),
+        Err(Error::CorruptRecord { .. }) => (w.revision_of(&id)?, None, Unknown::default()),
+        Err(other) => return Err(other),
+    };
+    let value = change(current)?;
+    let body = encode(&value, &unknown);
+    w.put_over(&id, revision, T::KIND, BODY_VERSION, &body)?;
+    Ok(value)
 }
 
 /// Saves `value` under its identity in this build's body version, keeping the fields a
 /// newer version of Waymark wrote into the copy it replaces. Returns the record id.
 pub(crate) fn save<T: StoredRecord>(w: &mut RecordWriter<'_>, value: &T) -> Result<RecordId> {
     let id = id_for(w, &value.identity())?;
-    let unknown = match existing::<T>(w, &id)? {
-        Existing::Same(unknown) => unknown,
-        Existing::None => Unknown::default(),
-    };
+    let (revision, unknown) = existing::<T>(w, &id)?;
     let body = encode(value, &unknown);
-    w.put_versioned(&id, T::KIND, BODY_VERSION, &body)?;
+    w.put_over(&id, revision, T::KIND, BODY_VERSION, &body)?;
     Ok(id)
 }
 
