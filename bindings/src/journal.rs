@@ -43,6 +43,19 @@ pub struct KeyRotationReport {
     pub damaged_records_kept: u64,
     /// Platform slots removed because no key slot was given to re-wrap them.
     pub platform_slots_removed: u64,
+    /// Records found by a natural key (a day's check-in...) moved to the new key's id.
+    pub records_rekeyed: u64,
+    /// Records kept under an id of their own because a newer one had the same natural key.
+    pub duplicates_kept: u64,
+}
+
+/// A recovery code added beside the old one (see `WaymarkJournal::add_recovery_code`).
+#[derive(uniffi::Record)]
+pub struct NewRecoveryCode {
+    /// The code, in groups (`J23N0-KKQZ0-...`): show it once.
+    pub code: String,
+    /// Its slot, for `retire_old_recovery_codes`.
+    pub slot_id: i64,
 }
 
 /// Journal options with `kdf` overriding the Argon2id cost (tests only).
@@ -177,9 +190,25 @@ impl WaymarkJournal {
         })
     }
 
-    /// Replaces the recovery code; returns the new one (show it once).
-    pub fn replace_recovery_code(&self) -> Result<String> {
-        self.with(|r| Ok(r.journal().replace_recovery_code()?.reveal().to_string()))
+    /// The first step of replacing the recovery code: adds a slot for a new code and returns
+    /// it; the old code keeps working. Show the code, and once the person confirms they have
+    /// written it down call [`WaymarkJournal::retire_old_recovery_codes`] with its slot id.
+    /// If the app dies in between, both codes work, and the person never depends on a code
+    /// they did not see.
+    pub fn add_recovery_code(&self) -> Result<NewRecoveryCode> {
+        self.with(|r| {
+            let added = r.journal().add_recovery_code()?;
+            Ok(NewRecoveryCode {
+                code: added.code.reveal().to_string(),
+                slot_id: added.slot_id,
+            })
+        })
+    }
+
+    /// The second step: retires every recovery code but the one in `keep_slot_id` (from
+    /// [`WaymarkJournal::add_recovery_code`]). `NotFound` if that is not a recovery slot.
+    pub fn retire_old_recovery_codes(&self, keep_slot_id: i64) -> Result<()> {
+        self.with(|r| r.journal().retire_recovery_codes_except(keep_slot_id))
     }
 
     /// Removes a key slot (never the last).
@@ -200,14 +229,14 @@ impl WaymarkJournal {
     ) -> Result<KeyRotationReport> {
         self.with(|r| {
             let store = slot.map(ForeignKeyStore);
-            let report = r
-                .journal()
-                .rotate_data_key(&passphrase, store.as_ref().map(|s| s as _))?;
+            let report = r.rotate_data_key(&passphrase, store.as_ref().map(|s| s as _))?;
             Ok(KeyRotationReport {
                 recovery_code: report.recovery_code.map(|c| c.reveal().to_string()),
                 records_resealed: report.records_resealed,
                 damaged_records_kept: report.damaged_records_kept,
                 platform_slots_removed: report.platform_slots_removed,
+                records_rekeyed: report.records_rekeyed,
+                duplicates_kept: report.duplicates_kept,
             })
         })
     }

@@ -15,6 +15,8 @@
 //! and the core has no panicking paths that input can reach.
 
 mod backup;
+#[cfg(feature = "bench")]
+mod bench;
 mod error;
 pub mod journal;
 mod platform;

@@ -17,9 +17,10 @@ use waymark_core::recovery::journey::{
 use waymark_core::recovery::milestones::{Milestone, MilestoneProgress};
 use waymark_core::recovery::reflection::{Reflection, ReflectionInput};
 use waymark_core::recovery::review::{ProgressReview, ReviewRange};
-use waymark_core::recovery::screens::{Export, Home, Progress};
+use waymark_core::recovery::screens::{Export, Home, ProgressScreen};
 use waymark_core::recovery::search::SearchHit;
 use waymark_core::recovery::settings::Settings;
+use waymark_core::recovery::snapshot::QuarantinedRecord;
 use waymark_core::recovery::support::{
     ContactInput, ContactPatch, Meeting, MeetingInput, MeetingPatch, NinetyInNinety, Outreach,
     OutreachInput, OutreachPatch, SupportContact,
@@ -297,6 +298,24 @@ impl WaymarkJournal {
         self.with(|r| r.delete_entry(&id))
     }
 
+    /// Records in quarantine (arrived from a backup and broke a rule of their kind, or a
+    /// duplicate a key rotation found): kept, never applied. Show them so the person can
+    /// read and discard them.
+    pub fn quarantined(&self) -> Result<Vec<QuarantinedRecord>> {
+        self.with(|r| r.quarantined())
+    }
+
+    /// What a quarantined record holds, as JSON with its kind's fields. `NotFound` unless it
+    /// is in quarantine.
+    pub fn quarantined_content(&self, id: RecordId) -> Result<String> {
+        self.with(|r| r.quarantined_content(&id))
+    }
+
+    /// Erases a quarantined record for good. `NotFound` unless it is in quarantine.
+    pub fn discard_quarantined(&self, id: RecordId) -> Result<()> {
+        self.with(|r| r.discard_quarantined(&id))
+    }
+
     /// Searches everything written, in memory; newest first.
     pub fn search(&self, query: String, limit: u32) -> Result<Vec<SearchHit>> {
         self.with(|r| r.search(&query, limit as usize))
@@ -386,7 +405,7 @@ impl WaymarkJournal {
 
     /// The progress screen over a range: counters, milestones and each day's status per
     /// journey, the check-in streak, mood and craving per day.
-    pub fn progress(&self, range: ReviewRange) -> Result<Progress> {
+    pub fn progress(&self, range: ReviewRange) -> Result<ProgressScreen> {
         self.with(|r| r.progress(range))
     }
 

@@ -26,6 +26,14 @@ pub fn write_stdout(text: &str) {
     }
 }
 
+/// Writes `text` to standard output and flushes it, reporting failure: for what must be seen
+/// before the next step runs (a new recovery code, before the old one is retired).
+pub fn write_stdout_or_fail(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
 /// Writes `text` to standard error, ignoring failure (there is nowhere left to report it).
 pub fn write_stderr(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
@@ -61,6 +69,12 @@ impl Out {
 
     /// Prints `data` as the JSON document of `command`.
     pub fn json<T: Serialize>(&self, command: &str, data: &T) -> Result<()> {
+        write_stdout(&self.json_text(command, data)?);
+        Ok(())
+    }
+
+    /// The JSON document of `command` holding `data`, as [`Out::json`] prints it.
+    pub fn json_text<T: Serialize>(&self, command: &str, data: &T) -> Result<String> {
         let envelope = Envelope {
             schema: JSON_SCHEMA,
             command,
@@ -70,8 +84,7 @@ impl Out {
             CliError::io("writing JSON to", std::path::Path::new("stdout"), e.into())
         })?;
         text.push('\n');
-        write_stdout(&text);
-        Ok(())
+        Ok(text)
     }
 
     /// `text` in bold.

@@ -55,6 +55,13 @@ fn documented_commands(doc: &str) -> BTreeMap<String, (bool, String)> {
     commands
 }
 
+/// A correctly encrypted backup holding two impossible journeys (backup passphrase "a backup
+/// passphrase"): merging it puts them in quarantine.
+const HOSTILE_BACKUP: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../core/tests/fixtures/hostile-journeys.wmbackup"
+);
+
 fn keys(value: &Value) -> BTreeSet<String> {
     value
         .as_object()
@@ -196,6 +203,9 @@ fn every_command_prints_exactly_the_documented_fields() {
         vec!["evening", "--rating", "4"],
         vec!["cards", "archive", "halt-check"],
         vec!["new-recovery-code"],
+        vec!["rotate-key"],
+        vec!["merge", "--from", HOSTILE_BACKUP],
+        vec!["quarantine"],
     ] {
         let lapse_id;
         let mut args = args;

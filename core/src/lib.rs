@@ -30,10 +30,11 @@ pub use crypto::kdf::KdfParams;
 pub use crypto::recovery_code::RecoveryCode;
 pub use error::{Error, Result};
 pub use journal::{
-    Journal, JournalOptions, KeyRotation, KeySlot, RecordView, RecordWriter, Upgraded, Written,
-    CURRENT_BODY_FORMAT, DEFAULT_SEALS_PER_KEY, MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS,
+    Journal, JournalOptions, KeyRotation, KeySlot, NaturalKey, NewRecoveryCode, RecordView,
+    RecordWriter, Upgraded, Written, CURRENT_BODY_FORMAT, DEFAULT_SEALS_PER_KEY,
+    MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS,
 };
 pub use platform::{PlatformKeyError, PlatformKeyStore};
-pub use record::{LoadedRecords, Record, RecordId, Stamp};
+pub use record::{LoadedRecords, QuarantineReason, Record, RecordId, Stamp};
 pub use store::schema::SCHEMA_VERSION;
 pub use store::slots::SlotKind;

@@ -47,6 +47,49 @@ pub const MAX_KIND_LEN: usize = 32;
 const MIN_PAYLOAD: usize = 256;
 /// The flag of a tombstone: a deletion that remembers its version, with no content.
 pub(crate) const FLAG_TOMBSTONE: u8 = 1;
+/// The flag of a quarantined record: kept sealed and listed, never applied. The reason is in
+/// the flags' high four bits ([`QuarantineReason`]).
+pub(crate) const FLAG_QUARANTINED: u8 = 2;
+
+/// Why a record is in quarantine: kept (sealed, like every record), counted and listed, but
+/// never part of what the screens show or count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum QuarantineReason {
+    /// It arrived from outside (a backup, an import) and broke a rule of its kind: a date
+    /// out of range, a text too long, a zone that does not exist...
+    Invalid,
+    /// A data-key rotation found a newer record with the same natural key (a second
+    /// check-in for one day, left by an older build).
+    Duplicate,
+    /// A reason a newer Waymark gave.
+    Other,
+}
+
+impl QuarantineReason {
+    /// The payload flags of a record quarantined for this reason.
+    pub(crate) fn flags(self) -> u8 {
+        let code = match self {
+            QuarantineReason::Invalid => 1,
+            QuarantineReason::Duplicate => 2,
+            QuarantineReason::Other => 15,
+        };
+        FLAG_QUARANTINED | (code << 4)
+    }
+
+    /// The reason in a payload's `flags`, if the record is quarantined.
+    pub(crate) fn from_flags(flags: u8) -> Option<QuarantineReason> {
+        if flags & FLAG_QUARANTINED == 0 {
+            return None;
+        }
+        Some(match flags >> 4 {
+            1 => QuarantineReason::Invalid,
+            2 => QuarantineReason::Duplicate,
+            _ => QuarantineReason::Other,
+        })
+    }
+}
 
 /// A record's random 128-bit id, shown as 32 lowercase hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -145,6 +188,8 @@ pub struct Record {
     pub body_version: u8,
     /// When and where it was written.
     pub stamp: Stamp,
+    /// Set when the record is in quarantine (never applied; see [`QuarantineReason`]).
+    pub quarantine: Option<QuarantineReason>,
     /// The record's content, as the layer above serialized it.
     pub body: Zeroizing<Vec<u8>>,
 }

@@ -8,8 +8,10 @@ mod common;
 
 use common::*;
 use std::path::Path;
+use std::sync::Arc;
 use waymark_core::recovery::backup::{Backup, MergeReport};
 use waymark_core::recovery::check_in::CheckInInput;
+use waymark_core::recovery::clock::FixedClock;
 use waymark_core::recovery::generator::{generate, GeneratorSpec};
 use waymark_core::recovery::review::ReviewRange;
 use waymark_core::recovery::Recovery;
@@ -71,13 +73,17 @@ fn backup_then_restore_gives_identical_content() {
     let backup = Backup::read(&file, BACKUP_PASSPHRASE).unwrap();
     assert_eq!(backup.record_count() as u64, written.records);
     let now = utc(2026, 11, 25, 18, 0);
-    let (restored, _) = recovery_at(b.path(), now, "Europe/Berlin");
-    // The fresh journal already has its settings record; the backup's replaces or matches it.
-    let report = restored.merge_backup(&backup).unwrap();
-    assert_eq!(
-        report.added + report.updated + report.unchanged,
-        written.records
-    );
+    let restored = backup
+        .restore(
+            &b.path().join("restored.db"),
+            PASSPHRASE,
+            fast_options(),
+            Arc::new(FixedClock::new(now)),
+        )
+        .unwrap();
+    assert_eq!(restored.report.added, written.records);
+    assert_eq!(restored.report.quarantined, 0);
+    let restored = restored.recovery;
     assert_eq!(content(&restored), content(&source));
     assert_eq!(
         restored.review_progress(ReviewRange::AllTime).unwrap(),

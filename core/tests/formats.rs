@@ -202,6 +202,9 @@ fn a_body_version_from_the_future_is_kept_counted_and_never_overwritten() {
     assert_eq!(snapshot.newer_bodies, 1);
     assert!(snapshot.journeys.is_empty());
     assert!(snapshot.damaged.is_empty(), "newer is not damaged");
+    let home = r.home().unwrap();
+    assert_eq!((home.newer_records, home.damaged_records), (1, 0));
+    assert_eq!(r.export().unwrap().newer_records, 1);
     // Editing it is refused; archiving goes through the same typed save.
     assert!(matches!(
         r.archive_journey(&j.id, true),

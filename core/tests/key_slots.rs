@@ -235,9 +235,15 @@ fn slots_can_be_added_and_removed_but_never_the_last_one() {
             ..
         })
     ));
-    let code = journal.replace_recovery_code().unwrap();
+    let mut shown = None;
+    journal
+        .replace_recovery_code(|code| {
+            shown = Some(code.reveal().to_string());
+            Ok(())
+        })
+        .unwrap();
     journal.lock();
-    journal.unlock_with_recovery_code(&code.reveal()).unwrap();
+    journal.unlock_with_recovery_code(&shown.unwrap()).unwrap();
     journal.lock();
     journal
         .unlock_with_passphrase("a passphrase again")
@@ -248,15 +254,29 @@ fn slots_can_be_added_and_removed_but_never_the_last_one() {
 fn replacing_the_recovery_code_retires_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, old_code, _) = new_journal(dir.path());
-    let new_code = journal.replace_recovery_code().unwrap();
+    let mut new_code = String::new();
+    journal
+        .replace_recovery_code(|code| {
+            // While the new code is shown, the old one still works: nothing is retired yet.
+            assert_eq!(
+                journal
+                    .slots()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| s.kind == SlotKind::RecoveryCode)
+                    .count(),
+                2
+            );
+            new_code = code.reveal().to_string();
+            Ok(())
+        })
+        .unwrap();
     journal.lock();
     assert!(matches!(
         journal.unlock_with_recovery_code(&old_code.reveal()),
         Err(Error::WrongSecret)
     ));
-    journal
-        .unlock_with_recovery_code(&new_code.reveal())
-        .unwrap();
+    journal.unlock_with_recovery_code(&new_code).unwrap();
     let recovery_slots = journal
         .slots()
         .unwrap()
@@ -264,6 +284,56 @@ fn replacing_the_recovery_code_retires_the_old_one() {
         .filter(|s| s.kind == SlotKind::RecoveryCode)
         .count();
     assert_eq!(recovery_slots, 1);
+}
+
+#[test]
+fn a_code_that_could_not_be_shown_is_never_the_only_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, old_code, path) = new_journal(dir.path());
+    let refused = journal.replace_recovery_code(|_| {
+        Err(Error::Crypto(
+            "the screen went away before the code was seen",
+        ))
+    });
+    assert!(refused.is_err());
+    journal.lock();
+    journal
+        .unlock_with_recovery_code(&old_code.reveal())
+        .unwrap();
+    let recovery_slots = |j: &Journal| {
+        j.slots()
+            .unwrap()
+            .iter()
+            .filter(|s| s.kind == SlotKind::RecoveryCode)
+            .count()
+    };
+    assert_eq!(recovery_slots(&journal), 1, "the unseen code was removed");
+
+    // The shells' two steps: a crash between them leaves both codes working.
+    let added = journal.add_recovery_code().unwrap();
+    drop(journal);
+    let journal = Journal::open(&path, fast_options()).unwrap();
+    journal
+        .unlock_with_recovery_code(&old_code.reveal())
+        .unwrap();
+    journal.lock();
+    journal
+        .unlock_with_recovery_code(&added.code.reveal())
+        .unwrap();
+    assert!(matches!(
+        journal.retire_recovery_codes_except(9_999),
+        Err(Error::NotFound { .. })
+    ));
+    assert_eq!(recovery_slots(&journal), 2, "a wrong id retires nothing");
+    journal.retire_recovery_codes_except(added.slot_id).unwrap();
+    journal.lock();
+    assert!(matches!(
+        journal.unlock_with_recovery_code(&old_code.reveal()),
+        Err(Error::WrongSecret)
+    ));
+    journal
+        .unlock_with_recovery_code(&added.code.reveal())
+        .unwrap();
 }
 
 #[test]
@@ -284,7 +354,7 @@ fn rotating_the_data_key_reseals_every_record_and_remakes_every_slot() {
     let before = blob_hashes(&path);
 
     assert!(matches!(
-        journal.rotate_data_key("wrong passphrase", Some(&keystore)),
+        journal.rotate_data_key("wrong passphrase", Some(&keystore), &|_| None),
         Err(Error::WrongSecret)
     ));
     assert_eq!(
@@ -294,7 +364,7 @@ fn rotating_the_data_key_reseals_every_record_and_remakes_every_slot() {
     );
 
     let rotation = journal
-        .rotate_data_key(PASSPHRASE, Some(&keystore))
+        .rotate_data_key(PASSPHRASE, Some(&keystore), &|_| None)
         .unwrap();
     assert_eq!(rotation.records_resealed, 10);
     assert_eq!(rotation.platform_slots_removed, 0);
@@ -328,7 +398,9 @@ fn rotating_the_data_key_reseals_every_record_and_remakes_every_slot() {
     assert_eq!(journal.records(None).unwrap().records.len(), 10);
 
     // Without a platform key store, platform slots are dropped and reported.
-    let rotation = journal.rotate_data_key(PASSPHRASE, None).unwrap();
+    let rotation = journal
+        .rotate_data_key(PASSPHRASE, None, &|_| None)
+        .unwrap();
     assert_eq!(rotation.platform_slots_removed, 1);
     assert!(journal
         .slots()

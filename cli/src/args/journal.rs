@@ -110,3 +110,31 @@ pub struct WipeArgs {
     #[arg(long)]
     pub yes: bool,
 }
+
+/// `waymark quarantine`: records kept but never applied.
+#[derive(Debug, Args)]
+pub struct QuarantineArgs {
+    /// What to do (default: list them).
+    #[command(subcommand)]
+    pub action: Option<QuarantineCommand>,
+}
+
+/// The `waymark quarantine` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum QuarantineCommand {
+    /// List them: id, kind, and why each is there.
+    List,
+    /// Print what one holds, as JSON.
+    Show {
+        /// Its id, from `waymark quarantine`.
+        id: String,
+    },
+    /// Erase one for good.
+    Discard {
+        /// Its id, from `waymark quarantine`.
+        id: String,
+        /// Confirm: the record is erased for good.
+        #[arg(long)]
+        yes: bool,
+    },
+}

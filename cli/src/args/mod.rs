@@ -99,9 +99,16 @@ pub enum Command {
     ChangePassphrase,
     /// Replace the recovery code (the old one stops working); prints the new one once.
     NewRecoveryCode,
+    /// Replace the key every record is encrypted under (asks for the passphrase); prints a new
+    /// recovery code once. For when an old copy of the journal and its passphrase may be in
+    /// someone else's hands.
+    RotateKey,
     /// Erase one record for good: a check-in, entry, trigger, reflection, meeting, contact or
     /// outreach.
     Delete(DeleteArgs),
+    /// Records kept but not applied: from a backup that broke a rule of their kind, or a
+    /// duplicate found when the key was rotated. `list`, `show ID`, `discard ID --yes`.
+    Quarantine(QuarantineArgs),
     /// Write an encrypted backup protected by its own passphrase.
     Backup(BackupArgs),
     /// Make a new journal from a backup.

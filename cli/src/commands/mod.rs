@@ -7,6 +7,7 @@ pub(crate) use transfer::folder_exists;
 mod daily;
 mod journeys;
 mod progress;
+mod quarantine;
 mod setup;
 mod support;
 mod transfer;
@@ -55,7 +56,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Settings(args) => setup::settings(&ctx, &args),
         Command::ChangePassphrase => setup::change_passphrase(&ctx),
         Command::NewRecoveryCode => setup::new_recovery_code(&ctx),
+        Command::RotateKey => setup::rotate_key(&ctx),
         Command::Delete(args) => writing::delete(&ctx, &args),
+        Command::Quarantine(args) => quarantine::quarantine(&ctx, &args),
         Command::Evening(args) => daily::evening(&ctx, args),
         Command::Wipe(args) => setup::wipe(&ctx, &args),
         Command::Progress(args) => progress::progress(&ctx, &args),

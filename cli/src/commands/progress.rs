@@ -17,13 +17,13 @@ use waymark_core::recovery::journey::DayStatus;
 use waymark_core::recovery::money::Currency;
 use waymark_core::recovery::names::Named;
 use waymark_core::recovery::review::{ProgressReview, ReviewRange};
-use waymark_core::recovery::screens::Progress;
+use waymark_core::recovery::screens::ProgressScreen;
 use waymark_core::recovery::Recovery;
 use waymark_core::KdfParams;
 
 /// The progress screen over the 12 weeks the calendar shows, from the core, for every active
 /// journey or the one named.
-pub fn gather(recovery: &Recovery, journey: Option<&str>) -> Result<Progress> {
+pub fn gather(recovery: &Recovery, journey: Option<&str>) -> Result<ProgressScreen> {
     let today = recovery.today()?;
     let mut p = recovery.progress(ReviewRange::Between {
         from: calendar::first_day(today),
@@ -143,15 +143,10 @@ pub fn home(ctx: &Ctx) -> Result<()> {
         };
         say(format!("  Cards {why}: {}", cards.join(", ")));
     }
-    if h.damaged_records > 0 {
-        say(out.red(&format!(
-            "  {} could not be read",
-            count(
-                u64::from(h.damaged_records),
-                "damaged record",
-                "damaged records"
-            )
-        )));
+    for line in
+        crate::render::format::unreadable(h.damaged_records, h.newer_records, h.quarantined_records)
+    {
+        say(out.red(&format!("  {line}")));
     }
     Ok(())
 }
@@ -170,7 +165,7 @@ fn status_cell(statuses: &[DayStatus], from: NaiveDate, day: NaiveDate) -> Cell 
 }
 
 /// Prints progress for people, with money in `currency`.
-pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows, currency: &Currency) {
+pub fn print_progress(out: &Out, p: &ProgressScreen, shows: CalendarShows, currency: &Currency) {
     if p.journeys.is_empty() {
         say("No journeys yet. Start one: waymark journey add --name NAME --since YYYY-MM-DD");
     }
@@ -302,6 +297,11 @@ pub fn print_progress(out: &Out, p: &Progress, shows: CalendarShows, currency: &
     ));
     if !p.journeys.is_empty() && p.check_in_streak.total == 0 {
         say("  No check-ins yet: `waymark check-in --mood 4 --craving 2` takes a few seconds.");
+    }
+    for line in
+        crate::render::format::unreadable(p.damaged_records, p.newer_records, p.quarantined_records)
+    {
+        say(out.red(&format!("  {line}")));
     }
 }
 

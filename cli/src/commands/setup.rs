@@ -147,26 +147,115 @@ pub fn change_passphrase(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// `waymark new-recovery-code`: replaces the recovery code; the old one stops working.
+/// `waymark new-recovery-code`: replaces the recovery code. The new code is added first,
+/// printed (and flushed), and only then is the old one retired: if printing fails or the
+/// process dies before that, the old code still works.
 pub fn new_recovery_code(ctx: &Ctx) -> Result<()> {
+    #[derive(Serialize)]
+    struct NewCode<'a> {
+        recovery_code: &'a str,
+    }
     let recovery = ctx.open()?;
-    let code = recovery.journal().replace_recovery_code()?.reveal();
+    let out = ctx.out;
+    let mut failed = None;
+    let shown = recovery.journal().replace_recovery_code(|code| {
+        let code = code.reveal();
+        let text = if out.json {
+            match out.json_text(
+                "new-recovery-code",
+                &NewCode {
+                    recovery_code: &code,
+                },
+            ) {
+                Ok(text) => text,
+                Err(e) => {
+                    failed = Some(e);
+                    return Err(waymark_core::Error::Crypto("the code could not be shown"));
+                }
+            }
+        } else {
+            format!(
+                "{}\n    {}\n",
+                out.bold(
+                    "Your new recovery code (shown only this once; the old one no longer works):"
+                ),
+                out.bold(&code)
+            )
+        };
+        crate::output::write_stdout_or_fail(&text).map_err(|e| waymark_core::Error::Io {
+            action: "showing the new recovery code on",
+            path: "standard output".into(),
+            source: e,
+        })
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    shown?;
+    Ok(())
+}
+
+/// `waymark rotate-key`: a new data key; every record re-sealed under it, in one transaction.
+pub fn rotate_key(ctx: &Ctx) -> Result<()> {
+    if !ctx.path.exists() {
+        return Err(CliError::NoJournal(ctx.path.clone()));
+    }
+    let journal = waymark_core::Journal::open(&ctx.path, waymark_core::JournalOptions::default())?;
+    let passphrase = session::secret("passphrase", "WAYMARK_PASSPHRASE")?;
+    journal.unlock_with_passphrase(&passphrase)?;
+    let recovery = waymark_core::recovery::Recovery::new(journal, session::clock()?);
+    let rotation = recovery.rotate_data_key(&passphrase, None)?;
+    let code = rotation.recovery_code.as_ref().map(|c| c.reveal());
     if ctx.out.json {
         #[derive(Serialize)]
-        struct NewCode<'a> {
-            recovery_code: &'a str,
+        struct Rotated<'a> {
+            records_resealed: u64,
+            records_rekeyed: u64,
+            duplicates_kept: u64,
+            damaged_records_kept: u64,
+            recovery_code: Option<&'a str>,
         }
         return ctx.out.json(
-            "new-recovery-code",
-            &NewCode {
-                recovery_code: &code,
+            "rotate-key",
+            &Rotated {
+                records_resealed: rotation.records_resealed,
+                records_rekeyed: rotation.records_rekeyed,
+                duplicates_kept: rotation.duplicates_kept,
+                damaged_records_kept: rotation.damaged_records_kept,
+                recovery_code: code.as_deref().map(|c| &**c),
             },
         );
     }
-    say(ctx
-        .out
-        .bold("Your new recovery code (shown only this once; the old one no longer works):"));
-    say(format!("    {}", ctx.out.bold(&code)));
+    say(format!(
+        "New key: {} re-encrypted. Your passphrase is unchanged.",
+        crate::render::format::count(rotation.records_resealed, "record", "records")
+    ));
+    if rotation.damaged_records_kept > 0 {
+        say(format!(
+            "{} could not be read and {} kept as {}.",
+            crate::render::format::count(
+                rotation.damaged_records_kept,
+                "damaged record",
+                "damaged records"
+            ),
+            if rotation.damaged_records_kept == 1 {
+                "is"
+            } else {
+                "are"
+            },
+            if rotation.damaged_records_kept == 1 {
+                "it was"
+            } else {
+                "they were"
+            }
+        ));
+    }
+    if let Some(code) = code {
+        say(ctx
+            .out
+            .bold("Your new recovery code (shown only this once; the old one no longer works):"));
+        say(format!("    {}", ctx.out.bold(&code)));
+    }
     Ok(())
 }
 

@@ -61,6 +61,15 @@ fn print_report(ctx: &Ctx, command: &str, report: &MergeReport) -> Result<()> {
         "{} added, {} updated, {} unchanged, {} kept as they were here (conflicts).",
         report.added, report.updated, report.unchanged, report.conflicts_kept
     ));
+    if report.quarantined > 0 {
+        say(ctx.out.red(&format!(
+            "{} broke a rule of {} kind and {} kept in quarantine, not applied: `waymark quarantine` lists {}.",
+            crate::render::format::count(report.quarantined, "record", "records"),
+            if report.quarantined == 1 { "its" } else { "their" },
+            if report.quarantined == 1 { "is" } else { "are" },
+            if report.quarantined == 1 { "it" } else { "them" },
+        )));
+    }
     Ok(())
 }
 
@@ -225,20 +234,12 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
         "warning: {} is NOT encrypted. Anyone who can read it can read everything you wrote. Delete it when you are done with it.",
         args.out.display()
     ));
-    if data.damaged_records > 0 {
-        note(format!(
-            "warning: {} could not be read and {} not in the export",
-            crate::render::format::count(
-                u64::from(data.damaged_records),
-                "damaged record",
-                "damaged records"
-            ),
-            if data.damaged_records == 1 {
-                "is"
-            } else {
-                "are"
-            }
-        ));
+    for line in crate::render::format::unreadable(
+        data.damaged_records,
+        data.newer_records,
+        data.quarantined.len() as u32,
+    ) {
+        note(format!("warning: {line}; not in the export"));
     }
     if ctx.out.json {
         return ctx.out.json("export", &written);

@@ -25,6 +25,34 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
     }
 }
 
+/// What a screen says about records it could not show: damaged ones, and ones written by a
+/// newer Waymark (kept unchanged until the app is updated). Empty when there are none.
+pub fn unreadable(damaged: u32, newer: u32, quarantined: u32) -> Vec<String> {
+    let mut lines = Vec::new();
+    if damaged > 0 {
+        lines.push(format!(
+            "{} could not be read",
+            count(u64::from(damaged), "damaged record", "damaged records")
+        ));
+    }
+    if newer > 0 {
+        lines.push(format!(
+            "{} written by a newer version of Waymark {} kept unchanged: update to see {}",
+            count(u64::from(newer), "record", "records"),
+            if newer == 1 { "is" } else { "are" },
+            if newer == 1 { "it" } else { "them" }
+        ));
+    }
+    if quarantined > 0 {
+        lines.push(format!(
+            "{} in quarantine (not applied): `waymark quarantine` lists {}",
+            count(u64::from(quarantined), "record", "records"),
+            if quarantined == 1 { "it" } else { "them" }
+        ));
+    }
+    lines
+}
+
 /// "once", "twice", "3 times".
 pub fn times(n: u64) -> String {
     match n {

@@ -146,10 +146,10 @@ pub fn copy_plain(recovery: &Recovery, path: &Path, key: Option<&str>) -> PathBu
 }
 
 /// Copies the records of `recovery` into a plain table at `path` as JSON bodies (body
-/// version 1), the way a plaintext app would store them.
-pub fn copy_plain_json(recovery: &Recovery, path: &Path) -> PathBuf {
+/// version 1), the way the release before this one stored them and a plaintext app would.
+pub fn copy_plain_json(recovery: &Recovery, path: &Path, key: Option<&str>) -> PathBuf {
     let s = recovery.snapshot().unwrap();
-    let mut conn = open_plain(path, None);
+    let mut conn = open_plain(path, key);
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS records (id BLOB PRIMARY KEY NOT NULL, kind TEXT NOT NULL,
              body_version INTEGER NOT NULL, body BLOB NOT NULL);",
@@ -225,11 +225,41 @@ pub fn plain_open_review(path: &Path, key: Option<&str>) -> usize {
             revision: 1,
             body_version: *version,
             stamp: Stamp::default(),
+            quarantine: None,
             body,
         }));
     let settings = snapshot.settings.clone().unwrap_or_default();
     let review = review(&snapshot, ReviewRange::AllTime, now(), &settings).unwrap();
     review.mood_series.len() + review.triggers.total as usize
+}
+
+/// Read every record of an unlocked journal into memory (decrypted, owned).
+pub fn waymark_read_all(journal: &Journal) -> usize {
+    let loaded = journal.records(None).unwrap();
+    loaded.records.iter().map(|r| r.body.len()).sum()
+}
+
+/// Read every row of an open plaintext (or keyed SQLCipher) copy into memory.
+pub fn plain_read_all(conn: &Connection) -> usize {
+    let mut statement = conn
+        .prepare_cached("SELECT id, kind, body_version, body FROM records")
+        .unwrap();
+    let mut rows = statement.query([]).unwrap();
+    let mut owned: Vec<([u8; 16], String, u8, Vec<u8>)> = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        owned.push((
+            row.get_ref(0)
+                .unwrap()
+                .as_blob()
+                .unwrap()
+                .try_into()
+                .unwrap(),
+            row.get(1).unwrap(),
+            row.get(2).unwrap(),
+            row.get_ref(3).unwrap().as_blob().unwrap().to_vec(),
+        ));
+    }
+    owned.iter().map(|r| r.3.len()).sum()
 }
 
 /// The `i`-th day before the ten-year history: a check-in on it is a new record.

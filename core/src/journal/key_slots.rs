@@ -17,6 +17,7 @@ use crate::record::{encode_payload, record_context, RecordId};
 use crate::store::slots::{self, SlotKind};
 use crate::store::write_state::{self, WriteState};
 use crate::store::{connection, records};
+use crate::RecordView;
 use rusqlite::TransactionBehavior;
 use zeroize::Zeroizing;
 
@@ -34,6 +35,14 @@ pub struct KeySlot {
     pub kdf: Option<KdfParams>,
 }
 
+/// A recovery code just added beside the old one (see [`Journal::add_recovery_code`]).
+pub struct NewRecoveryCode {
+    /// The code: show it once.
+    pub code: RecoveryCode,
+    /// Its slot, for [`Journal::retire_recovery_codes_except`].
+    pub slot_id: i64,
+}
+
 /// What rotating the data key changed.
 pub struct KeyRotation {
     /// The new recovery code, if the journal had a recovery slot: show it once; the old code
@@ -47,6 +56,63 @@ pub struct KeyRotation {
     /// Platform slots dropped because no platform key store was given to re-wrap them; the
     /// shell should enrol the device key again.
     pub platform_slots_removed: u64,
+    /// Records found under a keyed id (a day's check-in, the settings...) that moved to the
+    /// new key's id for the same natural key.
+    pub records_rekeyed: u64,
+    /// Records left under an id of their own because a newer record had the same natural key
+    /// (a day with two check-ins, from a rotation by an older build): quarantined
+    /// ([`crate::QuarantineReason::Duplicate`]), never dropped.
+    pub duplicates_kept: u64,
+}
+
+/// What a record's id is derived from, if it is a keyed lookup id: `(namespace, natural
+/// key)`, as given to [`Journal::lookup_id`]. The recovery domain answers this for its kinds
+/// (`Recovery::rotate_data_key`); `None` keeps the record's id.
+pub type NaturalKey<'a> = &'a dyn Fn(&RecordView<'_>) -> Option<(&'static str, Vec<u8>)>;
+
+/// One record being re-sealed by a rotation.
+struct Moving {
+    old_id: [u8; 16],
+    new_id: [u8; 16],
+    revision: u64,
+    clock: u64,
+    /// Set for a record that lost to a newer one with the same natural key.
+    duplicate: bool,
+    kind: String,
+    body_version: u8,
+    flags: u8,
+    stamp: crate::record::Stamp,
+    body: Zeroizing<Vec<u8>>,
+}
+
+/// Gives every record its id under the new key. A group of records whose natural keys now
+/// name the same id keeps the newest (hybrid clock, then revision) there; the others stay
+/// under an id of their own (the one they had, or the winner's old one) and are marked as
+/// duplicates, to be quarantined. Returns how many were left so.
+fn settle_ids(moving: &mut [Moving]) -> u64 {
+    let mut by_target: std::collections::HashMap<[u8; 16], Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, m) in moving.iter().enumerate() {
+        by_target.entry(m.new_id).or_default().push(i);
+    }
+    let mut kept = 0;
+    for (target, mut group) in by_target {
+        if group.len() < 2 {
+            continue;
+        }
+        group.sort_by_key(|&i| std::cmp::Reverse((moving[i].clock, moving[i].revision)));
+        let winner_old = moving[group[0]].old_id;
+        for &i in &group[1..] {
+            kept += 1;
+            moving[i].duplicate = true;
+            moving[i].new_id = if moving[i].old_id == target {
+                winner_old
+            } else {
+                moving[i].old_id
+            };
+        }
+    }
+    kept
 }
 
 impl Journal {
@@ -124,19 +190,61 @@ impl Journal {
         self.insert_slot(&mut state, &new_slot, None)
     }
 
-    /// Makes a new recovery code, replacing the old one (which stops working) in one
-    /// transaction. Show the returned code once. Needs the journal unlocked.
-    pub fn replace_recovery_code(&self) -> Result<RecoveryCode> {
+    /// Makes a new recovery code and replaces the old one, in the order that never leaves a
+    /// person without a code they have seen: the new slot is added (and test-opened), `show`
+    /// presents the code, and only when it returns `Ok` are the other recovery slots retired.
+    /// If `show` fails, the new slot is removed again and the old code keeps working; a crash
+    /// in between leaves both working. Needs the journal unlocked.
+    pub fn replace_recovery_code(
+        &self,
+        show: impl FnOnce(&RecoveryCode) -> Result<()>,
+    ) -> Result<()> {
+        let added = self.add_recovery_code()?;
+        if let Err(e) = show(&added.code) {
+            // Best effort: if this fails too, an unseen random code is harmless.
+            let _ = self.remove_slot(added.slot_id);
+            return Err(e);
+        }
+        self.retire_recovery_codes_except(added.slot_id)
+    }
+
+    /// The first half of [`Journal::replace_recovery_code`] for shells that show the code on
+    /// a screen: adds a recovery slot for a new code (the old code still works). Call
+    /// [`Journal::retire_recovery_codes_except`] with its slot id once the person has seen
+    /// it.
+    pub fn add_recovery_code(&self) -> Result<NewRecoveryCode> {
         let code = RecoveryCode::generate()?;
         let new_slot = slot_keys::recovery_slot(&code)?;
         let mut state = self.state();
-        let old: Vec<i64> = slots::all(&state.conn)?
+        let slot_id = self.insert_slot(&mut state, &new_slot, None)?;
+        Ok(NewRecoveryCode { code, slot_id })
+    }
+
+    /// Retires every recovery-code slot but `keep` (the code the person was just shown): the
+    /// second half of [`Journal::replace_recovery_code`]. Refuses (`NotFound`) when `keep` is
+    /// not a recovery slot of this journal, so a wrong id never removes the only code.
+    pub fn retire_recovery_codes_except(&self, keep: i64) -> Result<()> {
+        let mut state = self.state();
+        state.keyring()?;
+        let recovery: Vec<i64> = slots::all(&state.conn)?
             .iter()
             .filter(|r| r.kind == SlotKind::RecoveryCode)
             .map(|r| r.id)
             .collect();
-        self.insert_slot(&mut state, &new_slot, Some(&old))?;
-        Ok(code)
+        if !recovery.contains(&keep) {
+            return Err(Error::NotFound {
+                what: "recovery code slot",
+                id: keep.to_string(),
+            });
+        }
+        let tx = state
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for old in recovery.into_iter().filter(|id| *id != keep) {
+            slots::delete(&tx, old)?;
+        }
+        tx.commit()?;
+        connection::checkpoint_truncate(&state.conn)
     }
 
     fn insert_slot(
@@ -182,14 +290,18 @@ impl Journal {
     }
 
     /// Replaces the data key with a new random one: every record is re-sealed under it and
-    /// every slot re-made, all in one transaction. Needs the journal unlocked and its
-    /// passphrase (which must open the current passphrase slot). Platform slots are re-wrapped
-    /// through `platform`, or removed when it is `None`; a recovery slot gets a new code,
-    /// returned in [`KeyRotation::recovery_code`]. Runs Argon2id: keep it off the UI thread.
+    /// every slot re-made, all in one transaction. Records stored under a keyed lookup id
+    /// (`natural_key` says which, and of what) move to the id the new key gives the same
+    /// natural key, so they are still found, updated and erased by it. Needs the journal
+    /// unlocked and its passphrase (which must open the current passphrase slot). Platform
+    /// slots are re-wrapped through `platform`, or removed when it is `None`; a recovery slot
+    /// gets a new code, returned in [`KeyRotation::recovery_code`] (the old code cannot
+    /// survive: it wraps the old key). Runs Argon2id: keep it off the UI thread.
     pub fn rotate_data_key(
         &self,
         passphrase: &str,
         platform: Option<&dyn PlatformKeyStore>,
+        natural_key: NaturalKey<'_>,
     ) -> Result<KeyRotation> {
         let mut state = self.state();
         let journal_id = state.journal_id;
@@ -221,8 +333,9 @@ impl Journal {
             .map_err(|_| Error::Crypto("the key generation counter is exhausted"))?;
         let mut new_keyring = Keyring::new(new_key);
         let rows = records::all(&state.conn)?;
-        let mut resealed = Vec::with_capacity(rows.len());
+        let mut moving = Vec::with_capacity(rows.len());
         let mut damaged_records_kept = 0;
+        let mut records_rekeyed = 0;
         {
             let keyring = state.keyring()?;
             let mut scratch = Zeroizing::new(Vec::new());
@@ -237,23 +350,60 @@ impl Journal {
                     &mut scratch,
                 ) {
                     Ok(p) => {
-                        let payload =
-                            encode_payload(p.kind, p.body_version, p.flags, p.stamp, p.body)?;
-                        let context = record_context(&journal_id, &id, row.revision);
-                        let sealed = new_keyring.seal_record(key_id, &context, &payload)?;
-                        resealed.push((row.id, row.revision, sealed));
+                        let view = super::records::RecordView::new(id, row.revision, p);
+                        let new_id = match natural_key(&view) {
+                            Some((namespace, key)) => {
+                                super::records::lookup(&mut new_keyring, namespace, &key)?.0
+                            }
+                            None => row.id,
+                        };
+                        moving.push(Moving {
+                            old_id: row.id,
+                            new_id,
+                            revision: row.revision,
+                            clock: p.stamp.clock,
+                            duplicate: false,
+                            kind: p.kind.to_owned(),
+                            body_version: p.body_version,
+                            flags: p.flags,
+                            stamp: p.stamp,
+                            body: Zeroizing::new(p.body.to_vec()),
+                        });
                     }
                     Err(_) => damaged_records_kept += 1,
                 }
             }
         }
+        let duplicates_kept = settle_ids(&mut moving);
+        let mut resealed = Vec::with_capacity(moving.len());
+        for m in &moving {
+            if m.new_id != m.old_id {
+                records_rekeyed += 1;
+            }
+            let flags = if m.duplicate {
+                crate::record::QuarantineReason::Duplicate.flags()
+            } else {
+                m.flags
+            };
+            let payload = encode_payload(&m.kind, m.body_version, flags, m.stamp, &m.body)?;
+            let context = record_context(&journal_id, &RecordId(m.new_id), m.revision);
+            let sealed = new_keyring.seal_record(key_id, &context, &payload)?;
+            resealed.push((m.old_id, m.new_id, m.revision, sealed));
+        }
+        drop(moving);
         let records_resealed = resealed.len() as u64;
         let clock = state.write.clock;
         let tx = state
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (id, revision, sealed) in &resealed {
-            records::put(&tx, id, *revision, sealed)?;
+        // Moved records leave their old rows first, so no id is ever held twice.
+        for (old_id, new_id, _, _) in &resealed {
+            if old_id != new_id {
+                records::delete(&tx, old_id)?;
+            }
+        }
+        for (_, new_id, revision, sealed) in &resealed {
+            records::put(&tx, new_id, *revision, sealed)?;
         }
         for slot in &new_slots {
             slot_keys::insert_verified(&tx, &journal_id, slot, new_keyring.data_key())?;
@@ -277,6 +427,8 @@ impl Journal {
             records_resealed,
             damaged_records_kept,
             platform_slots_removed,
+            records_rekeyed,
+            duplicates_kept,
         })
     }
 }

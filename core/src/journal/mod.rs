@@ -19,7 +19,7 @@ mod unlock;
 mod wipe;
 
 pub use bodies::{Upgraded, CURRENT_BODY_FORMAT};
-pub use key_slots::{KeyRotation, KeySlot};
+pub use key_slots::{KeyRotation, KeySlot, NaturalKey, NewRecoveryCode};
 pub use records::{RecordView, RecordWriter, Written};
 pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
 

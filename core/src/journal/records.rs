@@ -15,8 +15,8 @@ use super::{Journal, State};
 use crate::crypto::keyring::Keyring;
 use crate::error::{Error, Result};
 use crate::record::{
-    decode_payload, encode_payload, record_context, validate_kind, LoadedRecords, Payload, Record,
-    RecordId, Stamp, FLAG_TOMBSTONE,
+    decode_payload, encode_payload, record_context, validate_kind, LoadedRecords, Payload,
+    QuarantineReason, Record, RecordId, Stamp, FLAG_TOMBSTONE,
 };
 use crate::store::write_state::{self, WriteState};
 use crate::store::{connection, records};
@@ -110,7 +110,8 @@ impl RecordWriter<'_> {
     }
 
     /// Writes a record with a stamp given by the caller (a merge keeps the stamp of the
-    /// version it brings in). Returns the revision written.
+    /// version it brings in); this journal's clock moves past it, so a later edit here is
+    /// stamped later still. Returns the revision written.
     pub(crate) fn put_stamped(
         &mut self,
         id: &RecordId,
@@ -119,8 +120,32 @@ impl RecordWriter<'_> {
         stamp: Stamp,
         body: &[u8],
     ) -> Result<u64> {
+        self.write.clock = self.write.clock.max(stamp.clock);
         let previous = records::revision(&self.tx, &id.0)?;
-        self.put_after(id, previous, kind, body_version, stamp, body)
+        self.put_after(id, previous, kind, body_version, stamp, 0, body)
+    }
+
+    /// Writes a record into quarantine under `id`: sealed like any record, listed, never
+    /// applied (see [`QuarantineReason`]). Returns the revision written.
+    pub(crate) fn put_quarantined(
+        &mut self,
+        id: &RecordId,
+        kind: &str,
+        body_version: u8,
+        stamp: Stamp,
+        reason: QuarantineReason,
+        body: &[u8],
+    ) -> Result<u64> {
+        let previous = records::revision(&self.tx, &id.0)?;
+        self.put_after(
+            id,
+            previous,
+            kind,
+            body_version,
+            stamp,
+            reason.flags(),
+            body,
+        )
     }
 
     /// Writes a record whose current revision the caller already read (`None`: it is new),
@@ -135,9 +160,10 @@ impl RecordWriter<'_> {
     ) -> Result<u64> {
         validate_kind(kind)?;
         let stamp = self.next_stamp();
-        self.put_after(id, previous, kind, body_version, stamp, body)
+        self.put_after(id, previous, kind, body_version, stamp, 0, body)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn put_after(
         &mut self,
         id: &RecordId,
@@ -145,9 +171,10 @@ impl RecordWriter<'_> {
         kind: &str,
         body_version: u8,
         stamp: Stamp,
+        flags: u8,
         body: &[u8],
     ) -> Result<u64> {
-        let payload = encode_payload(kind, body_version, 0, stamp, body)?;
+        let payload = encode_payload(kind, body_version, flags, stamp, body)?;
         let revision = previous.map_or(1, |rev| rev.saturating_add(1));
         self.replaced |= previous.is_some();
         let sealed = self.seal(id, revision, &payload)?;
@@ -160,6 +187,7 @@ impl RecordWriter<'_> {
                 revision,
                 body_version,
                 stamp,
+                quarantine: QuarantineReason::from_flags(flags),
                 body: Zeroizing::new(body.to_vec()),
             }),
         });
@@ -268,18 +296,21 @@ pub struct RecordView<'a> {
     pub body_version: u8,
     /// When and where it was written.
     pub stamp: Stamp,
+    /// Set when the record is in quarantine (never applied).
+    pub quarantine: Option<QuarantineReason>,
     /// Its body; valid only inside the visit.
     pub body: &'a [u8],
 }
 
 impl<'a> RecordView<'a> {
-    fn new(id: RecordId, revision: u64, payload: Payload<'a>) -> Self {
+    pub(super) fn new(id: RecordId, revision: u64, payload: Payload<'a>) -> Self {
         RecordView {
             id,
             kind: payload.kind,
             revision,
             body_version: payload.body_version,
             stamp: payload.stamp,
+            quarantine: QuarantineReason::from_flags(payload.flags),
             body: payload.body,
         }
     }
@@ -292,6 +323,7 @@ impl<'a> RecordView<'a> {
             revision: self.revision,
             body_version: self.body_version,
             stamp: self.stamp,
+            quarantine: self.quarantine,
             body: Zeroizing::new(self.body.to_vec()),
         }
     }
@@ -496,7 +528,7 @@ impl Journal {
     }
 }
 
-fn lookup(keyring: &mut Keyring, namespace: &str, key: &[u8]) -> Result<RecordId> {
+pub(super) fn lookup(keyring: &mut Keyring, namespace: &str, key: &[u8]) -> Result<RecordId> {
     let tag = keyring.lookup_tag(namespace.as_bytes(), key)?;
     let mut id = [0u8; 16];
     id.copy_from_slice(&tag[..16]);

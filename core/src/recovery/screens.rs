@@ -71,6 +71,11 @@ pub struct Home {
     pub suggested_cards: Vec<CardSuggestion>,
     /// Records that could not be read.
     pub damaged_records: u32,
+    /// Records written by a newer version of Waymark that this one cannot show (kept
+    /// unchanged; updating the app shows them).
+    pub newer_records: u32,
+    /// Records in quarantine: kept, never applied (`Recovery::quarantined` lists them).
+    pub quarantined_records: u32,
 }
 
 /// One journey on the progress screen.
@@ -92,7 +97,7 @@ pub struct JourneyProgress {
 /// The progress screen for a range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Progress {
+pub struct ProgressScreen {
     /// Today, the person's recovery day.
     pub today: NaiveDate,
     /// The range's first day.
@@ -109,6 +114,11 @@ pub struct Progress {
     pub last_30_days: Vec<DayPoint>,
     /// Records that could not be read.
     pub damaged_records: u32,
+    /// Records written by a newer version of Waymark that this one cannot show (kept
+    /// unchanged; updating the app shows them).
+    pub newer_records: u32,
+    /// Records in quarantine: kept, never applied (`Recovery::quarantined` lists them).
+    pub quarantined_records: u32,
 }
 
 /// One celebrated milestone, as exported.
@@ -159,6 +169,12 @@ pub struct Export {
     pub meetings: Vec<Meeting>,
     /// Records that could not be read and are not in the export.
     pub damaged_records: u32,
+    /// Records written by a newer version of Waymark, not in the export (kept unchanged).
+    pub newer_records: u32,
+    /// Records in quarantine (kept, never applied): which, and why. Their content is read
+    /// with `Recovery::quarantined_content`.
+    #[serde(default)]
+    pub quarantined: Vec<crate::recovery::snapshot::QuarantinedRecord>,
 }
 
 /// The name of the export format.
@@ -253,11 +269,13 @@ pub fn home(s: &Snapshot, now: DateTime<Utc>) -> Home {
         frequent_trigger,
         suggested_cards,
         damaged_records: s.damaged.len() as u32,
+        newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
+        quarantined_records: s.quarantined.len() as u32,
     }
 }
 
 /// The progress screen of `snapshot` over `range` as of `now`.
-pub fn progress(s: &Snapshot, range: ReviewRange, now: DateTime<Utc>) -> Result<Progress> {
+pub fn progress(s: &Snapshot, range: ReviewRange, now: DateTime<Utc>) -> Result<ProgressScreen> {
     let settings = s.settings.clone().unwrap_or_default();
     let reckoner = settings.reckoner();
     let today = reckoner.today(now);
@@ -292,7 +310,7 @@ pub fn progress(s: &Snapshot, range: ReviewRange, now: DateTime<Utc>) -> Result<
     let month_from = today
         .checked_sub_days(chrono::Days::new(29))
         .unwrap_or(today);
-    Ok(Progress {
+    Ok(ProgressScreen {
         today,
         from,
         to,
@@ -301,6 +319,8 @@ pub fn progress(s: &Snapshot, range: ReviewRange, now: DateTime<Utc>) -> Result<
         days: mood_series(s, from, to),
         last_30_days: mood_series(s, month_from, today),
         damaged_records: s.damaged.len() as u32,
+        newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
+        quarantined_records: s.quarantined.len() as u32,
     })
 }
 
@@ -339,5 +359,7 @@ pub fn export(s: &Snapshot, now: DateTime<Utc>) -> Export {
         outreach: s.outreach.clone(),
         meetings: s.meetings.clone(),
         damaged_records: s.damaged.len() as u32,
+        newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
+        quarantined: s.quarantined.clone(),
     }
 }

@@ -47,6 +47,20 @@ enum Place {
     Damaged,
     Newer,
     UnknownKind,
+    Quarantined,
+}
+
+/// A record in quarantine, as the snapshot lists it (its content stays sealed in the journal
+/// until it is asked for).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct QuarantinedRecord {
+    /// Its id in this journal.
+    pub id: RecordId,
+    /// Its kind ("check_in", "journey"...).
+    pub kind: String,
+    /// Why it is there.
+    pub reason: crate::QuarantineReason,
 }
 
 /// Everything in a journal, decrypted and typed. Holds what the person wrote: keep it in
@@ -88,6 +102,8 @@ pub struct Snapshot {
     /// Records written by a newer Waymark in a body version this build cannot read: kept as
     /// they are, never overwritten.
     pub newer_bodies: u32,
+    /// Records in quarantine: kept, never applied (see [`crate::QuarantineReason`]).
+    pub quarantined: Vec<QuarantinedRecord>,
     /// Where each record id lives (built from `loaded` the first time a write needs it).
     places: HashMap<RecordId, Place, IdHash>,
     /// Where each record loaded at first lives, in load order: cheaper to collect than a map,
@@ -170,7 +186,7 @@ impl Place {
             Place::Contact(_) => 11,
             Place::Outreach(_) => 12,
             Place::Meeting(_) => 13,
-            Place::Damaged | Place::Newer | Place::UnknownKind => 14,
+            Place::Damaged | Place::Newer | Place::UnknownKind | Place::Quarantined => 14,
         }
     }
 }
@@ -268,6 +284,14 @@ impl Snapshot {
 
     /// Decodes a record into its vector and says where it went.
     fn take(&mut self, view: &RecordView<'_>) -> Place {
+        if let Some(reason) = view.quarantine {
+            self.quarantined.push(QuarantinedRecord {
+                id: view.id,
+                kind: view.kind.to_owned(),
+                reason,
+            });
+            return Place::Quarantined;
+        }
         fn typed<T: StoredRecord>(view: &RecordView<'_>) -> Result<T, Place> {
             match decode::<T>(view.body_version, view.body) {
                 Ok((value, _)) => Ok(value),
@@ -359,6 +383,7 @@ impl Snapshot {
             Place::Damaged => self.damaged.retain(|d| d != id),
             Place::Newer => self.newer_bodies = self.newer_bodies.saturating_sub(1),
             Place::UnknownKind => self.unknown_kinds = self.unknown_kinds.saturating_sub(1),
+            Place::Quarantined => self.quarantined.retain(|q| q.id != *id),
         }
     }
 

@@ -103,6 +103,18 @@ public final class Waymark: @unchecked Sendable {
         try await call { try $0.mergeBackup(path: path, passphrase: passphrase) }
     }
 
+    /// The home screen in one call: today's counters, check-in, streak, milestones to
+    /// celebrate, suggested cards.
+    public func home() async throws -> Home {
+        try await call { try $0.home() }
+    }
+
+    /// The progress screen for `range`: every journey's counter, milestones and lapses, one
+    /// point per day.
+    public func progress(_ range: ReviewRange) async throws -> ProgressScreen {
+        try await call { try $0.progress(range: range) }
+    }
+
     /// The progress review for `range`.
     public func reviewProgress(_ range: ReviewRange) async throws -> ProgressReview {
         try await call { try $0.reviewProgress(range: range) }

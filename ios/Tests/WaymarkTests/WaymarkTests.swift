@@ -72,6 +72,11 @@ final class WaymarkTests: XCTestCase {
         XCTAssertEqual(ids, [id])
         let review = try await reopened.reviewProgress(.allTime)
         XCTAssertEqual(review.checkIns.count, 1)
+        let home = try await reopened.home()
+        XCTAssertEqual(home.journeys.map(\.journey.id), [id])
+        XCTAssertEqual(home.checkInToday?.mood, 4)
+        let progress = try await reopened.progress(.month)
+        XCTAssertEqual(progress.journeys.count, 1)
     }
 
     func testInvalidInputNamesTheFieldAndNeverEchoesTheValue() async throws {

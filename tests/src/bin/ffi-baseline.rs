@@ -74,7 +74,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let review = median_ns(15, 1, |_| {
         std::hint::black_box(big.review_progress(ReviewRange::AllTime).ok());
     });
+    median_ns(10, 20, |_| {
+        std::hint::black_box(big.home().ok());
+    });
+    let home = median_ns(15, 20, |_| {
+        std::hint::black_box(big.home().ok());
+    });
+    let progress = median_ns(15, 20, |_| {
+        std::hint::black_box(big.progress(ReviewRange::Month).ok());
+    });
     println!("trivial_call {trivial:.0}");
+    println!("home_ten_years {home:.0}");
+    println!("progress_month {progress:.0}");
     println!("check_in_write {check_in:.0}");
     println!("review_ten_years {review:.0}");
     Ok(())

@@ -15,10 +15,18 @@
 //! use of a trigger), because those ids are keyed per journal. Then, per record:
 //! - not in this journal: **added**;
 //! - the same content: **unchanged**;
-//! - different content: the version with **more revisions wins** (each edit adds one), so an
-//!   edit made on the other device replaces an older copy here; on a tie, or when this
-//!   journal's copy has been edited more, **this journal's version is kept** (counted as a
-//!   conflict kept).
+//! - different content: the copy **edited later wins** (each record carries the hybrid
+//!   logical clock of its last edit); between copies without that stamp (written by Waymark
+//!   0.1) the one edited more often wins; on a tie **this journal's version is kept**
+//!   (counted as a conflict kept). This one rule covers every kind, natural keys included:
+//!   a day's check-in, the settings, a journey's milestones, a card's flags, a trigger's
+//!   card use.
+//!
+//! Everything that arrives is checked like input first (`stored::Valid`: dates from 1900 to
+//! two days from now, zones that exist, lengths, ranges, lists), and so is its stamp (at most
+//! two days ahead). A record that fails, that does not decode as its kind, or that was in
+//! quarantine in the backup is **quarantined**: kept sealed under an id of its own, listed
+//! (`Recovery::quarantined`), never applied. Merging it again adds nothing.
 //!
 //! Merging never deletes: a record deleted here but present in the backup comes back.
 //! Merging the same backup twice changes nothing the second time (every record is then
@@ -36,7 +44,7 @@ use crate::codec::{self, Reader, Writer};
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
-use crate::record::{RecordId, Stamp};
+use crate::record::{QuarantineReason, RecordId, Stamp};
 use crate::recovery::cards::{CardState, CardUse, StoredCard};
 use crate::recovery::check_in::CheckIn;
 use crate::recovery::entries::JournalEntry;
@@ -64,6 +72,8 @@ struct BackupRecord {
     revision: u64,
     body_version: u8,
     stamp: Stamp,
+    /// Set when the record was in quarantine in the journal backed up: it stays there.
+    quarantine: Option<QuarantineReason>,
     body: Zeroizing<Vec<u8>>,
 }
 
@@ -96,6 +106,7 @@ mod tag {
     pub const CLOCK: u32 = 5;
     pub const DEVICE: u32 = 6;
     pub const BODY: u32 = 7;
+    pub const QUARANTINE: u32 = 8;
 }
 
 /// The decrypted content of a backup file.
@@ -117,6 +128,9 @@ impl Payload {
                 inner.uint(tag::BODY_VERSION, u64::from(r.body_version));
                 inner.uint(tag::CLOCK, r.stamp.clock);
                 inner.uint(tag::DEVICE, r.stamp.device);
+                if let Some(reason) = r.quarantine {
+                    inner.uint(tag::QUARANTINE, u64::from(reason.flags()));
+                }
                 inner.bytes_field(tag::BODY, &r.body);
             });
         }
@@ -188,6 +202,7 @@ impl Payload {
                     revision: r.revision,
                     body_version: stored::BODY_JSON,
                     stamp: Stamp::default(),
+                    quarantine: None,
                     body: Zeroizing::new(r.body.into_bytes()),
                 })
                 .collect(),
@@ -202,6 +217,7 @@ impl BackupRecord {
         let mut revision = None;
         let mut body_version = 0u8;
         let mut stamp = Stamp::default();
+        let mut quarantine = None;
         let mut body = None;
         let mut reader = Reader::new(bytes);
         while let Some((t, wire, _)) = reader.next_field().ok()? {
@@ -214,6 +230,11 @@ impl BackupRecord {
                 tag::BODY_VERSION => body_version = u8::try_from(wire.varint().ok()?).ok()?,
                 tag::CLOCK => stamp.clock = wire.varint().ok()?,
                 tag::DEVICE => stamp.device = wire.varint().ok()?,
+                tag::QUARANTINE => {
+                    let flags = u8::try_from(wire.varint().ok()?).ok()?;
+                    quarantine =
+                        QuarantineReason::from_flags(flags).or(Some(QuarantineReason::Other));
+                }
                 tag::BODY => body = Some(Zeroizing::new(wire.bytes().ok()?.to_vec())),
                 _ => {}
             }
@@ -226,6 +247,7 @@ impl BackupRecord {
             revision: revision?.max(1),
             body_version,
             stamp,
+            quarantine,
             body: body?,
         })
     }
@@ -327,8 +349,11 @@ pub struct MergeReport {
     pub updated: u64,
     /// Records identical on both sides.
     pub unchanged: u64,
-    /// Records that differ where this journal's version was kept (same or more revisions).
+    /// Records that differ where this journal's version was kept (edited later, or as late).
     pub conflicts_kept: u64,
+    /// Records that broke a rule of their kind (or were in quarantine in the backup): kept in
+    /// quarantine, never applied (`waymark quarantine` lists them).
+    pub quarantined: u64,
 }
 
 impl Recovery {
@@ -350,6 +375,7 @@ impl Recovery {
                 revision: record.revision,
                 body_version: record.body_version,
                 stamp: record.stamp,
+                quarantine: record.quarantine,
                 body: Zeroizing::new(record.body.to_vec()),
             })
         })?;
@@ -370,10 +396,11 @@ impl Recovery {
     /// Merges `backup` into this journal in one transaction, by the rule in the module docs.
     /// Restoring is merging into a new, empty journal.
     pub fn merge_backup(&self, backup: &Backup) -> Result<MergeReport> {
+        let now = self.now();
         self.write(|w| {
             let mut report = MergeReport::default();
             for record in &backup.payload.records {
-                merge_record(w, record, &mut report)?;
+                merge_record(w, record, now, &mut report)?;
             }
             Ok(report)
         })
@@ -386,6 +413,7 @@ enum Merged {
     Updated,
     Unchanged,
     Kept,
+    Quarantined,
 }
 
 impl MergeReport {
@@ -395,21 +423,32 @@ impl MergeReport {
             Merged::Updated => self.updated += 1,
             Merged::Unchanged => self.unchanged += 1,
             Merged::Kept => self.conflicts_kept += 1,
+            Merged::Quarantined => self.quarantined += 1,
         }
     }
 }
 
 /// Merges one record: a kind of the recovery domain by its identity, anything else (a kind
-/// a newer Waymark stores) under its own id, as it is.
+/// a newer Waymark stores) under its own id, as it is. A record that was in quarantine, or
+/// whose stamp lies in the future, goes into quarantine.
 fn merge_record(
     w: &mut RecordWriter<'_>,
     record: &BackupRecord,
+    now: DateTime<Utc>,
     report: &mut MergeReport,
 ) -> Result<()> {
+    if let Some(reason) = record.quarantine {
+        report.count(quarantine(w, record, reason)?);
+        return Ok(());
+    }
+    if record.stamp.clock > latest_clock(now) {
+        report.count(quarantine(w, record, QuarantineReason::Invalid)?);
+        return Ok(());
+    }
     macro_rules! try_kind {
         ($t:ty) => {
             if record.kind == <$t as StoredRecord>::KIND {
-                report.count(merge_typed::<$t>(w, record)?);
+                report.count(merge_typed::<$t>(w, record, now)?);
                 return Ok(());
             }
         };
@@ -419,23 +458,76 @@ fn merge_record(
     Ok(())
 }
 
-/// Merges a record of a known kind: decoded (from any body version), matched by identity,
-/// compared in this build's encoding.
-fn merge_typed<T: StoredRecord>(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> {
+/// The latest hybrid-clock value an incoming stamp may carry: two days after now (clocks
+/// on two devices disagree; a stamp further ahead would win every later merge). Stamps are
+/// made from the system clock, so "now" is the later of it and the service's clock.
+fn latest_clock(now: DateTime<Utc>) -> u64 {
+    let now = now.max(Utc::now());
+    let millis = now.timestamp_millis().saturating_add(2 * 86_400_000);
+    u64::try_from(millis).unwrap_or(0) << 16
+}
+
+/// Which copy of a record wins: the one edited later (its stamp's hybrid clock, the time of
+/// the edit), and between copies without stamps (from Waymark 0.1) the one edited more
+/// often. A tie keeps this journal's.
+fn incoming_wins(incoming: &BackupRecord, local_stamp: Stamp, local_revision: u64) -> bool {
+    (incoming.stamp.clock, incoming.revision) > (local_stamp.clock, local_revision)
+}
+
+/// Keeps `record` in quarantine: sealed under an id of its own (the same for the same record
+/// and content, so merging twice adds it once), never applied.
+fn quarantine(
+    w: &mut RecordWriter<'_>,
+    record: &BackupRecord,
+    reason: QuarantineReason,
+) -> Result<Merged> {
+    let digest = ring::digest::digest(&ring::digest::SHA256, &record.body);
+    let mut key = Vec::with_capacity(16 + 1 + 32 + record.kind.len());
+    key.extend_from_slice(record.id.as_bytes());
+    key.push(record.body_version);
+    key.extend_from_slice(digest.as_ref());
+    key.extend_from_slice(record.kind.as_bytes());
+    let id = w.lookup_id("quarantine", &key)?;
+    if w.peek(&id, |_| ())?.is_some() {
+        return Ok(Merged::Unchanged);
+    }
+    w.put_quarantined(
+        &id,
+        &record.kind,
+        record.body_version,
+        record.stamp,
+        reason,
+        &record.body,
+    )?;
+    Ok(Merged::Quarantined)
+}
+
+/// Merges a record of a known kind: decoded (from any body version), checked against its
+/// kind's rules (a record that breaks one is quarantined), matched by identity, compared in
+/// this build's encoding; the copy edited later wins ([`incoming_wins`]).
+fn merge_typed<T: StoredRecord>(
+    w: &mut RecordWriter<'_>,
+    record: &BackupRecord,
+    now: DateTime<Utc>,
+) -> Result<Merged> {
     let (value, unknown) = match decode::<T>(record.body_version, &record.body) {
         Ok(decoded) => decoded,
         Err(stored::BodyError::Newer(_)) => return merge_raw(w, record),
-        Err(stored::BodyError::Damaged) => {
-            return Err(Error::BackupDamaged {
-                detail: "a record in it does not parse as its kind",
-            })
-        }
+        Err(stored::BodyError::Damaged) => return quarantine(w, record, QuarantineReason::Invalid),
     };
+    if value.check(now).is_err() {
+        return quarantine(w, record, QuarantineReason::Invalid);
+    }
     let id = stored::id_for(w, &value.identity())?;
     let incoming = value.to_body(&unknown);
     let local = w.peek(&id, |view| {
         (
-            view.kind == T::KIND && view.body_version == BODY_VERSION && view.body == incoming,
+            view.kind == T::KIND
+                && view.body_version == BODY_VERSION
+                && view.body == incoming.as_slice()
+                && view.quarantine.is_none(),
+            view.kind == T::KIND && view.quarantine.is_none(),
+            view.stamp,
             view.revision,
         )
     })?;
@@ -444,8 +536,11 @@ fn merge_typed<T: StoredRecord>(w: &mut RecordWriter<'_>, record: &BackupRecord)
             w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
             Ok(Merged::Added)
         }
-        Some((true, _)) => Ok(Merged::Unchanged),
-        Some((false, revision)) if record.revision > revision => {
+        Some((true, _, _, _)) => Ok(Merged::Unchanged),
+        // Another kind (or a quarantined record) under a keyed id is damage or a collision:
+        // the local record stays, the incoming one is quarantined rather than lost.
+        Some((false, false, _, _)) => quarantine(w, record, QuarantineReason::Invalid),
+        Some((false, true, stamp, revision)) if incoming_wins(record, stamp, revision) => {
             w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
             Ok(Merged::Updated)
         }
@@ -454,21 +549,36 @@ fn merge_typed<T: StoredRecord>(w: &mut RecordWriter<'_>, record: &BackupRecord)
 }
 
 /// Merges a record this build cannot read (another kind, or a newer body version) under its
-/// own id, as it is: added when absent, otherwise the local copy stays.
+/// own id, as it is: added when absent; when present, the copy edited later wins.
 fn merge_raw(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> {
-    let local = w.peek(&record.id, |view| view.body == record.body.as_slice())?;
+    let local = w.peek(&record.id, |view| {
+        (
+            view.body == record.body.as_slice() && view.kind == record.kind,
+            view.kind == record.kind && view.quarantine.is_none(),
+            view.stamp,
+            view.revision,
+        )
+    })?;
+    let put = |w: &mut RecordWriter<'_>| {
+        w.put_stamped(
+            &record.id,
+            &record.kind,
+            record.body_version,
+            record.stamp,
+            &record.body,
+        )
+    };
     match local {
         None => {
-            w.put_stamped(
-                &record.id,
-                &record.kind,
-                record.body_version,
-                record.stamp,
-                &record.body,
-            )?;
+            put(w)?;
             Ok(Merged::Added)
         }
-        Some(true) => Ok(Merged::Unchanged),
-        Some(false) => Ok(Merged::Kept),
+        Some((true, _, _, _)) => Ok(Merged::Unchanged),
+        Some((false, false, _, _)) => quarantine(w, record, QuarantineReason::Invalid),
+        Some((false, true, stamp, revision)) if incoming_wins(record, stamp, revision) => {
+            put(w)?;
+            Ok(Merged::Updated)
+        }
+        Some(_) => Ok(Merged::Kept),
     }
 }

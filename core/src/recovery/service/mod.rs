@@ -13,12 +13,15 @@
 //! changes nothing stored. Bodies are encoded into zeroizing buffers (`stored`). The verbs are
 //! spread over small modules by concern: `journeys` (journeys, lapses, counter, milestones),
 //! `daily` (check-ins and triggers), `coping` (cards), `writing` (reflections, entries,
-//! search), `support` (contacts, outreach, meetings) and `bulk` (review, import).
+//! search), `support` (contacts, outreach, meetings), `keys` (rotating the data key),
+//! `quarantine` (records kept but never applied) and `bulk` (review, import).
 
 mod bulk;
 mod coping;
 mod daily;
 mod journeys;
+mod keys;
+mod quarantine;
 mod screens;
 mod support;
 mod writing;
@@ -198,6 +201,7 @@ impl Recovery {
                     revision: r.revision,
                     body_version: r.body_version,
                     stamp: r.stamp,
+                    quarantine: r.quarantine,
                     body: &r.body,
                 });
                 w.snapshot.replace(&written.id, view.as_ref());

@@ -3,7 +3,7 @@
 use super::Recovery;
 use crate::error::Result;
 use crate::recovery::review::{review, ProgressReview, ReviewRange};
-use crate::recovery::screens::{self, Export, Home, Progress};
+use crate::recovery::screens::{self, Export, Home, ProgressScreen};
 
 impl Recovery {
     /// The home screen: today's recovery day; each journey's counter and next milestone;
@@ -15,7 +15,7 @@ impl Recovery {
 
     /// The progress screen over `range`: counters, milestones and each day's status per
     /// journey, the check-in streak, and mood and craving per day.
-    pub fn progress(&self, range: ReviewRange) -> Result<Progress> {
+    pub fn progress(&self, range: ReviewRange) -> Result<ProgressScreen> {
         self.view(|s| screens::progress(s, range, self.now()))
     }
 

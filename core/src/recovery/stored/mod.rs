@@ -18,6 +18,9 @@
 //! and counted.
 
 mod bodies;
+mod checks;
+
+pub(crate) use checks::Valid;
 
 use crate::codec::{DecodeError, Message, Unknown};
 use crate::error::{Error, Result};
@@ -54,7 +57,9 @@ pub(crate) enum Identity<'a> {
 }
 
 /// A kind of record as it is stored. Implemented once per kind, below.
-pub(crate) trait StoredRecord: Message + DeserializeOwned {
+pub(crate) trait StoredRecord:
+    Message + DeserializeOwned + serde::Serialize + Valid
+{
     /// The kind's name, sealed inside each record.
     const KIND: &'static str;
     /// The record's identity (see the module docs).
@@ -260,6 +265,49 @@ pub(crate) fn upgrade(kind: &str, version: u8, body: &[u8]) -> Option<zeroize::Z
     }
     for_each_kind!(try_kind);
     None
+}
+
+/// The natural key a record's id is keyed by, when its kind keeps one record per key
+/// (`(namespace, key)` as `Journal::lookup_id` takes them): what a data-key rotation needs to
+/// move the record to the new key's id. `None` for records with their own id, and for bodies
+/// this build cannot read (they keep their id).
+pub(crate) fn natural_key(view: &RecordView<'_>) -> Option<(&'static str, Vec<u8>)> {
+    if view.quarantine.is_some() {
+        return None; // never found by a natural key: it stays where it is
+    }
+    macro_rules! try_kind {
+        ($t:ty) => {
+            if view.kind == <$t as StoredRecord>::KIND {
+                let (value, _) = decode::<$t>(view.body_version, view.body).ok()?;
+                return match value.identity() {
+                    Identity::Keyed { namespace, key } => Some((namespace, key.into_owned())),
+                    Identity::Own(_) => None,
+                };
+            }
+        };
+    }
+    for_each_kind!(try_kind);
+    None
+}
+
+/// A body of `kind` as pretty JSON with the fields of its kind, for a person to read (a
+/// quarantined record); a kind this build does not know, or a body that does not decode, is
+/// given as `{"kind": ..., "body_version": ..., "body_hex": ...}`.
+pub(crate) fn to_json(kind: &str, version: u8, body: &[u8]) -> String {
+    macro_rules! try_kind {
+        ($t:ty) => {
+            if kind == <$t as StoredRecord>::KIND {
+                if let Ok((value, _)) = decode::<$t>(version, body) {
+                    if let Ok(json) = serde_json::to_string_pretty(&value) {
+                        return json;
+                    }
+                }
+            }
+        };
+    }
+    for_each_kind!(try_kind);
+    let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
+    serde_json::json!({ "kind": kind, "body_version": version, "body_hex": hex }).to_string()
 }
 
 /// The record id `identity` stands for in this journal.

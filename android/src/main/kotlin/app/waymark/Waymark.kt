@@ -89,6 +89,12 @@ class Waymark private constructor(
     suspend fun mergeBackup(path: String, passphrase: String): MergeReport =
         call { it.mergeBackup(path, passphrase) }
 
+    /** The home screen in one call: today's counters, check-in, streak, milestones to celebrate, suggested cards. */
+    suspend fun home(): Home = call { it.home() }
+
+    /** The progress screen for [range]: every journey's counter, milestones and lapses, one point per day. */
+    suspend fun progress(range: ReviewRange): ProgressScreen = call { it.progress(range) }
+
     /** The progress review for [range]. */
     suspend fun reviewProgress(range: ReviewRange): ProgressReview = call { it.reviewProgress(range) }
 

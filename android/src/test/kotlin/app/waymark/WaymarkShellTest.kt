@@ -78,6 +78,10 @@ class WaymarkShellTest {
             assertTrue(w.isUnlocked)
             assertEquals(listOf(journeyId), w.call { it.journeys() }.map { it.id })
             assertEquals(1, w.reviewProgress(ReviewRange.AllTime).checkIns.count.toInt())
+            val home = w.home()
+            assertEquals(listOf(journeyId), home.journeys.map { it.journey.id })
+            assertEquals(4, home.checkInToday!!.mood.toInt())
+            assertEquals(1, w.progress(ReviewRange.Month).journeys.size)
             w.lock()
             assertFalse(w.isUnlocked)
         }

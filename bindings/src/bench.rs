@@ -1,0 +1,50 @@
+//! Benchmark support (feature `bench`, built only by `scripts/ffi-bench.sh`, never in an app):
+//! the Rust baseline measured inside the calling process.
+//!
+//! On a JVM the shell's process runs a garbage collector and a JIT compiler beside the call,
+//! and on a small machine they slow the native code itself (shared cores and caches). Timing
+//! the same verb natively from inside that process, interleaved with the Kotlin calls, leaves
+//! only what crossing the FFI costs in the ratio.
+
+use crate::journal::WaymarkJournal;
+use crate::WaymarkError;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+use waymark_core::recovery::review::ReviewRange;
+
+/// Runs `operation` (`trivial_call`, `home_ten_years`, `progress_month` or
+/// `review_ten_years`) `batch` times on `journal`, natively, and returns the mean time per
+/// call in nanoseconds. An unknown operation is an invalid-input error.
+#[uniffi::export]
+pub fn bench_native(
+    journal: Arc<WaymarkJournal>,
+    operation: String,
+    batch: u32,
+) -> Result<u64, WaymarkError> {
+    let batch = batch.max(1);
+    let started = Instant::now();
+    for _ in 0..batch {
+        match operation.as_str() {
+            "trivial_call" => {
+                black_box(journal.is_unlocked());
+            }
+            "home_ten_years" => {
+                black_box(journal.home()?);
+            }
+            "progress_month" => {
+                black_box(journal.progress(ReviewRange::Month)?);
+            }
+            "review_ten_years" => {
+                black_box(journal.review_progress(ReviewRange::AllTime)?);
+            }
+            _ => {
+                return Err(WaymarkError::from(waymark_core::Error::invalid(
+                    "operation",
+                    "must be trivial_call, home_ten_years, progress_month or review_ten_years",
+                )))
+            }
+        }
+    }
+    Ok(u64::try_from(started.elapsed().as_nanos() / u128::from(batch)).unwrap_or(u64::MAX))
+}

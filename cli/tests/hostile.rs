@@ -1,0 +1,167 @@
+//! Key changes and hostile files through the real binary: a rotated key keeps every day's
+//! check-in findable, a new recovery code is seen before the old one stops working, and a
+//! backup holding impossible values is merged without them, into quarantine.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+
+const HOSTILE_BACKUP: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../core/tests/fixtures/hostile-journeys.wmbackup"
+);
+
+#[test]
+fn after_rotate_key_a_day_keeps_one_check_in_and_the_new_code_opens_it() {
+    let w = Waymark::new();
+    let old_code = w.init();
+    let now = "2026-11-25T20:00:00+01:00";
+    w.run_at(now, &["check-in", "--mood", "3", "--craving", "4"])
+        .ok();
+    let rotated = w.run_at(now, &["--json", "rotate-key"]).json("rotate-key");
+    assert!(rotated["records_rekeyed"].as_u64().unwrap() >= 2);
+    let new_code = rotated["recovery_code"].as_str().unwrap().to_owned();
+    assert_ne!(new_code, old_code);
+
+    // The same day again updates that check-in; deleting it by date erases it.
+    w.run_at(now, &["check-in", "--mood", "4", "--craving", "1"])
+        .ok();
+    let days = w
+        .run_at(now, &["--json", "check-ins", "--from", "2026-11-25"])
+        .json("check-ins");
+    assert_eq!(days.as_array().unwrap().len(), 1, "{days}");
+    assert_eq!(days[0]["mood"], 4);
+    w.run_at(now, &["delete", "check-in", "2026-11-25", "--yes"])
+        .ok();
+    let days = w
+        .run_at(now, &["--json", "check-ins", "--from", "2026-11-25"])
+        .json("check-ins");
+    assert!(days.as_array().unwrap().is_empty(), "{days}");
+
+    // The old recovery code is gone, the new one works.
+    let with_code = |code: &str| {
+        w.run_with(
+            &["--recovery-code", "settings"],
+            &[("WAYMARK_RECOVERY_CODE", code)],
+            None,
+        )
+    };
+    assert_eq!(with_code(&old_code).code, 3);
+    with_code(&new_code).ok();
+}
+
+#[test]
+fn a_new_recovery_code_is_printed_before_the_old_one_is_retired() {
+    let w = Waymark::new();
+    let old_code = w.init();
+    // Standard output closed before the code can be shown: the command fails, the old code
+    // still opens the journal.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["new-recovery-code"])
+        .env("WAYMARK_JOURNAL", w.path("journal.db"))
+        .env("WAYMARK_PASSPHRASE", PASSPHRASE)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    w.run_with(
+        &["--recovery-code", "settings"],
+        &[("WAYMARK_RECOVERY_CODE", old_code.as_str())],
+        None,
+    )
+    .ok();
+
+    // Printed: the new one works and the old one no longer does.
+    let shown = w
+        .run(&["--json", "new-recovery-code"])
+        .json("new-recovery-code");
+    let new_code = shown["recovery_code"].as_str().unwrap();
+    let with_code = |code: &str| {
+        w.run_with(
+            &["--recovery-code", "settings"],
+            &[("WAYMARK_RECOVERY_CODE", code)],
+            None,
+        )
+    };
+    with_code(new_code).ok();
+    assert_eq!(with_code(&old_code).code, 3);
+}
+
+#[test]
+fn a_hostile_backup_merges_into_quarantine_and_the_person_can_read_and_discard_it() {
+    let w = Waymark::new();
+    w.init();
+    let env = [
+        ("WAYMARK_PASSPHRASE", PASSPHRASE),
+        ("WAYMARK_BACKUP_PASSPHRASE", "a backup passphrase"),
+    ];
+    let merged = w
+        .run_with(&["merge", "--from", HOSTILE_BACKUP], &env, None)
+        .ok();
+    assert!(merged.contains("2 records broke a rule"), "{merged}");
+    assert!(merged.contains("waymark quarantine"), "{merged}");
+
+    // Every screen works; home says there is something to look at.
+    let home = w.run(&["home"]).ok();
+    assert!(home.contains("2 records in quarantine"), "{home}");
+    w.run(&["progress"]).ok();
+    w.run(&["review", "--range", "all"]).ok();
+    w.run(&["milestones"]).ok();
+    let journeys = w.run(&["--json", "journey", "list"]).json("journey list");
+    assert_eq!(journeys.as_array().unwrap().len(), 1);
+
+    let list = w.run(&["quarantine"]).ok();
+    assert!(list.contains("journey"), "{list}");
+    assert!(list.contains("broke a rule of its kind"), "{list}");
+    let ids: Vec<String> = w
+        .run(&["--json", "quarantine"])
+        .json("quarantine")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let shown = w.run(&["quarantine", "show", &ids[0]]).ok();
+    assert!(shown.contains("\"name\""), "{shown}");
+
+    // Discarding needs --yes and only takes quarantined ids.
+    assert_eq!(w.run(&["quarantine", "discard", &ids[0]]).code, 2);
+    let journey_id = journeys[0]["id"].as_str().unwrap();
+    let refused = w.run(&["quarantine", "discard", journey_id, "--yes"]);
+    assert_ne!(refused.code, 0);
+    assert_eq!(
+        w.run(&["--json", "journey", "list"])
+            .json("journey list")
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    for id in &ids {
+        w.run(&["quarantine", "discard", id, "--yes"]).ok();
+    }
+    assert!(w
+        .run(&["quarantine"])
+        .ok()
+        .contains("Nothing in quarantine"));
+
+    // Merging the same backup again quarantines them once more (they were discarded), never
+    // applies them.
+    w.run_with(&["merge", "--from", HOSTILE_BACKUP], &env, None)
+        .ok();
+    assert_eq!(
+        w.run(&["--json", "journey", "list"])
+            .json("journey list")
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
