@@ -434,14 +434,42 @@ fn damaged_files_say_damaged_and_exit_4() {
     }
     let good = std::fs::read(&w.journal).unwrap();
 
-    // A zeroed page in the middle of the records.
-    let mut damaged = good.clone();
-    let page = 4096 * 6;
-    damaged[page..page + 4096].fill(0);
-    std::fs::write(&w.journal, &damaged).unwrap();
-    let run = w.run(&["entry", "list", "--from", "2026-01-01"]);
-    assert_eq!(run.code, 4, "{}", run.stderr);
+    // A zeroed page in the middle of the records loses only what was on it: the rest is
+    // listed, with a warning, and a backup saves it.
+    // (Pages here: 1 schema, 2-3 settings, 4 key slots, 5-6 records' root and index, 7 the
+    // write state, 8 onwards the records' leaves.)
+    let zero_page = |page: usize| {
+        let mut damaged = good.clone();
+        damaged[(page - 1) * 4096..page * 4096].fill(0);
+        std::fs::write(&w.journal, &damaged).unwrap();
+    };
+    zero_page(10);
+    let run = w.run(&["--json", "entry", "list", "--from", "2026-01-01"]);
     assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+    let listed = run.json("entry list").as_array().unwrap().len();
+    assert!((20..40).contains(&listed), "{listed} of 40 entries listed");
+    let rescue = w.path("rescue.wmbackup");
+    w.run_with(
+        &["backup", "--out", rescue.to_str().unwrap()],
+        &[
+            ("WAYMARK_PASSPHRASE", PASSPHRASE),
+            ("WAYMARK_BACKUP_PASSPHRASE", "the backup passphrase"),
+        ],
+        None,
+    )
+    .ok();
+    assert!(rescue.exists());
+
+    // A damaged write state (the seal counter's page): everything reads; a write says
+    // "damaged" and changes nothing.
+    zero_page(7);
+    let all = w
+        .run(&["--json", "entry", "list", "--from", "2026-01-01"])
+        .json("entry list");
+    assert_eq!(all.as_array().unwrap().len(), 40);
+    let write = w.run(&["check-in", "--mood", "3", "--craving", "2"]);
+    assert_eq!(write.code, 4, "{}", write.stderr);
+    assert!(write.stderr.contains("damaged"), "{}", write.stderr);
 
     // A damaged journal id is damage, not a wrong passphrase.
     std::fs::write(&w.journal, &good).unwrap();

@@ -210,8 +210,39 @@ impl fmt::Debug for Record {
 pub struct LoadedRecords {
     /// Every record that decrypted and decoded.
     pub records: Vec<Record>,
-    /// Ids of records that are damaged; each is skipped, nothing else is affected.
+    /// Ids of records that are damaged; each is skipped, nothing else is affected (the same
+    /// as `damage.records`).
     pub damaged: Vec<RecordId>,
+    /// Everything that could not be read.
+    pub damage: Damage,
+}
+
+/// What a full read of a journal could not read. Each part is skipped; everything else loads
+/// (S12).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Damage {
+    /// Records that did not decrypt, or whose sealed payload is malformed, by id.
+    pub records: Vec<RecordId>,
+    /// Rows that are not records at all (an id that is not 16 bytes, a revision that is not
+    /// a positive integer, an envelope that is not a blob), by SQLite row id.
+    pub malformed_rows: Vec<i64>,
+    /// Rows lost on damaged pages of the file: an upper bound (the row ids skipped to get
+    /// past the damage).
+    pub lost_rows: u64,
+}
+
+impl Damage {
+    /// How many records could not be read, at most.
+    pub fn count(&self) -> u64 {
+        (self.records.len() as u64)
+            .saturating_add(self.malformed_rows.len() as u64)
+            .saturating_add(self.lost_rows)
+    }
+
+    /// True when everything was read.
+    pub fn is_empty(&self) -> bool {
+        self.count() == 0
+    }
 }
 
 /// Checks a kind name: 1 to 32 characters of `a-z`, `0-9` and `_`.

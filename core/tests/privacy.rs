@@ -117,6 +117,45 @@ fn a_deleted_record_leaves_none_of_its_ciphertext_on_disk() {
 }
 
 #[test]
+fn an_edit_leaves_none_of_the_old_ciphertext_on_disk_while_another_connection_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _, path) = new_journal(dir.path());
+    // The app's normal state: the journal stays open, and so does another connection (a
+    // widget, a second window) that reads now and then.
+    let other = Journal::open(&path, fast_options()).unwrap();
+    other.unlock_with_passphrase(PASSPHRASE).unwrap();
+    let id = journal
+        .insert_record("check_in", &body_with_markers(1))
+        .unwrap();
+    assert_eq!(other.records(None).unwrap().records.len(), 1);
+    let old = raw_blobs(&path)
+        .into_iter()
+        .find(|(row, _, _)| row.as_slice() == id.as_bytes())
+        .unwrap()
+        .2;
+    let probes = [&old[18..50], &old[old.len() - 32..]];
+    for probe in probes {
+        assert!(occurrences_in_dir(dir.path(), probe) >= 1);
+    }
+    journal
+        .put_record(&id, "check_in", &body_with_markers(2))
+        .unwrap();
+    assert_eq!(other.records(None).unwrap().records.len(), 1);
+    for probe in probes {
+        assert_eq!(
+            occurrences_in_dir(dir.path(), probe),
+            0,
+            "the replaced envelope is still on disk"
+        );
+    }
+    // Locking leaves nothing in the log either.
+    journal.lock();
+    other.lock();
+    let wal = std::fs::metadata(dir.path().join("journal.db-wal")).map_or(0, |m| m.len());
+    assert_eq!(wal, 0, "-wal is empty after lock");
+}
+
+#[test]
 fn a_lapse_and_a_check_in_are_the_same_size_on_disk() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, path) = new_journal(dir.path());

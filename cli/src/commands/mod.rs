@@ -31,9 +31,18 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens and unlocks the journal.
+    /// Opens and unlocks the journal, and warns on standard error when part of it cannot be
+    /// read (the command still runs on the rest).
     pub fn open(&self) -> Result<Recovery> {
-        session::open(&self.path, self.recovery_code)
+        let recovery = session::open(&self.path, self.recovery_code)?;
+        let damaged = recovery.damaged_records()?;
+        if damaged > 0 {
+            crate::output::write_stderr(&format!(
+                "warning: the journal file is damaged: {} could not be read. Everything else works; `waymark backup` saves it now.\n",
+                crate::render::format::count(u64::from(damaged), "record", "records")
+            ));
+        }
+        Ok(recovery)
     }
 }
 

@@ -12,7 +12,7 @@ use super::records::open_in_place;
 use super::{Journal, State};
 use crate::error::{Error, Result};
 use crate::record::{encode_payload, record_context, RecordId};
-use crate::store::{connection, records, settings};
+use crate::store::{records, settings};
 use rusqlite::TransactionBehavior;
 use std::path::PathBuf;
 use zeroize::Zeroizing;
@@ -109,7 +109,7 @@ impl Journal {
         tx.commit()?;
         *write = merged;
         guard.epoch += 1;
-        connection::checkpoint_truncate(&guard.conn)?;
+        guard.erase_old_content()?;
         let check: String = guard
             .conn
             .query_row("PRAGMA quick_check", [], |row| row.get(0))?;

@@ -14,9 +14,9 @@ use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
 use crate::platform::PlatformKeyStore;
 use crate::record::{encode_payload, record_context, RecordId};
+use crate::store::records;
 use crate::store::slots::{self, SlotKind};
 use crate::store::write_state::{self, WriteState};
-use crate::store::{connection, records};
 use crate::RecordView;
 use rusqlite::TransactionBehavior;
 use zeroize::Zeroizing;
@@ -161,7 +161,7 @@ impl Journal {
         slot_keys::insert_verified(&tx, &journal_id, &new_slot, &data_key)?;
         slots::delete(&tx, old_slot)?;
         tx.commit()?;
-        connection::checkpoint_truncate(&state.conn)
+        state.erase_old_content()
     }
 
     /// Adds a passphrase to a journal that has none (for example after it was removed in
@@ -244,7 +244,7 @@ impl Journal {
             slots::delete(&tx, old)?;
         }
         tx.commit()?;
-        connection::checkpoint_truncate(&state.conn)
+        state.erase_old_content()
     }
 
     fn insert_slot(
@@ -263,7 +263,7 @@ impl Journal {
             slots::delete(&tx, *old)?;
         }
         tx.commit()?;
-        connection::checkpoint_truncate(&state.conn)?;
+        state.erase_old_content()?;
         Ok(id)
     }
 
@@ -286,7 +286,7 @@ impl Journal {
         }
         slots::delete(&tx, slot_id)?;
         tx.commit()?;
-        connection::checkpoint_truncate(&state.conn)
+        state.erase_old_content()
     }
 
     /// Replaces the data key with a new random one: every record is re-sealed under it and
@@ -421,7 +421,7 @@ impl Journal {
         state.write = write;
         state.keyring = Some(new_keyring);
         state.epoch += 1;
-        connection::checkpoint_truncate(&state.conn)?;
+        state.erase_old_content()?;
         Ok(KeyRotation {
             recovery_code,
             records_resealed,

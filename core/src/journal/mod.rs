@@ -83,12 +83,22 @@ pub(crate) struct State {
     /// Grows with every lock, unlock and committed write through this object: a cache of
     /// decrypted content is valid only for the epoch it was built in.
     pub(crate) epoch: u64,
+    /// Set when old content could not be moved out of `-wal` yet (a reader on another
+    /// connection held an old snapshot): the next write, and the next lock, try again.
+    pub(crate) erase_pending: bool,
 }
 
 impl State {
     /// The keyring, or [`Error::Locked`].
     pub(crate) fn keyring(&mut self) -> Result<&mut Keyring> {
         self.keyring.as_mut().ok_or(Error::Locked)
+    }
+
+    /// Empties the write-ahead log into the database (S11), remembering when a reader on
+    /// another connection kept it from finishing.
+    pub(crate) fn erase_old_content(&mut self) -> Result<()> {
+        self.erase_pending = !connection::checkpoint_truncate(&self.conn)?;
+        Ok(())
     }
 }
 
@@ -151,6 +161,7 @@ impl Journal {
                         write,
                         device,
                         epoch: 1,
+                        erase_pending: false,
                     }),
                 };
                 Ok((journal, code))
@@ -200,7 +211,7 @@ impl Journal {
         let mut conn = connection::open(path, Mode::Existing)?;
         schema::migrate(&mut conn, path)?;
         let journal_id = settings::journal_id(&conn)?;
-        let write = write_state::load(&conn)?;
+        let write = write_state::load_or_rebuild(&conn)?;
         let device = settings::device_id(&conn)?;
         Ok(Journal {
             path: path.to_path_buf(),
@@ -212,6 +223,7 @@ impl Journal {
                 write,
                 device,
                 epoch: 0,
+                erase_pending: false,
             }),
         })
     }
@@ -238,6 +250,9 @@ impl Journal {
         let mut state = self.state();
         state.keyring = None;
         state.epoch += 1;
+        // Whatever an edit replaced leaves `-wal` now, if a reader kept it there (S11). A
+        // failure here changes nothing stored; the next write tries again.
+        let _ = state.erase_old_content();
     }
 
     /// A number that changes with every lock, unlock and write through this object (not

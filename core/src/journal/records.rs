@@ -15,9 +15,10 @@ use super::{Journal, State};
 use crate::crypto::keyring::Keyring;
 use crate::error::{Error, Result};
 use crate::record::{
-    decode_payload, encode_payload, record_context, validate_kind, LoadedRecords, Payload,
+    decode_payload, encode_payload, record_context, validate_kind, Damage, LoadedRecords, Payload,
     QuarantineReason, Record, RecordId, Stamp, FLAG_TOMBSTONE,
 };
+use crate::store::records::Scanned;
 use crate::store::write_state::{self, WriteState};
 use crate::store::{connection, records};
 use rusqlite::{Transaction, TransactionBehavior};
@@ -404,6 +405,7 @@ impl Journal {
             write,
             device,
             epoch,
+            erase_pending,
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -424,8 +426,8 @@ impl Journal {
         let (erase, merged, touched) = writer.finish()?;
         *write = merged;
         *epoch += 1;
-        if erase {
-            connection::checkpoint_truncate(conn)?;
+        if erase || *erase_pending {
+            *erase_pending = !connection::checkpoint_truncate(conn)?;
         }
         Ok((value, touched))
     }
@@ -470,22 +472,27 @@ impl Journal {
     }
 
     /// Reads and decrypts every record, or only those of `kind`. Damaged records are listed
-    /// by id in [`LoadedRecords::damaged`] and skipped; they never stop the others loading.
+    /// in [`LoadedRecords::damage`] and skipped; they never stop the others loading.
     pub fn records(&self, kind: Option<&str>) -> Result<LoadedRecords> {
-        let mut loaded = LoadedRecords::default();
-        loaded.damaged = self.visit_records(|view| {
+        let mut records = Vec::new();
+        let damage = self.visit_records(|view| {
             if kind.is_none_or(|k| k == view.kind) {
-                loaded.records.push(view.to_record());
+                records.push(view.to_record());
             }
         })?;
-        Ok(loaded)
+        Ok(LoadedRecords {
+            records,
+            damaged: damage.records.clone(),
+            damage,
+        })
     }
 
     /// Decrypts every record in turn and shows it to `visit` without copying it out: the
     /// body lives in a scratch buffer that is reused for the next record and zeroized at the
-    /// end. Returns the ids of damaged records, which are skipped (S12). This is the fast path
-    /// for loading a whole journal into typed values.
-    pub fn visit_records(&self, mut visit: impl FnMut(RecordView<'_>)) -> Result<Vec<RecordId>> {
+    /// end. Returns what could not be read, which is skipped (S12): records that do not
+    /// open, rows that are not records, rows on damaged pages of the file. This is the fast
+    /// path for loading a whole journal into typed values.
+    pub fn visit_records(&self, mut visit: impl FnMut(RecordView<'_>)) -> Result<Damage> {
         let mut guard = self.state();
         let State {
             conn,
@@ -494,10 +501,20 @@ impl Journal {
             ..
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
-        let mut damaged = Vec::new();
+        let mut damage = Damage::default();
         let mut scratch = Zeroizing::new(Vec::new());
-        records::for_each(conn, |raw_id, revision, envelope| {
-            let id = RecordId(raw_id);
+        let skipped = records::for_each(conn, |scanned| {
+            let (id, revision, envelope) = match scanned {
+                Scanned::Record {
+                    id,
+                    revision,
+                    envelope,
+                } => (RecordId(id), revision, envelope),
+                Scanned::Malformed { rowid } => {
+                    damage.malformed_rows.push(rowid);
+                    return Ok(());
+                }
+            };
             match open_in_place(keyring, journal_id, &id, revision, envelope, &mut scratch) {
                 Ok(payload) if payload.flags & FLAG_TOMBSTONE != 0 => Ok(()),
                 Ok(payload) => {
@@ -505,13 +522,14 @@ impl Journal {
                     Ok(())
                 }
                 Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {
-                    damaged.push(id);
+                    damage.records.push(id);
                     Ok(())
                 }
                 Err(other) => Err(other),
             }
         })?;
-        Ok(damaged)
+        damage.lost_rows = skipped.lost_rows;
+        Ok(damage)
     }
 
     /// How many records the journal holds (works while locked; reveals no kinds).

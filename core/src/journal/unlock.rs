@@ -10,7 +10,6 @@ use crate::crypto::keyring::{DataKey, Keyring};
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::Result;
 use crate::platform::PlatformKeyStore;
-use crate::store::connection;
 use crate::store::slots::{self, SlotKind};
 use rusqlite::TransactionBehavior;
 
@@ -37,7 +36,7 @@ impl Journal {
                         slot_keys::insert_verified(&tx, &journal_id, &upgraded, &data_key)?;
                         slots::delete(&tx, row.id)?;
                         tx.commit()?;
-                        connection::checkpoint_truncate(&state.conn)?;
+                        state.erase_old_content()?;
                     }
                 }
                 state.keyring = Some(Keyring::new(data_key));

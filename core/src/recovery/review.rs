@@ -656,6 +656,6 @@ pub fn review(
         most_helpful_cards,
         lapses,
         support: support_summary(snapshot, settings, &reckoner, from, to, today),
-        damaged_records: snapshot.damaged.len() as u32,
+        damaged_records: snapshot.damaged_count(),
     })
 }

@@ -268,7 +268,7 @@ pub fn home(s: &Snapshot, now: DateTime<Utc>) -> Home {
         to_celebrate,
         frequent_trigger,
         suggested_cards,
-        damaged_records: s.damaged.len() as u32,
+        damaged_records: s.damaged_count(),
         newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
         quarantined_records: s.quarantined.len() as u32,
     }
@@ -318,7 +318,7 @@ pub fn progress(s: &Snapshot, range: ReviewRange, now: DateTime<Utc>) -> Result<
         check_in_streak: streak(&dates, today),
         days: mood_series(s, from, to),
         last_30_days: mood_series(s, month_from, today),
-        damaged_records: s.damaged.len() as u32,
+        damaged_records: s.damaged_count(),
         newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
         quarantined_records: s.quarantined.len() as u32,
     })
@@ -358,7 +358,7 @@ pub fn export(s: &Snapshot, now: DateTime<Utc>) -> Export {
         contacts: s.contacts.clone(),
         outreach: s.outreach.clone(),
         meetings: s.meetings.clone(),
-        damaged_records: s.damaged.len() as u32,
+        damaged_records: s.damaged_count(),
         newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
         quarantined: s.quarantined.clone(),
     }

@@ -97,6 +97,10 @@ pub struct Snapshot {
     pub meetings: Vec<Meeting>,
     /// Records that could not be read (failed to decrypt, or did not decode as their kind).
     pub damaged: Vec<RecordId>,
+    /// Rows of the file that are not records at all, by SQLite row id.
+    pub malformed_rows: Vec<i64>,
+    /// Rows lost on damaged pages of the file (an upper bound).
+    pub lost_rows: u64,
     /// Records of kinds this build does not know.
     pub unknown_kinds: u32,
     /// Records written by a newer Waymark in a body version this build cannot read: kept as
@@ -240,11 +244,13 @@ impl Snapshot {
     /// Decrypts and sorts every record of `journal`.
     pub fn load(journal: &Journal) -> Result<Snapshot> {
         let mut s = Snapshot::default();
-        let failed = journal.visit_records(|record| s.insert(&record))?;
-        for id in failed {
+        let damage = journal.visit_records(|record| s.insert(&record))?;
+        for id in damage.records {
             s.loaded.push((id, Place::Damaged));
             s.damaged.push(id);
         }
+        s.malformed_rows = damage.malformed_rows;
+        s.lost_rows = damage.lost_rows;
         sort_all(&mut s);
         Ok(s)
     }
@@ -358,6 +364,15 @@ impl Snapshot {
             _ => {}
         }
         place
+    }
+
+    /// How many records could not be read, at most: damaged records, rows that are not
+    /// records, rows on damaged pages.
+    pub fn damaged_count(&self) -> u32 {
+        let n = (self.damaged.len() as u64)
+            .saturating_add(self.malformed_rows.len() as u64)
+            .saturating_add(self.lost_rows);
+        u32::try_from(n).unwrap_or(u32::MAX)
     }
 
     /// Removes what is stored under `id`, if anything.

@@ -89,7 +89,10 @@ pub(crate) fn not_a_journal(e: rusqlite::Error) -> Error {
 
 /// Moves every committed page from the write-ahead log into the database and truncates the
 /// log to zero bytes, so deleted or replaced content does not linger in `-wal` (S11).
-pub(crate) fn checkpoint_truncate(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(())
+/// SQLite waits (the busy timeout) for readers on other connections to finish; returns false
+/// when one still held an old snapshot, so the log could not be emptied yet (the caller
+/// tries again after its next write, and on lock).
+pub(crate) fn checkpoint_truncate(conn: &Connection) -> Result<bool> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+    Ok(busy == 0)
 }

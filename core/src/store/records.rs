@@ -37,41 +37,180 @@ pub(crate) fn revision(conn: &Connection, id: &[u8; 16]) -> Result<Option<u64>> 
         .optional()?)
 }
 
-/// Calls `visit(id, revision, envelope)` with every record row, streaming them from SQLite:
-/// the envelope is borrowed from SQLite's row, so no list of all rows and no per-row buffer
-/// is built. Rows whose id is not 16 bytes cannot exist (the schema checks it) and are
-/// skipped.
+/// One row of the `records` table as a scan meets it.
+pub(crate) enum Scanned<'a> {
+    /// A well-formed row.
+    Record {
+        id: [u8; 16],
+        revision: u64,
+        envelope: &'a [u8],
+    },
+    /// A row that is not a record (an id that is not 16 bytes, a revision that is not a
+    /// positive integer, an envelope that is not a blob): a hostile or damaged file. The
+    /// schema's checks keep them out of files Waymark wrote.
+    Malformed { rowid: i64 },
+}
+
+/// What a scan had to step over in the file itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Skipped {
+    /// Row ids skipped to get past damaged pages: an upper bound on the records on them.
+    pub(crate) lost_rows: u64,
+}
+
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// Calls `visit` with every row, in rowid order, streaming them from SQLite: the envelope is
+/// borrowed from SQLite's row, so no list of all rows and no per-row buffer is built.
+///
+/// Damage stays small (S12): a malformed row is shown as [`Scanned::Malformed`] and the scan
+/// goes on; a damaged page of the file (SQLite reports the database corrupt when the scan
+/// reaches it) is stepped over by seeking to the first row id past it that can be read, so
+/// only the rows on that page are lost ([`Skipped::lost_rows`]). An error `visit` returns
+/// ends the scan.
 pub(crate) fn for_each(
     conn: &Connection,
-    mut visit: impl FnMut([u8; 16], u64, &[u8]) -> Result<()>,
-) -> Result<()> {
-    let mut statement = conn.prepare_cached("SELECT id, revision, envelope FROM records")?;
-    let mut rows = statement.query([])?;
+    mut visit: impl FnMut(Scanned<'_>) -> Result<()>,
+) -> Result<Skipped> {
+    let mut skipped = Skipped::default();
+    let mut after = i64::MIN;
+    loop {
+        let mut last = after;
+        match scan_from(conn, after, &mut last, &mut visit) {
+            Ok(()) => return Ok(skipped),
+            Err(Stop::Visit(e)) => return Err(e),
+            Err(Stop::Sqlite(e)) if !is_damage(&e) => return Err(e.into()),
+            Err(Stop::Sqlite(_)) => match resume_after(conn, last)? {
+                Some(resume) => {
+                    skipped.lost_rows = skipped
+                        .lost_rows
+                        .saturating_add(resume.abs_diff(last).max(1));
+                    after = resume;
+                }
+                None => {
+                    skipped.lost_rows = skipped.lost_rows.saturating_add(1);
+                    return Ok(skipped);
+                }
+            },
+        }
+    }
+}
+
+/// Why a scan stopped early.
+enum Stop {
+    Visit(crate::error::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Stop {
+    fn from(e: rusqlite::Error) -> Self {
+        Stop::Sqlite(e)
+    }
+}
+
+/// Scans the rows after row id `after`, keeping `last` at the last row id visited.
+fn scan_from(
+    conn: &Connection,
+    after: i64,
+    last: &mut i64,
+    visit: &mut impl FnMut(Scanned<'_>) -> Result<()>,
+) -> std::result::Result<(), Stop> {
+    let mut statement = conn.prepare_cached(
+        "SELECT rowid, id, revision, envelope FROM records WHERE rowid > ?1 ORDER BY rowid",
+    )?;
+    let mut rows = statement.query([after])?;
     while let Some(row) = rows.next()? {
-        let Ok(id) = row
-            .get_ref(0)?
+        let rowid: i64 = row.get(0)?;
+        *last = rowid;
+        let id = row
+            .get_ref(1)?
             .as_blob()
-            .map_err(|_| ())
-            .and_then(|blob| <[u8; 16]>::try_from(blob).map_err(|_| ()))
-        else {
-            continue;
+            .ok()
+            .and_then(|blob| <[u8; 16]>::try_from(blob).ok());
+        let revision = match row.get_ref(2)? {
+            rusqlite::types::ValueRef::Integer(r) if r >= 1 => Some(revision_from_db(r)),
+            _ => None,
         };
-        let revision = revision_from_db(row.get(1)?);
-        let envelope = row.get_ref(2)?.as_blob().unwrap_or_default();
-        visit(id, revision, envelope)?;
+        let envelope = row.get_ref(3)?.as_blob().ok();
+        let scanned = match (id, revision, envelope) {
+            (Some(id), Some(revision), Some(envelope)) => Scanned::Record {
+                id,
+                revision,
+                envelope,
+            },
+            _ => Scanned::Malformed { rowid },
+        };
+        visit(scanned).map_err(Stop::Visit)?;
     }
     Ok(())
 }
 
-/// Every record row, still sealed.
+/// Whether the first row after row id `x` can be read: `Some(true)` when it can, `Some(false)`
+/// when there is none, `None` when the seek runs into damage.
+fn readable_after(conn: &Connection, x: i64) -> Result<Option<bool>> {
+    let found = conn
+        .prepare_cached("SELECT rowid FROM records WHERE rowid > ?1 ORDER BY rowid LIMIT 1")?
+        .query_row([x], |row| row.get::<_, i64>(0))
+        .optional();
+    match found {
+        Ok(row) => Ok(Some(row.is_some())),
+        Err(e) if is_damage(&e) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The smallest row id past `last` from which a scan can go on (by galloping, then a binary
+/// search); `None` when nothing readable follows.
+fn resume_after(conn: &Connection, last: i64) -> Result<Option<i64>> {
+    let mut bad = last;
+    let mut step: i64 = 1;
+    let good = loop {
+        let Some(x) = last.checked_add(step) else {
+            return Ok(None);
+        };
+        match readable_after(conn, x)? {
+            Some(true) => break x,
+            Some(false) => return Ok(None),
+            None => {
+                bad = x;
+                step = step.saturating_mul(2);
+            }
+        }
+    };
+    // The first x in (bad, good] whose next row is readable.
+    let (mut lo, mut hi) = (bad, good);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        match readable_after(conn, mid)? {
+            Some(_) => hi = mid,
+            None => lo = mid,
+        }
+    }
+    Ok(Some(hi))
+}
+
+/// Every well-formed record row, still sealed (rows a damaged page hides are left where they
+/// are).
 pub(crate) fn all(conn: &Connection) -> Result<Vec<RecordRow>> {
     let mut out = Vec::new();
-    for_each(conn, |id, revision, envelope| {
-        out.push(RecordRow {
+    for_each(conn, |scanned| {
+        if let Scanned::Record {
             id,
             revision,
-            envelope: envelope.to_vec(),
-        });
+            envelope,
+        } = scanned
+        {
+            out.push(RecordRow {
+                id,
+                revision,
+                envelope: envelope.to_vec(),
+            });
+        }
         Ok(())
     })?;
     Ok(out)

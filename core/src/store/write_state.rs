@@ -49,6 +49,33 @@ pub(crate) fn load(conn: &Connection) -> Result<WriteState> {
     })
 }
 
+/// The row, or, when its page of the file is damaged or the row is gone, a safe stand-in
+/// rebuilt from what the records show: the next key generation after the newest any envelope
+/// was sealed under (so no nonce budget is ever reused) and a clock of zero (the physical
+/// clock takes over). Reads work on a journal in that state; a write tries to store the row
+/// and reports the damage if it cannot.
+pub(crate) fn load_or_rebuild(conn: &Connection) -> Result<WriteState> {
+    match load(conn) {
+        Err(Error::CorruptJournal { .. }) => {
+            let mut newest = 0u64;
+            super::records::for_each(conn, |scanned| {
+                if let super::records::Scanned::Record { envelope, .. } = scanned {
+                    if let Ok(parsed) = crate::crypto::envelope::Envelope::parse(envelope) {
+                        newest = newest.max(u64::from(parsed.key_id));
+                    }
+                }
+                Ok(())
+            })?;
+            Ok(WriteState {
+                generation: newest.saturating_add(1),
+                seals: 0,
+                clock: 0,
+            })
+        }
+        other => other,
+    }
+}
+
 /// Creates the row (a new journal, or the schema-3 migration).
 pub(crate) fn create(conn: &Connection, state: WriteState) -> Result<()> {
     conn.execute(

@@ -388,7 +388,7 @@ impl Recovery {
         write_atomically(path, &sealed)?;
         Ok(BackupWritten {
             records: payload.records.len() as u64,
-            damaged: damaged.len() as u64,
+            damaged: damaged.count(),
             bytes: sealed.len() as u64,
         })
     }

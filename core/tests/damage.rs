@@ -1,0 +1,139 @@
+//! Damage stays small (S12): a row that is not a record is reported by its row id and the
+//! rest loads; a zeroed page of the file loses only what was on it, and the journal still
+//! opens, shows every screen, and backs up the rest.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use common::*;
+use std::sync::Arc;
+use waymark_core::recovery::backup::Backup;
+use waymark_core::recovery::clock::FixedClock;
+use waymark_core::recovery::entries::EntryInput;
+use waymark_core::recovery::review::ReviewRange;
+use waymark_core::Journal;
+
+#[test]
+fn rows_that_are_not_records_are_reported_by_row_id_and_the_rest_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _, path) = new_journal(dir.path());
+    for i in 0..5 {
+        journal
+            .insert_record("note", format!("n{i}").as_bytes())
+            .unwrap();
+    }
+    drop(journal);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("PRAGMA ignore_check_constraints=ON;")
+        .unwrap();
+    let bad_rows: Vec<i64> = [
+        "INSERT INTO records (id, revision, envelope) VALUES (x'0011', 1, x'00')",
+        "INSERT INTO records (id, revision, envelope) VALUES (randomblob(16), 'two', x'00')",
+        "INSERT INTO records (id, revision, envelope) VALUES (randomblob(16), 1, 12345)",
+        "INSERT INTO records (id, revision, envelope) VALUES (randomblob(16), -4, x'00')",
+    ]
+    .iter()
+    .map(|sql| {
+        conn.execute(sql, []).unwrap();
+        conn.last_insert_rowid()
+    })
+    .collect();
+    drop(conn);
+
+    let journal = Journal::open(&path, fast_options()).unwrap();
+    journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+    let loaded = journal.records(None).unwrap();
+    assert_eq!(loaded.records.len(), 5);
+    assert_eq!(loaded.damage.malformed_rows, bad_rows);
+    assert_eq!(loaded.damage.count(), 4);
+}
+
+/// A journal of `entries` long entries (so they fill many pages), its path and the entries'
+/// count.
+fn long_journal(dir: &std::path::Path, entries: usize) -> std::path::PathBuf {
+    let (r, _) = recovery_at(dir, utc(2026, 11, 25, 18, 0), "Europe/Berlin");
+    r.add_journey(journey("alcohol", date(2026, 1, 1), "Europe/Berlin"))
+        .unwrap();
+    for i in 0..entries {
+        r.write_entry(EntryInput {
+            body: format!("entry {i} {}", "words ".repeat(120)),
+            date: Some(date(2026, 11, 1)),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let path = r.journal().path().to_path_buf();
+    drop(r);
+    path
+}
+
+/// The page numbers (1-based) of table leaf pages (page type 13 in SQLite's b-tree page
+/// header), after checkpointing: in this journal nearly all belong to `records` (the other
+/// tables fit in one page each).
+fn table_leaf_pages(path: &std::path::Path) -> Vec<usize> {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let bytes = std::fs::read(path).unwrap();
+    (1..=bytes.len() / 4096)
+        .filter(|&page| {
+            let header = if page == 1 { 100 } else { 0 };
+            bytes[(page - 1) * 4096 + header] == 13
+        })
+        .collect()
+}
+
+#[test]
+fn a_zeroed_page_loses_only_what_was_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_journal(dir.path(), 300);
+    let leaves = table_leaf_pages(&path);
+    assert!(leaves.len() > 20, "{} leaves", leaves.len());
+    // Zero one leaf in the middle of the records.
+    let page = leaves[leaves.len() / 2];
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[(page - 1) * 4096..page * 4096].fill(0);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let journal = Journal::open(&path, fast_options()).unwrap();
+    journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+    let r = waymark_core::recovery::Recovery::new(
+        journal,
+        Arc::new(FixedClock::new(utc(2026, 11, 25, 19, 0))),
+    );
+    let snapshot = r.snapshot().unwrap();
+    let lost = 300 - snapshot.entries.len();
+    assert!(lost > 0 && lost <= 20, "{lost} entries lost");
+    assert!(u64::try_from(lost).unwrap() <= snapshot.lost_rows);
+    assert!(snapshot.lost_rows <= 25, "{}", snapshot.lost_rows);
+    assert_eq!(snapshot.journeys.len(), 1);
+
+    // Every screen works and says how many could not be read.
+    let home = r.home().unwrap();
+    assert!(home.damaged_records >= u32::try_from(lost).unwrap());
+    r.progress(ReviewRange::AllTime).unwrap();
+    let review = r.review_progress(ReviewRange::AllTime).unwrap();
+    assert_eq!(review.damaged_records, home.damaged_records);
+    r.export().unwrap();
+
+    // A backup saves the rest, and restores it.
+    let file = dir.path().join("rescue.wmbackup");
+    let written = r
+        .write_backup(&file, "a long backup passphrase", &fast_options().kdf)
+        .unwrap();
+    assert_eq!(written.damaged, u64::from(home.damaged_records));
+    let other = tempfile::tempdir().unwrap();
+    let restored = Backup::read(&file, "a long backup passphrase")
+        .unwrap()
+        .restore(
+            &other.path().join("rescued.db"),
+            PASSPHRASE,
+            fast_options(),
+            Arc::new(FixedClock::new(utc(2026, 11, 25, 20, 0))),
+        )
+        .unwrap();
+    let rescued = restored.recovery.snapshot().unwrap();
+    assert_eq!(rescued.entries.len(), snapshot.entries.len());
+    assert_eq!(rescued.damaged_count(), 0);
+}
