@@ -92,6 +92,14 @@ pub enum WaymarkError {
         /// What to show.
         summary: String,
     },
+    /// The file at that path is a journal whose creation never finished: it holds no key and
+    /// nothing the person wrote. `createJournal`/`restoreJournal` replace it;
+    /// `removeUnfinishedJournal` removes it.
+    #[error("{summary}")]
+    UnfinishedJournal {
+        /// What to show.
+        summary: String,
+    },
     /// A backup file is not a Waymark backup, is truncated, or was changed after it was
     /// written; nothing was written anywhere.
     #[error("{summary}")]
@@ -153,6 +161,7 @@ impl From<CoreError> for WaymarkError {
             CoreError::UnsupportedVersion { .. } => WaymarkError::UnsupportedVersion { summary },
             CoreError::AlreadyExists { .. } => WaymarkError::AlreadyExists { summary },
             CoreError::NoJournal { .. } => WaymarkError::NoJournal { summary },
+            CoreError::UnfinishedJournal { .. } => WaymarkError::UnfinishedJournal { summary },
             CoreError::BackupDamaged { .. } => WaymarkError::BackupDamaged { summary },
             _ => WaymarkError::Storage { summary },
         }

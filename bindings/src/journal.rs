@@ -93,6 +93,20 @@ pub fn create_journal(
     })
 }
 
+/// True when the file at `path` is a journal whose creation never finished (an app stopped
+/// while creating or restoring it): it holds no key and nothing the person wrote.
+#[uniffi::export]
+pub fn is_unfinished_journal(path: String) -> bool {
+    Journal::is_unfinished(Path::new(&path))
+}
+
+/// Removes an unfinished journal at `path` (see `is_unfinished_journal`) with its side files;
+/// anything else is refused with `AlreadyExists`.
+#[uniffi::export]
+pub fn remove_unfinished_journal(path: String) -> Result<()> {
+    Ok(Journal::remove_unfinished(Path::new(&path))?)
+}
+
 impl WaymarkJournal {
     fn wrap(journal: Journal, clock: Option<Arc<dyn ShellClock>>) -> Self {
         Self::from_recovery(Recovery::new(journal, clock_of(clock)))

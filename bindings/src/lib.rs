@@ -24,7 +24,10 @@ mod recovery;
 
 pub use backup::restore_journal;
 pub use error::WaymarkError;
-pub use journal::{create_journal, CreatedJournal, KeyRotationReport, WaymarkJournal};
+pub use journal::{
+    create_journal, is_unfinished_journal, remove_unfinished_journal, CreatedJournal,
+    KeyRotationReport, WaymarkJournal,
+};
 pub use platform::{PlatformKeyFailure, PlatformKeySlot, ShellClock};
 
 uniffi::setup_scaffolding!("waymark");

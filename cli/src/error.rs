@@ -122,6 +122,11 @@ impl fmt::Display for CliError {
                 f,
                 "the journal is damaged: {detail}. Restore a backup (`waymark restore`) or keep the file for a repair"
             ),
+            CliError::Core(E::UnfinishedJournal { path }) => write!(
+                f,
+                "the journal at {} was never finished (its creation was interrupted) and holds nothing: `waymark init` or `waymark restore` replaces it, `waymark wipe --yes` removes it",
+                path.display()
+            ),
             CliError::Core(E::BackupDamaged { detail }) => {
                 write!(f, "the backup is damaged and cannot be used: {detail}")
             }
@@ -167,7 +172,8 @@ impl CliError {
                 | E::LastKeySlot,
             ) => 2,
             CliError::Core(E::WrongSecret | E::RecoveryCodeTypo | E::WrongBackupPassphrase) => 3,
-            CliError::NoJournal(_) | CliError::Core(E::NoJournal { .. }) => 4,
+            CliError::NoJournal(_)
+            | CliError::Core(E::NoJournal { .. } | E::UnfinishedJournal { .. }) => 4,
             CliError::Core(
                 E::BackupDamaged { .. }
                 | E::CorruptJournal { .. }

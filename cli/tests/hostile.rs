@@ -165,3 +165,38 @@ fn a_hostile_backup_merges_into_quarantine_and_the_person_can_read_and_discard_i
         1
     );
 }
+
+#[test]
+fn an_unfinished_journal_is_explained_replaced_by_init_and_removed_by_wipe() {
+    let w = Waymark::new();
+    w.init();
+    // What an older build left when killed before the keys were committed: no key slot, no
+    // journal id, no record.
+    let conn = rusqlite::Connection::open(w.path("journal.db")).unwrap();
+    conn.execute_batch(
+        "DELETE FROM key_slots; DELETE FROM records; DELETE FROM settings WHERE name = 'journal_id';
+         PRAGMA wal_checkpoint(TRUNCATE);",
+    )
+    .unwrap();
+    drop(conn);
+
+    let run = w.run(&["home"]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(run.stderr.contains("never finished"), "{}", run.stderr);
+    assert!(run.stderr.contains("waymark init"), "{}", run.stderr);
+
+    let wiped = w.run(&["wipe", "--yes"]).ok();
+    assert!(wiped.contains("never finished"), "{wiped}");
+    assert!(!w.path("journal.db").exists());
+
+    // And init over one replaces it.
+    w.init();
+    let conn = rusqlite::Connection::open(w.path("journal.db")).unwrap();
+    conn.execute_batch(
+        "DELETE FROM key_slots; DELETE FROM records; PRAGMA wal_checkpoint(TRUNCATE);",
+    )
+    .unwrap();
+    drop(conn);
+    w.init();
+    w.run(&["home"]).ok();
+}

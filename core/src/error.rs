@@ -40,6 +40,16 @@ pub enum Error {
         id: String,
     },
 
+    /// The file at `path` is a journal whose creation never finished (an older build stopped
+    /// while creating or restoring it): no key was ever saved in it, so nothing in it can be
+    /// opened or lost. Create the journal again (which replaces it) or remove it
+    /// (`Journal::remove_unfinished`).
+    #[error("the journal at {path} was never finished: create it again, or remove it")]
+    UnfinishedJournal {
+        /// The file.
+        path: PathBuf,
+    },
+
     /// The journal's own structure (its key slots or settings) is damaged.
     #[error("the journal file is damaged: {detail}")]
     CorruptJournal {

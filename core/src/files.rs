@@ -74,6 +74,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", &suffix[..8]));
+    remove_orphaned_temporaries(dir);
     let result = (|| {
         // Errors name the file being written, not the temporary name beside it.
         let mut file = create_private_file(&temp).map_err(|e| match e {
@@ -94,6 +95,40 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// How old a temporary file must be before a later write treats it as orphaned by a crash
+/// (rather than in use by a write running right now).
+const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes temporary files [`write_atomically`] left in `dir` when a crash or a full disk
+/// stopped it (`.NAME.XXXXXXXX.tmp`, at least a minute old). They hold encrypted backups
+/// that never got their name; the file they were to replace is intact.
+fn remove_orphaned_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+            continue;
+        };
+        let Some((_, suffix)) = stem.rsplit_once('.') else {
+            continue;
+        };
+        if suffix.len() != 8 || !suffix.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age >= ORPHAN_AGE);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Makes a rename in `dir` durable; not every platform can fsync a folder, so failure is

@@ -9,7 +9,8 @@ use waymark_core::KdfParams;
 
 /// `waymark init`: creates the journal and prints the recovery code once.
 pub fn init(ctx: &Ctx, args: &InitArgs) -> Result<()> {
-    if ctx.path.exists() {
+    // An unfinished journal (an older build's crash mid-creation) is replaced by the new one.
+    if ctx.path.exists() && !waymark_core::Journal::is_unfinished(&ctx.path) {
         return Err(waymark_core::Error::AlreadyExists {
             path: ctx.path.clone(),
         }
@@ -265,6 +266,17 @@ pub fn wipe(ctx: &Ctx, args: &WipeArgs) -> Result<()> {
         return Err(CliError::Refused(
             "wipe destroys the journal for good: run `waymark wipe --yes` to confirm",
         ));
+    }
+    if waymark_core::Journal::is_unfinished(&ctx.path) {
+        // Its keys were never saved: nothing in it can be opened, so no secret is asked.
+        waymark_core::Journal::remove_unfinished(&ctx.path)?;
+        if !ctx.out.json {
+            say(format!(
+                "Removed {}: a journal whose creation never finished (it held no keys and nothing you wrote).",
+                ctx.path.display()
+            ));
+        }
+        return Ok(());
     }
     let recovery = ctx.open()?;
     recovery.into_journal().wipe()?;

@@ -76,7 +76,7 @@ fn print_report(ctx: &Ctx, command: &str, report: &MergeReport) -> Result<()> {
 /// `waymark restore --from FILE`: a new journal (at --journal) from a backup. The backup is
 /// read and authenticated completely before the journal is created.
 pub fn restore(ctx: &Ctx, args: &RestoreArgs) -> Result<()> {
-    if ctx.path.exists() {
+    if ctx.path.exists() && !waymark_core::Journal::is_unfinished(&ctx.path) {
         return Err(waymark_core::Error::AlreadyExists {
             path: ctx.path.clone(),
         }

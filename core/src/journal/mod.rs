@@ -14,6 +14,7 @@ mod bodies;
 mod key_slots;
 mod records;
 mod slot_keys;
+mod staging;
 pub(crate) use slot_keys::validate_passphrase_for;
 mod unlock;
 mod wipe;
@@ -144,15 +145,35 @@ impl Journal {
         passphrase: &str,
         options: JournalOptions,
     ) -> Result<(Journal, RecoveryCode)> {
+        let (journal, code) = Journal::create_unpublished(path, passphrase, options)?;
+        Ok((journal.publish(path)?, code))
+    }
+
+    /// Builds a new journal for `path` under a temporary name beside it (see `staging`):
+    /// complete and unlocked, but not yet under its name. Fill it, then `publish` it; drop
+    /// it (or wipe it) to leave nothing behind. An unfinished journal at `path` is replaced;
+    /// a real one is [`Error::AlreadyExists`].
+    pub(crate) fn create_unpublished(
+        path: &Path,
+        passphrase: &str,
+        options: JournalOptions,
+    ) -> Result<(Journal, RecoveryCode)> {
         options.validate()?;
         slot_keys::validate_new_passphrase(passphrase)?;
-        let mut conn = connection::open(path, Mode::Create)?;
-        match Self::initialize(&mut conn, path, passphrase, &options) {
-            Ok((journal_id, data_key, code)) => {
+        Journal::clear_the_way(path)?;
+        let staging = staging::staging_path(path)?;
+        let mut conn = connection::open(&staging, Mode::Create)?;
+        let built = Self::initialize(&mut conn, &staging, passphrase, &options).and_then(
+            |(journal_id, data_key, code)| {
                 let write = write_state::load(&conn)?;
                 let device = settings::device_id(&conn)?;
+                Ok((journal_id, data_key, code, write, device))
+            },
+        );
+        match built {
+            Ok((journal_id, data_key, code, write, device)) => {
                 let journal = Journal {
-                    path: path.to_path_buf(),
+                    path: staging,
                     options,
                     state: Mutex::new(State {
                         conn,
@@ -169,7 +190,7 @@ impl Journal {
             Err(e) => {
                 // The file is ours and holds nothing yet: leave no half-made journal behind.
                 drop(conn);
-                let _ = wipe::remove_files(path);
+                let _ = wipe::remove_files(&staging);
                 Err(e)
             }
         }
@@ -210,7 +231,15 @@ impl Journal {
         options.validate()?;
         let mut conn = connection::open(path, Mode::Existing)?;
         schema::migrate(&mut conn, path)?;
-        let journal_id = settings::journal_id(&conn)?;
+        let journal_id = settings::journal_id(&conn).map_err(|e| {
+            if Journal::is_unfinished(path) {
+                Error::UnfinishedJournal {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                e
+            }
+        })?;
         let write = write_state::load_or_rebuild(&conn)?;
         let device = settings::device_id(&conn)?;
         Ok(Journal {

@@ -280,8 +280,9 @@ impl Backup {
     }
 
     /// Makes a new journal at `path`, protected by `passphrase`, and fills it from this backup
-    /// in one transaction. If filling fails, the new journal is wiped again: nothing
-    /// half-restored stays behind. The journal comes back unlocked, with a new recovery code.
+    /// in one transaction, all under a temporary name: the journal appears at `path` only
+    /// complete (S19). If anything fails, nothing is left behind. The journal comes back
+    /// unlocked, with a new recovery code.
     pub fn restore(
         &self,
         path: &Path,
@@ -289,19 +290,21 @@ impl Backup {
         options: JournalOptions,
         clock: Arc<dyn Clock>,
     ) -> Result<Restored> {
-        let (journal, recovery_code) = Journal::create(path, passphrase, options)?;
-        let recovery = Recovery::new(journal, clock);
-        match recovery.merge_backup(self) {
-            Ok(report) => Ok(Restored {
-                recovery,
-                recovery_code,
-                report,
-            }),
+        let (journal, recovery_code) = Journal::create_unpublished(path, passphrase, options)?;
+        let filling = Recovery::new(journal, clock.clone());
+        let report = match filling.merge_backup(self) {
+            Ok(report) => report,
             Err(error) => {
-                let _ = recovery.into_journal().wipe();
-                Err(error)
+                let _ = filling.into_journal().wipe();
+                return Err(error);
             }
-        }
+        };
+        let journal = filling.into_journal().publish(path)?;
+        Ok(Restored {
+            recovery: Recovery::new(journal, clock),
+            recovery_code,
+            report,
+        })
     }
 
     /// Reads and decrypts the backup at `path`. Every byte is authenticated before this
