@@ -119,7 +119,7 @@ impl Journal {
     /// docs) and returns it reopened there, still unlocked.
     pub(crate) fn publish(self, target: &Path) -> Result<Journal> {
         let staging = self.path.clone();
-        let options = self.options.clone();
+        let options = self.options;
         let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         let State {
             conn,
