@@ -3,8 +3,14 @@
 //! [`DataKey`] is the journal's random 256-bit data key (S1). [`Keyring`] holds it with the
 //! record-content subkeys derived from it (S4), seals and opens records, and wraps the data key
 //! for key slots. The rest of the crate asks the keyring to seal and open; it never reads key
-//! bytes. Dropping the keyring (on `lock()`) zeroizes the data key and every derived key copy
-//! this crate holds.
+//! bytes.
+//!
+//! Keys leave memory on lock: the data key lives in one heap box that is zeroized when it is
+//! dropped and never moved by value; the lookup key is derived once into the keyring; `ring`'s
+//! key objects (which do not wipe themselves) are boxed and overwritten in place with a key of
+//! zeros before they are freed; and [`scrub_stack`] overwrites the stack that key derivation
+//! and sealing used, where copies are left in dead frames (hash block buffers, key schedules
+//! built before they were boxed). `Journal::lock` and the unlock calls run it.
 
 use super::envelope::{self, Envelope, SealingKey};
 use super::subkeys::{derive_subkey, LABEL_RECORD_CONTENT};
@@ -15,21 +21,40 @@ use zeroize::Zeroizing;
 /// place: a changed secret makes a new slot).
 pub(crate) const SLOT_KEY_ID: u32 = 0;
 
-/// The journal's data key: 32 random bytes, wiped when dropped, never printed.
-pub(crate) struct DataKey(Zeroizing<[u8; 32]>);
+/// How much stack [`scrub_stack`] overwrites: far more than any key-handling call uses.
+const STACK_SCRUB_BYTES: usize = 64 * 1024;
+
+/// Overwrites the stack below the caller's frame with zeros, where dead frames of key
+/// derivation and sealing keep copies of key bytes that nothing else clears. Call it when
+/// those calls have returned.
+#[inline(never)]
+pub(crate) fn scrub_stack() {
+    let mut area = [0u8; STACK_SCRUB_BYTES];
+    zeroize::Zeroize::zeroize(&mut area[..]);
+    std::hint::black_box(&area);
+}
+
+/// The journal's data key: 32 random bytes in one heap box, wiped when dropped, never moved
+/// by value, never printed.
+pub(crate) struct DataKey(Box<Zeroizing<[u8; 32]>>);
 
 impl DataKey {
     /// A fresh data key from the system random number generator.
     pub(crate) fn generate() -> Result<Self> {
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        super::fill_random(bytes.as_mut())?;
-        Ok(DataKey(bytes))
+        let mut key = DataKey(Box::new(Zeroizing::new([0u8; 32])));
+        super::fill_random(key.0.as_mut_slice())?;
+        Ok(key)
+    }
+
+    /// The key bytes, for deriving subkeys.
+    pub(crate) fn bytes(&self) -> &[u8; 32] {
+        &self.0
     }
 
     /// Wraps this data key under a key-encryption key, binding `context`.
     pub(crate) fn wrap(&self, kek: &[u8; 32], context: &[u8]) -> Result<Vec<u8>> {
         let key = SealingKey::new(kek, SLOT_KEY_ID)?;
-        envelope::seal(&key, context, self.0.as_ref())
+        envelope::seal(&key, context, &self.0[..])
     }
 
     /// Unwraps a data key sealed by [`DataKey::wrap`]; `None` when the key-encryption key or
@@ -38,12 +63,12 @@ impl DataKey {
         let key = SealingKey::new(kek, SLOT_KEY_ID).ok()?;
         let mut buffer = Zeroizing::new(wrapped.to_vec());
         let range = envelope::open_in_place(&key, buffer.as_mut_slice(), context)?;
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        if range.len() != bytes.len() {
+        let mut key = DataKey(Box::new(Zeroizing::new([0u8; 32])));
+        if range.len() != key.0.len() {
             return None;
         }
-        bytes.copy_from_slice(&buffer[range]);
-        Some(DataKey(bytes))
+        key.0.copy_from_slice(&buffer[range]);
+        Some(key)
     }
 
     /// True when both are the same key. Compares every byte (no early exit), so the time
@@ -57,13 +82,30 @@ impl DataKey {
     }
 }
 
-/// An unlocked journal's keys: the data key and the record-content keys derived from it, one
-/// per key generation, created on first use.
+/// An unlocked journal's keys: the data key, the record-content keys derived from it (one
+/// per key generation, created on first use) and the lookup key (derived once).
 pub(crate) struct Keyring {
     data_key: DataKey,
     /// Record-content keys by generation: a journal has one or a few, so a list beats a map
-    /// on the path every record takes.
-    content_keys: Vec<(u32, SealingKey)>,
+    /// on the path every record takes. Boxed so they can be overwritten where they live.
+    content_keys: Vec<(u32, Box<SealingKey>)>,
+    /// The lookup-index HMAC key, derived on first use.
+    lookup: Option<Box<ring::hmac::Key>>,
+}
+
+impl Drop for Keyring {
+    /// `ring`'s keys do not wipe themselves: each is overwritten in its box with a key made
+    /// from zeros before the box is freed. The data key's box zeroizes itself.
+    fn drop(&mut self) {
+        for (_, key) in &mut self.content_keys {
+            if let Ok(zeros) = SealingKey::new(&[0u8; 32], 0) {
+                **key = zeros;
+            }
+        }
+        if let Some(key) = &mut self.lookup {
+            **key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &[0u8; 32]);
+        }
+    }
 }
 
 impl Keyring {
@@ -72,6 +114,7 @@ impl Keyring {
         Keyring {
             data_key,
             content_keys: Vec::new(),
+            lookup: None,
         }
     }
 
@@ -85,18 +128,18 @@ impl Keyring {
             Some(index) => index,
             None => {
                 let bytes = derive_subkey(
-                    &self.data_key.0,
+                    self.data_key.bytes(),
                     LABEL_RECORD_CONTENT,
                     &generation.to_be_bytes(),
                 )?;
                 self.content_keys
-                    .push((generation, SealingKey::new(&bytes, generation)?));
+                    .push((generation, Box::new(SealingKey::new(&bytes, generation)?)));
                 self.content_keys.len() - 1
             }
         };
         self.content_keys
             .get(index)
-            .map(|(_, key)| key)
+            .map(|(_, key)| &**key)
             .ok_or(Error::Crypto("a record-content key could not be derived"))
     }
 
@@ -139,9 +182,22 @@ impl Keyring {
     /// A keyed HMAC-SHA256 tag over `namespace` and `key` under the lookup-index subkey, so
     /// stable lookups never put plaintext on disk (S10).
     pub(crate) fn lookup_tag(&mut self, namespace: &[u8], key: &[u8]) -> Result<[u8; 32]> {
-        let subkey = derive_subkey(&self.data_key.0, super::subkeys::LABEL_LOOKUP_INDEX, &[])?;
-        let hmac_key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, subkey.as_ref());
-        let mut context = ring::hmac::Context::with_key(&hmac_key);
+        if self.lookup.is_none() {
+            let subkey = derive_subkey(
+                self.data_key.bytes(),
+                super::subkeys::LABEL_LOOKUP_INDEX,
+                &[],
+            )?;
+            self.lookup = Some(Box::new(ring::hmac::Key::new(
+                ring::hmac::HMAC_SHA256,
+                subkey.as_ref(),
+            )));
+        }
+        let hmac_key = self
+            .lookup
+            .as_deref()
+            .ok_or(Error::Crypto("the lookup key could not be derived"))?;
+        let mut context = ring::hmac::Context::with_key(hmac_key);
         context.update(&(namespace.len() as u64).to_be_bytes());
         context.update(namespace);
         context.update(key);

@@ -303,6 +303,15 @@ impl Journal {
         platform: Option<&dyn PlatformKeyStore>,
         natural_key: NaturalKey<'_>,
     ) -> Result<KeyRotation> {
+        super::unlock::scrubbed(|| self.rotate_data_key_here(passphrase, platform, natural_key))
+    }
+
+    fn rotate_data_key_here(
+        &self,
+        passphrase: &str,
+        platform: Option<&dyn PlatformKeyStore>,
+        natural_key: NaturalKey<'_>,
+    ) -> Result<KeyRotation> {
         let mut state = self.state();
         let journal_id = state.journal_id;
         let old_slots = slots::all(&state.conn)?;

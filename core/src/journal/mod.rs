@@ -11,6 +11,8 @@
 //! [`records`] (the encrypted record repository) and [`wipe`].
 
 mod bodies;
+#[cfg(all(test, target_os = "linux"))]
+mod key_memory;
 mod key_slots;
 mod records;
 mod slot_keys;
@@ -145,7 +147,8 @@ impl Journal {
         passphrase: &str,
         options: JournalOptions,
     ) -> Result<(Journal, RecoveryCode)> {
-        let (journal, code) = Journal::create_unpublished(path, passphrase, options)?;
+        let (journal, code) =
+            unlock::scrubbed(|| Journal::create_unpublished(path, passphrase, options))?;
         Ok((journal.publish(path)?, code))
     }
 
@@ -278,6 +281,7 @@ impl Journal {
     pub fn lock(&self) {
         let mut state = self.state();
         state.keyring = None;
+        crate::crypto::keyring::scrub_stack();
         state.epoch += 1;
         // Whatever an edit replaced leaves `-wal` now, if a reader kept it there (S11). A
         // failure here changes nothing stored; the next write tries again.

@@ -13,11 +13,22 @@ use crate::platform::PlatformKeyStore;
 use crate::store::slots::{self, SlotKind};
 use rusqlite::TransactionBehavior;
 
+/// Runs `f`, then overwrites the stack it used (key copies in dead frames).
+pub(crate) fn scrubbed<T>(f: impl FnOnce() -> T) -> T {
+    let out = f();
+    crate::crypto::keyring::scrub_stack();
+    out
+}
+
 impl Journal {
     /// Unlocks with the passphrase. If the slot it opened was made with weaker Argon2id
     /// parameters than this journal's options, the data key is re-wrapped under the stronger
     /// ones before returning (S3). Runs Argon2id: keep it off the UI thread.
     pub fn unlock_with_passphrase(&self, passphrase: &str) -> Result<()> {
+        scrubbed(|| self.unlock_with_passphrase_here(passphrase))
+    }
+
+    fn unlock_with_passphrase_here(&self, passphrase: &str) -> Result<()> {
         let mut state = self.state();
         let journal_id = state.journal_id;
         let rows = slots::all(&state.conn)?;
@@ -50,6 +61,10 @@ impl Journal {
     /// Unlocks with the recovery code as the person typed it. A code with a typo is reported
     /// as [`Error::RecoveryCodeTypo`] before any slot is tried.
     pub fn unlock_with_recovery_code(&self, typed: &str) -> Result<()> {
+        scrubbed(|| self.unlock_with_recovery_code_here(typed))
+    }
+
+    fn unlock_with_recovery_code_here(&self, typed: &str) -> Result<()> {
         let code = RecoveryCode::parse(typed)?;
         let mut state = self.state();
         let journal_id = state.journal_id;
@@ -69,6 +84,10 @@ impl Journal {
     /// Unlocks with the phone's key store. If the platform cannot unwrap any platform slot,
     /// the error says why and nothing changes: fall back to the passphrase or recovery code.
     pub fn unlock_with_platform(&self, platform: &dyn PlatformKeyStore) -> Result<()> {
+        scrubbed(|| self.unlock_with_platform_here(platform))
+    }
+
+    fn unlock_with_platform_here(&self, platform: &dyn PlatformKeyStore) -> Result<()> {
         let mut state = self.state();
         let journal_id = state.journal_id;
         let mut platform_failure = None;
