@@ -1,4 +1,5 @@
 //! Keys leave memory on lock: after `lock()`, no copy of the data key or of any subkey derived
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! from it is anywhere in the process's readable memory (heap, stacks, anonymous mappings),
 //! checked by reading `/proc/self/mem`.
 
