@@ -1,7 +1,7 @@
 //! Keys leave memory on lock: after `lock()`, no copy of the data key or of any subkey derived
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! from it is anywhere in the process's readable memory (heap, stacks, anonymous mappings),
 //! checked by reading `/proc/self/mem`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::Journal;
 use crate::crypto::subkeys::{derive_subkey, LABEL_LOOKUP_INDEX, LABEL_RECORD_CONTENT};
