@@ -79,6 +79,9 @@ run_language() {
 
 run_language kotlin scripts/kotlin-tests.sh
 run_language swift scripts/swift-tests.sh
+# Coverage-guided fuzzing (AFL++ via cargo-afl): 30 seconds per target from the committed
+# corpus; the 10-minute runs are `bash scripts/fuzz.sh 600`.
+run_language fuzz "scripts/fuzz.sh"
 
 elapsed=$(( $(date +%s) - started ))
 echo

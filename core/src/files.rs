@@ -147,3 +147,22 @@ pub(crate) fn remove_if_present(path: &Path) -> Result<()> {
         Err(e) => Err(Error::io("removing", path, e)),
     }
 }
+
+/// True when the file system holding `dir` has no room left: a small probe file cannot be
+/// written there. SQLite reports a full disk as a generic I/O error on some file systems
+/// (tmpfs, some phones' storage); this tells the two apart.
+pub(crate) fn no_room_in(dir: &Path) -> bool {
+    let Ok(suffix) = crate::record::RecordId::random() else {
+        return false;
+    };
+    let probe = dir.join(format!(".waymark-space-{}", &suffix.to_string()[..8]));
+    let full = match OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(mut file) => file
+            .write_all(&[0u8; 16 * 1024])
+            .and_then(|()| file.sync_all())
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull),
+        Err(e) => e.kind() == std::io::ErrorKind::StorageFull,
+    };
+    let _ = std::fs::remove_file(&probe);
+    full
+}

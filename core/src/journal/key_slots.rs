@@ -140,6 +140,11 @@ impl Journal {
     /// unlocked); a wrong one is [`Error::WrongSecret`] and changes nothing. Record ciphertexts
     /// are untouched. Runs Argon2id twice: keep it off the UI thread.
     pub fn change_passphrase(&self, current: &str, new: &str) -> Result<()> {
+        self.change_passphrase_here(current, new)
+            .map_err(|e| super::explain_io(&self.path, e))
+    }
+
+    fn change_passphrase_here(&self, current: &str, new: &str) -> Result<()> {
         slot_keys::validate_new_passphrase(new)?;
         let mut state = self.state();
         let journal_id = state.journal_id;
@@ -167,6 +172,11 @@ impl Journal {
     /// Adds a passphrase to a journal that has none (for example after it was removed in
     /// favour of the device key). Needs the journal unlocked.
     pub fn add_passphrase(&self, passphrase: &str) -> Result<i64> {
+        self.add_passphrase_here(passphrase)
+            .map_err(|e| super::explain_io(&self.path, e))
+    }
+
+    fn add_passphrase_here(&self, passphrase: &str) -> Result<i64> {
         let new_slot = slot_keys::passphrase_slot(passphrase, &self.options().kdf)?;
         let mut state = self.state();
         if slots::all(&state.conn)?
@@ -184,6 +194,11 @@ impl Journal {
     /// Adds a slot opened by the phone's key store under `label` (such as
     /// "android-keystore"). Needs the journal unlocked.
     pub fn add_platform_slot(&self, platform: &dyn PlatformKeyStore, label: &str) -> Result<i64> {
+        self.add_platform_slot_here(platform, label)
+            .map_err(|e| super::explain_io(&self.path, e))
+    }
+
+    fn add_platform_slot_here(&self, platform: &dyn PlatformKeyStore, label: &str) -> Result<i64> {
         let mut state = self.state();
         state.keyring()?;
         let new_slot = slot_keys::platform_slot(platform, label)?;
@@ -224,6 +239,11 @@ impl Journal {
     /// second half of [`Journal::replace_recovery_code`]. Refuses (`NotFound`) when `keep` is
     /// not a recovery slot of this journal, so a wrong id never removes the only code.
     pub fn retire_recovery_codes_except(&self, keep: i64) -> Result<()> {
+        self.retire_recovery_codes_except_here(keep)
+            .map_err(|e| super::explain_io(&self.path, e))
+    }
+
+    fn retire_recovery_codes_except_here(&self, keep: i64) -> Result<()> {
         let mut state = self.state();
         state.keyring()?;
         let recovery: Vec<i64> = slots::all(&state.conn)?
@@ -270,6 +290,11 @@ impl Journal {
     /// Removes a key slot. Needs the journal unlocked; refuses to remove the last slot
     /// ([`Error::LastKeySlot`]).
     pub fn remove_slot(&self, slot_id: i64) -> Result<()> {
+        self.remove_slot_here(slot_id)
+            .map_err(|e| super::explain_io(&self.path, e))
+    }
+
+    fn remove_slot_here(&self, slot_id: i64) -> Result<()> {
         let mut state = self.state();
         state.keyring()?;
         let tx = state
@@ -304,6 +329,7 @@ impl Journal {
         natural_key: NaturalKey<'_>,
     ) -> Result<KeyRotation> {
         super::unlock::scrubbed(|| self.rotate_data_key_here(passphrase, platform, natural_key))
+            .map_err(|e| super::explain_io(&self.path, e))
     }
 
     fn rotate_data_key_here(

@@ -105,6 +105,24 @@ impl State {
     }
 }
 
+/// Turns SQLite's generic I/O error into [`Error::DiskFull`] when the folder of `path` has no
+/// room left (some file systems report a full disk that way).
+pub(crate) fn explain_io(path: &Path, e: Error) -> Error {
+    let io = matches!(
+        &e,
+        Error::Database(db) if db.sqlite_error_code() == Some(rusqlite::ErrorCode::SystemIoFailure)
+    );
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if io && crate::files::no_room_in(dir) {
+        Error::DiskFull
+    } else {
+        e
+    }
+}
+
 /// An open journal file, locked or unlocked.
 pub struct Journal {
     path: PathBuf,
@@ -152,6 +170,16 @@ impl Journal {
         Ok((journal.publish(path)?, code))
     }
 
+    /// Closes a journal made by `create_unpublished` that will not be published, and removes
+    /// its files. Its key existed only in memory and goes with it, so nothing in the files
+    /// could ever be opened; removing them is enough, and works on a full disk, where
+    /// [`Journal::wipe`] (which writes first) could not.
+    pub(crate) fn discard_unpublished(self) {
+        let path = self.path.clone();
+        drop(self);
+        let _ = wipe::remove_files(&path);
+    }
+
     /// Builds a new journal for `path` under a temporary name beside it (see `staging`):
     /// complete and unlocked, but not yet under its name. Fill it, then `publish` it; drop
     /// it (or wipe it) to leave nothing behind. An unfinished journal at `path` is replaced;
@@ -165,14 +193,15 @@ impl Journal {
         slot_keys::validate_new_passphrase(passphrase)?;
         Journal::clear_the_way(path)?;
         let staging = staging::staging_path(path)?;
-        let mut conn = connection::open(&staging, Mode::Create)?;
-        let built = Self::initialize(&mut conn, &staging, passphrase, &options).and_then(
-            |(journal_id, data_key, code)| {
+        let mut conn =
+            connection::open(&staging, Mode::Create).map_err(|e| explain_io(&staging, e))?;
+        let built = Self::initialize(&mut conn, &staging, passphrase, &options)
+            .map_err(|e| explain_io(&staging, e))
+            .and_then(|(journal_id, data_key, code)| {
                 let write = write_state::load(&conn)?;
                 let device = settings::device_id(&conn)?;
                 Ok((journal_id, data_key, code, write, device))
-            },
-        );
+            });
         match built {
             Ok((journal_id, data_key, code, write, device)) => {
                 let journal = Journal {
@@ -231,6 +260,12 @@ impl Journal {
     /// before any migration); a journal from a newer Waymark is refused untouched with
     /// [`Error::UnsupportedVersion`].
     pub fn open(path: &Path, options: JournalOptions) -> Result<Journal> {
+        // On a full disk SQLite cannot even make the shared-memory index it reads through:
+        // that says "the disk is full", not "I/O error".
+        Journal::open_here(path, options).map_err(|e| explain_io(path, e))
+    }
+
+    fn open_here(path: &Path, options: JournalOptions) -> Result<Journal> {
         options.validate()?;
         let mut conn = connection::open(path, Mode::Existing)?;
         schema::migrate(&mut conn, path)?;

@@ -396,6 +396,14 @@ impl Journal {
         &self,
         action: impl FnOnce(&mut RecordWriter<'_>) -> Result<T>,
     ) -> Result<(T, Vec<Written>)> {
+        self.write_tracked_here(action)
+            .map_err(|e| super::explain_io(&self.path, e))
+    }
+
+    fn write_tracked_here<T>(
+        &self,
+        action: impl FnOnce(&mut RecordWriter<'_>) -> Result<T>,
+    ) -> Result<(T, Vec<Written>)> {
         let seals_per_key = self.options().seals_per_key;
         let mut guard = self.state();
         let State {

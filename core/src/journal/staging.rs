@@ -159,7 +159,7 @@ impl Journal {
             }),
             Err(e) => {
                 let _ = wipe::remove_files(&staging);
-                Err(e)
+                Err(super::explain_io(target, e))
             }
         }
     }

@@ -26,6 +26,7 @@ impl Journal {
     /// ones before returning (S3). Runs Argon2id: keep it off the UI thread.
     pub fn unlock_with_passphrase(&self, passphrase: &str) -> Result<()> {
         scrubbed(|| self.unlock_with_passphrase_here(passphrase))
+            .map_err(|e| super::explain_io(&self.path, e))
     }
 
     fn unlock_with_passphrase_here(&self, passphrase: &str) -> Result<()> {

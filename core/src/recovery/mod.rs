@@ -13,6 +13,8 @@ pub mod check_in;
 pub mod clock;
 pub mod counter;
 pub mod entries;
+#[cfg(feature = "fuzzing")]
+pub mod fuzz;
 pub mod generator;
 pub mod journey;
 pub mod milestones;

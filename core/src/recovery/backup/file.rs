@@ -148,3 +148,76 @@ pub(super) fn read_file(path: &Path) -> Result<Vec<u8>> {
     }
     std::fs::read(path).map_err(|e| Error::io("reading the backup", path, e))
 }
+
+#[cfg(test)]
+mod tests {
+    //! S18 for backup headers: parameters above the ceilings are refused before any key is
+    //! derived, even with a checksum recomputed to match (a hostile file), and a flipped bit
+    //! reads as damage, never as a wrong passphrase.
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn small_backup() -> Vec<u8> {
+        seal_backup(
+            b"content",
+            "a backup passphrase",
+            &KdfParams::new(8, 1, 1).unwrap(),
+        )
+        .unwrap()
+    }
+
+    /// The backup with its parameters replaced and the header checksum recomputed.
+    fn with_params(bytes: &[u8], memory_kib: u32, passes: u32, lanes: u32) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        out[10..14].copy_from_slice(&memory_kib.to_be_bytes());
+        out[14..18].copy_from_slice(&passes.to_be_bytes());
+        out[18..22].copy_from_slice(&lanes.to_be_bytes());
+        let length_at = HEADER_LEN + CHECKSUM_LEN;
+        let check_len = usize::from(u16::from_be_bytes([out[length_at], out[length_at + 1]]));
+        let check = out[length_at + 2..length_at + 2 + check_len].to_vec();
+        let sum = header_checksum(&out[..HEADER_LEN], &check);
+        out[HEADER_LEN..length_at].copy_from_slice(&sum);
+        out
+    }
+
+    #[test]
+    fn parameters_above_the_ceilings_are_refused_before_any_derivation() {
+        let good = small_backup();
+        assert!(open_backup(&good, "a backup passphrase").is_ok());
+        for (memory, passes, lanes) in [
+            (4 * 1024 * 1024, 1, 1), // 4 GiB: the audit's abort
+            (u32::MAX, 1, 1),
+            (8, 11, 1),
+            (8, u32::MAX, 1),
+            (8, 1, 5),
+            (0, 1, 1),
+        ] {
+            let hostile = with_params(&good, memory, passes, lanes);
+            // A derivation would have run (and answered "wrong passphrase", or aborted on
+            // the allocation): damage means it never started.
+            assert!(
+                matches!(
+                    open_backup(&hostile, "another passphrase"),
+                    Err(Error::BackupDamaged { .. })
+                ),
+                "{memory} KiB, {passes} passes, {lanes} lanes"
+            );
+        }
+    }
+
+    #[test]
+    fn a_flipped_bit_in_the_header_is_damage_not_a_wrong_passphrase() {
+        let good = small_backup();
+        for byte in 10..HEADER_LEN + CHECKSUM_LEN {
+            let mut damaged_copy = good.clone();
+            damaged_copy[byte] ^= 0x10;
+            assert!(
+                matches!(
+                    open_backup(&damaged_copy, "a backup passphrase"),
+                    Err(Error::BackupDamaged { .. })
+                ),
+                "byte {byte}"
+            );
+        }
+    }
+}

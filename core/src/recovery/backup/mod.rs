@@ -295,7 +295,7 @@ impl Backup {
         let report = match filling.merge_backup(self) {
             Ok(report) => report,
             Err(error) => {
-                let _ = filling.into_journal().wipe();
+                filling.into_journal().discard_unpublished();
                 return Err(error);
             }
         };
@@ -583,5 +583,60 @@ fn merge_raw(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> 
             Ok(Merged::Updated)
         }
         Some(_) => Ok(Merged::Kept),
+    }
+}
+
+/// Fuzzing entry points (feature `fuzzing`): the backup file's outer layer, its decrypted
+/// content, and a merge of any decrypted content. None may panic, whatever the bytes.
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzz_entry {
+    use super::*;
+
+    /// The file layer: magic, version, header checksum, parameter ceilings, then (for a header
+    /// that passes) Argon2id and the check envelope with a fixed passphrase.
+    pub(crate) fn backup_file(bytes: &[u8]) {
+        let _ = file::open_backup(bytes, "a backup passphrase");
+    }
+
+    /// The decrypted content, as if it had authenticated.
+    pub(crate) fn payload(plain: &[u8]) {
+        if let Ok(payload) = Payload::decode(plain) {
+            let _ = payload.encode();
+        }
+    }
+
+    /// Merges decrypted content, as if it had authenticated, into `recovery`; then every
+    /// screen must still answer.
+    pub(crate) fn merge(recovery: &Recovery, plain: &[u8]) {
+        let Ok(payload) = Payload::decode(plain) else {
+            return;
+        };
+        let _ = recovery.merge_backup(&Backup { payload });
+        let _ = recovery.home();
+        let _ = recovery.progress(crate::recovery::review::ReviewRange::AllTime);
+        let _ = recovery.review_progress(crate::recovery::review::ReviewRange::AllTime);
+        let _ = recovery.export();
+    }
+
+    /// The decrypted content of a backup of `recovery`: a seed for the corpus.
+    pub(crate) fn payload_of(recovery: &Recovery) -> Vec<u8> {
+        let mut records = Vec::new();
+        let _ = recovery.journal().visit_records(|record| {
+            records.push(BackupRecord {
+                kind: record.kind.to_owned(),
+                id: record.id,
+                revision: record.revision,
+                body_version: record.body_version,
+                stamp: record.stamp,
+                quarantine: record.quarantine,
+                body: Zeroizing::new(record.body.to_vec()),
+            })
+        });
+        Payload {
+            created_at: recovery.now(),
+            records,
+        }
+        .encode()
+        .to_vec()
     }
 }
