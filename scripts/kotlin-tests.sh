@@ -24,9 +24,10 @@ CP="$JNA_JAR:$COROUTINES_JAR:$JUNIT_JAR:$HAMCREST_JAR"
 # The portable shell code only: android/src/main/kotlin/app/waymark/android/ needs the
 # Android SDK and is compiled by Gradle, not here.
 SOURCES=$(find "$OUT/generated" android/src/main/kotlin/app/waymark -maxdepth 1 -name '*.kt'; \
-          find "$OUT/generated" -name '*.kt'; find android/src/test/kotlin tests/kotlin -name '*.kt')
+          find "$OUT/generated" -name '*.kt'; find android/src/test/kotlin tests/kotlin -name '*.kt' -not -path '*/bench/*')
 SOURCES=$(printf '%s\n' $SOURCES | sort -u)
 echo "kotlin: compiling $(printf '%s\n' $SOURCES | wc -l) files with $("$KOTLINC" -version 2>&1 | head -n1)"
+rm -f "$OUT/tests.jar" # a failed compile must never run the last build's jar
 "$KOTLINC" -nowarn -jvm-target 17 -cp "$CP" $SOURCES -d "$OUT/tests.jar" 2>&1 | grep -v '^warning' || true
 [ -f "$OUT/tests.jar" ] || { echo "kotlin: compilation failed"; echo "kotlin: 0 passed, 1 failed"; exit 1; }
 

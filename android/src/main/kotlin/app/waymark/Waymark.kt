@@ -1,9 +1,11 @@
 package app.waymark
 
 import app.waymark.core.BackupWritten
+import app.waymark.core.Home
 import app.waymark.core.KdfParams
 import app.waymark.core.MergeReport
 import app.waymark.core.ProgressReview
+import app.waymark.core.ProgressScreen
 import app.waymark.core.ReviewRange
 import app.waymark.ffi.PlatformKeySlot
 import app.waymark.ffi.ShellClock
