@@ -22,6 +22,7 @@ fn plain_journey(since: chrono::NaiveDate, time: Option<NaiveTime>, zone: &str) 
         daily_minutes: Some(60),
         custom_milestone_days: Vec::new(),
         archived: false,
+        limit: None,
     }
 }
 

@@ -276,6 +276,7 @@ impl Driver {
                     daily_cost_cents: Some(num(s, "cost_cents")?),
                     daily_minutes: Some(num(s, "minutes")?),
                     custom_milestone_days: Vec::new(),
+                    limit: None,
                 })?;
                 self.journey = Some(journey.id);
             }

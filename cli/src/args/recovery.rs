@@ -8,6 +8,7 @@ use super::named::named;
 use super::values::{CalendarShows, Helped, Period};
 use clap::{Args, Subcommand};
 use waymark_core::recovery::journey::{JourneyField, LapseField};
+use waymark_core::recovery::limits::LimitPeriod;
 use waymark_core::recovery::triggers::{TriggerCategory, TriggerField, UrgeOutcome};
 
 /// Picks one journey, or all of them.
@@ -120,6 +121,22 @@ pub struct JourneyFields {
     /// Your own milestones in days (e.g. --milestone 7 --milestone 100).
     #[arg(long = "milestone")]
     pub milestones: Vec<u32>,
+    #[command(flatten)]
+    pub limit: LimitFlags,
+}
+
+/// A limit goal instead of abstinence: `--limit 2 --per day --unit drinks`.
+#[derive(Debug, Args)]
+pub struct LimitFlags {
+    /// Aim at "at most N" (1.5 or 1,5) instead of abstinence; needs --unit.
+    #[arg(long)]
+    pub limit: Option<String>,
+    /// What the limit is counted over: day or week (default: day).
+    #[arg(long, value_parser = named::<LimitPeriod>())]
+    pub per: Option<LimitPeriod>,
+    /// What is counted (drinks, cigarettes, units).
+    #[arg(long)]
+    pub unit: Option<String>,
 }
 
 /// Changes to a journey: each flag given replaces that field.
@@ -146,7 +163,9 @@ pub struct JourneyChanges {
     /// Your own milestones in days, replacing the ones you had (repeatable).
     #[arg(long = "milestone")]
     pub milestones: Vec<u32>,
-    /// Empty an optional field (repeatable).
+    #[command(flatten)]
+    pub limit: LimitFlags,
+    /// Empty an optional field (repeatable; `limit` makes it an abstinence journey).
     #[arg(long, value_parser = named::<JourneyField>())]
     pub clear: Vec<JourneyField>,
 }

@@ -11,6 +11,7 @@ use waymark_core::recovery::counter::SoberCounter;
 use waymark_core::recovery::journey::{
     Journey, JourneyInput, JourneyPatch, LapseInput, LapseKind, LapsePatch,
 };
+use waymark_core::recovery::limits::limit_from_parts;
 use waymark_core::recovery::milestones::{Milestone, MilestoneProgress};
 use waymark_core::recovery::names::Named;
 use waymark_core::recovery::Recovery;
@@ -34,11 +35,26 @@ fn input(recovery: &Recovery, f: JourneyFields) -> Result<JourneyInput> {
             .transpose()?,
         daily_minutes: f.minutes_per_day,
         custom_milestone_days: f.milestones,
+        limit: limit_from_parts(
+            f.limit.limit.as_deref(),
+            f.limit.per,
+            f.limit.unit.as_deref(),
+            None,
+        )?,
     })
 }
 
-fn patch(recovery: &Recovery, c: JourneyChanges) -> Result<JourneyPatch> {
+fn patch(recovery: &Recovery, current: &Journey, c: JourneyChanges) -> Result<JourneyPatch> {
     let currency = recovery.settings()?.currency();
+    let limit = match (&c.limit.limit, c.limit.per, &c.limit.unit) {
+        (None, None, None) => None,
+        (amount, per, unit) => limit_from_parts(
+            amount.as_deref(),
+            per,
+            unit.as_deref(),
+            current.limit.as_ref(),
+        )?,
+    };
     Ok(JourneyPatch {
         name: c.name,
         sober_since: parse::opt_date("since", c.since.as_deref())?,
@@ -55,6 +71,7 @@ fn patch(recovery: &Recovery, c: JourneyChanges) -> Result<JourneyPatch> {
             .transpose()?,
         daily_minutes: c.minutes_per_day,
         custom_milestone_days: (!c.milestones.is_empty()).then_some(c.milestones),
+        limit,
         clear: c.clear,
     })
 }
@@ -141,7 +158,15 @@ pub fn journey(ctx: &Ctx, command: JourneyCommand) -> Result<()> {
         }
         JourneyCommand::Edit { id, changes } => {
             let id = positional(&recovery, &id)?;
-            let patch = patch(&recovery, changes)?;
+            let current = recovery
+                .journeys()?
+                .into_iter()
+                .find(|j| j.id == id)
+                .ok_or(waymark_core::Error::NotFound {
+                    what: "journey",
+                    id: id.to_string(),
+                })?;
+            let patch = patch(&recovery, &current, changes)?;
             let journey = recovery.edit_journey(&id, patch)?;
             show(ctx, "journey edit", &journey)
         }

@@ -159,6 +159,7 @@ fn status_cell(statuses: &[DayStatus], from: NaiveDate, day: NaiveDate) -> Cell 
         Some(DayStatus::Today) => Cell::Today,
         Some(DayStatus::Lapse) => Cell::Lapse,
         Some(DayStatus::Relapse) => Cell::Relapse,
+        Some(DayStatus::OverLimit) => Cell::Over,
         Some(DayStatus::BeforeStart) => Cell::Empty,
         Some(DayStatus::Future) | None => Cell::Future,
     }
@@ -243,7 +244,12 @@ pub fn print_progress(out: &Out, p: &ProgressScreen, shows: CalendarShows, curre
             for line in map.lines() {
                 say(format!("  {line}"));
             }
-            say(format!("  {}", calendar::sober_legend(out)));
+            let legend = if jp.journey.limit.is_some() {
+                calendar::limit_legend(out)
+            } else {
+                calendar::sober_legend(out)
+            };
+            say(format!("  {legend}"));
             say("");
         }
     }
@@ -414,6 +420,7 @@ pub fn print_review(out: &Out, r: &ProgressReview, currency: &Currency) {
             waymark_core::recovery::journey::LapseKind::Relapse => {
                 format!("relapse of {}", days(l.days))
             }
+            waymark_core::recovery::journey::LapseKind::OverLimit => "over the limit".to_owned(),
         };
         let finished = l.reflections.iter().filter(|r| !r.draft).count() as u64;
         let drafts = l.reflections.len() as u64 - finished;

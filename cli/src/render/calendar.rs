@@ -18,6 +18,8 @@ pub enum Cell {
     Lapse,
     /// A day of a relapse.
     Relapse,
+    /// A day over a limit goal's limit.
+    Over,
     /// Today, still in progress.
     Today,
     /// The day's mood, 1-5.
@@ -48,6 +50,7 @@ pub fn sober_cell(
         DayStatus::Today => Cell::Today,
         DayStatus::Lapse => Cell::Lapse,
         DayStatus::Relapse => Cell::Relapse,
+        DayStatus::OverLimit => Cell::Over,
     }
 }
 
@@ -107,6 +110,17 @@ pub fn sober_legend(out: &Out) -> String {
     )
 }
 
+/// The legend for a limit goal's calendar.
+pub fn limit_legend(out: &Out) -> String {
+    format!(
+        "{} within the limit  {} today  {} over the limit  {} before the goal",
+        glyph(out, Cell::Sober),
+        glyph(out, Cell::Today),
+        glyph(out, Cell::Over),
+        glyph(out, Cell::Empty)
+    )
+}
+
 /// The legend for a mood calendar.
 pub fn mood_legend(out: &Out) -> String {
     let scale: Vec<String> = (1..=5).map(|m| glyph(out, Cell::Mood(m))).collect();
@@ -125,6 +139,7 @@ fn glyph(out: &Out, cell: Cell) -> String {
         Cell::Today => out.green("◆"),
         Cell::Lapse => out.red("✕"),
         Cell::Relapse => out.red("▲"),
+        Cell::Over => out.yellow("✕"),
         Cell::Mood(m) => {
             const GLYPHS: [&str; 5] = ["░", "▒", "▓", "█", "█"];
             const SHADES: [u8; 5] = [196, 208, 226, 112, 34];

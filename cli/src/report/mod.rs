@@ -31,7 +31,7 @@ h1 { font-size: 1.6em; margin-bottom: 0; } h2 { font-size: 1.15em; margin-top: 2
 .big { font-size: 1.8em; font-weight: 600; color: #2f7d4f; }
 svg { width: 100%; height: auto; } .frame { fill: none; stroke: #d5dae3; }
 .axis, .legend, .label { font: 12px system-ui, sans-serif; fill: #5b6575; } .legend { font-weight: 600; } .label { fill: #1d2430; }
-.sober { fill: #3f9d63; } .today { fill: #9ad3ad; } .lapse { fill: #d9534f; } .relapse { fill: #8f2d2a; } .none { fill: #eef1f5; }
+.sober { fill: #3f9d63; } .today { fill: #9ad3ad; } .lapse { fill: #d9534f; } .relapse { fill: #8f2d2a; } .over { fill: #e0a030; } .none { fill: #eef1f5; }
 .kind { font-style: italic; color: #2f7d4f; }
 .lapse-block { border-left: 4px solid #d9534f; padding: .2em .8em; margin: .8em 0; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } svg, .card, .lapse-block { break-inside: avoid; } }
@@ -243,6 +243,7 @@ pub fn render(r: &ProgressReview, currency: &Currency) -> String {
             let what = match l.lapse.kind {
                 LapseKind::Lapse => "lapse".to_owned(),
                 LapseKind::Relapse => format!("relapse of {}", days(l.days)),
+                LapseKind::OverLimit => "over the limit".to_owned(),
             };
             let _ = write!(
                 h,
@@ -342,6 +343,7 @@ fn calendar(
                 Cell::Today => "today",
                 Cell::Lapse => "lapse",
                 Cell::Relapse => "relapse",
+                Cell::Over => "over",
                 Cell::Future => "",
                 _ => "none",
             };

@@ -55,14 +55,6 @@ pub fn body(data: &[u8]) {
             });
         };
     }
-    use crate::recovery::cards::{CardState, CardUse, StoredCard};
-    use crate::recovery::check_in::CheckIn;
-    use crate::recovery::entries::JournalEntry;
-    use crate::recovery::journey::{Journey, Lapse};
-    use crate::recovery::reflection::Reflection;
-    use crate::recovery::settings::{MilestoneAcks, Settings};
-    use crate::recovery::support::{Meeting, Outreach, SupportContact};
-    use crate::recovery::triggers::TriggerEvent;
     stored::for_each_kind!(add);
     let decode_as = kinds[usize::from(*pick) % kinds.len()];
     decode_as(*version, body);

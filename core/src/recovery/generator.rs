@@ -219,6 +219,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
         daily_minutes: Some(150),
         custom_milestone_days: vec![7, 14, 100],
         archived: false,
+        limit: None,
     };
 
     // Lapses: distinct days, spread over the story, never in its first or last week.

@@ -7,6 +7,7 @@
 //! never leave history inconsistent, and nothing ever erases an earlier attempt.
 
 use super::clock::{parse_zone, start_instant, Zone};
+use super::limits::Limit;
 use super::validate;
 use crate::error::{Error, Result};
 use crate::record::RecordId;
@@ -35,6 +36,10 @@ pub struct Journey {
     pub custom_milestone_days: Vec<u32>,
     /// Archived journeys stay in history but leave the daily views.
     pub archived: bool,
+    /// A limit goal ("at most 2 drinks a day") instead of abstinence; `None` for an
+    /// abstinence journey. See [`super::limits`].
+    #[serde(default)]
+    pub limit: Option<Limit>,
 }
 
 /// What a person gives to start or edit a journey.
@@ -55,6 +60,9 @@ pub struct JourneyInput {
     pub daily_minutes: Option<u32>,
     /// The person's own milestones, in days.
     pub custom_milestone_days: Vec<u32>,
+    /// A limit goal instead of abstinence (`None`: abstinence).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub limit: Option<Limit>,
 }
 
 impl JourneyInput {
@@ -89,6 +97,9 @@ impl JourneyInput {
         for days in &self.custom_milestone_days {
             validate::in_range("custom_milestone_days", *days, 1, 36_500)?;
         }
+        if let Some(limit) = &self.limit {
+            limit.validate()?;
+        }
         Ok(())
     }
 
@@ -106,6 +117,7 @@ impl JourneyInput {
             daily_minutes: self.daily_minutes,
             custom_milestone_days: custom,
             archived: false,
+            limit: self.limit,
         }
     }
 }
@@ -123,6 +135,8 @@ pub enum JourneyField {
     DailyMinutes,
     /// The person's own milestones.
     CustomMilestones,
+    /// The limit goal (the journey becomes an abstinence journey).
+    Limit,
 }
 
 /// A change to a journey: every field given replaces the stored one, every field left
@@ -152,6 +166,9 @@ pub struct JourneyPatch {
     /// New milestones of the person's own (replacing all of them).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub custom_milestone_days: Option<Vec<u32>>,
+    /// A new limit goal.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub limit: Option<Limit>,
     /// Optional fields to empty.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub clear: Vec<JourneyField>,
@@ -186,6 +203,11 @@ impl JourneyPatch {
                 self.custom_milestone_days
                     .unwrap_or_else(|| journey.custom_milestone_days.clone())
             },
+            limit: if cleared(JourneyField::Limit) {
+                None
+            } else {
+                self.limit.or_else(|| journey.limit.clone())
+            },
         }
     }
 }
@@ -199,6 +221,20 @@ pub enum LapseKind {
     Lapse,
     /// A return to the old pattern.
     Relapse,
+    /// A day over a limit goal's limit (derived from logged amounts by
+    /// [`super::limits::over_days`]; never recorded as a lapse).
+    OverLimit,
+}
+
+impl LapseKind {
+    /// How a day of this kind shows in calendars.
+    pub fn day_status(self) -> DayStatus {
+        match self {
+            LapseKind::Lapse => DayStatus::Lapse,
+            LapseKind::Relapse => DayStatus::Relapse,
+            LapseKind::OverLimit => DayStatus::OverLimit,
+        }
+    }
 }
 
 /// A recorded lapse or relapse. It ends the attempt running on `date`; the next attempt
@@ -380,6 +416,9 @@ pub enum DayStatus {
     Lapse,
     /// A day of a relapse: from its date until the day before sober again.
     Relapse,
+    /// A day over a limit goal's limit. On a limit journey, `Sober` and `Today` mean
+    /// within the limit.
+    OverLimit,
     /// After today.
     Future,
 }
@@ -456,10 +495,7 @@ pub fn day_status(
                 .ended_by
                 .and_then(|id| lapses.iter().find(|l| l.id == id))
                 .map_or(LapseKind::Lapse, |l| l.kind);
-            return match kind {
-                LapseKind::Lapse => DayStatus::Lapse,
-                LapseKind::Relapse => DayStatus::Relapse,
-            };
+            return kind.day_status();
         }
     }
     if attempts
@@ -482,10 +518,7 @@ pub fn day_status(
             .ended_by
             .and_then(|id| lapses.iter().find(|l| l.id == id))
             .map_or(LapseKind::Relapse, |l| l.kind);
-        return match kind {
-            LapseKind::Lapse => DayStatus::Lapse,
-            LapseKind::Relapse => DayStatus::Relapse,
-        };
+        return kind.day_status();
     }
     DayStatus::BeforeStart
 }
@@ -502,6 +535,12 @@ pub(crate) fn validate_lapse(
     others: &[Lapse],
     today: NaiveDate,
 ) -> Result<NaiveDate> {
+    if input.kind == LapseKind::OverLimit {
+        return Err(Error::invalid(
+            "kind",
+            "days over a limit come from the amounts logged: change those instead",
+        ));
+    }
     validate::optional_text("note", input.note.as_deref(), validate::NOTE_TEXT)?;
     if input.date < journey.sober_since {
         return Err(Error::invalid(

@@ -12,16 +12,20 @@ pub mod cards;
 pub mod check_in;
 pub mod clock;
 pub mod counter;
+pub mod crisis_lines;
 pub mod entries;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub mod generator;
 pub mod journey;
+pub mod limits;
 pub mod milestones;
 pub mod money;
 pub mod names;
 pub mod reflection;
+pub mod reminders;
 pub mod review;
+pub mod safety_plan;
 pub mod screens;
 pub mod search;
 mod service;
@@ -30,6 +34,7 @@ pub mod snapshot;
 mod stored;
 pub mod support;
 pub mod triggers;
+pub mod urge;
 pub mod validate;
 
 pub use service::Recovery;

@@ -47,6 +47,9 @@ macro_rules! named {
 
 use super::cards::{CardCategory, CardOutcome};
 use super::journey::{JourneyField, LapseField, LapseKind};
+use super::limits::LimitPeriod;
+use super::reminders::Weekday;
+use super::safety_plan::PlanSection;
 use super::search::SearchSource;
 use super::support::{
     ContactField, ContactRole, MeetingField, MeetingKind, NinetyInNinetyStart, OutreachField,
@@ -58,7 +61,14 @@ named!(TriggerCategory { People => "people", Places => "places", Things => "thin
     Emotions => "emotions", Halt => "halt", Situations => "situations" });
 named!(UrgeOutcome { Passed => "passed", StillStruggling => "still_struggling",
     Lapsed => "lapsed" });
-named!(LapseKind { Lapse => "lapse", Relapse => "relapse" });
+named!(LapseKind { Lapse => "lapse", Relapse => "relapse", OverLimit => "over_limit" });
+named!(LimitPeriod { Day => "day", Week => "week" });
+named!(PlanSection { WarningSigns => "warning_signs", OnMyOwn => "on_my_own",
+    Distractions => "distractions", AskForHelp => "ask_for_help",
+    Professionals => "professionals", SaferSurroundings => "safer_surroundings",
+    Reasons => "reasons" });
+named!(Weekday { Mon => "mon", Tue => "tue", Wed => "wed", Thu => "thu", Fri => "fri",
+    Sat => "sat", Sun => "sun" });
 named!(ContactRole { Sponsor => "sponsor", Peer => "peer", Therapist => "therapist",
     CrisisLine => "crisis_line", Other => "other" });
 named!(OutreachMethod { Call => "call", Message => "message", InPerson => "in_person" });
@@ -75,7 +85,7 @@ named!(SearchSource { Entry => "entry", CheckIn => "check_in", Trigger => "trigg
 named!(NinetyInNinetyStart { Window => "window", AfterLapse => "after_lapse",
     Chosen => "chosen" });
 named!(JourneyField { SoberSinceTime => "sober_since_time", DailyCost => "daily_cost",
-    DailyMinutes => "daily_minutes", CustomMilestones => "custom_milestones" });
+    DailyMinutes => "daily_minutes", CustomMilestones => "custom_milestones", Limit => "limit" });
 named!(LapseField { Time => "time", SoberAgainFrom => "sober_again_from", Note => "note",
     Trigger => "trigger" });
 named!(TriggerField { Journey => "journey", Situation => "situation", Card => "card",
@@ -118,5 +128,8 @@ mod tests {
         same_as_json::<ContactField>();
         same_as_json::<OutreachField>();
         same_as_json::<MeetingField>();
+        same_as_json::<LimitPeriod>();
+        same_as_json::<PlanSection>();
+        same_as_json::<Weekday>();
     }
 }

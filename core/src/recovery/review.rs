@@ -17,7 +17,7 @@ use super::cards::{self, CardStats};
 use super::check_in::{streak, CheckInStreak};
 use super::clock::DayReckoner;
 use super::counter::{count, SoberCounter};
-use super::journey::{Journey, Lapse};
+use super::journey::{Journey, Lapse, LapseKind};
 use super::milestones::{progress, reached_in_every_attempt, Milestone, MilestoneProgress};
 use super::reflection::Reflection;
 use super::settings::Settings;
@@ -502,7 +502,7 @@ fn journey_review(
 pub(crate) fn fresh_start(lapses: &[Lapse], today: NaiveDate) -> Option<NaiveDate> {
     lapses
         .iter()
-        .filter(|l| l.date <= today)
+        .filter(|l| l.date <= today && l.kind != LapseKind::OverLimit)
         .max_by_key(|l| (l.date, l.time))
         .map(|l| l.sober_again_from)
 }

@@ -167,6 +167,18 @@ pub struct Export {
     pub outreach: Vec<Outreach>,
     /// Meetings.
     pub meetings: Vec<Meeting>,
+    /// Amounts logged against limit journeys.
+    #[serde(default)]
+    pub uses: Vec<crate::recovery::limits::UseLog>,
+    /// The safety plan, if written.
+    #[serde(default)]
+    pub safety_plan: Option<crate::recovery::safety_plan::SafetyPlan>,
+    /// Urge-surfing sessions.
+    #[serde(default)]
+    pub urge_sessions: Vec<crate::recovery::urge::UrgeSession>,
+    /// Reminder preferences, if saved.
+    #[serde(default)]
+    pub reminder_prefs: Option<crate::recovery::reminders::ReminderPrefs>,
     /// Records that could not be read and are not in the export.
     pub damaged_records: u32,
     /// Records written by a newer version of Waymark, not in the export (kept unchanged).
@@ -331,7 +343,12 @@ pub fn export(s: &Snapshot, now: DateTime<Utc>) -> Export {
         exported_at: now,
         settings: s.settings.clone().unwrap_or_default(),
         journeys: s.journeys.clone(),
-        lapses: s.lapses.clone(),
+        lapses: s
+            .lapses
+            .iter()
+            .filter(|l| l.kind != super::journey::LapseKind::OverLimit)
+            .cloned()
+            .collect(),
         milestones_celebrated: s
             .milestone_acks
             .iter()
@@ -358,6 +375,10 @@ pub fn export(s: &Snapshot, now: DateTime<Utc>) -> Export {
         contacts: s.contacts.clone(),
         outreach: s.outreach.clone(),
         meetings: s.meetings.clone(),
+        uses: s.uses.clone(),
+        safety_plan: s.safety_plan.clone(),
+        urge_sessions: s.urge_sessions.clone(),
+        reminder_prefs: s.reminder_prefs.clone(),
         damaged_records: s.damaged_count(),
         newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
         quarantined: s.quarantined.clone(),

@@ -14,12 +14,16 @@
 use super::cards::{self, CardState, CardUse, CopingCard, StoredCard};
 use super::check_in::CheckIn;
 use super::entries::JournalEntry;
-use super::journey::{Journey, Lapse};
+use super::journey::{Journey, Lapse, LapseKind};
+use super::limits::UseLog;
 use super::reflection::{Reflection, ReflectionBody};
+use super::reminders::ReminderPrefs;
+use super::safety_plan::SafetyPlan;
 use super::settings::{MilestoneAcks, Settings};
 use super::stored::{decode, BodyError, StoredRecord};
 use super::support::{Meeting, Outreach, SupportContact};
 use super::triggers::TriggerEvent;
+use super::urge::UrgeSession;
 use crate::error::Result;
 use crate::record::RecordId;
 use crate::{Journal, RecordView};
@@ -44,6 +48,10 @@ enum Place {
     Contact(RecordId),
     Outreach(RecordId),
     Meeting(RecordId),
+    SafetyPlan,
+    UrgeSession(RecordId),
+    ReminderPrefs,
+    Use(RecordId),
     Damaged,
     Newer,
     UnknownKind,
@@ -71,7 +79,8 @@ pub struct Snapshot {
     pub settings: Option<Settings>,
     /// Journeys.
     pub journeys: Vec<Journey>,
-    /// Lapses of every journey.
+    /// Lapses of every journey, and the days over a limit journey's limit (kind
+    /// `OverLimit`: derived from `uses` by [`super::limits::over_days`], never stored).
     pub lapses: Vec<Lapse>,
     /// Milestone acknowledgements per journey.
     pub(crate) milestone_acks: Vec<MilestoneAcks>,
@@ -95,6 +104,14 @@ pub struct Snapshot {
     pub outreach: Vec<Outreach>,
     /// Meetings, oldest first.
     pub meetings: Vec<Meeting>,
+    /// The safety plan, if written.
+    pub safety_plan: Option<SafetyPlan>,
+    /// Urge-surfing sessions, oldest first.
+    pub urge_sessions: Vec<UrgeSession>,
+    /// Reminder preferences, if saved.
+    pub reminder_prefs: Option<ReminderPrefs>,
+    /// Amounts logged against limit journeys, oldest day first.
+    pub uses: Vec<UseLog>,
     /// Records that could not be read (failed to decrypt, or did not decode as their kind).
     pub damaged: Vec<RecordId>,
     /// Rows of the file that are not records at all, by SQLite row id.
@@ -190,7 +207,11 @@ impl Place {
             Place::Contact(_) => 11,
             Place::Outreach(_) => 12,
             Place::Meeting(_) => 13,
-            Place::Damaged | Place::Newer | Place::UnknownKind | Place::Quarantined => 14,
+            Place::SafetyPlan => 14,
+            Place::UrgeSession(_) => 15,
+            Place::ReminderPrefs => 16,
+            Place::Use(_) => 17,
+            Place::Damaged | Place::Newer | Place::UnknownKind | Place::Quarantined => 18,
         }
     }
 }
@@ -199,10 +220,17 @@ impl Place {
 fn sort(s: &mut Snapshot, which: Unsorted) {
     let id = RecordId::from_bytes([0; 16]);
     let date = NaiveDate::MIN;
+    if which.has(Place::Use(id)) {
+        s.uses.sort_by_key(|u| (u.date, u.logged_at, u.id));
+    }
     if which.has(Place::Journey(id)) {
         s.journeys.sort_by_key(|j| (j.sober_since, j.id));
     }
-    if which.has(Place::Lapse(id)) {
+    if which.has(Place::Journey(id)) || which.has(Place::Use(id)) || which.has(Place::Lapse(id)) {
+        s.lapses.retain(|l| l.kind != LapseKind::OverLimit);
+        for journey in s.journeys.iter().filter(|j| j.limit.is_some()) {
+            s.lapses.extend(super::limits::over_days(journey, &s.uses));
+        }
         s.lapses.sort_by_key(|l| (l.date, l.time, l.id));
     }
     if which.has(Place::CheckIn(date)) {
@@ -232,6 +260,9 @@ fn sort(s: &mut Snapshot, which: Unsorted) {
     }
     if which.has(Place::Meeting(id)) {
         s.meetings.sort_by_key(|m| (m.date, m.id));
+    }
+    if which.has(Place::UrgeSession(id)) {
+        s.urge_sessions.sort_by_key(|u| (u.started_at, u.id));
     }
 }
 
@@ -356,6 +387,24 @@ impl Snapshot {
             }
             Outreach::KIND => arm!(Outreach, outreach, |v: &Outreach| Place::Outreach(v.id)),
             Meeting::KIND => arm!(Meeting, meetings, |v: &Meeting| Place::Meeting(v.id)),
+            SafetyPlan::KIND => match typed::<SafetyPlan>(view) {
+                Ok(value) => {
+                    self.safety_plan = Some(value);
+                    Place::SafetyPlan
+                }
+                Err(place) => place,
+            },
+            UrgeSession::KIND => arm!(UrgeSession, urge_sessions, |v: &UrgeSession| {
+                Place::UrgeSession(v.id)
+            }),
+            ReminderPrefs::KIND => match typed::<ReminderPrefs>(view) {
+                Ok(value) => {
+                    self.reminder_prefs = Some(value);
+                    Place::ReminderPrefs
+                }
+                Err(place) => place,
+            },
+            UseLog::KIND => arm!(UseLog, uses, |v: &UseLog| Place::Use(v.id)),
             _ => Place::UnknownKind,
         };
         match place {
@@ -395,6 +444,10 @@ impl Snapshot {
             Place::Contact(k) => self.contacts.retain(|v| v.id != k),
             Place::Outreach(k) => self.outreach.retain(|v| v.id != k),
             Place::Meeting(k) => self.meetings.retain(|v| v.id != k),
+            Place::SafetyPlan => self.safety_plan = None,
+            Place::UrgeSession(k) => self.urge_sessions.retain(|v| v.id != k),
+            Place::ReminderPrefs => self.reminder_prefs = None,
+            Place::Use(k) => self.uses.retain(|v| v.id != k),
             Place::Damaged => self.damaged.retain(|d| d != id),
             Place::Newer => self.newer_bodies = self.newer_bodies.saturating_sub(1),
             Place::UnknownKind => self.unknown_kinds = self.unknown_kinds.saturating_sub(1),
@@ -536,6 +589,18 @@ impl Snapshot {
             text(&mut m.name);
             text(&mut m.note);
         }
+        if let Some(plan) = &mut self.safety_plan {
+            plan.wipe();
+        }
+        for u in &mut self.urge_sessions {
+            u.time_zone.zeroize();
+            text(&mut u.card_id);
+        }
+        if let Some(prefs) = &mut self.reminder_prefs {
+            for m in &mut prefs.meetings {
+                text(&mut m.name);
+            }
+        }
         *self = Snapshot::default();
     }
 }
@@ -563,6 +628,6 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all);
-        assert_eq!(all, 14);
+        assert_eq!(all, 18);
     }
 }

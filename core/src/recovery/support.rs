@@ -8,7 +8,7 @@
 //! from its start.
 
 use super::validate;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::record::RecordId;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -64,16 +64,7 @@ impl ContactInput {
     pub(crate) fn validate(&self) -> Result<()> {
         validate::required_text("name", &self.name, validate::SHORT_TEXT)?;
         if let Some(phone) = &self.phone {
-            let ok_chars = phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +()-.#*".contains(c));
-            let digits = phone.chars().filter(char::is_ascii_digit).count();
-            if !ok_chars || phone.chars().count() > 32 || digits < 3 {
-                return Err(Error::invalid(
-                    "phone",
-                    "must be 3 to 32 characters of digits, spaces and + ( ) - . # *",
-                ));
-            }
+            validate::phone("phone", phone)?;
         }
         validate::optional_text("note", self.note.as_deref(), validate::NOTE_TEXT)
     }

@@ -85,3 +85,19 @@ pub fn text_list(field: &'static str, values: &[String], max: usize) -> Result<(
     }
     Ok(())
 }
+
+/// Checks a phone number as a person types it: 3 to 32 characters of digits, spaces and
+/// `+()-.#*`, with at least 3 digits.
+pub fn phone(field: &'static str, value: &str) -> Result<()> {
+    let ok_chars = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +()-.#*".contains(c));
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    if !ok_chars || value.chars().count() > 32 || digits < 3 {
+        return Err(Error::invalid(
+            field,
+            "must be 3 to 32 characters of digits, spaces and + ( ) - . # *",
+        ));
+    }
+    Ok(())
+}

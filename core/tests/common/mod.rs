@@ -168,6 +168,7 @@ pub fn journey(name: &str, since: NaiveDate, zone: &str) -> JourneyInput {
         daily_cost_cents: None,
         daily_minutes: None,
         custom_milestone_days: Vec::new(),
+        limit: None,
     }
 }
 

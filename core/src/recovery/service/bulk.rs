@@ -3,6 +3,7 @@
 
 use super::Recovery;
 use crate::error::Result;
+use crate::recovery::journey::LapseKind;
 use crate::recovery::snapshot::Snapshot;
 use crate::recovery::stored;
 
@@ -32,9 +33,27 @@ impl Recovery {
                     }
                 )*};
             }
+            for one in [
+                snapshot.safety_plan.as_ref().map(|p| stored::save(w, p)),
+                snapshot.reminder_prefs.as_ref().map(|p| stored::save(w, p)),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                one?;
+                written += 1;
+            }
+            // Days over a limit are derived from the amounts, never stored.
+            for lapse in snapshot
+                .lapses
+                .iter()
+                .filter(|l| l.kind != LapseKind::OverLimit)
+            {
+                stored::save(w, lapse)?;
+                written += 1;
+            }
             all!(
                 journeys,
-                lapses,
                 milestone_acks,
                 check_ins,
                 triggers,
@@ -45,7 +64,9 @@ impl Recovery {
                 entries,
                 contacts,
                 outreach,
-                meetings
+                meetings,
+                urge_sessions,
+                uses
             );
             Ok(written)
         })

@@ -5,8 +5,9 @@ use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::counter::{count, SoberCounter};
 use crate::recovery::journey::{
-    validate_lapse, Journey, JourneyInput, JourneyPatch, Lapse, LapseInput, LapsePatch,
+    validate_lapse, Journey, JourneyInput, JourneyPatch, Lapse, LapseInput, LapseKind, LapsePatch,
 };
+use crate::recovery::limits::UseLog;
 use crate::recovery::milestones::{
     canonical_key, progress, reached_in_every_attempt, Milestone, MilestoneProgress,
 };
@@ -63,21 +64,31 @@ impl Recovery {
         })
     }
 
-    /// Deletes a journey with its lapses and milestone record, erasing them from disk.
+    /// Deletes a journey with its lapses, logged amounts and milestone record, erasing them
+    /// from disk.
     /// Reflections on its lapses are kept and unlinked (they are the person's writing);
     /// entries and triggers that named it keep an id that no longer resolves.
     pub fn delete_journey(&self, id: &RecordId) -> Result<()> {
-        let (lapses, reflections) = self.view(|s| {
+        let (lapses, uses, reflections) = self.view(|s| {
             find_journey(s, id)?;
             let lapses: Vec<RecordId> = s
                 .lapses
                 .iter()
-                .filter(|l| l.journey_id == *id)
+                .filter(|l| l.journey_id == *id && l.kind != LapseKind::OverLimit)
                 .map(|l| l.id)
                 .collect();
-            Ok((lapses, s.reflections.clone()))
+            let uses: Vec<RecordId> = s
+                .uses
+                .iter()
+                .filter(|u| u.journey_id == *id)
+                .map(|u| u.id)
+                .collect();
+            Ok((lapses, uses, s.reflections.clone()))
         })?;
         self.write(|w| {
+            for entry in &uses {
+                stored::delete::<UseLog>(w, entry)?;
+            }
             for lapse in &lapses {
                 stored::delete::<Lapse>(w, lapse)?;
                 unlink_reflections(w, &reflections, lapse)?;
@@ -194,8 +205,15 @@ impl Recovery {
     /// streak is restored. Reflections on it are kept, unlinked.
     pub fn undo_lapse(&self, id: &RecordId) -> Result<()> {
         let reflections = self.view(|s| {
-            if !s.lapses.iter().any(|l| l.id == *id) {
-                return Err(not_found("lapse", id));
+            match s.lapses.iter().find(|l| l.id == *id) {
+                None => return Err(not_found("lapse", id)),
+                Some(l) if l.kind == LapseKind::OverLimit => {
+                    return Err(Error::invalid(
+                        "lapse",
+                        "is a day over the limit: change the amounts logged that day instead",
+                    ))
+                }
+                Some(_) => {}
             }
             Ok(s.reflections.clone())
         })?;

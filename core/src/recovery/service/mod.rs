@@ -72,6 +72,7 @@ impl Drop for Warm {
 ///     daily_cost_cents: Some(1500),
 ///     daily_minutes: None,
 ///     custom_milestone_days: vec![7, 14],
+///     limit: None,
 /// })?;
 /// let counter = recovery.counter(&journey.id)?;
 /// assert_eq!(counter.current_streak_days, 30);

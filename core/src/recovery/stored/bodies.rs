@@ -11,17 +11,26 @@ use crate::recovery::cards::{CardCategory, CardOutcome, CardState, CardUse, Stor
 use crate::recovery::check_in::{CheckIn, EveningReview, Halt};
 use crate::recovery::entries::JournalEntry;
 use crate::recovery::journey::{Journey, Lapse, LapseKind};
+use crate::recovery::limits::{Limit, LimitPeriod, UseLog};
 use crate::recovery::reflection::{
     ChainAnalysis, ChainLink, LapseReflection, PlanItem, Reflection, ReflectionBody,
 };
+use crate::recovery::reminders::{RegularMeeting, ReminderPrefs, Weekday};
+use crate::recovery::safety_plan::{SafetyItem, SafetyPlan};
 use crate::recovery::settings::{MilestoneAcks, Settings};
 use crate::recovery::support::{
     ContactRole, Meeting, MeetingKind, Outreach, OutreachMethod, SupportContact,
 };
 use crate::recovery::triggers::{TriggerCategory, TriggerEvent, UrgeOutcome};
+use crate::recovery::urge::UrgeSession;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-codes!(LapseKind { Lapse = 1, Relapse = 2 });
+codes!(LapseKind {
+    Lapse = 1,
+    Relapse = 2,
+    OverLimit = 3,
+});
+codes!(LimitPeriod { Day = 1, Week = 2 });
 codes!(TriggerCategory {
     People = 1,
     Places = 2,
@@ -88,6 +97,21 @@ message!(Journey {
     7 => daily_minutes: Option<u32>,
     8 => custom_milestone_days: Vec<u32>,
     9 => archived: bool,
+    10 => limit: Option<Limit>,
+});
+
+message!(Limit {
+    1 => amount_hundredths: u32,
+    2 => per: LimitPeriod,
+    3 => unit: String,
+});
+
+message!(UseLog {
+    1 => id: RecordId,
+    2 => journey_id: RecordId,
+    3 => date: NaiveDate,
+    4 => amount_hundredths: u32,
+    5 => logged_at: DateTime<Utc>,
 });
 
 message!(Lapse {
@@ -271,4 +295,68 @@ message!(Meeting {
     3 => kind: MeetingKind,
     4 => name: Option<String>,
     5 => note: Option<String>,
+});
+
+codes!(Weekday {
+    Mon = 1,
+    Tue = 2,
+    Wed = 3,
+    Thu = 4,
+    Fri = 5,
+    Sat = 6,
+    Sun = 7,
+});
+
+message!(SafetyItem {
+    1 => text: String,
+    2 => card_id: Option<String>,
+    3 => contact_id: Option<RecordId>,
+    4 => phone: Option<String>,
+});
+
+message!(SafetyPlan {
+    1 => warning_signs: Vec<SafetyItem>,
+    2 => on_my_own: Vec<SafetyItem>,
+    3 => distractions: Vec<SafetyItem>,
+    4 => ask_for_help: Vec<SafetyItem>,
+    5 => professionals: Vec<SafetyItem>,
+    6 => safer_surroundings: Vec<SafetyItem>,
+    7 => reasons: Vec<SafetyItem>,
+    8 => country: Option<String>,
+    9 => confirmed_lines: Vec<String>,
+    10 => removed_lines: Vec<String>,
+    11 => version: u32,
+    12 => updated_at: Option<DateTime<Utc>>,
+});
+
+message!(UrgeSession {
+    1 => id: RecordId,
+    2 => started_at: DateTime<Utc>,
+    3 => time_zone: String,
+    4 => intensity_start: Option<u8>,
+    5 => category: Option<TriggerCategory>,
+    6 => ended_at: Option<DateTime<Utc>>,
+    7 => intensity_end: Option<u8>,
+    8 => card_id: Option<String>,
+    9 => card_use_id: Option<RecordId>,
+});
+
+message!(RegularMeeting {
+    1 => weekday: Weekday,
+    2 => at: NaiveTime,
+    3 => name: Option<String>,
+});
+
+message!(ReminderPrefs {
+    1 => enabled: bool,
+    2 => check_in_at: Option<NaiveTime>,
+    3 => evening_review_at: Option<NaiveTime>,
+    4 => meetings: Vec<RegularMeeting>,
+    5 => meeting_lead_minutes: u32,
+    6 => milestones: bool,
+    7 => risky_hours: bool,
+    8 => quiet_from: Option<NaiveTime>,
+    9 => quiet_until: Option<NaiveTime>,
+    10 => daily_cap: u8,
+    11 => discreet: bool,
 });

@@ -9,11 +9,15 @@ use super::super::cards::{CardState, CardUse, StoredCard};
 use super::super::check_in::CheckIn;
 use super::super::clock::parse_zone;
 use super::super::entries::JournalEntry;
-use super::super::journey::{Journey, Lapse};
+use super::super::journey::{Journey, Lapse, LapseKind};
+use super::super::limits::{UseLog, MAX_AMOUNT};
 use super::super::reflection::Reflection;
+use super::super::reminders::ReminderPrefs;
+use super::super::safety_plan::{check_plan, SafetyPlan};
 use super::super::settings::{MilestoneAcks, Settings};
 use super::super::support::{Meeting, Outreach, SupportContact};
 use super::super::triggers::TriggerEvent;
+use super::super::urge::UrgeSession;
 use super::super::validate::{
     self, in_range, optional_text, required_text, text_list, MAX_LIST, NOTE_TEXT, SHORT_TEXT,
 };
@@ -89,12 +93,18 @@ impl Valid for Journey {
         for days in &self.custom_milestone_days {
             in_range("custom_milestone_days", *days, 1, 36_500)?;
         }
+        if let Some(limit) = &self.limit {
+            limit.validate()?;
+        }
         Ok(())
     }
 }
 
 impl Valid for Lapse {
     fn check(&self, now: DateTime<Utc>) -> Result<()> {
+        if self.kind == LapseKind::OverLimit {
+            return Err(Error::invalid("kind", "over-limit days are never stored"));
+        }
         date("date", self.date, now)?;
         date("sober_again_from", self.sober_again_from, now)?;
         if self.sober_again_from < self.date {
@@ -237,5 +247,52 @@ impl Valid for Meeting {
         date("date", self.date, now)?;
         optional_text("name", self.name.as_deref(), SHORT_TEXT)?;
         optional_text("note", self.note.as_deref(), NOTE_TEXT)
+    }
+}
+
+impl Valid for SafetyPlan {
+    fn check(&self, now: DateTime<Utc>) -> Result<()> {
+        check_plan(self)?;
+        if let Some(at) = self.updated_at {
+            instant("updated_at", at, now)?;
+        }
+        Ok(())
+    }
+}
+
+impl Valid for UrgeSession {
+    fn check(&self, now: DateTime<Utc>) -> Result<()> {
+        instant("started_at", self.started_at, now)?;
+        zone("time_zone", &self.time_zone)?;
+        for value in [self.intensity_start, self.intensity_end]
+            .into_iter()
+            .flatten()
+        {
+            in_range("intensity", value, 0, 10)?;
+        }
+        if let Some(end) = self.ended_at {
+            instant("ended_at", end, now)?;
+            if end < self.started_at {
+                return Err(Error::invalid("ended_at", "must not be before the start"));
+            }
+        }
+        if let Some(card) = &self.card_id {
+            card_id("card_id", card)?;
+        }
+        Ok(())
+    }
+}
+
+impl Valid for ReminderPrefs {
+    fn check(&self, _now: DateTime<Utc>) -> Result<()> {
+        self.validate()
+    }
+}
+
+impl Valid for UseLog {
+    fn check(&self, now: DateTime<Utc>) -> Result<()> {
+        date("date", self.date, now)?;
+        in_range("amount", self.amount_hundredths, 0, MAX_AMOUNT)?;
+        instant("logged_at", self.logged_at, now)
     }
 }

@@ -29,10 +29,14 @@ use crate::recovery::cards::{CardState, CardUse, StoredCard};
 use crate::recovery::check_in::CheckIn;
 use crate::recovery::entries::JournalEntry;
 use crate::recovery::journey::{Journey, Lapse};
+use crate::recovery::limits::UseLog;
 use crate::recovery::reflection::Reflection;
+use crate::recovery::reminders::ReminderPrefs;
+use crate::recovery::safety_plan::SafetyPlan;
 use crate::recovery::settings::{MilestoneAcks, Settings};
 use crate::recovery::support::{Meeting, Outreach, SupportContact};
 use crate::recovery::triggers::TriggerEvent;
+use crate::recovery::urge::UrgeSession;
 use crate::{RecordView, RecordWriter};
 use serde::de::DeserializeOwned;
 
@@ -226,24 +230,67 @@ impl StoredRecord for Meeting {
     }
 }
 
+/// The one key of the safety plan.
+pub(crate) const SAFETY_PLAN_KEY: &[u8] = b"safety_plan";
+/// The one key of the reminder preferences.
+pub(crate) const REMINDER_PREFS_KEY: &[u8] = b"reminder_prefs";
+
+impl StoredRecord for SafetyPlan {
+    const KIND: &'static str = "safety_plan";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Keyed {
+            namespace: Self::KIND,
+            key: SAFETY_PLAN_KEY.into(),
+        }
+    }
+}
+
+impl StoredRecord for UrgeSession {
+    const KIND: &'static str = "urge_session";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
+impl StoredRecord for ReminderPrefs {
+    const KIND: &'static str = "reminder_prefs";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Keyed {
+            namespace: Self::KIND,
+            key: REMINDER_PREFS_KEY.into(),
+        }
+    }
+}
+
+impl StoredRecord for UseLog {
+    const KIND: &'static str = "use";
+    fn identity(&self) -> Identity<'_> {
+        Identity::Own(self.id)
+    }
+}
+
 /// Calls `$action!(Type)` for every stored kind: the one list of what the recovery domain
 /// stores (the snapshot, the body migration and the registry test use it).
 macro_rules! for_each_kind {
     ($action:ident) => {
-        $action!(Settings);
-        $action!(Journey);
-        $action!(Lapse);
-        $action!(MilestoneAcks);
-        $action!(CheckIn);
-        $action!(TriggerEvent);
-        $action!(StoredCard);
-        $action!(CardState);
-        $action!(CardUse);
-        $action!(Reflection);
-        $action!(JournalEntry);
-        $action!(SupportContact);
-        $action!(Outreach);
-        $action!(Meeting);
+        $action!($crate::recovery::settings::Settings);
+        $action!($crate::recovery::journey::Journey);
+        $action!($crate::recovery::journey::Lapse);
+        $action!($crate::recovery::settings::MilestoneAcks);
+        $action!($crate::recovery::check_in::CheckIn);
+        $action!($crate::recovery::triggers::TriggerEvent);
+        $action!($crate::recovery::cards::StoredCard);
+        $action!($crate::recovery::cards::CardState);
+        $action!($crate::recovery::cards::CardUse);
+        $action!($crate::recovery::reflection::Reflection);
+        $action!($crate::recovery::entries::JournalEntry);
+        $action!($crate::recovery::support::SupportContact);
+        $action!($crate::recovery::support::Outreach);
+        $action!($crate::recovery::support::Meeting);
+        $action!($crate::recovery::safety_plan::SafetyPlan);
+        $action!($crate::recovery::urge::UrgeSession);
+        $action!($crate::recovery::reminders::ReminderPrefs);
+        $action!($crate::recovery::limits::UseLog);
     };
 }
 pub(crate) use for_each_kind;
