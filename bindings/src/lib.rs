@@ -18,12 +18,14 @@ mod backup;
 #[cfg(feature = "bench")]
 mod bench;
 mod error;
+mod help;
 pub mod journal;
 mod platform;
 mod recovery;
 
 pub use backup::restore_journal;
 pub use error::WaymarkError;
+pub use help::parse_limit_amount;
 pub use journal::{
     create_journal, is_unfinished_journal, remove_unfinished_journal, CreatedJournal,
     KeyRotationReport, WaymarkJournal,
@@ -34,8 +36,9 @@ uniffi::setup_scaffolding!("waymark");
 
 // The core bridges chrono's dates, times and instants (see `waymark_core::uniffi_types`);
 // these lines let this crate's functions take and return them too.
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use waymark_core::uniffi_types::Timestamp;
 uniffi::use_remote_type!(waymark_core::NaiveDate);
 uniffi::use_remote_type!(waymark_core::NaiveTime);
+uniffi::use_remote_type!(waymark_core::NaiveDateTime);
 uniffi::use_remote_type!(waymark_core::Timestamp);

@@ -224,12 +224,17 @@ fn kill_repeatedly(
     mut prepare: impl FnMut() -> (tempfile::TempDir, Command),
     mut check: impl FnMut(&Path, bool, &str),
 ) -> u32 {
-    let (dir, command) = prepare();
-    let started = Instant::now();
-    let (ok, out) = finish(command);
-    assert!(ok, "the operation works when not killed");
-    check(dir.path(), true, &out);
-    let usual = started.elapsed().as_micros() as u64;
+    // The usual duration is the quickest of three uninterrupted runs (the first is slowed
+    // by a cold page cache), so the kills land inside a run rather than after it.
+    let mut usual = u64::MAX;
+    for _ in 0..3 {
+        let (dir, command) = prepare();
+        let started = Instant::now();
+        let (ok, out) = finish(command);
+        assert!(ok, "the operation works when not killed");
+        check(dir.path(), true, &out);
+        usual = usual.min(started.elapsed().as_micros() as u64);
+    }
     let mut interrupted = 0;
     for _ in 0..kills {
         let (dir, command) = prepare();
@@ -554,5 +559,5 @@ fn crash_matrix_short() {
 #[test]
 #[ignore]
 fn crash_matrix_full() {
-    matrix(25);
+    matrix(30);
 }

@@ -127,12 +127,23 @@ fn every_command_prints_exactly_the_documented_fields() {
         let mut full = vec!["--json", "--journal", demo_s];
         full.extend_from_slice(args);
         let groups = [
-            "journey", "lapse", "trigger", "cards", "entry", "contact", "outreach", "meeting",
+            "journey",
+            "lapse",
+            "trigger",
+            "cards",
+            "entry",
+            "contact",
+            "outreach",
+            "meeting",
+            "safety-plan",
+            "help-now",
+            "reminders",
         ];
-        let name = if groups.contains(&args[0]) {
-            format!("{} {}", args[0], args[1])
-        } else {
-            args[0].to_owned()
+        let name = match args.get(1) {
+            Some(word) if groups.contains(&args[0]) && !word.starts_with('-') => {
+                format!("{} {}", args[0], word)
+            }
+            _ => args[0].to_owned(),
         };
         let data = w.run_with(&full, &env, None).json(&name);
         (name, data)
@@ -301,6 +312,139 @@ fn every_command_prints_exactly_the_documented_fields() {
         &run(&["journey", "edit", &id, "--name", "nicotine"]).1,
     );
     check("journey archive", &run(&["journey", "archive", &id]).1);
+
+    // Hard moments: the safety plan, help now, reminders; a limit goal.
+    let contact = run(&["contact", "list"]).1[0]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for args in [
+        vec!["safety-plan"],
+        vec!["safety-plan", "add", "warning-signs", "not sleeping"],
+        vec!["safety-plan", "add", "on-my-own", "--card", "box-breathing"],
+        vec!["safety-plan", "add", "ask-for-help", "--contact", &contact],
+        vec!["safety-plan", "add", "reasons", "spring"],
+        vec![
+            "safety-plan",
+            "edit",
+            "reasons",
+            "1",
+            "the garden in spring",
+        ],
+        vec!["safety-plan", "add", "reasons", "to remove"],
+        vec!["safety-plan", "remove", "reasons", "2"],
+        vec!["safety-plan", "confirm", "us-988"],
+        vec!["safety-plan", "remove-line", "us-samhsa"],
+        vec!["safety-plan", "country", "US"],
+    ] {
+        let (name, data) = run(&args);
+        check(&name, &data);
+    }
+    let data = w
+        .run_with(
+            &[
+                "--json",
+                "--journal",
+                demo_s,
+                "safety-plan",
+                "set",
+                "safer-surroundings",
+            ],
+            &env,
+            Some("no bottles at home\nkeys with Sam\n"),
+        )
+        .json("safety-plan set");
+    check("safety-plan set", &data);
+    check_type(
+        "SafetySection",
+        &data["sections"][0],
+        "safety-plan.sections[0]",
+    );
+    check_type(
+        "SafetyItem",
+        &data["sections"][0]["items"][0],
+        "sections[0].items[0]",
+    );
+    check_type(
+        "CrisisLine",
+        &data["crisis_lines"][0],
+        "safety-plan.crisis_lines[0]",
+    );
+    let (name, data) = run(&["help-now", "--intensity", "7"]);
+    check(&name, &data);
+    check_type("UrgeSession", &data["session"], "help-now.session");
+    check_type("Suggestion", &data["cards"][0], "help-now.cards[0]");
+    let (name, data) = run(&["help-now", "call", &contact]);
+    check(&name, &data);
+    let (name, data) = run(&[
+        "help-now",
+        "end",
+        "--intensity",
+        "3",
+        "--card",
+        "box-breathing",
+    ]);
+    check(&name, &data);
+    let (name, data) = run(&["reminders", "--days", "7"]);
+    check(&name, &data);
+    for args in [
+        vec!["reminders", "settings"],
+        vec!["reminders", "set", "--risky-hours", "on", "--cap", "3"],
+        vec![
+            "reminders",
+            "add-meeting",
+            "--weekday",
+            "tue",
+            "--at",
+            "19:30",
+        ],
+        vec!["reminders", "remove-meeting", "1"],
+    ] {
+        let (name, data) = run(&args);
+        check(&name, &data);
+    }
+    let (_, data) = run(&[
+        "journey",
+        "add",
+        "--name",
+        "less",
+        "--since",
+        "2026-01-05",
+        "--limit",
+        "2",
+        "--unit",
+        "drinks",
+    ]);
+    check_type("Limit", &data["limit"], "journey.limit");
+    let (name, data) = run(&["use", "--journey", "less", "--amount", "1.5"]);
+    check(&name, &data);
+    let data = w
+        .run_with(
+            &[
+                "--json",
+                "--journal",
+                demo_s,
+                "use",
+                "--journey",
+                "less",
+                "--list",
+            ],
+            &env,
+            None,
+        )
+        .json("use list");
+    check("use list", &data);
+    let (_, data) = run(&["progress", "--journey", "less"]);
+    check_type(
+        "LimitProgress",
+        &data["journeys"][0]["limit"],
+        "progress.limit",
+    );
+    check_type(
+        "WeekTotal",
+        &data["journeys"][0]["limit"]["weeks"][0],
+        "limit.weeks[0]",
+    );
 
     let backup = w.path("b.wmbackup");
     let (name, data) = run(&["backup", "--out", backup.to_str().unwrap()]);

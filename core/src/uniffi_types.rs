@@ -10,13 +10,15 @@
 //!   layer. A number crosses the FFI far faster than text to parse: a ten-year review holds
 //!   3,650 dates, and parsing them as text tripled the Kotlin overhead of the call;
 //! - `NaiveTime` (a local wall-clock time) as `"21:30"` or `"21:30:15"`;
+//! - `NaiveDateTime` (a local date and time, as a reminder shows it) as
+//!   `"2026-11-26T09:00:00"`;
 //! - `DateTime<Utc>` (an instant) as a timestamp (`java.time.Instant`, Swift `Date`).
 //!
 //! A string that does not parse is refused when it is lifted, before any Rust code sees it:
 //! the shell gets an error naming the type, never a panic.
 
 use crate::record::RecordId;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use std::time::SystemTime;
 
 /// An instant, bridged as a timestamp.
@@ -42,6 +44,14 @@ uniffi::custom_type!(NaiveTime, String, {
     try_lift: |text| NaiveTime::parse_from_str(&text, "%H:%M:%S")
         .or_else(|_| NaiveTime::parse_from_str(&text, "%H:%M"))
         .map_err(|_| uniffi::deps::anyhow::anyhow!("a time is written HH:MM or HH:MM:SS")),
+});
+
+uniffi::custom_type!(NaiveDateTime, String, {
+    remote,
+    lower: |local| local.format("%Y-%m-%dT%H:%M:%S").to_string(),
+    try_lift: |text| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M"))
+        .map_err(|_| uniffi::deps::anyhow::anyhow!("a local time is written YYYY-MM-DDTHH:MM:SS")),
 });
 
 uniffi::custom_type!(Timestamp, SystemTime, {

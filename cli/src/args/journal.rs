@@ -101,6 +101,9 @@ pub struct ReportArgs {
     /// The period it covers.
     #[arg(long, value_enum, default_value_t = Period::Year)]
     pub range: Period,
+    /// Add your safety plan on a page of its own (left out unless asked).
+    #[arg(long)]
+    pub with_safety_plan: bool,
 }
 
 /// `waymark wipe`.

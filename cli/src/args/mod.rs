@@ -6,12 +6,14 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod help;
 mod journal;
 mod named;
 mod recovery;
 mod values;
 mod writing;
 
+pub use help::*;
 pub use journal::*;
 pub use recovery::*;
 pub use values::*;
@@ -84,6 +86,15 @@ pub enum Command {
     Entry(EntryCommand),
     /// Search everything you wrote.
     Search(SearchArgs),
+    /// Help now: your plan's first steps, the cards that help you at this hour, people and
+    /// lines to call; starts riding out the urge (`help-now end --intensity N` when it eases).
+    HelpNow(HelpNowArgs),
+    /// Your safety plan: warning signs, what helps, who to call, crisis lines, your reasons.
+    SafetyPlan(SafetyPlanArgs),
+    /// What reminders would be scheduled in the next days, and their settings.
+    Reminders(RemindersArgs),
+    /// Log an amount against a limit goal (`journey add ... --limit N --unit NAME`).
+    Use(UseArgs),
     /// Support contacts.
     #[command(subcommand)]
     Contact(ContactCommand),

@@ -27,6 +27,8 @@ pub enum Deletable {
     Journey,
     /// A lapse recorded by mistake (the same as `lapse undo`).
     Lapse,
+    /// An amount logged against a limit goal (see `use --list`).
+    Use,
 }
 
 /// What the calendar heat map shows.

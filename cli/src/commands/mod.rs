@@ -5,6 +5,7 @@ pub(crate) use support::ninety_sentence;
 pub(crate) use transfer::folder_exists;
 
 mod daily;
+mod help;
 mod journeys;
 mod progress;
 mod quarantine;
@@ -84,6 +85,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Entry(command) => writing::entry(&ctx, command),
         Command::Search(args) => writing::search(&ctx, &args),
         Command::Contact(command) => support::contact(&ctx, command),
+        Command::HelpNow(args) => help::help_now(&ctx, args),
+        Command::SafetyPlan(args) => help::safety_plan(&ctx, args),
+        Command::Reminders(args) => help::reminders(&ctx, args),
+        Command::Use(args) => help::log_use(&ctx, args),
         Command::Outreach(command) => support::outreach(&ctx, command),
         Command::Meeting(command) => support::meeting(&ctx, command),
         Command::Backup(args) => transfer::backup(&ctx, &args),

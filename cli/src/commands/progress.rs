@@ -6,7 +6,7 @@ use crate::error::{CliError, Result};
 use crate::output::Out;
 use crate::parse;
 use crate::render::calendar::{self, Cell};
-use crate::render::format::{count, days, mean, minutes};
+use crate::render::format::{count, days, label, mean, minutes};
 use crate::render::spark::sparkline;
 use crate::render::table::Table;
 use crate::session;
@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use std::time::Instant;
 use waymark_core::recovery::generator::{generate, GeneratorSpec};
 use waymark_core::recovery::journey::DayStatus;
+use waymark_core::recovery::limits::format_amount;
 use waymark_core::recovery::money::Currency;
 use waymark_core::recovery::names::Named;
 use waymark_core::recovery::review::{ProgressReview, ReviewRange};
@@ -73,12 +74,13 @@ pub fn home(ctx: &Ctx) -> Result<()> {
     }
     for j in &h.journeys {
         let c = &j.counter;
-        let now = match c.next_attempt_starts_on {
-            Some(start) => format!(
+        let now = match (&j.limit, c.next_attempt_starts_on) {
+            (Some(limit), _) => super::help::limit_sentence(limit),
+            (None, Some(start)) => format!(
                 "a new attempt starts {start}; {} sober in all",
                 days(c.total_sober_days)
             ),
-            None => format!("{} sober", days(c.current_streak_days)),
+            (None, None) => format!("{} sober", days(c.current_streak_days)),
         };
         let next = match (&j.milestones.next, j.milestones.days_to_next) {
             (Some(next), Some(to_go)) => format!(
@@ -172,7 +174,32 @@ pub fn print_progress(out: &Out, p: &ProgressScreen, shows: CalendarShows, curre
     }
     for jp in &p.journeys {
         let c = &jp.counter;
-        if c.next_attempt_starts_on.is_some() {
+        if let Some(limit) = &jp.limit {
+            say(out.bold(&format!(
+                "{}: at most {} {} a {}",
+                jp.journey.name,
+                format_amount(limit.limit.amount_hundredths),
+                limit.limit.unit,
+                label(&limit.limit.per)
+            )));
+            say(format!("  {}", super::help::limit_sentence(limit)));
+            let mut table = Table::new(&["week of", &limit.limit.unit, "limit", ""]);
+            for w in limit.weeks.iter().rev().take(6).rev() {
+                table.row(vec![
+                    w.week_start.to_string(),
+                    format_amount(w.total_hundredths),
+                    format_amount(w.limit_hundredths),
+                    if w.over {
+                        out.yellow("over")
+                    } else {
+                        String::new()
+                    },
+                ]);
+            }
+            for line in table.render().lines() {
+                say(format!("  {line}"));
+            }
+        } else if c.next_attempt_starts_on.is_some() {
             say(out.bold(&format!("{}: a new start", jp.journey.name)));
             say(format!("  {}", super::journeys::attempt_sentence(c)));
         } else {
@@ -194,14 +221,16 @@ pub fn print_progress(out: &Out, p: &ProgressScreen, shows: CalendarShows, curre
                 }
             ));
         }
-        say(format!(
-            "  longest {} · {} sober in all · last 30 / 90 / 365 days: {} / {} / {}",
-            days(c.longest_streak_days),
-            days(c.total_sober_days),
-            c.sober_days_last_30,
-            c.sober_days_last_90,
-            c.sober_days_last_365
-        ));
+        if jp.limit.is_none() {
+            say(format!(
+                "  longest {} · {} sober in all · last 30 / 90 / 365 days: {} / {} / {}",
+                days(c.longest_streak_days),
+                days(c.total_sober_days),
+                c.sober_days_last_30,
+                c.sober_days_last_90,
+                c.sober_days_last_365
+            ));
+        }
         let mut saved = Vec::new();
         if jp.journey.daily_cost_cents.is_some() {
             saved.push(format!(

@@ -17,7 +17,7 @@ use waymark_core::recovery::Recovery;
 use waymark_core::RecordId;
 
 /// The contact `text` names: its id, or its name in any letter case.
-fn pick_contact(recovery: &Recovery, text: &str) -> Result<RecordId> {
+pub(crate) fn pick_contact(recovery: &Recovery, text: &str) -> Result<RecordId> {
     pick_contact_as(recovery, text, "contact")
 }
 

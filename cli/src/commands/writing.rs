@@ -355,6 +355,7 @@ pub fn delete(ctx: &Ctx, args: &DeleteArgs) -> Result<()> {
             recovery.delete_journey(&id)?;
         }
         Deletable::Lapse => by_id(Recovery::undo_lapse)?,
+        Deletable::Use => by_id(Recovery::delete_use)?,
     }
     if !ctx.out.json {
         say("Deleted.");

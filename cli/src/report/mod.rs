@@ -17,10 +17,12 @@ use std::fmt::Write;
 use svg::{escape, Series};
 use waymark_core::files::write_atomically;
 use waymark_core::recovery::journey::{Attempt, Lapse, LapseKind};
+use waymark_core::recovery::limits::{format_amount, LimitProgress};
 use waymark_core::recovery::money::Currency;
 use waymark_core::recovery::names::Named;
 use waymark_core::recovery::reflection::ReflectionBody;
 use waymark_core::recovery::review::ProgressReview;
+use waymark_core::recovery::safety_plan::{PlanSection, SafetyPlanView};
 
 const STYLE: &str = r#"
 body { font: 15px/1.45 system-ui, sans-serif; color: #1d2430; max-width: 760px; margin: 2em auto; padding: 0 1em; }
@@ -34,6 +36,8 @@ svg { width: 100%; height: auto; } .frame { fill: none; stroke: #d5dae3; }
 .sober { fill: #3f9d63; } .today { fill: #9ad3ad; } .lapse { fill: #d9534f; } .relapse { fill: #8f2d2a; } .over { fill: #e0a030; } .none { fill: #eef1f5; }
 .kind { font-style: italic; color: #2f7d4f; }
 .lapse-block { border-left: 4px solid #d9534f; padding: .2em .8em; margin: .8em 0; }
+.plan { break-before: page; page-break-before: always; } .plan h3 { margin-bottom: .2em; } .plan li { margin: .2em 0; } .check { color: #9a5b00; }
+table.weeks { border-collapse: collapse; margin-top: .4em; } table.weeks td, table.weeks th { padding: .1em .6em; border-bottom: 1px solid #eef1f5; text-align: right; } .overweek { color: #b5651d; font-weight: 600; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } svg, .card, .lapse-block { break-inside: avoid; } }
 "#;
 
@@ -47,7 +51,13 @@ pub fn write(ctx: &Ctx, args: &ReportArgs) -> Result<()> {
     }
     let recovery = ctx.open()?;
     let review = recovery.review_progress(crate::commands::period(args.range))?;
-    let html = render(&review, &recovery.settings()?.currency());
+    let mut html = render(&review, &recovery.settings()?.currency());
+    if args.with_safety_plan {
+        let plan = recovery.safety_plan()?;
+        if let Some(end) = html.rfind("</body>") {
+            html.insert_str(end, &safety_plan_page(&plan));
+        }
+    }
     write_atomically(&args.out, html.as_bytes())?;
     note(format!(
         "note: {} holds what you wrote, unencrypted; share it only with people you choose",
@@ -87,9 +97,14 @@ pub fn render(r: &ProgressReview, currency: &Currency) -> String {
     h.push_str(r#"<h2>Journeys</h2><div class="cards">"#);
     for j in &r.journeys {
         let c = &j.counter;
+        let word = if j.limit.is_some() {
+            "within the limit"
+        } else {
+            "sober"
+        };
         let _ = write!(
             h,
-            r#"<div class="card"><div>{}</div><div class="big">{}</div><div>longest {} · {} sober in all</div><div>{} sober in this period{}</div>{}</div>"#,
+            r#"<div class="card"><div>{}</div><div class="big">{}</div><div>longest {} · {} {word} in all</div><div>{} {word} in this period{}</div>{}{}</div>"#,
             escape(&j.journey.name),
             days(c.current_streak_days),
             days(c.longest_streak_days),
@@ -111,7 +126,8 @@ pub fn render(r: &ProgressReview, currency: &Currency) -> String {
                         .map(|d| format!(" ({} to go)", days(d)))
                         .unwrap_or_default()
                 ))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            j.limit.as_ref().map(limit_block).unwrap_or_default(),
         );
     }
     let _ = write!(
@@ -352,4 +368,80 @@ fn calendar(
         monday += Duration::weeks(1);
     }
     svg::calendar(&weeks, &labels)
+}
+
+/// The safety plan on a page of its own (printed on a new sheet), for `--with-safety-plan`.
+fn safety_plan_page(plan: &SafetyPlanView) -> String {
+    let mut h = String::from(r#"<section class="plan"><h2>My safety plan</h2>"#);
+    for section in &plan.sections {
+        let heading = match section.step {
+            0 => escape(&section.title),
+            step => format!("{step}. {}", escape(&section.title)),
+        };
+        let _ = write!(h, "<h3>{heading}</h3><ul>");
+        for item in &section.items {
+            let mut text = escape(&item.text);
+            if let Some(card) = &item.card {
+                if text.is_empty() {
+                    text = escape(&card.title);
+                } else {
+                    let _ = write!(text, " (card: {})", escape(&card.title));
+                }
+            }
+            if let Some(contact) = &item.contact {
+                let _ = write!(text, " {}", escape(&contact.name));
+                if let Some(phone) = &contact.phone {
+                    let _ = write!(text, " · {}", escape(phone));
+                }
+            }
+            if let Some(phone) = &item.phone {
+                let _ = write!(text, " · {}", escape(phone));
+            }
+            let _ = write!(h, "<li>{}</li>", text.trim());
+        }
+        if section.section == PlanSection::Professionals {
+            for line in &plan.crisis_lines {
+                let check = if line.confirmed {
+                    String::new()
+                } else {
+                    r#" <span class="check">(check this number)</span>"#.to_owned()
+                };
+                let _ = write!(
+                    h,
+                    "<li>{} · {} · {}{check}</li>",
+                    escape(&line.name),
+                    escape(&line.number),
+                    escape(&line.about)
+                );
+            }
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("<p>In immediate danger, call your local emergency number.</p></section>");
+    h
+}
+
+/// A limit goal's standing and weekly totals, for its journey card.
+fn limit_block(p: &LimitProgress) -> String {
+    let mut h = format!(
+        "<div>{} of {} days within the limit ({}%) · none at all on {} ({}%)</div><table class=\"weeks\"><tr><th>week of</th><th>{}</th><th>limit</th></tr>",
+        p.days_within,
+        p.days_tracked,
+        p.percent_within,
+        p.days_abstinent,
+        p.percent_abstinent,
+        escape(&p.limit.unit),
+    );
+    for w in p.weeks.iter().rev().take(8).rev() {
+        let class = if w.over { r#" class="overweek""# } else { "" };
+        let _ = write!(
+            h,
+            "<tr{class}><td>{}</td><td>{}</td><td>{}</td></tr>",
+            w.week_start,
+            format_amount(w.total_hundredths),
+            format_amount(w.limit_hundredths)
+        );
+    }
+    h.push_str("</table>");
+    h
 }

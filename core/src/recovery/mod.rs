@@ -17,6 +17,7 @@ pub mod entries;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 pub mod generator;
+pub mod help_now;
 pub mod journey;
 pub mod limits;
 pub mod milestones;

@@ -18,6 +18,7 @@ use super::check_in::{streak, CheckInStreak};
 use super::clock::DayReckoner;
 use super::counter::{count, SoberCounter};
 use super::journey::{Journey, Lapse, LapseKind};
+use super::limits::{self, LimitProgress};
 use super::milestones::{progress, reached_in_every_attempt, Milestone, MilestoneProgress};
 use super::reflection::Reflection;
 use super::settings::Settings;
@@ -134,6 +135,9 @@ pub struct JourneyReview {
     pub money_saved_cents_in_range: u64,
     /// Minutes regained inside the range.
     pub minutes_saved_in_range: u64,
+    /// For a limit goal: days within the limit, abstinent days, weekly totals (for a
+    /// limit journey, "sober days" above are days within the limit).
+    pub limit: Option<LimitProgress>,
 }
 
 /// A lapse in the range with what was learned from it.
@@ -490,6 +494,7 @@ fn journey_review(
             .filter(|l| l.journey_id == journey.id)
             .cloned()
             .collect(),
+        limit: limits::progress(journey, &snapshot.uses, counter.today),
         journey: journey.clone(),
         counter,
         milestones,

@@ -1,10 +1,10 @@
 //! The safety plan (Stanley and Brown's Safety Planning Intervention): six steps a person
 //! writes while calm, to follow when a crisis comes, plus their reasons for recovery.
 //!
-//! 1. warning signs; 2. things I can do on my own (each may link a coping card);
-//! 3. people and places that distract; 4. people I can ask for help (each may link a
-//! contact); 5. professionals and crisis lines; 6. making my surroundings safer; and the
-//! hope list, reasons for my recovery.
+//! The steps: warning signs; things I can do on my own (each may link a coping card);
+//! people and places that distract; people I can ask for help (each may link a contact);
+//! professionals and crisis lines; making my surroundings safer. Then the hope list: reasons
+//! for my recovery.
 //!
 //! The plan is one sealed record; every edit raises its `version`. Step 5 lists the person's
 //! own professionals and lines first, then the starter lines of [`super::crisis_lines`] for

@@ -9,6 +9,7 @@ use super::check_in::{streak, CheckIn, CheckInStreak};
 use super::counter::{count, SoberCounter};
 use super::entries::JournalEntry;
 use super::journey::{day_status, DayStatus, Journey, Lapse};
+use super::limits::{self, LimitProgress};
 use super::milestones::{progress as milestone_progress, Milestone, MilestoneProgress};
 use super::reflection::Reflection;
 use super::review::{mood_series, range_dates, DayPoint, ReviewRange};
@@ -37,6 +38,8 @@ pub struct JourneyToday {
     pub counter: SoberCounter,
     /// Its current attempt's milestones: reached, and the next with the days to it.
     pub milestones: MilestoneProgress,
+    /// For a limit goal: days within the limit, abstinent days, weekly totals, streaks.
+    pub limit: Option<LimitProgress>,
 }
 
 /// A milestone reached and not yet celebrated.
@@ -92,6 +95,8 @@ pub struct JourneyProgress {
     pub lapses: Vec<Lapse>,
     /// What each day of the range was, first day first (for a calendar).
     pub days: Vec<DayStatus>,
+    /// For a limit goal: days within the limit, abstinent days, weekly totals, streaks.
+    pub limit: Option<LimitProgress>,
 }
 
 /// The progress screen for a range.
@@ -244,6 +249,7 @@ pub fn home(s: &Snapshot, now: DateTime<Utc>) -> Home {
             journey: journey.clone(),
             counter,
             milestones,
+            limit: limits::progress(journey, &s.uses, today),
         });
     }
     let dates: BTreeSet<NaiveDate> = s.check_ins.iter().map(|c| c.date).collect();
@@ -315,6 +321,7 @@ pub fn progress(s: &Snapshot, range: ReviewRange, now: DateTime<Utc>) -> Result<
                 milestones,
                 lapses,
                 days,
+                limit: limits::progress(journey, &s.uses, today),
             }
         })
         .collect();

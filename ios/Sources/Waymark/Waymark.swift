@@ -120,6 +120,64 @@ public final class Waymark: @unchecked Sendable {
         try await call { try $0.reviewProgress(range: range) }
     }
 
+    /// The safety plan as the person reads it (six steps, reasons, crisis lines to check).
+    public func safetyPlan() async throws -> SafetyPlanView {
+        try await call { try $0.safetyPlan() }
+    }
+
+    /// Adds an item at the end of a section of the safety plan.
+    public func addSafetyItem(_ section: PlanSection, _ item: SafetyItem) async throws -> SafetyPlanView {
+        try await call { try $0.addSafetyItem(section: section, item: item) }
+    }
+
+    /// Marks a starter crisis line as checked by the person.
+    public func confirmCrisisLine(_ lineId: String) async throws -> SafetyPlanView {
+        try await call { try $0.confirmCrisisLine(lineId: lineId) }
+    }
+
+    /// Help now: the plan's first steps, the cards for this hour, people and lines to call,
+    /// and an urge-surfing session started. `intensity` is the urge now, 0-10, if given.
+    public func helpNow(intensity: UInt8? = nil) async throws -> HelpNow {
+        try await call { try $0.helpNow(intensity: intensity) }
+    }
+
+    /// Logs a call made from help now as outreach.
+    public func callFromHelpNow(_ contactId: String) async throws -> Outreach {
+        try await call { try $0.callFromHelpNow(contactId: contactId) }
+    }
+
+    /// Ends the open urge-surfing session with the urge now (0-10) and the card used.
+    public func endUrgeSession(intensity: UInt8, cardId: String? = nil) async throws -> UrgeSessionEnded {
+        try await call { try $0.endUrgeSession(sessionId: nil, intensityEnd: intensity, cardId: cardId) }
+    }
+
+    /// The notifications to schedule over the next `days` days, soonest first: remove what
+    /// was pending and add these (ids are stable); call again after each change and when the
+    /// device's time zone changes.
+    public func reminders(days: UInt32 = 7) async throws -> [Reminder] {
+        try await call { try $0.reminders(days: days) }
+    }
+
+    /// The reminder settings.
+    public func reminderPrefs() async throws -> ReminderPrefs {
+        try await call { try $0.reminderPrefs() }
+    }
+
+    /// Saves the reminder settings.
+    public func setReminderPrefs(_ prefs: ReminderPrefs) async throws -> ReminderPrefs {
+        try await call { try $0.setReminderPrefs(prefs: prefs) }
+    }
+
+    /// Logs an amount typed as text ("1.5") for today on a limit journey.
+    public func logUse(journeyId: String, amount: String) async throws -> UseLog {
+        try await call { try $0.logUse(journeyId: journeyId, amountHundredths: try parseLimitAmount(text: amount), date: nil) }
+    }
+
+    /// How a limit journey is going today; nil for an abstinence journey.
+    public func limitProgress(journeyId: String) async throws -> LimitProgress? {
+        try await call { try $0.limitProgress(journeyId: journeyId) }
+    }
+
     /// True while unlocked.
     public var isUnlocked: Bool { journal.isUnlocked() }
 

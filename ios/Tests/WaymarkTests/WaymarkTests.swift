@@ -39,6 +39,55 @@ final class WaymarkTests: XCTestCase {
                      dailyCostCents: 1500, dailyMinutes: nil, customMilestoneDays: [])
     }
 
+    func testAHardMomentFromThePhone() async throws {
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        let sam = try await w.call { j -> SupportContact in
+            _ = try j.setTimeZone(zone: "America/New_York")
+            return try j.addContact(input: ContactInput(name: "Sam", role: .sponsor, phone: "212 555 0100", note: nil))
+        }
+        _ = try await w.addSafetyItem(.warningSigns, SafetyItem(text: "not sleeping"))
+        var plan = try await w.addSafetyItem(.askForHelp, SafetyItem(text: "", contactId: sam.id))
+        XCTAssertEqual(plan.version, 2)
+        XCTAssertEqual(plan.country, "US")
+        XCTAssertTrue(plan.crisisLines.contains { $0.number == "988" && !$0.confirmed })
+        plan = try await w.confirmCrisisLine("us-988")
+        XCTAssertTrue(plan.crisisLines.contains { $0.id == "us-988" && $0.confirmed })
+        do {
+            _ = try await w.addSafetyItem(.reasons, SafetyItem(text: "  "))
+            XCTFail("an empty item was saved")
+        } catch WaymarkError.InvalidInput(let field, _, _) {
+            XCTAssertEqual(field, "text")
+        }
+
+        let help = try await w.helpNow(intensity: 8)
+        XCTAssertEqual(help.people.first?.name, "Sam")
+        XCTAssertEqual(help.cards.count, 3)
+        _ = try await w.callFromHelpNow(sam.id)
+        let ended = try await w.endUrgeSession(intensity: 2, cardId: help.cards.last?.card.id)
+        XCTAssertEqual(ended.outcome, .helped)
+
+        let reminders = try await w.reminders(days: 7)
+        XCTAssertTrue(reminders.contains { $0.kind == .checkIn })
+        for r in reminders {
+            let words = (r.title + " " + r.body).lowercased()
+            XCTAssertFalse(words.contains("sober") || words.contains("craving"), words)
+        }
+
+        var input = journey(since: "2026-11-01")
+        input.name = "drinking less"
+        input.limit = Limit(amountHundredths: 200, per: .day, unit: "drinks")
+        let less = try await w.call { [input] in try $0.addJourney(input: input) }
+        _ = try await w.logUse(journeyId: less.id, amount: "1.5")
+        let progress = try await w.limitProgress(journeyId: less.id)
+        XCTAssertEqual(progress?.todayHundredths, 150)
+        do {
+            _ = try await w.logUse(journeyId: less.id, amount: "1.234")
+            XCTFail("three decimals were read")
+        } catch WaymarkError.InvalidInput(let field, _, _) {
+            XCTAssertEqual(field, "amount")
+        }
+    }
+
     func testCallsRunOffTheMainThread() async throws {
         let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
         let onMain = try await created.waymark.call { _ in Thread.isMainThread }

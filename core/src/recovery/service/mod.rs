@@ -14,14 +14,19 @@
 //! spread over small modules by concern: `journeys` (journeys, lapses, counter, milestones),
 //! `daily` (check-ins and triggers), `coping` (cards), `writing` (reflections, entries,
 //! search), `support` (contacts, outreach, meetings), `keys` (rotating the data key),
-//! `quarantine` (records kept but never applied) and `bulk` (review, import).
+//! `quarantine` (records kept but never applied), `safety` (the safety plan, help now and
+//! urge surfing), `limits` (amounts logged against limit goals), `reminders` (what to
+//! schedule) and `bulk` (review, import).
 
 mod bulk;
 mod coping;
 mod daily;
 mod journeys;
 mod keys;
+mod limits;
 mod quarantine;
+mod reminders;
+mod safety;
 mod screens;
 mod support;
 mod writing;

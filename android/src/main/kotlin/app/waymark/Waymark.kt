@@ -1,8 +1,18 @@
 package app.waymark
 
 import app.waymark.core.BackupWritten
+import app.waymark.core.HelpNow
 import app.waymark.core.Home
 import app.waymark.core.KdfParams
+import app.waymark.core.LimitProgress
+import app.waymark.core.Outreach
+import app.waymark.core.PlanSection
+import app.waymark.core.Reminder
+import app.waymark.core.ReminderPrefs
+import app.waymark.core.SafetyItem
+import app.waymark.core.SafetyPlanView
+import app.waymark.core.UrgeSessionEnded
+import app.waymark.core.UseLog
 import app.waymark.core.MergeReport
 import app.waymark.core.ProgressReview
 import app.waymark.core.ProgressScreen
@@ -99,6 +109,51 @@ class Waymark private constructor(
 
     /** The progress review for [range]. */
     suspend fun reviewProgress(range: ReviewRange): ProgressReview = call { it.reviewProgress(range) }
+
+    /** The safety plan as the person reads it (six steps, reasons, crisis lines to check). */
+    suspend fun safetyPlan(): SafetyPlanView = call { it.safetyPlan() }
+
+    /** Adds an item at the end of a section of the safety plan. */
+    suspend fun addSafetyItem(section: PlanSection, item: SafetyItem): SafetyPlanView =
+        call { it.addSafetyItem(section, item) }
+
+    /** Marks a starter crisis line as checked by the person. */
+    suspend fun confirmCrisisLine(lineId: String): SafetyPlanView = call { it.confirmCrisisLine(lineId) }
+
+    /**
+     * Help now: the plan's first steps, the cards for this hour, people and lines to call, and
+     * an urge-surfing session started. [intensity] is the urge now, 0-10, if given.
+     */
+    suspend fun helpNow(intensity: Int? = null): HelpNow =
+        call { it.helpNow(intensity?.let { v -> v.coerceIn(0, 255).toUByte() }) }
+
+    /** Logs a call made from help now as outreach. */
+    suspend fun callFromHelpNow(contactId: String): Outreach = call { it.callFromHelpNow(contactId) }
+
+    /** Ends the open urge-surfing session with the urge now (0-10) and the card used. */
+    suspend fun endUrgeSession(intensity: Int, cardId: String? = null): UrgeSessionEnded =
+        call { it.endUrgeSession(null, intensity.coerceIn(0, 255).toUByte(), cardId) }
+
+    /**
+     * The notifications to schedule over the next [days] days, soonest first. Cancel what was
+     * scheduled before and schedule these (ids are stable); call again after each change and
+     * when the device's zone changes.
+     */
+    suspend fun reminders(days: Int = 7): List<Reminder> =
+        call { it.reminders(days.coerceIn(1, 14).toUInt()) }
+
+    /** The reminder settings. */
+    suspend fun reminderPrefs(): ReminderPrefs = call { it.reminderPrefs() }
+
+    /** Saves the reminder settings. */
+    suspend fun setReminderPrefs(prefs: ReminderPrefs): ReminderPrefs = call { it.setReminderPrefs(prefs) }
+
+    /** Logs an amount typed as text ("1.5") for today on a limit journey. */
+    suspend fun logUse(journeyId: String, amount: String): UseLog =
+        call { it.logUse(journeyId, app.waymark.ffi.parseLimitAmount(amount), null) }
+
+    /** How a limit journey is going today; null for an abstinence journey. */
+    suspend fun limitProgress(journeyId: String): LimitProgress? = call { it.limitProgress(journeyId) }
 
     /** True while unlocked. */
     val isUnlocked: Boolean get() = journal.isUnlocked()

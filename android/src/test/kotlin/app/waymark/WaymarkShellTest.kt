@@ -4,7 +4,15 @@ import app.waymark.core.Halt
 import app.waymark.core.CheckInInput
 import app.waymark.core.JourneyInput
 import app.waymark.core.KdfParams
+import app.waymark.core.ContactInput
+import app.waymark.core.ContactRole
+import app.waymark.core.Limit
+import app.waymark.core.LimitPeriod
+import app.waymark.core.CardOutcome
+import app.waymark.core.PlanSection
+import app.waymark.core.ReminderKind
 import app.waymark.core.ReviewRange
+import app.waymark.core.SafetyItem
 import app.waymark.core.SlotKind
 import app.waymark.ffi.PlatformKeyFailure
 import app.waymark.ffi.WaymarkException
@@ -42,6 +50,61 @@ class WaymarkShellTest {
         name = "alcohol", soberSince = java.time.LocalDate.parse(since), soberSinceTime = null,
         timeZone = "Europe/Berlin", dailyCostCents = 1500uL, dailyMinutes = null, customMilestoneDays = listOf(),
     )
+
+    @Test
+    fun aHardMomentFromThePhoneHelpNowACallAnUrgeRiddenOutRemindersAndALimitGoal() = runBlocking {
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            w.call { it.setTimeZone("Europe/London") }
+            val sam = w.call { it.addContact(ContactInput("Sam", ContactRole.SPONSOR, "07700 900123", null)) }
+            w.addSafetyItem(PlanSection.WARNING_SIGNS, SafetyItem("not sleeping"))
+            w.addSafetyItem(PlanSection.ASK_FOR_HELP, SafetyItem("", contactId = sam.id))
+            var plan = w.safetyPlan()
+            assertEquals(2u, plan.version)
+            assertEquals("GB", plan.country)
+            assertFalse(plan.crisisLines.first().confirmed)
+            plan = w.confirmCrisisLine(plan.crisisLines.first().id)
+            assertTrue(plan.crisisLines.first().confirmed)
+            try {
+                w.addSafetyItem(PlanSection.REASONS, SafetyItem("  "))
+                fail("an empty item was saved")
+            } catch (e: WaymarkException.InvalidInput) {
+                assertEquals("text", e.field)
+            }
+
+            val help = w.helpNow(intensity = 8)
+            assertEquals("Sam", help.people.first().name)
+            assertEquals(3, help.cards.size)
+            assertTrue(help.lines.any { it.number == "116 123" })
+            w.callFromHelpNow(sam.id)
+            assertEquals(1, w.call { it.outreach() }.size)
+            val ended = w.endUrgeSession(intensity = 2, cardId = help.cards.last().card.id)
+            assertEquals(CardOutcome.HELPED, ended.outcome)
+
+            val reminders = w.reminders(7)
+            assertTrue(reminders.any { it.kind == ReminderKind.CHECK_IN })
+            for (r in reminders) {
+                val words = (r.title + " " + r.body).lowercase()
+                assertFalse(words, words.contains("sober") || words.contains("craving"))
+            }
+
+            val less = w.call {
+                it.addJourney(
+                    journeyInput("2026-11-01").copy(
+                        name = "drinking less",
+                        limit = Limit(200u, LimitPeriod.DAY, "pints"),
+                    ),
+                )
+            }
+            w.logUse(less.id, "1.5")
+            assertEquals(150u, w.limitProgress(less.id)!!.todayHundredths)
+            try {
+                w.logUse(less.id, "1.234")
+                fail("three decimals were read")
+            } catch (e: WaymarkException.InvalidInput) {
+                assertEquals("amount", e.field)
+            }
+        }
+    }
 
     @Test
     fun callsRunOnTheIoDispatcherNotTheCaller() = runBlocking {
