@@ -199,9 +199,13 @@ impl Journal {
     }
 
     fn add_platform_slot_here(&self, platform: &dyn PlatformKeyStore, label: &str) -> Result<i64> {
+        // The platform (a biometric prompt) is called without the state lock held, so the
+        // shell's main thread can ask `is_unlocked` meanwhile; the journal must be unlocked
+        // before and after.
+        self.state().keyring()?;
+        let new_slot = slot_keys::platform_slot(platform, label)?;
         let mut state = self.state();
         state.keyring()?;
-        let new_slot = slot_keys::platform_slot(platform, label)?;
         self.insert_slot(&mut state, &new_slot, None)
     }
 

@@ -29,30 +29,63 @@ impl Journal {
             .map_err(|e| super::explain_io(&self.path, e))
     }
 
-    fn unlock_with_passphrase_here(&self, passphrase: &str) -> Result<()> {
+    /// The journal's id and its slot rows, read under the state lock, which is released
+    /// before any key derivation or platform call: `is_unlocked`, `lock` and every other call
+    /// answer at once while Argon2id runs or a biometric prompt waits.
+    fn slots_to_try(&self) -> Result<([u8; 16], Vec<slots::SlotRow>)> {
+        let state = self.state();
+        Ok((state.journal_id, slots::all(&state.conn)?))
+    }
+
+    /// Installs a data key opened from a slot read by [`Journal::slots_to_try`], after
+    /// `before` ran under the state lock with it (a slot upgrade). The slots may have changed
+    /// meanwhile (another thread changed a secret): `before` checks what it relies on.
+    fn install(
+        &self,
+        journal_id: &[u8; 16],
+        data_key: DataKey,
+        before: impl FnOnce(&mut super::State, &DataKey) -> Result<()>,
+    ) -> Result<()> {
         let mut state = self.state();
-        let journal_id = state.journal_id;
-        let rows = slots::all(&state.conn)?;
+        if &state.journal_id != journal_id {
+            return Err(crate::error::Error::Locked);
+        }
+        before(&mut state, &data_key)?;
+        state.keyring = Some(Keyring::new(data_key));
+        state.epoch += 1;
+        Ok(())
+    }
+
+    fn unlock_with_passphrase_here(&self, passphrase: &str) -> Result<()> {
+        let (journal_id, rows) = self.slots_to_try()?;
         let (intact, damaged) = slot_keys::intact_of_kind(&rows, SlotKind::Passphrase, &journal_id);
         for row in &intact {
             if let Some(data_key) = slot_keys::open_with_passphrase(row, &journal_id, passphrase)? {
                 let params = crate::crypto::kdf::KdfParams::from_bytes(&row.params)?;
-                if params.is_weaker_than(&self.options().kdf) {
-                    let upgraded = slot_keys::passphrase_slot(passphrase, &self.options().kdf);
-                    // A passphrase too short for today's rules still opens its old slot; it
-                    // just cannot be re-wrapped until it is changed.
-                    if let Ok(upgraded) = upgraded {
+                // A passphrase too short for today's rules still opens its old slot; it just
+                // cannot be re-wrapped until it is changed.
+                let upgraded = if params.is_weaker_than(&self.options().kdf) {
+                    slot_keys::passphrase_slot(passphrase, &self.options().kdf).ok()
+                } else {
+                    None
+                };
+                self.install(&journal_id, data_key, |state, key| {
+                    let Some(upgraded) = upgraded else {
+                        return Ok(());
+                    };
+                    // Re-wrapped only if the slot is still there (no secret changed while
+                    // Argon2id ran).
+                    if slots::all(&state.conn)?.iter().any(|r| r.id == row.id) {
                         let tx = state
                             .conn
                             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-                        slot_keys::insert_verified(&tx, &journal_id, &upgraded, &data_key)?;
+                        slot_keys::insert_verified(&tx, &journal_id, &upgraded, key)?;
                         slots::delete(&tx, row.id)?;
                         tx.commit()?;
                         state.erase_old_content()?;
                     }
-                }
-                state.keyring = Some(Keyring::new(data_key));
-                state.epoch += 1;
+                    Ok(())
+                })?;
                 return Ok(());
             }
         }
@@ -67,15 +100,12 @@ impl Journal {
 
     fn unlock_with_recovery_code_here(&self, typed: &str) -> Result<()> {
         let code = RecoveryCode::parse(typed)?;
-        let mut state = self.state();
-        let journal_id = state.journal_id;
-        let rows = slots::all(&state.conn)?;
+        let (journal_id, rows) = self.slots_to_try()?;
         let (intact, damaged) =
             slot_keys::intact_of_kind(&rows, SlotKind::RecoveryCode, &journal_id);
         for row in &intact {
             if let Some(data_key) = slot_keys::open_with_recovery_code(row, &journal_id, &code)? {
-                state.keyring = Some(Keyring::new(data_key));
-                state.epoch += 1;
+                self.install(&journal_id, data_key, |_, _| Ok(()))?;
                 return Ok(());
             }
         }
@@ -84,21 +114,20 @@ impl Journal {
 
     /// Unlocks with the phone's key store. If the platform cannot unwrap any platform slot,
     /// the error says why and nothing changes: fall back to the passphrase or recovery code.
+    /// The platform is called without any lock held: a biometric prompt marshalled to the main
+    /// thread never waits on a call from it.
     pub fn unlock_with_platform(&self, platform: &dyn PlatformKeyStore) -> Result<()> {
         scrubbed(|| self.unlock_with_platform_here(platform))
     }
 
     fn unlock_with_platform_here(&self, platform: &dyn PlatformKeyStore) -> Result<()> {
-        let mut state = self.state();
-        let journal_id = state.journal_id;
+        let (journal_id, rows) = self.slots_to_try()?;
         let mut platform_failure = None;
-        let rows = slots::all(&state.conn)?;
         let (intact, damaged) = slot_keys::intact_of_kind(&rows, SlotKind::Platform, &journal_id);
         for row in &intact {
             match slot_keys::open_with_platform(row, &journal_id, platform) {
                 Ok(Some(data_key)) => {
-                    state.keyring = Some(Keyring::new(data_key));
-                    state.epoch += 1;
+                    self.install(&journal_id, data_key, |_, _| Ok(()))?;
                     return Ok(());
                 }
                 Ok(None) => {}
