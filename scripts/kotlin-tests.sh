@@ -19,6 +19,10 @@ cargo build -q -p waymark-ffi --features bindgen --bin uniffi-bindgen || exit 1
 rm -rf "$OUT/generated"
 target/debug/uniffi-bindgen generate --no-format --library target/debug/libwaymark_ffi.so \
     --language kotlin --out-dir "$OUT/generated" >/dev/null || exit 1
+# Nothing demo ships: the phone library is built without the story generator.
+if grep -rq 'generateDemoStory' "$OUT/generated"; then
+    echo "kotlin: the phone library exposes the demo story generator"; echo "kotlin: 0 passed, 1 failed"; exit 1
+fi
 
 CP="$JNA_JAR:$COROUTINES_JAR:$JUNIT_JAR:$HAMCREST_JAR"
 # The portable shell code only: android/src/main/kotlin/app/waymark/android/ needs the

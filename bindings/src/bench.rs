@@ -48,3 +48,28 @@ pub fn bench_native(
     }
     Ok(u64::try_from(started.elapsed().as_nanos() / u128::from(batch)).unwrap_or(u64::MAX))
 }
+
+#[uniffi::export]
+impl WaymarkJournal {
+    /// Fills the journal with a generated, synthetic story of `days` days ending now (for
+    /// benchmarks); returns the number of records written. `ten_years` generates the
+    /// benchmark's ten-year journal instead. Only with the `bench` feature: the phone library
+    /// ships no demo story.
+    pub fn generate_demo_story(
+        &self,
+        seed: u64,
+        days: u32,
+        zone: String,
+        ten_years: bool,
+    ) -> crate::error::Result<u64> {
+        use waymark_core::recovery::generator::{generate, GeneratorSpec};
+        self.with(|r| {
+            let spec = if ten_years {
+                GeneratorSpec::ten_years(seed, r.now(), &zone)
+            } else {
+                GeneratorSpec::story(seed, days, r.now(), &zone)
+            };
+            r.import(&generate(&spec)?)
+        })
+    }
+}

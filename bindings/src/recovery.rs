@@ -10,7 +10,6 @@ use waymark_core::recovery::cards::{CardInput, CardOutcome, CardSuggestion, Card
 use waymark_core::recovery::check_in::{CheckIn, CheckInInput, CheckInStreak, EveningReview};
 use waymark_core::recovery::counter::SoberCounter;
 use waymark_core::recovery::entries::{EntryInput, JournalEntry};
-use waymark_core::recovery::generator::{generate, GeneratorSpec};
 use waymark_core::recovery::journey::{
     Journey, JourneyInput, JourneyPatch, Lapse, LapseInput, LapsePatch,
 };
@@ -420,25 +419,5 @@ impl WaymarkJournal {
     /// The progress review for a range.
     pub fn review_progress(&self, range: ReviewRange) -> Result<ProgressReview> {
         self.with(|r| r.review_progress(range))
-    }
-
-    /// Fills the journal with a generated, synthetic story of `days` days ending now (for a
-    /// demo mode and for benchmarks); returns the number of records written. `ten_years`
-    /// generates the benchmark's ten-year journal instead.
-    pub fn generate_demo_story(
-        &self,
-        seed: u64,
-        days: u32,
-        zone: String,
-        ten_years: bool,
-    ) -> Result<u64> {
-        self.with(|r| {
-            let spec = if ten_years {
-                GeneratorSpec::ten_years(seed, r.now(), &zone)
-            } else {
-                GeneratorSpec::story(seed, days, r.now(), &zone)
-            };
-            r.import(&generate(&spec)?)
-        })
     }
 }

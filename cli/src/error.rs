@@ -90,6 +90,16 @@ pub fn flag_for(field: &str) -> String {
         "query" => "QUERY",
         "range" => "--from/--to",
         "passphrase" => "new passphrase",
+        "text" => "TEXT",
+        "number" => "NUMBER",
+        "line" => "LINE",
+        "country" => "CODE",
+        "daily_cap" => "--cap",
+        "quiet_hours" => "--quiet",
+        "meeting_lead_minutes" => "--meeting-lead",
+        "check_in_at" => "--check-in",
+        "evening_review_at" => "--evening",
+        "session" => "--session",
         _ => "",
     };
     if !known.is_empty() {

@@ -23,6 +23,7 @@ fn plain_journey(since: chrono::NaiveDate, time: Option<NaiveTime>, zone: &str) 
         custom_milestone_days: Vec::new(),
         archived: false,
         limit: None,
+        earlier_limits: Vec::new(),
     }
 }
 

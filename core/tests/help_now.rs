@@ -193,8 +193,26 @@ fn a_safety_plan_is_written_step_by_step_with_links_versions_and_lines_to_check(
         r.confirm_crisis_line("xx-none"),
         Err(Error::InvalidInput { field: "line", .. })
     ));
+    // In London with US chosen (an American abroad): where they are comes first, both listed.
     let plan = r.set_safety_country(Some("us")).unwrap();
+    assert_eq!(plan.chosen_country.as_deref(), Some("US"));
+    assert_eq!(plan.country.as_deref(), Some("GB"));
+    assert_eq!(plan.emergency_number.as_deref(), Some("999"));
+    assert_eq!(plan.crisis_lines[0].number, "116 123");
+    // After a move to New York, 988 and 911.
+    r.set_time_zone("America/New_York").unwrap();
+    let plan = r.safety_plan().unwrap();
     assert_eq!(plan.country.as_deref(), Some("US"));
+    assert_eq!(plan.emergency_number.as_deref(), Some("911"));
+    r.set_time_zone("Europe/London").unwrap();
+    assert_eq!(
+        r.set_safety_country(Some("uk"))
+            .unwrap()
+            .chosen_country
+            .as_deref(),
+        Some("GB")
+    );
+    let plan = r.set_safety_country(Some("US")).unwrap();
     assert!(plan
         .crisis_lines
         .iter()
@@ -336,7 +354,10 @@ fn a_crisis_evening_help_now_a_call_an_urge_ridden_out_and_the_card_ranking_move
     ));
     assert!(matches!(
         r.end_urge_session(None, 1, None),
-        Err(Error::NotFound { .. })
+        Err(Error::InvalidInput {
+            field: "session",
+            ..
+        })
     ));
     assert!(matches!(
         r.help_now(Some(11)),
@@ -408,17 +429,17 @@ fn a_limit_goal_over_four_weeks_with_a_week_over_the_limit() {
         r.log_use(&id, amount, Some(date(2026, 11, day))).unwrap();
     }
     let p = r.limit_progress(&id).unwrap().unwrap();
-    assert_eq!(p.days_tracked, 28);
+    assert_eq!(p.days_tracked, 27);
     assert_eq!(p.days_over, 2);
-    assert_eq!(p.days_within, 26);
-    assert_eq!(p.days_abstinent, 19);
+    assert_eq!(p.days_within, 25);
+    assert_eq!(p.days_abstinent, 18);
     assert!(
-        (p.percent_abstinent - 67.9).abs() < 1e-9,
+        (p.percent_abstinent - 66.7).abs() < 1e-9,
         "{}",
         p.percent_abstinent
     );
-    assert_eq!(p.current_streak_days, 14, "from the 16th");
-    assert_eq!(p.longest_streak_days, 14);
+    assert_eq!(p.current_streak_days, 13, "from the 16th to yesterday");
+    assert_eq!(p.longest_streak_days, 13);
     let weeks: Vec<(u32, bool)> = p
         .weeks
         .iter()
@@ -480,7 +501,7 @@ fn a_limit_goal_over_four_weeks_with_a_week_over_the_limit() {
     r.delete_use(&saturday.id).unwrap();
     let p = r.limit_progress(&id).unwrap().unwrap();
     assert_eq!(p.days_over, 0);
-    assert_eq!(p.current_streak_days, 28);
+    assert_eq!(p.current_streak_days, 27);
 }
 
 #[test]
@@ -497,7 +518,7 @@ fn a_daily_limit_counts_each_day_and_refuses_what_does_not_fit() {
     r.log_use(&id, 200, Some(date(2026, 11, 5))).unwrap();
     r.log_use(&id, 50, None).unwrap();
     let p = r.limit_progress(&id).unwrap().unwrap();
-    assert_eq!((p.days_tracked, p.days_over, p.days_abstinent), (8, 1, 5));
+    assert_eq!((p.days_tracked, p.days_over, p.days_abstinent), (7, 1, 5));
     assert_eq!(p.today_hundredths, 50);
     assert_eq!(p.left_hundredths, 150);
     assert_eq!(p.weeks[0].limit_hundredths, 1400);
@@ -614,4 +635,50 @@ fn the_new_kinds_are_sealed_on_disk_and_travel_through_backup_and_merge() {
     assert_eq!(snap.uses.len(), 1);
     assert_eq!(snap.urge_sessions.len(), 1);
     assert!(snap.safety_plan.is_some());
+}
+
+#[test]
+fn changing_a_limit_applies_from_the_day_it_changed_never_to_the_days_before() {
+    use waymark_core::recovery::journey::JourneyPatch;
+    let dir = tempfile::tempdir().unwrap();
+    let (r, clock) = recovery_at(
+        dir.path(),
+        local("Europe/Berlin", 2026, 11, 10, 20, 0),
+        "Europe/Berlin",
+    );
+    let id = limit_journey(&r, LimitPeriod::Day, 500);
+    // Over 5 a day on the 4th and the 6th.
+    for (day, amount) in [(3, 400), (4, 600), (6, 700), (8, 300)] {
+        r.log_use(&id, amount, Some(date(2026, 11, day))).unwrap();
+    }
+    assert_eq!(r.limit_progress(&id).unwrap().unwrap().days_over, 2);
+    // On the 10th the goal becomes 30 a week: the 4th and the 6th stay over.
+    let patch = |amount: u32, per: LimitPeriod| JourneyPatch {
+        limit: Some(Limit {
+            amount_hundredths: amount,
+            per,
+            unit: "cigarettes".into(),
+        }),
+        ..JourneyPatch::default()
+    };
+    let edited = r.edit_journey(&id, patch(3000, LimitPeriod::Week)).unwrap();
+    assert_eq!(edited.earlier_limits.len(), 1);
+    assert_eq!(edited.earlier_limits[0].until, date(2026, 11, 9));
+    assert_eq!(edited.earlier_limits[0].limit.amount_hundredths, 500);
+    // A second change the same day replaces today's, not the history.
+    let edited = r.edit_journey(&id, patch(2500, LimitPeriod::Week)).unwrap();
+    assert_eq!(edited.earlier_limits.len(), 1);
+    assert_eq!(r.limit_progress(&id).unwrap().unwrap().days_over, 2);
+    // Under the new weekly limit: 24 and 4 this week (from Monday the 9th) are within it.
+    clock.set(local("Europe/Berlin", 2026, 11, 12, 20, 0));
+    r.log_use(&id, 2400, Some(date(2026, 11, 10))).unwrap();
+    r.log_use(&id, 400, Some(date(2026, 11, 11))).unwrap();
+    let p = r.limit_progress(&id).unwrap().unwrap();
+    assert_eq!(p.days_over, 3, "the 11th passes 25 this week");
+    assert_eq!(p.weeks.last().unwrap().limit_hundredths, 2500);
+    assert_eq!(
+        p.weeks[0].limit_hundredths, 3500,
+        "the first week had 5 a day: {:?}",
+        p.weeks
+    );
 }

@@ -216,6 +216,7 @@ fn six_months_due(since: chrono::NaiveDate) -> chrono::NaiveDate {
         custom_milestone_days: vec![],
         archived: false,
         limit: None,
+        earlier_limits: Vec::new(),
     };
     let now = since.and_hms_opt(0, 0, 0).unwrap().and_utc() + Duration::days(300);
     let c = count(&j, &[], now, &waymark_core::recovery::clock::Zone::utc(), 0);

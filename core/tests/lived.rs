@@ -581,6 +581,7 @@ fn hostile_custom_milestones_and_far_dates_never_panic() {
         custom_milestone_days: vec![u32::MAX, 0],
         archived: false,
         limit: None,
+        earlier_limits: Vec::new(),
     };
     let utc_zone = waymark_core::recovery::clock::Zone::utc();
     let c = waymark_core::recovery::counter::count(&j, &[], r.now(), &utc_zone, 0);

@@ -770,3 +770,28 @@ fn the_window_is_clamped_and_the_off_switch_silences_everything() {
     .unwrap();
     assert!(r.reminders(14).unwrap().is_empty());
 }
+
+#[test]
+fn an_evening_review_set_inside_quiet_hours_comes_before_they_begin_not_the_next_morning() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = recovery_at(dir.path(), utc(2026, 6, 10, 8, 0), "UTC");
+    r.set_reminder_prefs(ReminderPrefs {
+        evening_review_at: NaiveTime::from_hms_opt(23, 15, 0),
+        quiet_from: NaiveTime::from_hms_opt(23, 0, 0),
+        quiet_until: NaiveTime::from_hms_opt(7, 0, 0),
+        ..ReminderPrefs::default()
+    })
+    .unwrap();
+    let evenings: Vec<_> = r
+        .reminders(2)
+        .unwrap()
+        .into_iter()
+        .filter(|x| x.kind == ReminderKind::EveningReview)
+        .map(|x| x.at)
+        .collect();
+    assert_eq!(
+        evenings.first(),
+        Some(&utc(2026, 6, 10, 22, 30)),
+        "{evenings:?}"
+    );
+}

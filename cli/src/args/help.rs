@@ -95,8 +95,12 @@ pub enum SafetyPlanCommand {
 #[command(args_conflicts_with_subcommands = true)]
 pub struct HelpNowArgs {
     /// How strong the urge is right now, 0-10 (starts the urge-surfing session with it).
-    #[arg(long)]
-    pub intensity: Option<u8>,
+    /// Anything else still shows help now; the strength is then not noted.
+    #[arg(long, allow_hyphen_values = true)]
+    pub intensity: Option<String>,
+    /// The same, without the flag: `waymark help-now 8`.
+    #[arg(allow_hyphen_values = true)]
+    pub level: Option<String>,
     /// What to do (default: show help now and start riding out the urge).
     #[command(subcommand)]
     pub command: Option<HelpNowCommand>,

@@ -88,6 +88,7 @@ pub enum Command {
     Search(SearchArgs),
     /// Help now: your plan's first steps, the cards that help you at this hour, people and
     /// lines to call; starts riding out the urge (`help-now end --intensity N` when it eases).
+    #[command(visible_alias = "sos")]
     HelpNow(HelpNowArgs),
     /// Your safety plan: warning signs, what helps, who to call, crisis lines, your reasons.
     SafetyPlan(SafetyPlanArgs),

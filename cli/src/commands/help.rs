@@ -2,7 +2,7 @@
 //! staying on track. The core decides everything shown; these present it.
 
 use super::journeys::find;
-use super::support::pick_contact;
+use super::support::{pick_contact, pick_contact_as};
 use super::{say, Ctx};
 use crate::args::{
     HelpNowArgs, HelpNowCommand, ReminderChanges, RemindersArgs, RemindersCommand, SafetyItemFlags,
@@ -51,7 +51,22 @@ pub fn safety_plan(ctx: &Ctx, args: SafetyPlanArgs) -> Result<()> {
             number,
             item: flags,
         } => {
-            let item = item(&recovery, flags)?;
+            // Only what is given changes: the item's other parts stay.
+            let current = recovery
+                .safety_plan()?
+                .sections
+                .into_iter()
+                .find(|s| s.section == section)
+                .and_then(|s| s.items.into_iter().find(|i| i.number == number));
+            let mut item = item(&recovery, flags)?;
+            if let Some(old) = current {
+                if item.text.is_empty() {
+                    item.text = old.text;
+                }
+                item.card_id = item.card_id.or(old.card.map(|c| c.id));
+                item.contact_id = item.contact_id.or(old.contact.map(|c| c.id));
+                item.phone = item.phone.or(old.phone);
+            }
             (
                 "safety-plan edit",
                 recovery.edit_safety_item(section, number, item)?,
@@ -169,10 +184,24 @@ fn print_lines(ctx: &Ctx, plan: &SafetyPlanView) {
             line.name, line.number, line.about, status
         ));
     }
+    if plan.crisis_lines.is_empty() {
+        say(out.dim("   No starter lines for this country yet: add your own under professionals."));
+    }
     if plan.country.is_none() {
         say(out.dim("   Set your country to see only its lines: waymark safety-plan country GB"));
     }
-    say(out.dim("   In immediate danger, call your local emergency number."));
+    say(out.dim(&format!(
+        "   {}",
+        emergency_sentence(plan.emergency_number.as_deref())
+    )));
+}
+
+/// "In immediate danger, call 999." (or "your local emergency number").
+pub fn emergency_sentence(number: Option<&str>) -> String {
+    match number {
+        Some(n) => format!("In immediate danger, call {n}."),
+        None => "In immediate danger, call your local emergency number.".to_owned(),
+    }
 }
 
 /// `waymark help-now`.
@@ -180,15 +209,22 @@ pub fn help_now(ctx: &Ctx, args: HelpNowArgs) -> Result<()> {
     let recovery = ctx.open()?;
     match args.command {
         None => {
-            let help = recovery.help_now(args.intensity)?;
+            let typed = args.intensity.or(args.level);
+            let intensity = typed.as_deref().and_then(lenient_intensity);
+            let help = recovery.help_now(intensity)?;
             if ctx.out.json {
                 return ctx.out.json("help-now", &help);
             }
             let started = recovery.settings()?.zone().local(help.session.started_at);
             print_help(ctx, &help, &started.format("%H:%M").to_string());
+            if typed.is_some() && intensity.is_none() {
+                say(ctx.out.dim(
+                    "(The urge's strength was not noted: it is a number from 0 to 10. That can wait.)",
+                ));
+            }
         }
         Some(HelpNowCommand::Call { contact }) => {
-            let id = pick_contact(&recovery, &contact)?;
+            let id = pick_contact_as(&recovery, &contact, "CONTACT")?;
             let outreach = recovery.call_from_help_now(&id)?;
             if ctx.out.json {
                 return ctx.out.json("help-now call", &outreach);
@@ -228,6 +264,16 @@ pub fn help_now(ctx: &Ctx, args: HelpNowArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The urge's strength as typed in a hard moment: a whole number 0-10, a decimal rounded,
+/// anything above 10 read as 10; `None` for anything else (help now shows all the same).
+fn lenient_intensity(text: &str) -> Option<u8> {
+    let value: f64 = text.trim().replace(',', ".").parse().ok()?;
+    if !value.is_finite() || value < 0.0 {
+        return None;
+    }
+    Some(value.round().min(10.0) as u8)
 }
 
 fn print_help(ctx: &Ctx, help: &HelpNow, started: &str) {
@@ -278,7 +324,10 @@ fn print_help(ctx: &Ctx, help: &HelpNow, started: &str) {
         for p in &help.people {
             say(format!("  {}  {}", p.name, p.phone));
         }
-        say(out.dim("  After a call: waymark help-now call NAME (it goes in your outreach log)"));
+        if help.people.iter().any(|p| p.contact_id.is_some()) {
+            say(out
+                .dim("  After a call: waymark help-now call NAME (it goes in your outreach log)"));
+        }
     }
     say("");
     say(out.bold("Lines to call"));
@@ -290,7 +339,10 @@ fn print_help(ctx: &Ctx, help: &HelpNow, started: &str) {
         };
         say(format!("  {}  {}{check}", line.name, line.number));
     }
-    say(out.dim("  In immediate danger, call your local emergency number."));
+    say(out.dim(&format!(
+        "  {}",
+        emergency_sentence(help.emergency_number.as_deref())
+    )));
     if !help.reasons.is_empty() {
         say("");
         say(out.bold("Your reasons"));
@@ -538,14 +590,17 @@ pub fn limit_sentence(p: &LimitProgress) -> String {
         LimitPeriod::Week => (p.this_week_hundredths, "this week"),
     };
     let standing = if so_far > p.limit.amount_hundredths {
-        "over the limit; tomorrow is a new day".to_owned()
+        match p.limit.per {
+            LimitPeriod::Day => "over the limit; tomorrow is a new day".to_owned(),
+            LimitPeriod::Week => "over this week's limit; a new week starts on Monday".to_owned(),
+        }
     } else if p.left_hundredths == 0 {
         "at the limit".to_owned()
     } else {
         format!("{} left", format_amount(p.left_hundredths))
     };
     format!(
-        "{period}: {} of {limit} {unit} ({standing}). Within the limit {} of {} days ({}%), none at all on {} ({}%); {} in a row now, longest {}.",
+        "{period}: {} of {limit} {unit} ({standing}). Before today: within the limit {} of {} days ({}%), none at all on {} ({}%); {} in a row, longest {}.",
         format_amount(so_far),
         p.days_within,
         p.days_tracked,

@@ -136,10 +136,21 @@ fn show(ctx: &Ctx, command: &str, journey: &Journey) -> Result<()> {
     if ctx.out.json {
         return ctx.out.json(command, journey);
     }
-    say(format!(
-        "{}: sober since {} ({})",
-        journey.name, journey.sober_since, journey.id
-    ));
+    match &journey.limit {
+        Some(limit) => say(format!(
+            "{}: at most {} {} a {}, since {} ({})",
+            journey.name,
+            waymark_core::recovery::limits::format_amount(limit.amount_hundredths),
+            limit.unit,
+            limit.per.name(),
+            journey.sober_since,
+            journey.id
+        )),
+        None => say(format!(
+            "{}: sober since {} ({})",
+            journey.name, journey.sober_since, journey.id
+        )),
+    }
     Ok(())
 }
 
@@ -197,7 +208,7 @@ pub fn journey(ctx: &Ctx, command: JourneyCommand) -> Result<()> {
             if ctx.out.json {
                 return ctx.out.json("journey list", &journeys);
             }
-            let mut table = Table::new(&["name", "since", "zone", ">sober now", "id"]);
+            let mut table = Table::new(&["name", "since", "zone", ">now", "id"]);
             for j in &journeys {
                 let counter = recovery.counter(&j.id)?;
                 table.row(vec![
@@ -208,7 +219,10 @@ pub fn journey(ctx: &Ctx, command: JourneyCommand) -> Result<()> {
                     },
                     j.sober_since.to_string(),
                     j.time_zone.clone(),
-                    days(counter.current_streak_days),
+                    match &j.limit {
+                        Some(_) => format!("{} within", days(counter.current_streak_days)),
+                        None => format!("{} sober", days(counter.current_streak_days)),
+                    },
                     j.id.to_string(),
                 ]);
             }

@@ -385,8 +385,13 @@ pub fn print_review(out: &Out, r: &ProgressReview, currency: &Currency) {
         } else {
             String::new()
         };
+        let word = if j.limit.is_some() {
+            "within the limit"
+        } else {
+            "sober"
+        };
         say(format!(
-            "  {}: {} sober in this period, {now}{saved}",
+            "  {}: {} {word} in this period, {now}{saved}",
             j.journey.name,
             days(j.sober_days_in_range),
         ));
@@ -453,7 +458,9 @@ pub fn print_review(out: &Out, r: &ProgressReview, currency: &Currency) {
         };
         let finished = l.reflections.iter().filter(|r| !r.draft).count() as u64;
         let drafts = l.reflections.len() as u64 - finished;
+        let over_limit = l.lapse.kind == waymark_core::recovery::journey::LapseKind::OverLimit;
         let reflections = match (finished, drafts) {
+            (0, 0) if over_limit => "a day to learn from: waymark entry write".to_owned(),
             (0, 0) => "no reflection yet (waymark reflect)".to_owned(),
             (f, 0) => count(f, "reflection", "reflections"),
             (0, d) => format!("{} to finish", count(d, "draft", "drafts")),

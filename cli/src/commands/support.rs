@@ -22,7 +22,11 @@ pub(crate) fn pick_contact(recovery: &Recovery, text: &str) -> Result<RecordId> 
 }
 
 /// The contact `text` names; errors name `field`.
-fn pick_contact_as(recovery: &Recovery, text: &str, field: &'static str) -> Result<RecordId> {
+pub(crate) fn pick_contact_as(
+    recovery: &Recovery,
+    text: &str,
+    field: &'static str,
+) -> Result<RecordId> {
     let contacts = recovery.contacts()?;
     if let Ok(id) = text.parse::<RecordId>() {
         if contacts.iter().any(|c| c.id == id) {

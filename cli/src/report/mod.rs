@@ -417,7 +417,13 @@ fn safety_plan_page(plan: &SafetyPlanView) -> String {
         }
         h.push_str("</ul>");
     }
-    h.push_str("<p>In immediate danger, call your local emergency number.</p></section>");
+    let _ = write!(
+        h,
+        "<p>{}</p></section>",
+        escape(&crate::commands::emergency_sentence(
+            plan.emergency_number.as_deref()
+        ))
+    );
     h
 }
 

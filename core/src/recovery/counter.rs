@@ -98,6 +98,7 @@ fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: u64) -> u3
 ///     custom_milestone_days: vec![],
 ///     archived: false,
 ///     limit: None,
+///     earlier_limits: vec![],
 /// };
 /// // Just after midnight on 30 March, across the night the clocks went forward.
 /// let now = berlin.instant_of(NaiveDate::from_ymd_opt(2026, 3, 30).unwrap().and_hms_opt(0, 30, 0).unwrap());

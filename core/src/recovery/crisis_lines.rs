@@ -130,6 +130,28 @@ pub fn for_country(
         .collect()
 }
 
+/// The emergency number of a country the starter list covers (police, ambulance, fire).
+pub fn emergency_number(country: &str) -> Option<&'static str> {
+    match country {
+        "US" | "CA" => Some("911"),
+        "GB" => Some("999"),
+        "IE" => Some("112"),
+        "AU" => Some("000"),
+        _ => None,
+    }
+}
+
+/// A country code as a person types it, in the form the list uses: upper case, and the
+/// United Kingdom's common "UK" read as its ISO code "GB".
+pub fn normalise_country(code: &str) -> String {
+    let code = code.trim().to_ascii_uppercase();
+    if code == "UK" {
+        "GB".to_owned()
+    } else {
+        code
+    }
+}
+
 /// The country a time zone most likely lies in, for the zones of the countries the starter
 /// list covers; `None` elsewhere (the person can set their country).
 pub fn country_of_zone(zone: &str) -> Option<&'static str> {

@@ -220,6 +220,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
         custom_milestone_days: vec![7, 14, 100],
         archived: false,
         limit: None,
+        earlier_limits: Vec::new(),
     };
 
     // Lapses: distinct days, spread over the story, never in its first or last week.

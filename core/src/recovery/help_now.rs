@@ -155,7 +155,8 @@ pub struct HelpLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HelpNow {
-    /// The plan's things I can do on my own, in the plan's order.
+    /// The plan's things I can do on my own, then its people and places that distract, in
+    /// the plan's order.
     pub first_steps: Vec<SafetyItemView>,
     /// The hope list: reasons for my recovery.
     pub reasons: Vec<String>,
@@ -168,6 +169,9 @@ pub struct HelpNow {
     pub people: Vec<PersonToCall>,
     /// Lines to call.
     pub lines: Vec<HelpLine>,
+    /// The emergency number where the person is, when known ("911"); otherwise "your local
+    /// emergency number".
+    pub emergency_number: Option<String>,
     /// The urge-surfing session started for this moment.
     pub session: UrgeSession,
     /// True when the person has not written a safety plan yet.
@@ -201,15 +205,23 @@ pub fn help_now(s: &Snapshot, now: DateTime<Utc>, session: UrgeSession) -> HelpN
     let mut cards = ranked_cards(s, likely.as_ref());
     cards.truncate(CARDS);
     HelpNow {
-        first_steps: section(PlanSection::OnMyOwn),
+        first_steps: section(PlanSection::OnMyOwn)
+            .into_iter()
+            .chain(section(PlanSection::Distractions))
+            .collect(),
         reasons: section(PlanSection::Reasons)
             .into_iter()
             .map(|i| i.text)
             .collect(),
         likely,
         cards,
-        people: people(s, &section(PlanSection::AskForHelp)),
+        people: people(
+            s,
+            &section(PlanSection::AskForHelp),
+            &section(PlanSection::Professionals),
+        ),
         lines: lines(s, &section(PlanSection::Professionals), &view.crisis_lines),
+        emergency_number: view.emergency_number.clone(),
         session,
         plan_missing: s.safety_plan.is_none(),
     }
@@ -217,7 +229,15 @@ pub fn help_now(s: &Snapshot, now: DateTime<Utc>, session: UrgeSession) -> HelpN
 
 /// The plan's people with a number, then the support network's (not crisis lines, not
 /// already listed).
-fn people(s: &Snapshot, from_plan: &[SafetyItemView]) -> Vec<PersonToCall> {
+fn people(
+    s: &Snapshot,
+    from_plan: &[SafetyItemView],
+    professionals: &[SafetyItemView],
+) -> Vec<PersonToCall> {
+    let listed_as_lines: Vec<RecordId> = professionals
+        .iter()
+        .filter_map(|i| i.contact.as_ref().map(|c| c.id))
+        .collect();
     let mut out: Vec<PersonToCall> = Vec::new();
     for item in from_plan {
         let (contact_id, name, phone) = match &item.contact {
@@ -241,6 +261,7 @@ fn people(s: &Snapshot, from_plan: &[SafetyItemView]) -> Vec<PersonToCall> {
         .contacts
         .iter()
         .filter(|c| c.role != ContactRole::CrisisLine)
+        .filter(|c| !listed_as_lines.contains(&c.id))
         .filter(|c| !out.iter().any(|p| p.contact_id == Some(c.id)))
         .filter_map(|c| c.phone.clone().map(|phone| (c, phone)))
         .collect();

@@ -40,6 +40,20 @@ pub struct Journey {
     /// abstinence journey. See [`super::limits`].
     #[serde(default)]
     pub limit: Option<Limit>,
+    /// The limits it had before the current one, each with the last day it applied, oldest
+    /// first: a changed goal applies from the day it changed, never to the days before.
+    #[serde(default)]
+    pub earlier_limits: Vec<EarlierLimit>,
+}
+
+/// A limit a journey had until a day (see [`Journey::earlier_limits`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct EarlierLimit {
+    /// The last day it applied.
+    pub until: NaiveDate,
+    /// The limit.
+    pub limit: Limit,
 }
 
 /// What a person gives to start or edit a journey.
@@ -118,6 +132,7 @@ impl JourneyInput {
             custom_milestone_days: custom,
             archived: false,
             limit: self.limit,
+            earlier_limits: Vec::new(),
         }
     }
 }

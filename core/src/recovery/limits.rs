@@ -103,7 +103,8 @@ pub struct WeekTotal {
 pub struct LimitProgress {
     /// The limit.
     pub limit: Limit,
-    /// Days since the goal began, today included.
+    /// Completed days since the goal began (today is still going and not counted here or
+    /// in the figures below; see `today_hundredths`).
     pub days_tracked: u32,
     /// Of those, days within the limit.
     pub days_within: u32,
@@ -115,7 +116,8 @@ pub struct LimitProgress {
     pub percent_within: f64,
     /// `days_abstinent` as a share of `days_tracked`, 0-100.
     pub percent_abstinent: f64,
-    /// Days within the limit in a row, up to today.
+    /// Completed days within the limit in a row, up to yesterday (0 when today is already
+    /// over the limit): the counter's current streak.
     pub current_streak_days: u32,
     /// The longest such run.
     pub longest_streak_days: u32,
@@ -199,7 +201,12 @@ pub fn limit_from_parts(
     let unit = match (unit, current) {
         (Some(unit), _) => unit.trim().to_owned(),
         (None, Some(current)) => current.unit.clone(),
-        (None, None) => return Err(Error::invalid("unit", "must be given with a limit")),
+        (None, None) => {
+            return Err(Error::invalid(
+                "limit",
+                "must come with a unit: what is counted, such as drinks",
+            ))
+        }
     };
     let limit = Limit {
         amount_hundredths,
@@ -220,10 +227,43 @@ pub fn format_amount(hundredths: u32) -> String {
     }
 }
 
+/// Keeps the history of a limit goal when `old` is edited into `new` on the recovery day
+/// `today`: a different limit applies from today, so the old one is kept for the days up to
+/// yesterday (several edits on one day keep only the last). Earlier limits are carried over.
+pub(crate) fn carry_history(old: &Journey, new: &mut Journey, today: NaiveDate) {
+    new.earlier_limits = old.earlier_limits.clone();
+    let (Some(before), Some(after)) = (&old.limit, &new.limit) else {
+        return;
+    };
+    let Some(yesterday) = today.pred_opt() else {
+        return;
+    };
+    let covered = new
+        .earlier_limits
+        .last()
+        .is_some_and(|e| e.until >= yesterday);
+    if before != after && yesterday >= new.sober_since && !covered {
+        new.earlier_limits.push(super::journey::EarlierLimit {
+            until: yesterday,
+            limit: before.clone(),
+        });
+    }
+}
+
+/// The limit that applied on `day`.
+fn limit_on<'a>(journey: &'a Journey, current: &'a Limit, day: NaiveDate) -> &'a Limit {
+    journey
+        .earlier_limits
+        .iter()
+        .find(|e| day <= e.until)
+        .map_or(current, |e| &e.limit)
+}
+
 /// The days of `journey` (a limit journey) from its start to `today`, each with its total and
-/// whether it was over; empty for an abstinence journey or a start after today.
+/// whether it was over; empty for an abstinence journey or a start after today. Each day is
+/// judged by the limit that applied on it.
 fn days(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Vec<(NaiveDate, u32, bool)> {
-    let Some(limit) = &journey.limit else {
+    let Some(current) = &journey.limit else {
         return Vec::new();
     };
     let start = journey.sober_since;
@@ -247,6 +287,7 @@ fn days(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Vec<(NaiveDate,
         }
         let total = totals.get(&day).copied().unwrap_or(0);
         week_total = week_total.saturating_add(total);
+        let limit = limit_on(journey, current, day);
         let over = match limit.per {
             LimitPeriod::Day => total > limit.amount_hundredths,
             LimitPeriod::Week => total > 0 && week_total > limit.amount_hundredths,
@@ -307,13 +348,18 @@ pub fn over_days(journey: &Journey, uses: &[UseLog]) -> Vec<Lapse> {
 pub fn progress(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Option<LimitProgress> {
     let limit = journey.limit.clone()?;
     let days = days(journey, uses, today);
-    let tracked = days.len() as u32;
-    let within = days.iter().filter(|d| !d.2).count() as u32;
-    let abstinent = days.iter().filter(|d| d.1 == 0).count() as u32;
+    // Today is still going: the counts and streaks are of completed days, like the counter's.
+    let completed = days.iter().filter(|d| d.0 < today);
+    let tracked = completed.clone().count() as u32;
+    let within = completed.clone().filter(|d| !d.2).count() as u32;
+    let abstinent = completed.clone().filter(|d| d.1 == 0).count() as u32;
     let (mut run, mut longest) = (0u32, 0u32);
-    for (_, _, over) in &days {
+    for (_, _, over) in completed {
         run = if *over { 0 } else { run + 1 };
         longest = longest.max(run);
+    }
+    if days.last().is_some_and(|d| d.0 == today && d.2) {
+        run = 0; // over the limit today: the run ended, as a lapse ends an attempt
     }
     let mut weeks: Vec<WeekTotal> = Vec::new();
     for (day, total, over) in &days {
@@ -322,13 +368,15 @@ pub fn progress(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Option<
             weeks.push(WeekTotal {
                 week_start: monday,
                 total_hundredths: 0,
-                limit_hundredths: limit.per_week(),
+                limit_hundredths: limit_on(journey, &limit, *day).per_week(),
                 days_over: 0,
                 over: false,
             });
         }
         if let Some(week) = weeks.last_mut() {
             week.total_hundredths = week.total_hundredths.saturating_add(*total);
+            // A week the goal changed in is measured against its latest limit.
+            week.limit_hundredths = limit_on(journey, &limit, *day).per_week();
             week.days_over += u32::from(*over);
             week.over = week.total_hundredths > week.limit_hundredths;
         }

@@ -16,6 +16,7 @@ pub mod crisis_lines;
 pub mod entries;
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
+#[cfg(feature = "demo")]
 pub mod generator;
 pub mod help_now;
 pub mod journey;

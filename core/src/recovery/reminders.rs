@@ -35,11 +35,12 @@
 //!
 //! **Quiet hours** (`quiet_from`..`quiet_until`, local, may wrap midnight such as
 //! 22:00-07:00; the start is inside, the end is not; equal start and end mean no quiet
-//! hours). A check-in, evening review or milestone reminder that falls inside is *moved* to
-//! the end of the quiet period it falls in: `quiet_until` that morning, or the next morning
-//! when it falls before midnight in quiet hours that wrap. It is never moved earlier than
-//! asked. A meeting reminder or risky-hours nudge inside quiet hours is *dropped*: its moment
-//! has passed by the time quiet hours end.
+//! hours). A check-in or milestone reminder that falls inside is *moved* to the end of the
+//! quiet period it falls in: `quiet_until` that morning, or the next morning when it falls
+//! before midnight in quiet hours that wrap. An evening review in the evening part of quiet
+//! hours comes 30 minutes *before* they begin instead ("how did today go?" belongs to the
+//! day it asks about); in the morning part, at their end. A meeting reminder or risky-hours
+//! nudge inside quiet hours is *dropped*: its moment has passed by the time quiet hours end.
 //!
 //! **Daily cap.** At most `daily_cap` reminders are delivered on one recovery day (counted
 //! where they are delivered, after quiet hours moved them). When there are more, they are
@@ -497,6 +498,9 @@ fn on_recovery_day(day: NaiveDate, time: NaiveTime, day_start: u8) -> Option<Nai
     })
 }
 
+/// How long before quiet hours an evening review that would fall in them comes.
+const EVENING_BEFORE_QUIET_MINUTES: i64 = 30;
+
 /// The reminders being planned, in the person's zone.
 struct Plan<'a> {
     zone: &'a Zone,
@@ -511,13 +515,27 @@ impl Plan<'_> {
     /// or dropped, by kind.
     fn add(&mut self, kind: ReminderKind, id: String, at: DateTime<Utc>, words: Words) {
         let local = self.zone.local(at);
-        let (at, local) = match self.quiet.map(|q| q.end_of_period(local)) {
-            None | Some(None) => (at, local),
-            Some(Some(end)) if kind.moves_out_of_quiet_hours() => {
+        let (at, local) = match self.quiet.map(|q| (q, q.end_of_period(local))) {
+            None | Some((_, None)) => (at, local),
+            // "How did today go?" the next morning would ask about the wrong day: an evening
+            // review that falls in the evening part of quiet hours comes half an hour before
+            // they begin instead.
+            Some((q, Some(_))) if kind == ReminderKind::EveningReview && local.time() >= q.from => {
+                let Some(before) = local
+                    .date()
+                    .and_time(q.from)
+                    .checked_sub_signed(Duration::minutes(EVENING_BEFORE_QUIET_MINUTES))
+                else {
+                    return;
+                };
+                let at = instant_of(before, self.zone);
+                (at, self.zone.local(at))
+            }
+            Some((_, Some(end))) if kind.moves_out_of_quiet_hours() => {
                 let at = instant_of(end, self.zone);
                 (at, self.zone.local(at))
             }
-            Some(Some(_)) => return,
+            Some((_, Some(_))) => return,
         };
         self.planned.push(Planned {
             id,
@@ -700,7 +718,10 @@ mod words {
         if discreet {
             words(DISCREET_TITLE, "A moment for today's note?".into())
         } else {
-            words("Check-in", "Check in: how are you today?".into())
+            words(
+                "Check-in",
+                "How are you today? Mood, craving, an intention.".into(),
+            )
         }
     }
 
@@ -708,7 +729,7 @@ mod words {
         if discreet {
             words(DISCREET_TITLE, "How did today go?".into())
         } else {
-            words("Evening review", "Evening review: how did today go?".into())
+            words("Evening review", "How did today go?".into())
         }
     }
 
@@ -939,6 +960,7 @@ mod tests {
             custom_milestone_days: vec![u32::MAX],
             archived: false,
             limit: None,
+            earlier_limits: Vec::new(),
         };
         let mut s = Snapshot::default();
         s.journeys.push(journey);

@@ -156,14 +156,6 @@ impl SafetyPlan {
         }
     }
 
-    /// The country whose starter lines apply: the person's choice, else the one their
-    /// zone lies in.
-    pub fn country_for(&self, time_zone: &str) -> Option<String> {
-        self.country
-            .clone()
-            .or_else(|| crisis_lines::country_of_zone(time_zone).map(str::to_owned))
-    }
-
     /// Overwrites every text it holds (on lock).
     pub(crate) fn wipe(&mut self) {
         use zeroize::Zeroize;
@@ -317,8 +309,15 @@ pub struct SafetyPlanView {
     pub sections: Vec<SafetySectionView>,
     /// Starter crisis lines for the country, after the person's own professionals (step 5).
     pub crisis_lines: Vec<CrisisLine>,
-    /// The country the starter lines are for (`None`: none known; all are listed).
+    /// The country the starter lines are for: where the person's zone says they are now,
+    /// else the one they chose (`None`: none known; all are listed). When the two differ
+    /// (a move, a trip) the lines of both are listed, the current country's first.
     pub country: Option<String>,
+    /// The country the person chose, if any.
+    pub chosen_country: Option<String>,
+    /// The emergency number of `country`, when known ("999"); otherwise the shells say
+    /// "your local emergency number".
+    pub emergency_number: Option<String>,
     /// 0 before the first edit.
     pub version: u32,
     /// When it was last edited.
@@ -346,14 +345,30 @@ pub fn view(
                 .collect(),
         })
         .collect();
-    let country = plan.country_for(time_zone);
+    let here = crisis_lines::country_of_zone(time_zone).map(str::to_owned);
+    let country = here.clone().or_else(|| plan.country.clone());
+    let mut lines = crisis_lines::for_country(
+        country.as_deref(),
+        &plan.confirmed_lines,
+        &plan.removed_lines,
+    );
+    if let (Some(chosen), Some(_)) = (&plan.country, &here) {
+        if Some(chosen) != country.as_ref() {
+            lines.extend(crisis_lines::for_country(
+                Some(chosen),
+                &plan.confirmed_lines,
+                &plan.removed_lines,
+            ));
+        }
+    }
     SafetyPlanView {
         sections,
-        crisis_lines: crisis_lines::for_country(
-            country.as_deref(),
-            &plan.confirmed_lines,
-            &plan.removed_lines,
-        ),
+        crisis_lines: lines,
+        emergency_number: country
+            .as_deref()
+            .and_then(crisis_lines::emergency_number)
+            .map(str::to_owned),
+        chosen_country: plan.country.clone(),
         country,
         version: plan.version,
         updated_at: plan.updated_at,

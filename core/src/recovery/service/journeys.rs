@@ -49,6 +49,7 @@ impl Recovery {
         }
         let mut journey = input.into_journey(*id);
         journey.archived = old.archived;
+        crate::recovery::limits::carry_history(&old, &mut journey, self.today()?);
         self.write(|w| stored::save(w, &journey))?;
         Ok(journey)
     }

@@ -16,6 +16,11 @@ use crate::recovery::support::{Outreach, OutreachInput, OutreachMethod};
 use crate::recovery::urge::{self, UrgeSession, UrgeSessionEnded};
 use crate::recovery::validate;
 
+/// How long an urge-surfing session stays open to be ended without naming it: an urge rides
+/// out within hours; a session left open overnight was set aside, and its card learns
+/// nothing from it.
+pub const OPEN_HOURS: i64 = 12;
+
 /// The plan's identity: one per journal.
 fn plan_identity() -> Identity<'static> {
     Identity::Keyed {
@@ -192,7 +197,7 @@ impl Recovery {
     /// Chooses the country whose starter lines the plan shows (`None`: guess from the time
     /// zone).
     pub fn set_safety_country(&self, country: Option<&str>) -> Result<SafetyPlanView> {
-        let country = country.map(|c| c.trim().to_ascii_uppercase());
+        let country = country.map(crisis_lines::normalise_country);
         if let Some(code) = &country {
             check_country(code)?;
         }
@@ -258,7 +263,8 @@ impl Recovery {
         })
     }
 
-    /// Ends an urge-surfing session (`None`: the latest one still open) with the urge's
+    /// Ends an urge-surfing session (`None`: the latest one started in the last
+    /// [`OPEN_HOURS`] hours and still open; an older one was left, not ridden out) with the urge's
     /// intensity now (0-10) and the card used, if any. A card's use is recorded with the
     /// outcome the intensities give ([`urge::outcome`]) against the session's category,
     /// so the card's ranking moves; the ranks before and after are returned.
@@ -282,11 +288,17 @@ impl Recovery {
                     .urge_sessions
                     .iter()
                     .rev()
-                    .find(|u| u.ended_at.is_none())
+                    .find(|u| {
+                        u.ended_at.is_none()
+                            && u.started_at <= now
+                            && (now - u.started_at).num_hours() < OPEN_HOURS
+                    })
                     .cloned()
-                    .ok_or(Error::NotFound {
-                        what: "urge session",
-                        id: "open".into(),
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "session",
+                            "no urge session is in progress (help now starts one)",
+                        )
                     })?,
             };
             if session.ended_at.is_some() {

@@ -10,7 +10,7 @@ use crate::record::RecordId;
 use crate::recovery::cards::{CardCategory, CardOutcome, CardState, CardUse, StoredCard};
 use crate::recovery::check_in::{CheckIn, EveningReview, Halt};
 use crate::recovery::entries::JournalEntry;
-use crate::recovery::journey::{Journey, Lapse, LapseKind};
+use crate::recovery::journey::{EarlierLimit, Journey, Lapse, LapseKind};
 use crate::recovery::limits::{Limit, LimitPeriod, UseLog};
 use crate::recovery::reflection::{
     ChainAnalysis, ChainLink, LapseReflection, PlanItem, Reflection, ReflectionBody,
@@ -98,6 +98,12 @@ message!(Journey {
     8 => custom_milestone_days: Vec<u32>,
     9 => archived: bool,
     10 => limit: Option<Limit>,
+    11 => earlier_limits: Vec<EarlierLimit>,
+});
+
+message!(EarlierLimit {
+    1 => until: NaiveDate,
+    2 => limit: Limit,
 });
 
 message!(Limit {

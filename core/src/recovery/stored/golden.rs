@@ -58,6 +58,7 @@ fn journey() -> Journey {
         custom_milestone_days: vec![7, 100],
         archived: false,
         limit: None,
+        earlier_limits: Vec::new(),
     }
 }
 
