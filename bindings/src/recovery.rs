@@ -420,4 +420,12 @@ impl WaymarkJournal {
     pub fn review_progress(&self, range: ReviewRange) -> Result<ProgressReview> {
         self.with(|r| r.review_progress(range))
     }
+
+    /// The progress report for `range` as one self-contained HTML document (inline CSS and
+    /// SVG, no scripts, nothing loaded), with the safety plan on a page of its own when
+    /// `with_safety_plan`: the same page `waymark report` writes. It holds what the person
+    /// wrote, readable: hand it to the share sheet only when they ask, and never cache it.
+    pub fn report_html(&self, range: ReviewRange, with_safety_plan: bool) -> Result<String> {
+        self.with(|r| r.report_html(range, with_safety_plan))
+    }
 }

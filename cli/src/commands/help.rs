@@ -18,6 +18,7 @@ use waymark_core::recovery::limits::{format_amount, parse_amount, LimitPeriod, L
 use waymark_core::recovery::names::Named;
 use waymark_core::recovery::reminders::{RegularMeeting, Reminder, ReminderPrefs};
 use waymark_core::recovery::safety_plan::{PlanSection, SafetyItem, SafetyPlanView};
+use waymark_core::recovery::words::emergency_sentence;
 use waymark_core::recovery::Recovery;
 
 /// The item the flags describe (text from standard input with "-").
@@ -194,14 +195,6 @@ fn print_lines(ctx: &Ctx, plan: &SafetyPlanView) {
         "   {}",
         emergency_sentence(plan.emergency_number.as_deref())
     )));
-}
-
-/// "In immediate danger, call 999." (or "your local emergency number").
-pub fn emergency_sentence(number: Option<&str>) -> String {
-    match number {
-        Some(n) => format!("In immediate danger, call {n}."),
-        None => "In immediate danger, call your local emergency number.".to_owned(),
-    }
 }
 
 /// `waymark help-now`.

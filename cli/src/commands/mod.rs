@@ -1,8 +1,6 @@
 //! One module per group of commands; [`run`] dispatches.
 
-pub(crate) use help::emergency_sentence;
 pub(crate) use progress::period;
-pub(crate) use support::ninety_sentence;
 pub(crate) use transfer::folder_exists;
 
 mod daily;

@@ -156,15 +156,9 @@ pub fn home(ctx: &Ctx) -> Result<()> {
 /// The cell of `day` in a calendar that starts on `from` with one status per day.
 fn status_cell(statuses: &[DayStatus], from: NaiveDate, day: NaiveDate) -> Cell {
     let index = usize::try_from((day - from).num_days()).ok();
-    match index.and_then(|i| statuses.get(i)) {
-        Some(DayStatus::Sober) => Cell::Sober,
-        Some(DayStatus::Today) => Cell::Today,
-        Some(DayStatus::Lapse) => Cell::Lapse,
-        Some(DayStatus::Relapse) => Cell::Relapse,
-        Some(DayStatus::OverLimit) => Cell::Over,
-        Some(DayStatus::BeforeStart) => Cell::Empty,
-        Some(DayStatus::Future) | None => Cell::Future,
-    }
+    index
+        .and_then(|i| statuses.get(i))
+        .map_or(Cell::Future, |status| calendar::cell_of(*status))
 }
 
 /// Prints progress for people, with money in `currency`.
@@ -482,7 +476,7 @@ pub fn print_review(out: &Out, r: &ProgressReview, currency: &Currency) {
         "  support: {}, reached out {}; {}",
         count(u64::from(s.meetings), "meeting", "meetings"),
         crate::render::format::times(u64::from(s.outreach)),
-        super::support::ninety_sentence(&s.ninety_in_ninety)
+        waymark_core::recovery::words::ninety_sentence(&s.ninety_in_ninety)
     ));
     if r.damaged_records > 0 {
         say(out.red(&format!(

@@ -4,7 +4,6 @@ use super::{say, Ctx};
 use crate::args::{ContactCommand, MeetingCommand, OutreachCommand};
 use crate::error::{CliError, Result};
 use crate::parse;
-use crate::render::format::count;
 use crate::render::table::Table;
 use serde::Serialize;
 use waymark_core::recovery::clock::Zone;
@@ -13,6 +12,7 @@ use waymark_core::recovery::support::{
     ContactInput, ContactPatch, MeetingInput, MeetingPatch, NinetyInNinety, NinetyInNinetyStart,
     OutreachInput, OutreachPatch, SupportContact,
 };
+use waymark_core::recovery::words::ninety_sentence;
 use waymark_core::recovery::Recovery;
 use waymark_core::RecordId;
 
@@ -60,31 +60,6 @@ fn confirm(yes: bool) -> Result<()> {
             "deleting erases it for good: add --yes to confirm",
         ))
     }
-}
-
-/// "90 in 90" as a sentence.
-pub fn ninety_sentence(n: &NinetyInNinety) -> String {
-    let since = match n.counting_from_reason {
-        NinetyInNinetyStart::AfterLapse => format!(" (a fresh run since {})", n.counting_from),
-        NinetyInNinetyStart::Chosen => format!(" (the run you started on {})", n.counting_from),
-        NinetyInNinetyStart::Window => String::new(),
-    };
-    if n.started_on.is_none() {
-        return format!("90 in 90: no meetings yet{since}; the run starts with your next one.");
-    }
-    if n.complete {
-        return format!(
-            "90 in 90: done, {} in 90 days{since}.",
-            count(u64::from(n.meetings), "meeting", "meetings")
-        );
-    }
-    format!(
-        "90 in 90: {} by day {}, {} to go{}{since}.",
-        count(u64::from(n.meetings), "meeting", "meetings"),
-        n.day,
-        n.remaining,
-        if n.on_track { ", on track" } else { "" }
-    )
 }
 
 /// `waymark contact ...`.

@@ -3,7 +3,7 @@
 
 use crate::output::Out;
 use chrono::{Datelike, Duration, NaiveDate};
-use waymark_core::recovery::journey::{day_status, Attempt, DayStatus, Lapse};
+use waymark_core::recovery::journey::DayStatus;
 
 /// What one day shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,19 @@ pub enum Cell {
     Mood(u8),
 }
 
+/// The cell of a day the core judged (`journey::day_status`).
+pub fn cell_of(status: DayStatus) -> Cell {
+    match status {
+        DayStatus::Sober => Cell::Sober,
+        DayStatus::Today => Cell::Today,
+        DayStatus::Lapse => Cell::Lapse,
+        DayStatus::Relapse => Cell::Relapse,
+        DayStatus::OverLimit => Cell::Over,
+        DayStatus::BeforeStart => Cell::Empty,
+        DayStatus::Future => Cell::Future,
+    }
+}
+
 /// Weeks shown.
 pub const WEEKS: i64 = 12;
 
@@ -33,25 +46,6 @@ pub const WEEKS: i64 = 12;
 pub fn first_day(today: NaiveDate) -> NaiveDate {
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     monday - Duration::weeks(WEEKS - 1)
-}
-
-/// The cell of `day` for a journey with these attempts and lapses, as of `today` (the core
-/// decides what the day was: [`day_status`]).
-pub fn sober_cell(
-    attempts: &[Attempt],
-    lapses: &[Lapse],
-    day: NaiveDate,
-    today: NaiveDate,
-) -> Cell {
-    match day_status(attempts, lapses, day, today) {
-        DayStatus::Future => Cell::Future,
-        DayStatus::BeforeStart => Cell::Empty,
-        DayStatus::Sober => Cell::Sober,
-        DayStatus::Today => Cell::Today,
-        DayStatus::Lapse => Cell::Lapse,
-        DayStatus::Relapse => Cell::Relapse,
-        DayStatus::OverLimit => Cell::Over,
-    }
 }
 
 /// The heat map as lines: a month header, seven weekday rows, a legend.
@@ -85,18 +79,7 @@ pub fn render(out: &Out, today: NaiveDate, cell: impl Fn(NaiveDate) -> Cell) -> 
     lines.join("\n")
 }
 
-/// The month a week column is labelled with: the month whose 1st falls in the week starting
-/// `monday`, or for the first column the month of its Monday.
-pub fn month_label(monday: NaiveDate, first_column: bool) -> Option<String> {
-    let first_of_month = (0..7)
-        .filter_map(|d| monday.checked_add_days(chrono::Days::new(d)))
-        .find(|day| day.day() == 1);
-    match (first_of_month, first_column) {
-        (Some(day), _) => Some(day.format("%b").to_string()),
-        (None, true) => Some(monday.format("%b").to_string()),
-        (None, false) => None,
-    }
-}
+pub use waymark_core::recovery::words::month_label;
 
 /// The legend for a sober calendar.
 pub fn sober_legend(out: &Out) -> String {
@@ -153,6 +136,7 @@ fn glyph(out: &Out, cell: Cell) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use waymark_core::recovery::journey::{day_status, Attempt};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -183,7 +167,9 @@ mod tests {
             json: false,
             color: false,
         };
-        let map = render(&plain, today, |day| sober_cell(&attempts, &[], day, today));
+        let map = render(&plain, today, |day| {
+            cell_of(day_status(&attempts, &[], day, today))
+        });
         let lines: Vec<&str> = map.lines().collect();
         assert_eq!(lines.len(), 8);
         // The last column is this week: Mon 23 and Tue 24 sober, Wed 25 today, Thu on blank.

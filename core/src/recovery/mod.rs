@@ -26,6 +26,7 @@ pub mod money;
 pub mod names;
 pub mod reflection;
 pub mod reminders;
+pub mod report;
 pub mod review;
 pub mod safety_plan;
 pub mod screens;
@@ -38,5 +39,6 @@ pub mod support;
 pub mod triggers;
 pub mod urge;
 pub mod validate;
+pub mod words;
 
 pub use service::Recovery;

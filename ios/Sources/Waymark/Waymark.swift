@@ -115,6 +115,13 @@ public final class Waymark: @unchecked Sendable {
         try await call { try $0.progress(range: range) }
     }
 
+    /// The progress report for `range` as one self-contained HTML page (the same as
+    /// `waymark report`), with the safety plan on its own page when `withSafetyPlan`. It is
+    /// readable: hand it to a `UIActivityViewController` only when the person asks.
+    public func reportHtml(_ range: ReviewRange, withSafetyPlan: Bool = false) async throws -> String {
+        try await call { try $0.reportHtml(range: range, withSafetyPlan: withSafetyPlan) }
+    }
+
     /// The progress review for `range`.
     public func reviewProgress(_ range: ReviewRange) async throws -> ProgressReview {
         try await call { try $0.reviewProgress(range: range) }

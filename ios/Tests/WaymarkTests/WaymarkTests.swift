@@ -126,6 +126,13 @@ final class WaymarkTests: XCTestCase {
         XCTAssertEqual(home.checkInToday?.mood, 4)
         let progress = try await reopened.progress(.month)
         XCTAssertEqual(progress.journeys.count, 1)
+        let report = try await reopened.reportHtml(.month, withSafetyPlan: true)
+        XCTAssertTrue(report.hasPrefix("<!DOCTYPE html>"))
+        XCTAssertTrue(report.contains("<h1>Progress report</h1>"))
+        XCTAssertTrue(report.contains("default-src 'none'"))
+        XCTAssertTrue(report.contains("My safety plan"))
+        let plain = try await reopened.reportHtml(.month)
+        XCTAssertFalse(plain.contains("My safety plan"))
     }
 
     func testInvalidInputNamesTheFieldAndNeverEchoesTheValue() async throws {

@@ -39,4 +39,23 @@ impl Recovery {
     pub fn export(&self) -> Result<Export> {
         self.view(|s| Ok(screens::export(s, self.now())))
     }
+
+    /// The progress report for `range` as one self-contained HTML document (see
+    /// [`crate::recovery::report`]), with the safety plan on a page of its own when
+    /// `with_safety_plan`. It holds what the person wrote, readable: save or share it only
+    /// when they ask.
+    pub fn report_html(&self, range: ReviewRange, with_safety_plan: bool) -> Result<String> {
+        let review = self.review_progress(range)?;
+        let currency = self.settings()?.currency();
+        let plan = if with_safety_plan {
+            Some(self.safety_plan()?)
+        } else {
+            None
+        };
+        Ok(crate::recovery::report::html(
+            &review,
+            &currency,
+            plan.as_ref(),
+        ))
+    }
 }

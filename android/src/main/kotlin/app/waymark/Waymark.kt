@@ -107,6 +107,14 @@ class Waymark private constructor(
     /** The progress screen for [range]: every journey's counter, milestones and lapses, one point per day. */
     suspend fun progress(range: ReviewRange): ProgressScreen = call { it.progress(range) }
 
+    /**
+     * The progress report for [range] as one self-contained HTML page (the same as `waymark
+     * report`), with the safety plan on its own page when [withSafetyPlan]. It is readable:
+     * share it (ACTION_SEND, text/html) only when the person asks, and do not keep a copy.
+     */
+    suspend fun reportHtml(range: ReviewRange, withSafetyPlan: Boolean = false): String =
+        call { it.reportHtml(range, withSafetyPlan) }
+
     /** The progress review for [range]. */
     suspend fun reviewProgress(range: ReviewRange): ProgressReview = call { it.reviewProgress(range) }
 

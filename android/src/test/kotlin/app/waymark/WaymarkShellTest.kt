@@ -145,6 +145,12 @@ class WaymarkShellTest {
             assertEquals(listOf(journeyId), home.journeys.map { it.journey.id })
             assertEquals(4, home.checkInToday!!.mood.toInt())
             assertEquals(1, w.progress(ReviewRange.Month).journeys.size)
+            val report = w.reportHtml(ReviewRange.Month, withSafetyPlan = true)
+            assertTrue(report.startsWith("<!DOCTYPE html>"))
+            assertTrue(report.contains("<h1>Progress report</h1>"))
+            assertTrue(report.contains("default-src 'none'"))
+            assertTrue(report.contains("My safety plan"))
+            assertFalse(w.reportHtml(ReviewRange.Month).contains("My safety plan"))
             w.lock()
             assertFalse(w.isUnlocked)
         }
