@@ -191,7 +191,8 @@ impl WaymarkJournal {
         self.with(|r| r.journal().change_passphrase(&current, &new_passphrase))
     }
 
-    /// Adds another passphrase slot; returns its id. Slow: runs Argon2id.
+    /// Adds a passphrase to a journal that has none (it was removed in favour of the device
+    /// key); returns its slot id. Slow: runs Argon2id.
     pub fn add_passphrase(&self, passphrase: String) -> Result<i64> {
         self.with(|r| r.journal().add_passphrase(&passphrase))
     }

@@ -61,6 +61,42 @@ public final class Waymark: @unchecked Sendable {
         }
     }
 
+    /// Makes a new journal at `path` from the backup at `backupPath`, protected by
+    /// `newPassphrase` (slow: two Argon2id derivations). The backup is checked before anything
+    /// is created; a failure leaves nothing at `path`.
+    public static func restore(
+        backupPath: String,
+        backupPassphrase: String,
+        path: String,
+        newPassphrase: String,
+        kdf: KdfParams? = nil,
+        clock: ShellClock? = nil,
+        queue: DispatchQueue = .global(qos: .userInitiated)
+    ) async throws -> Created {
+        try await work(on: queue) {
+            let restored = try restoreJournal(backupPath: backupPath, backupPassphrase: backupPassphrase,
+                                              journalPath: path, newPassphrase: newPassphrase, kdf: kdf, clock: clock)
+            protectFile(atPath: path)
+            return Created(waymark: Waymark(journal: restored.journal, queue: queue), recoveryCode: restored.recoveryCode)
+        }
+    }
+
+    /// Adds a passphrase to a journal that has none (slow: Argon2id); returns the slot id.
+    public func addPassphrase(_ passphrase: String) async throws -> Int64 {
+        try await call { try $0.addPassphrase(passphrase: passphrase) }
+    }
+
+    /// Replaces the data key and re-seals every record (slow). Returns the new recovery code
+    /// to show once; device slots must be enrolled again.
+    public func rotateDataKey(passphrase: String, slot: PlatformKeySlot? = nil) async throws -> KeyRotationReport {
+        try await call { try $0.rotateDataKey(passphrase: passphrase, slot: slot) }
+    }
+
+    /// Destroys the journal: every key and the file. This object answers `.Wiped` afterwards.
+    public func wipe() async throws {
+        try await call { try $0.wipe() }
+    }
+
     /// Runs `body` with the journal on the background queue.
     public func call<T>(_ body: @escaping (WaymarkJournal) throws -> T) async throws -> T {
         let journal = self.journal

@@ -88,6 +88,22 @@ final class WaymarkTests: XCTestCase {
         }
     }
 
+    func testSlowCallsHaveAsyncWrappers() async throws {
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        _ = try await w.call { [journey = self.journey()] in try $0.addJourney(input: journey) }
+        let backup = dir.appendingPathComponent("b.wmbackup").path
+        _ = try await w.writeBackup(to: backup, passphrase: "a backup passphrase")
+        let rotated = try await w.rotateDataKey(passphrase: passphrase)
+        XCTAssertEqual(rotated.recoveryCode?.count, 35)
+        let restoredPath = dir.appendingPathComponent("restored.db").path
+        let restored = try await Waymark.restore(backupPath: backup, backupPassphrase: "a backup passphrase",
+                                                 path: restoredPath, newPassphrase: passphrase, kdf: fast).waymark
+        let count = try await restored.call { try $0.journeys().count }
+        XCTAssertEqual(count, 1)
+        try await restored.wipe()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: restoredPath))
+    }
+
     func testCallsRunOffTheMainThread() async throws {
         let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
         let onMain = try await created.waymark.call { _ in Thread.isMainThread }

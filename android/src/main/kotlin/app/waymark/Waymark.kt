@@ -20,7 +20,9 @@ import app.waymark.core.ReviewRange
 import app.waymark.ffi.PlatformKeySlot
 import app.waymark.ffi.ShellClock
 import app.waymark.ffi.WaymarkJournal
+import app.waymark.ffi.KeyRotationReport
 import app.waymark.ffi.createJournal
+import app.waymark.ffi.restoreJournal
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import kotlin.coroutines.CoroutineContext
@@ -67,7 +69,27 @@ class Waymark private constructor(
             kdf: KdfParams? = null,
             clock: ShellClock? = null,
         ): Waymark = withContext(io) { Waymark(WaymarkJournal.open(path, kdf, clock), io) }
+
+        /**
+         * Makes a new journal at [path] from the backup at [backupPath], protected by
+         * [newPassphrase] (slow: two Argon2id derivations). The backup is checked before
+         * anything is created; a failure leaves nothing at [path].
+         */
+        suspend fun restore(
+            backupPath: String,
+            backupPassphrase: String,
+            path: String,
+            newPassphrase: String,
+            io: CoroutineContext = Dispatchers.IO,
+            kdf: KdfParams? = null,
+            clock: ShellClock? = null,
+        ): Created = withContext(io) {
+            val restored = restoreJournal(backupPath, backupPassphrase, path, newPassphrase, kdf, clock)
+            Created(Waymark(restored.journal, io), restored.recoveryCode)
+        }
     }
+
+    private val closed = java.util.concurrent.atomic.AtomicBoolean(false)
 
     /** Runs [block] with the journal on [io]. */
     suspend fun <T> call(block: (WaymarkJournal) -> T): T = withContext(io) { block(journal) }
@@ -88,6 +110,19 @@ class Waymark private constructor(
     /** Enrols the device key as another way to unlock; returns the slot id. */
     suspend fun addDeviceSlot(slot: PlatformKeySlot, label: String): Long =
         call { it.addPlatformSlot(slot, label) }
+
+    /** Adds a passphrase to a journal that has none (slow: Argon2id); returns the slot id. */
+    suspend fun addPassphrase(passphrase: String): Long = call { it.addPassphrase(passphrase) }
+
+    /**
+     * Replaces the data key and re-seals every record (slow: Argon2id and every record).
+     * Returns the new recovery code to show once; device slots must be enrolled again.
+     */
+    suspend fun rotateDataKey(passphrase: String, slot: PlatformKeySlot? = null): KeyRotationReport =
+        call { it.rotateDataKey(passphrase, slot) }
+
+    /** Destroys the journal: every key and the file. This object answers `Wiped` afterwards. */
+    suspend fun wipe() = call { it.wipe() }
 
     /** Changes the passphrase (slow: Argon2id). */
     suspend fun changePassphrase(current: String, new: String) =
@@ -169,9 +204,11 @@ class Waymark private constructor(
     /** Locks now: keys are dropped and zeroized. Cheap; safe on any thread. */
     fun lock() = journal.lock()
 
-    /** Locks and frees the native object. */
+    /** Locks and frees the native object. Closing twice does nothing the second time. */
     override fun close() {
-        journal.lock()
-        journal.close()
+        if (closed.compareAndSet(false, true)) {
+            journal.lock()
+            journal.close()
+        }
     }
 }

@@ -107,6 +107,25 @@ class WaymarkShellTest {
     }
 
     @Test
+    fun slowCallsHaveSuspendWrappersAndCloseTwiceIsHarmless() = runBlocking {
+        val backup = File(dir, "b.wmbackup").path
+        val created = Waymark.create(path, passphrase, kdf = fast)
+        val w = created.waymark
+        w.call { it.addJourney(journeyInput()) }
+        w.writeBackup(backup, "a backup passphrase")
+        val rotated = w.rotateDataKey(passphrase)
+        assertEquals(35, rotated.recoveryCode!!.length)
+        w.close()
+        w.close()
+        val restoredPath = File(dir, "restored.db").path
+        Waymark.restore(backup, "a backup passphrase", restoredPath, passphrase, kdf = fast).waymark.use { r ->
+            assertEquals(1, r.call { it.journeys() }.size)
+            r.wipe()
+            assertFalse(File(restoredPath).exists())
+        }
+    }
+
+    @Test
     fun callsRunOnTheIoDispatcherNotTheCaller() = runBlocking {
         val caller = Thread.currentThread()
         Waymark.create(path, passphrase, Dispatchers.IO, fast).waymark.use { waymark ->
