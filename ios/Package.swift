@@ -1,5 +1,6 @@
-// swift-tools-version:5.9
-// The Waymark Swift package: the generated uniffi bindings plus a thin async layer.
+// swift-tools-version:6.0
+// The Waymark Swift package: the generated uniffi bindings plus a thin async layer, in Swift 6
+// language mode (strict concurrency: scripts/swift-tests.sh fails on any warning).
 //
 // Before building, generate the bindings and headers from the Rust library:
 //   ios/generate-bindings.sh            (bindings + headers from the host debug build)
@@ -43,5 +44,5 @@ let package = Package(
             path: "Tests/ScenarioTests"
         ),
     ],
-    swiftLanguageVersions: [.v5]
+    swiftLanguageModes: [.v6]
 )

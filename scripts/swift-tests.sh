@@ -24,6 +24,14 @@ if [ $STATUS -ne 0 ] && ! grep -q "Executed" "$LOG"; then
 fi
 PASSED=$(grep -cE "Test Case .* passed" "$LOG")
 FAILED=$(grep -cE "Test Case .* failed" "$LOG")
+# The package builds in Swift 6 language mode with no warnings (a fresh build shows them
+# all; an incremental one only for the files it recompiled).
+WARNINGS=$(grep -E "(Sources|Tests)/.*: warning:" "$LOG" | sort -u)
+if [ -n "$WARNINGS" ]; then
+    echo "$WARNINGS" | head -n 20
+    echo "swift: the package built with warnings in Swift 6 mode"
+    FAILED=$((FAILED + 1)); STATUS=1
+fi
 [ $STATUS -ne 0 ] && [ "$FAILED" -eq 0 ] && FAILED=1
 echo "swift: $PASSED passed, $FAILED failed"
 [ $STATUS -eq 0 ]

@@ -27,7 +27,9 @@ public final class Waymark: @unchecked Sendable {
         self.queue = queue
     }
 
-    private static func work<T>(on queue: DispatchQueue, _ body: @escaping () throws -> T) async throws -> T {
+    private static func work<T: Sendable>(
+        on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body() }) }
         }
@@ -98,7 +100,7 @@ public final class Waymark: @unchecked Sendable {
     }
 
     /// Runs `body` with the journal on the background queue.
-    public func call<T>(_ body: @escaping (WaymarkJournal) throws -> T) async throws -> T {
+    public func call<T: Sendable>(_ body: @escaping @Sendable (WaymarkJournal) throws -> T) async throws -> T {
         let journal = self.journal
         return try await Waymark.work(on: queue) { try body(journal) }
     }

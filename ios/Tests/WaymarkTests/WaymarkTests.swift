@@ -113,9 +113,10 @@ final class WaymarkTests: XCTestCase {
 
     func testCreateWriteReopenUnlock() async throws {
         let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
+        let input = journey()
         let id = try await created.waymark.call { j -> String in
             _ = try j.setTimeZone(zone: "Europe/Berlin")
-            let journey = try j.addJourney(input: self.journey())
+            let journey = try j.addJourney(input: input)
             _ = try j.checkIn(input: CheckInInput(date: nil, mood: 4, craving: 2,
                                                   halt: Halt(hungry: false, angry: false, lonely: false, tired: true),
                                                   triggerTags: ["work"], intention: nil, eveningReview: nil,
@@ -154,14 +155,16 @@ final class WaymarkTests: XCTestCase {
     func testInvalidInputNamesTheFieldAndNeverEchoesTheValue() async throws {
         let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
         do {
-            _ = try await w.call { try $0.addJourney(input: self.journey(zone: "Secret/Place-1234")) }
+            let secret = journey(zone: "Secret/Place-1234")
+            _ = try await w.call { try $0.addJourney(input: secret) }
             XCTFail("a bad zone was accepted")
         } catch WaymarkError.InvalidInput(let field, _, let summary) {
             XCTAssertEqual(field, "time_zone")
             XCTAssertFalse(summary.contains("Secret/Place-1234"))
         }
         do {
-            _ = try await w.call { try $0.addJourney(input: self.journey(since: "2999-01-01")) }
+            let future = journey(since: "2999-01-01")
+            _ = try await w.call { try $0.addJourney(input: future) }
             XCTFail("a future start was accepted")
         } catch WaymarkError.InvalidInput(let field, _, _) {
             XCTAssertEqual(field, "sober_since")
@@ -187,7 +190,8 @@ final class WaymarkTests: XCTestCase {
     func testDeviceKeyUnlocksAndAnInvalidatedKeyFallsBackToThePassphrase() async throws {
         let store = PadKeyStore()
         let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
-        _ = try await created.waymark.call { try $0.addJourney(input: self.journey()) }
+        let input = journey()
+        _ = try await created.waymark.call { try $0.addJourney(input: input) }
         _ = try await created.waymark.addDeviceSlot(store, label: "iphone-15")
         created.waymark.lock()
 
@@ -230,7 +234,8 @@ final class WaymarkTests: XCTestCase {
     func testABackupMergesIntoAnotherDevicesJournalOnceAndADamagedOneIsRefused() async throws {
         let backup = dir.appendingPathComponent("phone.wmbackup").path
         let phone = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
-        let journeyId = try await phone.call { try $0.addJourney(input: self.journey()).id }
+        let input = journey()
+        let journeyId = try await phone.call { try $0.addJourney(input: input).id }
         let written = try await phone.writeBackup(to: backup, passphrase: "a separate backup passphrase")
         XCTAssertGreaterThanOrEqual(written.records, 1)
 
