@@ -89,7 +89,15 @@ ensure_jna() {
 }
 
 ensure_coroutines() {
-    # Debian's coroutines 1.0.1 needs atomicfu at run time; its package does not say so.
+    # The Kotlin compiler's own lib/ carries a current kotlinx-coroutines (StateFlow, 1.7+):
+    # preferred. Debian's 1.0.1 is the fallback; it needs atomicfu at run time, which its
+    # package does not say.
+    local lib
+    lib="$(dirname "${KOTLIN_STDLIB:-/nonexistent}")/kotlinx-coroutines-core-jvm.jar"
+    if [ -f "$lib" ]; then
+        COROUTINES_JAR="$lib"
+        return 0
+    fi
     local core atomicfu
     core="$(_debian_jar libkotlinx-coroutines-java 'kotlinx-coroutines-core(-jvm)?\.jar$')" || return 1
     atomicfu="$(_debian_jar libkotlinx-atomicfu-java '/atomicfu(-jvm)?\.jar$')" || return 1

@@ -22,10 +22,18 @@ public final class Waymark: @unchecked Sendable {
         public let recoveryCode: String
     }
 
+    private let lockState: LockState
+
     private init(journal: WaymarkJournal, queue: DispatchQueue) {
         self.journal = journal
         self.queue = queue
+        self.lockState = LockState(journal.isUnlocked())
     }
+
+    /// The lock state as it changes, for the UI: the current value first, then every change
+    /// (true while unlocked). It changes when this object unlocks or locks the journal, and
+    /// is checked again after every ``call(_:)``. Reading it never waits on the journal.
+    public var lockStates: AsyncStream<Bool> { lockState.stream() }
 
     private static func work<T: Sendable>(
         on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T
@@ -102,7 +110,11 @@ public final class Waymark: @unchecked Sendable {
     /// Runs `body` with the journal on the background queue.
     public func call<T: Sendable>(_ body: @escaping @Sendable (WaymarkJournal) throws -> T) async throws -> T {
         let journal = self.journal
-        return try await Waymark.work(on: queue) { try body(journal) }
+        let lockState = self.lockState
+        return try await Waymark.work(on: queue) {
+            defer { lockState.update(journal.isUnlocked()) }
+            return try body(journal)
+        }
     }
 
     /// Unlocks with the passphrase (slow: Argon2id).
@@ -227,7 +239,10 @@ public final class Waymark: @unchecked Sendable {
     public var isUnlocked: Bool { journal.isUnlocked() }
 
     /// Locks now: keys are dropped and zeroized. Cheap; safe from any thread.
-    public func lock() { journal.lock() }
+    public func lock() {
+        journal.lock()
+        lockState.update(false)
+    }
 
     deinit { journal.lock() }
 }
@@ -240,4 +255,47 @@ func protectFile(atPath path: String) {
         try? FileManager.default.setAttributes([.protectionKey: FileProtectionType.complete], ofItemAtPath: path + suffix)
     }
     #endif
+}
+
+/// The lock state and the streams that follow it (thread-safe).
+final class LockState: @unchecked Sendable {
+    private let mutex = NSLock()
+    private var value: Bool
+    private var continuations: [UUID: AsyncStream<Bool>.Continuation] = [:]
+
+    init(_ value: Bool) {
+        self.value = value
+    }
+
+    /// A stream that yields the current value, then every change.
+    func stream() -> AsyncStream<Bool> {
+        AsyncStream { continuation in
+            let id = UUID()
+            mutex.lock()
+            continuations[id] = continuation
+            let now = value
+            mutex.unlock()
+            continuation.yield(now)
+            continuation.onTermination = { [weak self] _ in
+                guard let self else { return }
+                self.mutex.lock()
+                self.continuations[id] = nil
+                self.mutex.unlock()
+            }
+        }
+    }
+
+    /// Records the state; the streams hear of it when it changed.
+    func update(_ unlocked: Bool) {
+        mutex.lock()
+        let changed = unlocked != value
+        value = unlocked
+        let listeners = Array(continuations.values)
+        mutex.unlock()
+        if changed {
+            for continuation in listeners {
+                continuation.yield(unlocked)
+            }
+        }
+    }
 }

@@ -19,6 +19,26 @@ final class PadKeyStore: PlatformKeySlot, @unchecked Sendable {
     }
 }
 
+/// A device key whose unwrap waits for the test, as a Face ID prompt waits for a face.
+final class PromptKeyStore: PlatformKeySlot, @unchecked Sendable {
+    let inner = PadKeyStore()
+    let entered = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    var prompting = false
+
+    func wrapKey(key: Data) throws -> Data { try inner.wrapKey(key: key) }
+
+    func unwrapKey(wrapped: Data) throws -> Data {
+        if prompting {
+            entered.signal()
+            if release.wait(timeout: .now() + 5) == .timedOut {
+                throw PlatformKeyFailure.Failed(reason: "the test never answered")
+            }
+        }
+        return try inner.unwrapKey(wrapped: wrapped)
+    }
+}
+
 final class WaymarkTests: XCTestCase {
     private var dir: URL!
     private var path: String { dir.appendingPathComponent("journal.db").path }
@@ -102,6 +122,34 @@ final class WaymarkTests: XCTestCase {
         XCTAssertEqual(count, 1)
         try await restored.wipe()
         XCTAssertFalse(FileManager.default.fileExists(atPath: restoredPath))
+    }
+
+    func testIsUnlockedAnswersAtOnceWhileADeviceKeyPromptWaitsAndTheLockStateStreams() async throws {
+        let slot = PromptKeyStore()
+        let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
+        _ = try await created.waymark.addDeviceSlot(slot, label: "iphone")
+        created.waymark.lock()
+
+        let w = try await Waymark.open(path: path, kdf: fast)
+        var states = w.lockStates.makeAsyncIterator()
+        let first = await states.next()
+        XCTAssertEqual(first, false)
+        slot.prompting = true
+        let unlocking = Task { try await w.unlock(device: slot) }
+        XCTAssertEqual(slot.entered.wait(timeout: .now() + 5), .success)
+        let started = Date()
+        let answer = w.isUnlocked
+        let millis = Date().timeIntervalSince(started) * 1000
+        slot.release.signal()
+        try await unlocking.value
+        XCTAssertFalse(answer)
+        print("isUnlocked answered in \(millis) ms while the device key prompt waited")
+        XCTAssertLessThan(millis, 250)
+        let next = await states.next()
+        XCTAssertEqual(next, true)
+        w.lock()
+        let last = await states.next()
+        XCTAssertEqual(last, false)
     }
 
     func testCallsRunOffTheMainThread() async throws {

@@ -24,6 +24,9 @@ import app.waymark.ffi.KeyRotationReport
 import app.waymark.ffi.createJournal
 import app.waymark.ffi.restoreJournal
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.withContext
 import kotlin.coroutines.CoroutineContext
 
@@ -91,8 +94,31 @@ class Waymark private constructor(
 
     private val closed = java.util.concurrent.atomic.AtomicBoolean(false)
 
+    private val unlockedState = MutableStateFlow(false)
+
+    /**
+     * The lock state, observable from the UI: true while unlocked. It changes when this class
+     * unlocks, locks or closes the journal, and is checked again after every [call], so a
+     * lock from elsewhere shows up too. Reading it never waits on the journal.
+     */
+    val unlocked: StateFlow<Boolean> = unlockedState.asStateFlow()
+
+    private fun refreshLockState() {
+        unlockedState.value = !closed.get() && journal.isUnlocked()
+    }
+
+    init {
+        refreshLockState()
+    }
+
     /** Runs [block] with the journal on [io]. */
-    suspend fun <T> call(block: (WaymarkJournal) -> T): T = withContext(io) { block(journal) }
+    suspend fun <T> call(block: (WaymarkJournal) -> T): T = withContext(io) {
+        try {
+            block(journal)
+        } finally {
+            refreshLockState()
+        }
+    }
 
     /** Unlocks with the passphrase (slow: Argon2id). */
     suspend fun unlock(passphrase: String) = call { it.unlockWithPassphrase(passphrase) }
@@ -202,13 +228,17 @@ class Waymark private constructor(
     val isUnlocked: Boolean get() = journal.isUnlocked()
 
     /** Locks now: keys are dropped and zeroized. Cheap; safe on any thread. */
-    fun lock() = journal.lock()
+    fun lock() {
+        journal.lock()
+        refreshLockState()
+    }
 
     /** Locks and frees the native object. Closing twice does nothing the second time. */
     override fun close() {
         if (closed.compareAndSet(false, true)) {
             journal.lock()
             journal.close()
+            unlockedState.value = false
         }
     }
 }

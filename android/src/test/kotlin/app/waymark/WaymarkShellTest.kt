@@ -17,6 +17,7 @@ import app.waymark.core.SlotKind
 import app.waymark.ffi.PlatformKeyFailure
 import app.waymark.ffi.WaymarkException
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Assert.assertArrayEquals
@@ -122,6 +123,49 @@ class WaymarkShellTest {
             assertEquals(1, r.call { it.journeys() }.size)
             r.wipe()
             assertFalse(File(restoredPath).exists())
+        }
+    }
+
+    @Test
+    fun isUnlockedAnswersAtOnceWhileASlowDeviceKeyUnwrapsAndTheLockStateFlows() = runBlocking {
+        val key = softwareKey()
+        val inner = CipherKeySlot { key }
+        val entered = java.util.concurrent.CountDownLatch(1)
+        val release = java.util.concurrent.CountDownLatch(1)
+        val prompting = java.util.concurrent.atomic.AtomicBoolean(false)
+        // A device key whose unwrap waits, as BiometricPrompt waits for a finger.
+        val slot = object : app.waymark.ffi.PlatformKeySlot {
+            override fun wrapKey(key: ByteArray): ByteArray = inner.wrapKey(key)
+            override fun unwrapKey(wrapped: ByteArray): ByteArray {
+                if (prompting.get()) {
+                    entered.countDown()
+                    if (!release.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw PlatformKeyFailure.Failed("the test never answered")
+                    }
+                }
+                return inner.unwrapKey(wrapped)
+            }
+        }
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            assertTrue(w.unlocked.value)
+            w.addDeviceSlot(slot, "pixel-8")
+        }
+        Waymark.open(path, kdf = fast).use { w ->
+            assertFalse(w.unlocked.value)
+            prompting.set(true)
+            val unlocking = kotlinx.coroutines.GlobalScope.launch(Dispatchers.IO) { w.unlockWithDevice(slot) }
+            assertTrue(entered.await(5, java.util.concurrent.TimeUnit.SECONDS))
+            val started = System.nanoTime()
+            val answer = w.isUnlocked
+            val millis = (System.nanoTime() - started) / 1_000_000.0
+            release.countDown()
+            unlocking.join()
+            assertFalse(answer)
+            println("isUnlocked answered in $millis ms while the device key was unwrapping")
+            assertTrue("$millis ms", millis < 250.0)
+            assertTrue(w.unlocked.value)
+            w.lock()
+            assertFalse(w.unlocked.value)
         }
     }
 
