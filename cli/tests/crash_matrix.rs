@@ -559,5 +559,5 @@ fn crash_matrix_short() {
 #[test]
 #[ignore]
 fn crash_matrix_full() {
-    matrix(30);
+    matrix(35);
 }
