@@ -22,6 +22,10 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The most earlier limits a journey keeps (a change a day for almost three years); past it
+/// the oldest goes.
+pub const MAX_EARLIER_LIMITS: usize = 1_000;
+
 /// The most a limit or one logged amount can be, in hundredths (100,000 units).
 pub const MAX_AMOUNT: u32 = 10_000_000;
 
@@ -243,6 +247,9 @@ pub(crate) fn carry_history(old: &Journey, new: &mut Journey, today: NaiveDate) 
         .last()
         .is_some_and(|e| e.until >= yesterday);
     if before != after && yesterday >= new.sober_since && !covered {
+        if new.earlier_limits.len() >= MAX_EARLIER_LIMITS {
+            new.earlier_limits.remove(0);
+        }
         new.earlier_limits.push(super::journey::EarlierLimit {
             until: yesterday,
             limit: before.clone(),

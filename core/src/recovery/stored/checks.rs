@@ -10,7 +10,7 @@ use super::super::check_in::CheckIn;
 use super::super::clock::parse_zone;
 use super::super::entries::JournalEntry;
 use super::super::journey::{Journey, Lapse, LapseKind};
-use super::super::limits::{UseLog, MAX_AMOUNT};
+use super::super::limits::{UseLog, MAX_AMOUNT, MAX_EARLIER_LIMITS};
 use super::super::reflection::Reflection;
 use super::super::reminders::ReminderPrefs;
 use super::super::safety_plan::{check_plan, SafetyPlan};
@@ -95,6 +95,16 @@ impl Valid for Journey {
         }
         if let Some(limit) = &self.limit {
             limit.validate()?;
+        }
+        if self.earlier_limits.len() > MAX_EARLIER_LIMITS {
+            return Err(Error::invalid(
+                "earlier_limits",
+                "must have at most 1000 items",
+            ));
+        }
+        for earlier in &self.earlier_limits {
+            date("earlier_limits", earlier.until, now)?;
+            earlier.limit.validate()?;
         }
         Ok(())
     }
