@@ -432,12 +432,13 @@ pub fn print_review(out: &Out, r: &ProgressReview, currency: &Currency) {
         ));
     }
     if !r.most_helpful_cards.is_empty() {
-        let mut table = Table::new(&["  most helpful cards", ">uses", ">helped"]);
+        let mut table = Table::new(&["  most helpful cards", ">uses", ">helped", ">somewhat"]);
         for card in r.most_helpful_cards.iter().take(5) {
             table.row(vec![
                 format!("  {}", card.title),
                 card.uses.to_string(),
                 card.helped.to_string(),
+                card.helped_somewhat.to_string(),
             ]);
         }
         say(table.render());
