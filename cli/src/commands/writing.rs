@@ -346,7 +346,29 @@ pub fn delete(ctx: &Ctx, args: &DeleteArgs) -> Result<()> {
         Deletable::Trigger => by_id(Recovery::delete_trigger)?,
         Deletable::Reflection => by_id(Recovery::delete_reflection)?,
         Deletable::Meeting => by_id(Recovery::delete_meeting)?,
-        Deletable::Contact => by_id(Recovery::delete_contact)?,
+        Deletable::Contact => {
+            let recovery = ctx.open()?;
+            let id = parse::id("id", &args.id)?;
+            // The safety plan keeps the line; say where the person was in it.
+            let sections: Vec<String> = recovery
+                .safety_plan()?
+                .sections
+                .into_iter()
+                .filter(|s| {
+                    s.items
+                        .iter()
+                        .any(|i| i.contact.as_ref().is_some_and(|c| c.id == id))
+                })
+                .map(|s| s.title)
+                .collect();
+            recovery.delete_contact(&id)?;
+            if !sections.is_empty() && !ctx.out.json {
+                super::note(format!(
+                    "note: they were in your safety plan ({}); the plan keeps the line and shows the link as gone: waymark safety-plan edit changes it",
+                    sections.join(", ")
+                ));
+            }
+        }
         Deletable::Outreach => by_id(Recovery::delete_outreach)?,
         Deletable::Journey => {
             let recovery = ctx.open()?;
