@@ -489,3 +489,35 @@ fn the_journal_is_send_and_sync_and_serves_several_threads() {
     }
     assert_eq!(journal.records(None).unwrap().records.len(), 40);
 }
+
+#[test]
+fn enrolling_the_device_again_replaces_its_stale_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _, path) = new_journal(dir.path());
+    let old_key = SoftwareKeyStore::new();
+    journal.add_platform_slot(&old_key, "pixel-8").unwrap();
+    let other_device = SoftwareKeyStore::new();
+    journal.add_platform_slot(&other_device, "tablet").unwrap();
+    // A new fingerprint invalidated the old key; the person unlocked with the passphrase
+    // and enrols again under the same label.
+    let new_key = SoftwareKeyStore::new();
+    journal.add_platform_slot(&new_key, "pixel-8").unwrap();
+    let platform: Vec<String> = journal
+        .slots()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.kind == waymark_core::SlotKind::Platform)
+        .map(|s| s.label)
+        .collect();
+    assert_eq!(platform, vec!["tablet".to_owned(), "pixel-8".to_owned()]);
+    drop(journal);
+    let journal = waymark_core::Journal::open(&path, fast_options()).unwrap();
+    assert!(
+        journal.unlock_with_platform(&old_key).is_err(),
+        "its slot is gone"
+    );
+    assert!(!journal.is_unlocked());
+    journal.unlock_with_platform(&new_key).unwrap();
+    journal.lock();
+    journal.unlock_with_platform(&other_device).unwrap();
+}

@@ -192,7 +192,8 @@ impl Journal {
     }
 
     /// Adds a slot opened by the phone's key store under `label` (such as
-    /// "android-keystore"). Needs the journal unlocked.
+    /// "android-keystore"); platform slots already under that label (the same device's
+    /// earlier enrolment) are removed in the same transaction. Needs the journal unlocked.
     pub fn add_platform_slot(&self, platform: &dyn PlatformKeyStore, label: &str) -> Result<i64> {
         self.add_platform_slot_here(platform, label)
             .map_err(|e| super::explain_io(&self.path, e))
@@ -206,7 +207,15 @@ impl Journal {
         let new_slot = slot_keys::platform_slot(platform, label)?;
         let mut state = self.state();
         state.keyring()?;
-        self.insert_slot(&mut state, &new_slot, None)
+        // Enrolling again under the same label (a new biometric, a recreated key) replaces
+        // the device's old slot in the same transaction: a stale slot would cost a prompt
+        // that can never succeed on every unlock.
+        let stale: Vec<i64> = slots::all(&state.conn)?
+            .iter()
+            .filter(|r| r.kind == SlotKind::Platform && r.label == label)
+            .map(|r| r.id)
+            .collect();
+        self.insert_slot(&mut state, &new_slot, Some(&stale))
     }
 
     /// Makes a new recovery code and replaces the old one, in the order that never leaves a

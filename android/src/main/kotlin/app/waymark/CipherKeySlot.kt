@@ -17,6 +17,10 @@ import javax.crypto.spec.GCMParameterSpec
  * [key], which on Android is a non-exportable Android Keystore key ([app.waymark.android.AndroidKeystoreSlot])
  * and in tests a software key. The same code runs on both.
  *
+ * Wrapping (enrolment) takes its key from [keyForWrap], which may create one; unwrapping
+ * (unlock) only ever loads with [key]: a key that is gone is [PlatformKeyFailure.KeyInvalidated]
+ * at once, never a fresh key that could not open the slot behind a prompt that cannot succeed.
+ *
  * Wrapped form: one byte of IV length, the IV (chosen by the provider, as the Keystore
  * requires), then ciphertext and tag.
  *
@@ -24,7 +28,13 @@ import javax.crypto.spec.GCMParameterSpec
  * a key that is gone, invalidated or no longer the one that wrapped is [PlatformKeyFailure.KeyInvalidated];
  * everything else is [PlatformKeyFailure.Failed] naming only the exception's class.
  */
-open class CipherKeySlot(private val key: () -> SecretKey) : PlatformKeySlot {
+open class CipherKeySlot(
+    private val key: () -> SecretKey,
+    private val keyForWrap: () -> SecretKey,
+) : PlatformKeySlot {
+
+    /** A slot whose one key both wraps and unwraps (a software key in tests). */
+    constructor(key: () -> SecretKey) : this(key, key)
 
     /** Runs just before `Cipher.doFinal`; Android overrides it to pass a biometric prompt. */
     protected open fun authorize(cipher: Cipher, decrypting: Boolean): Cipher = cipher
@@ -38,7 +48,7 @@ open class CipherKeySlot(private val key: () -> SecretKey) : PlatformKeySlot {
 
     override fun wrapKey(key: ByteArray): ByteArray = guarded {
         val cipher = Cipher.getInstance(TRANSFORMATION)
-        cipher.init(Cipher.ENCRYPT_MODE, key())
+        cipher.init(Cipher.ENCRYPT_MODE, keyForWrap())
         val iv = cipher.iv
         val sealed = authorize(cipher, decrypting = false).doFinal(key)
         ByteBuffer.allocate(1 + iv.size + sealed.size)

@@ -285,6 +285,29 @@ class WaymarkShellTest {
     }
 
     @Test
+    fun unwrappingNeverCreatesAKeyAndAMissingOneIsInvalidatedAtOnce() {
+        // A key store as the Keystore behaves: wrap may create the key, unwrap only loads.
+        val store = mutableMapOf<String, SecretKey>()
+        var created = 0
+        val slot = CipherKeySlot(
+            key = { store["device"] ?: throw PlatformKeyFailure.KeyInvalidated() },
+            keyForWrap = { store.getOrPut("device") { created++; softwareKey() } },
+        )
+        val wrapped = slot.wrapKey(ByteArray(32) { 7 })
+        assertEquals(1, created)
+        assertArrayEquals(ByteArray(32) { 7 }, slot.unwrapKey(wrapped))
+        store.clear() // the alias was removed (a restored phone, a cleared credential)
+        try {
+            slot.unwrapKey(wrapped)
+            fail("a missing key unwrapped")
+        } catch (e: PlatformKeyFailure.KeyInvalidated) {
+            // expected: fall back to the passphrase, no prompt
+        }
+        assertTrue("unwrap created no key", store.isEmpty())
+        assertEquals(1, created)
+    }
+
+    @Test
     fun deviceKeyUnlocksAndAnInvalidatedKeyFallsBackToThePassphrase() = runBlocking {
         val key = softwareKey()
         var invalidated = false
