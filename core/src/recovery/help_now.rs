@@ -21,12 +21,11 @@ use super::crisis_lines::CrisisLine;
 use super::safety_plan::{self, PlanSection, SafetyItemView, SafetyPlan};
 use super::snapshot::Snapshot;
 use super::support::ContactRole;
-use super::triggers::{TriggerCategory, TriggerEvent};
+use super::triggers::{most_logged, TriggerCategory, TriggerEvent};
 use super::urge::UrgeSession;
 use crate::record::RecordId;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// How many cards help now offers.
 const CARDS: usize = 3;
@@ -102,20 +101,11 @@ pub fn likely_category(
         if (chosen.len() as u32) < enough {
             continue;
         }
-        let mut counts: HashMap<TriggerCategory, (u32, DateTime<Utc>)> = HashMap::new();
-        for t in chosen {
-            let entry = counts.entry(t.category).or_insert((0, t.at));
-            entry.0 += 1;
-            entry.1 = entry.1.max(t.at);
-        }
-        return counts
-            .into_iter()
-            .max_by_key(|(_, (n, last))| (*n, *last))
-            .map(|(category, (n, _))| LikelyCategory {
-                category,
-                basis,
-                triggers: n,
-            });
+        return most_logged(chosen).map(|(category, n)| LikelyCategory {
+            category,
+            basis,
+            triggers: n,
+        });
     }
     None
 }

@@ -16,12 +16,12 @@ use super::review::{mood_series, range_dates, DayPoint, ReviewRange};
 use super::settings::Settings;
 use super::snapshot::Snapshot;
 use super::support::{Meeting, Outreach, SupportContact};
-use super::triggers::{TriggerCategory, TriggerEvent};
+use super::triggers::{most_logged, TriggerCategory, TriggerEvent};
 use crate::error::Result;
 use crate::record::RecordId;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// How far back the home screen looks for the person's most frequent trigger.
 const RECENT_TRIGGER_DAYS: u64 = 30;
@@ -256,22 +256,15 @@ pub fn home(s: &Snapshot, now: DateTime<Utc>) -> Home {
     let since = today
         .checked_sub_days(chrono::Days::new(RECENT_TRIGGER_DAYS))
         .unwrap_or(NaiveDate::MIN);
-    let mut by_category: HashMap<TriggerCategory, (u32, DateTime<Utc>)> = HashMap::new();
-    for t in s.triggers.iter().rev() {
-        let day = reckoner.day_of(t.at, Some(&t.time_zone));
-        if day < since {
-            break;
-        }
-        if day <= today {
-            let entry = by_category.entry(t.category).or_insert((0, t.at));
-            entry.0 += 1;
-        }
-    }
-    // Most logged; a tie goes to the one logged most recently.
-    let frequent_trigger = by_category
-        .into_iter()
-        .max_by_key(|(_, (n, last))| (*n, *last))
-        .map(|(category, _)| category);
+    let recent = s
+        .triggers
+        .iter()
+        .rev()
+        .map(|t| (t, reckoner.day_of(t.at, Some(&t.time_zone))))
+        .take_while(|(_, day)| *day >= since)
+        .filter(|(_, day)| *day <= today)
+        .map(|(t, _)| t);
+    let frequent_trigger = most_logged(recent).map(|(category, _)| category);
     let mut suggested_cards = cards::suggest(
         &s.deck(),
         &s.card_uses,

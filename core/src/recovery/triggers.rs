@@ -222,3 +222,22 @@ pub struct TriggerLogged {
     /// True when the outcome was a lapse: offer `record_lapse` with this trigger linked.
     pub offer_to_record_lapse: bool,
 }
+
+/// The category logged most often among `events`, with its count; a tie goes to the
+/// category logged most recently. `None` for no events. (The home screen's frequent trigger
+/// and help now's likely one are both this rule.)
+pub(crate) fn most_logged<'a>(
+    events: impl IntoIterator<Item = &'a TriggerEvent>,
+) -> Option<(TriggerCategory, u32)> {
+    let mut counts: std::collections::HashMap<TriggerCategory, (u32, DateTime<Utc>)> =
+        std::collections::HashMap::new();
+    for t in events {
+        let entry = counts.entry(t.category).or_insert((0, t.at));
+        entry.0 += 1;
+        entry.1 = entry.1.max(t.at);
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, (n, last))| (*n, *last))
+        .map(|(category, (n, _))| (category, n))
+}

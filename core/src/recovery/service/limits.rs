@@ -1,6 +1,7 @@
 //! Amounts logged against limit goals.
 
-use super::{not_found, Recovery};
+use super::journeys::find_journey;
+use super::Recovery;
 use crate::error::{Error, Result};
 use crate::record::RecordId;
 use crate::recovery::limits::{self, LimitProgress, UseLog, MAX_AMOUNT};
@@ -21,11 +22,7 @@ impl Recovery {
         validate::in_range("amount", amount_hundredths, 0, MAX_AMOUNT)?;
         let date = self.day_or_today(date)?;
         self.view(|s| {
-            let journey = s
-                .journeys
-                .iter()
-                .find(|j| j.id == *journey_id)
-                .ok_or_else(|| not_found("journey", journey_id))?;
+            let journey = find_journey(s, journey_id)?;
             if journey.limit.is_none() {
                 return Err(Error::invalid(
                     "journey",
@@ -68,11 +65,7 @@ impl Recovery {
     pub fn limit_progress(&self, journey_id: &RecordId) -> Result<Option<LimitProgress>> {
         let today = self.today()?;
         self.view(|s| {
-            let journey = s
-                .journeys
-                .iter()
-                .find(|j| j.id == *journey_id)
-                .ok_or_else(|| not_found("journey", journey_id))?;
+            let journey = find_journey(s, journey_id)?;
             Ok(limits::progress(journey, &s.uses, today))
         })
     }
