@@ -4,14 +4,20 @@
 //
 // Before building, generate the bindings and headers from the Rust library:
 //   ios/generate-bindings.sh            (bindings + headers from the host debug build)
-//   ios/build-xcframework.sh            (release XCFramework for device + simulator, on a Mac)
-// With build/WaymarkFFI.xcframework present the package links it; otherwise it links
-// libwaymark_ffi from the library path given to the linker (`swift test -Xlinker -L...`).
+//   ios/build-xcframework.sh            (release XCFramework for iOS devices, the iOS
+//                                        simulator and macOS, on a Mac)
+// With build/waymarkFFI.xcframework present the package links it (a binary target named like
+// the XCFramework); otherwise it links libwaymark_ffi from the library path given to the
+// linker (`swift test -Xlinker -L...`), which is how the Linux tests run.
+//
+// This manifest is in ios/, not at the repository's root, so SwiftPM can add it to an app by
+// local path only; README.md ("### iOS") says how to publish it for a URL dependency with
+// `.binaryTarget(name: "waymarkFFI", url: ..., checksum: ...)`.
 import PackageDescription
 import Foundation
 
 let packageDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
-let xcframework = "build/WaymarkFFI.xcframework"
+let xcframework = "build/waymarkFFI.xcframework"
 let useXCFramework = FileManager.default.fileExists(atPath: "\(packageDir)/\(xcframework)")
 
 let ffiTarget: Target = useXCFramework

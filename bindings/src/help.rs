@@ -36,14 +36,14 @@ impl WaymarkJournal {
     pub fn edit_safety_item(
         &self,
         section: PlanSection,
-        number: u32,
+        number: i32,
         item: SafetyItem,
     ) -> Result<SafetyPlanView> {
         self.with(|r| r.edit_safety_item(section, number, item))
     }
 
     /// Removes item `number` (from 1) of a section.
-    pub fn remove_safety_item(&self, section: PlanSection, number: u32) -> Result<SafetyPlanView> {
+    pub fn remove_safety_item(&self, section: PlanSection, number: i32) -> Result<SafetyPlanView> {
         self.with(|r| r.remove_safety_item(section, number))
     }
 
@@ -75,7 +75,7 @@ impl WaymarkJournal {
 
     /// Help now: first steps, cards for this hour, people and lines to call, and an
     /// urge-surfing session started (or the open one from the last two hours).
-    pub fn help_now(&self, intensity: Option<u8>) -> Result<HelpNow> {
+    pub fn help_now(&self, intensity: Option<i32>) -> Result<HelpNow> {
         self.with(|r| r.help_now(intensity))
     }
 
@@ -89,7 +89,7 @@ impl WaymarkJournal {
     pub fn end_urge_session(
         &self,
         session_id: Option<RecordId>,
-        intensity_end: u8,
+        intensity_end: i32,
         card_id: Option<String>,
     ) -> Result<UrgeSessionEnded> {
         self.with(|r| r.end_urge_session(session_id, intensity_end, card_id.as_deref()))
@@ -114,7 +114,7 @@ impl WaymarkJournal {
 
     /// The notifications to schedule over the next `days` days (1-14), soonest first;
     /// replace what was scheduled before with these (ids are stable).
-    pub fn reminders(&self, days: u32) -> Result<Vec<Reminder>> {
+    pub fn reminders(&self, days: i32) -> Result<Vec<Reminder>> {
         self.with(|r| r.reminders(days))
     }
 
@@ -129,7 +129,7 @@ impl WaymarkJournal {
     pub fn log_use(
         &self,
         journey_id: RecordId,
-        amount_hundredths: u32,
+        amount_hundredths: i32,
         date: Option<NaiveDate>,
     ) -> Result<UseLog> {
         self.with(|r| r.log_use(&journey_id, amount_hundredths, date))
@@ -154,6 +154,6 @@ impl WaymarkJournal {
 /// Reads an amount a person typed ("2", "1.5", "0,75") as hundredths; errors name
 /// `amount` (the core's one rule, so the phone and the command line agree).
 #[uniffi::export]
-pub fn parse_limit_amount(text: String) -> Result<u32> {
+pub fn parse_limit_amount(text: String) -> Result<i32> {
     waymark_core::recovery::limits::parse_amount("amount", &text).map_err(Into::into)
 }

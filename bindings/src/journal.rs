@@ -38,15 +38,15 @@ pub struct KeyRotationReport {
     /// The new recovery code (the old one stops working): show it once.
     pub recovery_code: Option<String>,
     /// Records re-sealed under the new key.
-    pub records_resealed: u64,
+    pub records_resealed: i64,
     /// Damaged records kept as they were.
-    pub damaged_records_kept: u64,
+    pub damaged_records_kept: i64,
     /// Platform slots removed because no key slot was given to re-wrap them.
-    pub platform_slots_removed: u64,
+    pub platform_slots_removed: i64,
     /// Records found by a natural key (a day's check-in...) moved to the new key's id.
-    pub records_rekeyed: u64,
+    pub records_rekeyed: i64,
     /// Records kept under an id of their own because a newer one had the same natural key.
-    pub duplicates_kept: u64,
+    pub duplicates_kept: i64,
 }
 
 /// A recovery code added beside the old one (see `WaymarkJournal::add_recovery_code`).
@@ -62,7 +62,7 @@ pub struct NewRecoveryCode {
 pub(crate) fn options(kdf: Option<KdfParams>) -> Result<JournalOptions> {
     let mut options = JournalOptions::default();
     if let Some(kdf) = kdf {
-        options.kdf = KdfParams::new(kdf.memory_kib, kdf.iterations, kdf.parallelism)?;
+        options.kdf = kdf.checked()?;
     }
     Ok(options)
 }
@@ -247,11 +247,13 @@ impl WaymarkJournal {
             let report = r.rotate_data_key(&passphrase, store.as_ref().map(|s| s as _))?;
             Ok(KeyRotationReport {
                 recovery_code: report.recovery_code.map(|c| c.reveal().to_string()),
-                records_resealed: report.records_resealed,
-                damaged_records_kept: report.damaged_records_kept,
-                platform_slots_removed: report.platform_slots_removed,
-                records_rekeyed: report.records_rekeyed,
-                duplicates_kept: report.duplicates_kept,
+                records_resealed: i64::try_from(report.records_resealed).unwrap_or(i64::MAX),
+                damaged_records_kept: i64::try_from(report.damaged_records_kept)
+                    .unwrap_or(i64::MAX),
+                platform_slots_removed: i64::try_from(report.platform_slots_removed)
+                    .unwrap_or(i64::MAX),
+                records_rekeyed: i64::try_from(report.records_rekeyed).unwrap_or(i64::MAX),
+                duplicates_kept: i64::try_from(report.duplicates_kept).unwrap_or(i64::MAX),
             })
         })
     }

@@ -44,7 +44,7 @@ impl WaymarkJournal {
     }
 
     /// Sets the hour (0-23) the person's day starts at.
-    pub fn set_day_starts_at(&self, hour: u8) -> Result<Settings> {
+    pub fn set_day_starts_at(&self, hour: i32) -> Result<Settings> {
         self.with(|r| r.set_day_starts_at(hour))
     }
 
@@ -268,7 +268,7 @@ impl WaymarkJournal {
     }
 
     /// Turns a plan item into a coping card (once).
-    pub fn plan_item_to_card(&self, reflection_id: RecordId, index: u32) -> Result<CopingCard> {
+    pub fn plan_item_to_card(&self, reflection_id: RecordId, index: i32) -> Result<CopingCard> {
         self.with(|r| r.plan_item_to_card(&reflection_id, index))
     }
 
@@ -316,7 +316,7 @@ impl WaymarkJournal {
     }
 
     /// Searches everything written, in memory; newest first.
-    pub fn search(&self, query: String, limit: u32) -> Result<Vec<SearchHit>> {
+    pub fn search(&self, query: String, limit: i32) -> Result<Vec<SearchHit>> {
         self.with(|r| r.search(&query, limit as usize))
     }
 

@@ -425,6 +425,29 @@ impl Value for u8 {
     }
 }
 
+/// Counts and amounts are `i32` in the domain (the FFI's `Int`) but never negative: on the
+/// wire they are the same unsigned varint as a `u32`, so bodies written when they were
+/// unsigned read unchanged. A negative value (which validation refuses before any write) is
+/// written as 0; a stored value above `i32::MAX` does not read.
+impl Value for i32 {
+    fn write(&self, tag: u32, w: &mut Writer) {
+        w.uint(tag, u64::try_from(*self).unwrap_or(0));
+    }
+    fn read(wire: Wire<'_>) -> Result<Self, DecodeError> {
+        i32::try_from(wire.varint()?).map_err(|_| DecodeError::Value)
+    }
+}
+
+/// Money and minutes: as [`i32`]'s rule, with the range of an `i64`.
+impl Value for i64 {
+    fn write(&self, tag: u32, w: &mut Writer) {
+        w.uint(tag, u64::try_from(*self).unwrap_or(0));
+    }
+    fn read(wire: Wire<'_>) -> Result<Self, DecodeError> {
+        i64::try_from(wire.varint()?).map_err(|_| DecodeError::Value)
+    }
+}
+
 impl Value for bool {
     fn write(&self, tag: u32, w: &mut Writer) {
         w.uint(tag, u64::from(*self));
@@ -545,6 +568,8 @@ fields_of_values!(
     u64,
     u32,
     u8,
+    i64,
+    i32,
     bool,
     String,
     crate::record::RecordId,

@@ -68,10 +68,13 @@ fn backup_then_restore_gives_identical_content() {
         .unwrap();
     assert!(written.records > 500, "{written:?}");
     assert_eq!(written.damaged, 0);
-    assert_eq!(written.bytes, std::fs::metadata(&file).unwrap().len());
+    assert_eq!(
+        written.bytes,
+        std::fs::metadata(&file).unwrap().len() as i64
+    );
 
     let backup = Backup::read(&file, BACKUP_PASSPHRASE).unwrap();
-    assert_eq!(backup.record_count() as u64, written.records);
+    assert_eq!(backup.record_count() as i64, written.records);
     let now = utc(2026, 11, 25, 18, 0);
     let restored = backup
         .restore(
@@ -220,7 +223,7 @@ fn merging_the_same_backup_twice_changes_nothing_the_second_time() {
     assert_eq!(second.updated, 0, "{second:?}");
     assert_eq!(
         second.unchanged + second.conflicts_kept,
-        backup.record_count() as u64
+        backup.record_count() as i64
     );
     assert_eq!(stored_content(target.journal()), after_first);
     // No duplicates: one check-in per day, the day only this device had kept.

@@ -273,7 +273,7 @@ proptest! {
         with_time in any::<bool>(),
         offset_minutes in -3_000i64..600_000,
         steps in proptest::collection::vec(-2_880i64..2_880, 1..12),
-        day_starts_at in 0u8..24,
+        day_starts_at in 0i32..24,
     ) {
         let start_instant = chrono::DateTime::from_timestamp(start_secs, 0).unwrap();
         let start_tz: Zone = start_zone.parse().unwrap();
@@ -285,11 +285,11 @@ proptest! {
             start_zone,
         );
         let mut now = start_instant + Duration::minutes(offset_minutes);
-        let mut previous: Option<(chrono::NaiveDate, u32)> = None;
+        let mut previous: Option<(chrono::NaiveDate, i32)> = None;
         for step in steps {
             let c = count(&j, &[], now, &now_tz, day_starts_at);
             let today = recovery_day(now, &now_tz, day_starts_at);
-            let expected = (today - j.sober_since).num_days().max(0) as u32;
+            let expected = (today - j.sober_since).num_days().max(0) as i32;
             prop_assert_eq!(c.current_streak_days, expected);
             prop_assert_eq!(c.total_sober_days, expected);
             prop_assert!(c.elapsed_hours < 24 && c.elapsed_minutes < 60);

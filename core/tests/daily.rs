@@ -8,7 +8,7 @@ use waymark_core::recovery::check_in::{CheckInInput, EveningReview, Halt};
 use waymark_core::recovery::triggers::{TriggerCategory, TriggerInput, UrgeOutcome};
 use waymark_core::Error;
 
-fn check_in(mood: u8, craving: u8) -> CheckInInput {
+fn check_in(mood: i32, craving: i32) -> CheckInInput {
     CheckInInput {
         mood,
         craving,

@@ -133,7 +133,7 @@ fn a_backup_written_by_release_1_restores_with_identical_content() {
             at_fixture_time(),
         )
         .unwrap();
-    assert_eq!(restored.report.added, backup.record_count() as u64);
+    assert_eq!(restored.report.added, backup.record_count() as i64);
     same_content_as_release_1(&restored.recovery);
 }
 

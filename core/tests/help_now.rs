@@ -389,7 +389,7 @@ fn help_now_without_a_plan_or_a_log_still_offers_cards_and_lines() {
     assert!(help.people.is_empty());
 }
 
-fn limit_journey(r: &Recovery, per: LimitPeriod, amount: u32) -> waymark_core::RecordId {
+fn limit_journey(r: &Recovery, per: LimitPeriod, amount: i32) -> waymark_core::RecordId {
     r.add_journey(JourneyInput {
         limit: Some(Limit {
             amount_hundredths: amount,
@@ -440,7 +440,7 @@ fn a_limit_goal_over_four_weeks_with_a_week_over_the_limit() {
     );
     assert_eq!(p.current_streak_days, 13, "from the 16th to yesterday");
     assert_eq!(p.longest_streak_days, 13);
-    let weeks: Vec<(u32, bool)> = p
+    let weeks: Vec<(i32, bool)> = p
         .weeks
         .iter()
         .map(|w| (w.total_hundredths, w.over))
@@ -653,7 +653,7 @@ fn changing_a_limit_applies_from_the_day_it_changed_never_to_the_days_before() {
     }
     assert_eq!(r.limit_progress(&id).unwrap().unwrap().days_over, 2);
     // On the 10th the goal becomes 30 a week: the 4th and the 6th stay over.
-    let patch = |amount: u32, per: LimitPeriod| JourneyPatch {
+    let patch = |amount: i32, per: LimitPeriod| JourneyPatch {
         limit: Some(Limit {
             amount_hundredths: amount,
             per,

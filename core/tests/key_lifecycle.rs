@@ -10,7 +10,7 @@ use common::*;
 use waymark_core::recovery::check_in::CheckInInput;
 use waymark_core::Error;
 
-fn check_in(mood: u8, intention: &str) -> CheckInInput {
+fn check_in(mood: i32, intention: &str) -> CheckInInput {
     CheckInInput {
         date: Some(date(2026, 6, 1)),
         mood,

@@ -177,7 +177,7 @@ fn a_relapse_keeps_every_milestone_reached_before_it_labelled_with_its_attempt()
     clock.set(utc(2026, 4, 20, 12, 0));
     let all = r.review_progress(ReviewRange::AllTime).unwrap();
     let jr = &all.journeys[0];
-    let reached: Vec<(u32, &str)> = jr
+    let reached: Vec<(i32, &str)> = jr
         .milestones_reached_in_range
         .iter()
         .map(|m| (m.attempt, m.key.as_str()))
@@ -576,9 +576,9 @@ fn hostile_custom_milestones_and_far_dates_never_panic() {
         sober_since: date(2026, 1, 1),
         sober_since_time: None,
         time_zone: "UTC".into(),
-        daily_cost_cents: Some(u64::MAX),
-        daily_minutes: Some(u32::MAX),
-        custom_milestone_days: vec![u32::MAX, 0],
+        daily_cost_cents: Some(i64::MAX),
+        daily_minutes: Some(i32::MAX),
+        custom_milestone_days: vec![i32::MAX, 0, -1, i32::MIN],
         archived: false,
         limit: None,
         earlier_limits: Vec::new(),

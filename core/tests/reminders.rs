@@ -754,7 +754,7 @@ fn the_window_is_clamped_and_the_off_switch_silences_everything() {
     let dir = tempfile::tempdir().unwrap();
     // 08:00 in Berlin.
     let (r, _clock) = recovery_at(dir.path(), utc(2026, 6, 10, 6, 0), "Europe/Berlin");
-    let check_in_days = |days: u32| -> Vec<NaiveDate> {
+    let check_in_days = |days: i32| -> Vec<NaiveDate> {
         local_dates(&of_kind(&r.reminders(days).unwrap(), ReminderKind::CheckIn))
     };
     assert_eq!(check_in_days(0), vec![date(2026, 6, 10)], "at least today");

@@ -238,11 +238,11 @@ fn a_generated_journal_reviews_consistently_after_import() {
     assert_eq!(review.lapses.len(), generated.lapses.len());
     assert_eq!(j.counter.attempts.len(), generated.lapses.len() + 1);
     assert_eq!(
-        review.triggers.by_hour.iter().sum::<u32>(),
+        review.triggers.by_hour.iter().sum::<i32>(),
         review.triggers.total
     );
     assert_eq!(
-        review.triggers.by_weekday.iter().sum::<u32>(),
+        review.triggers.by_weekday.iter().sum::<i32>(),
         review.triggers.total
     );
     assert_eq!(review.support.meetings as usize, generated.meetings.len());

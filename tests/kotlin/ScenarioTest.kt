@@ -38,7 +38,7 @@ class ScenarioClock : ShellClock {
     override fun now(): Instant = instant
 }
 
-private val FAST_KDF = KdfParams(256u, 1u, 1u)
+private val FAST_KDF = KdfParams(256, 1, 1)
 private val FAR_PAST = LocalDate.of(1970, 1, 1)
 private val FAR_FUTURE = LocalDate.of(2200, 1, 1)
 
@@ -114,8 +114,8 @@ class Driver {
                     soberSince = LocalDate.parse(s.arg("since")),
                     soberSinceTime = null,
                     timeZone = zone.id,
-                    dailyCostCents = s.arg("cost_cents").toULong(),
-                    dailyMinutes = s.arg("minutes").toUInt(),
+                    dailyCostCents = s.arg("cost_cents").toLong(),
+                    dailyMinutes = s.arg("minutes").toInt(),
                     customMilestoneDays = listOf(),
                 ),
             ).id
@@ -125,7 +125,7 @@ class Driver {
                     clock.instant = from.plusDays(day).atTime(LocalTime.of(20, 0)).atZone(zone).toInstant()
                     j.checkIn(
                         CheckInInput(
-                            date = null, mood = s.arg("mood").toUByte(), craving = s.arg("craving").toUByte(),
+                            date = null, mood = s.arg("mood").toInt(), craving = s.arg("craving").toInt(),
                             halt = Halt(false, false, false, false), triggerTags = listOf(), intention = null,
                             eveningReview = null, gratitude = listOf(), note = null,
                         ),
@@ -135,7 +135,7 @@ class Driver {
             "trigger" -> offerLapse = j.logTrigger(
                 TriggerInput(
                     at = null, journeyId = journey, category = category(s.arg("category")), tags = listOf(),
-                    intensity = s.arg("intensity").toUByte(), situation = null, cardId = s.args["card"],
+                    intensity = s.arg("intensity").toInt(), situation = null, cardId = s.args["card"],
                     outcome = s.args["outcome"]?.let { UrgeOutcome.valueOf(it.uppercase().replace(' ', '_')) },
                     urgeMinutes = null,
                 ),
@@ -163,7 +163,7 @@ class Driver {
                     ),
                 ),
             ).id
-            "plan_to_card" -> j.planItemToCard(lastReflection ?: error("no reflection"), s.arg("index").toUInt())
+            "plan_to_card" -> j.planItemToCard(lastReflection ?: error("no reflection"), s.arg("index").toInt())
             "review" -> review = j.reviewProgress(
                 when (s.arg("range")) {
                     "week" -> ReviewRange.Week
@@ -236,7 +236,7 @@ class Driver {
             else -> when {
                 name.startsWith("top_card_") ->
                     j.suggestCards(category(name.removePrefix("top_card_"))).firstOrNull()?.card?.id ?: ""
-                name.startsWith("search_") -> j.search(name.removePrefix("search_"), 100u).size.toString()
+                name.startsWith("search_") -> j.search(name.removePrefix("search_"), 100).size.toString()
                 else -> error("unknown metric $name")
             }
         }

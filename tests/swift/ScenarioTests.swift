@@ -173,8 +173,8 @@ final class Driver {
         case "journey":
             journey = try j().addJourney(input: JourneyInput(
                 name: try s.arg("name"), soberSince: try s.arg("since"), soberSinceTime: nil,
-                timeZone: zone.identifier, dailyCostCents: UInt64(try s.arg("cost_cents"))!,
-                dailyMinutes: UInt32(try s.arg("minutes"))!, customMilestoneDays: [])).id
+                timeZone: zone.identifier, dailyCostCents: Int64(try s.arg("cost_cents"))!,
+                dailyMinutes: Int32(try s.arg("minutes"))!, customMilestoneDays: [])).id
         case "check_in_days":
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
@@ -185,7 +185,7 @@ final class Driver {
                 guard let at = calendar.date(byAdding: .day, value: day, to: first) else { continue }
                 clock.set(at)
                 _ = try j().checkIn(input: CheckInInput(
-                    date: nil, mood: UInt8(try s.arg("mood"))!, craving: UInt8(try s.arg("craving"))!,
+                    date: nil, mood: Int32(try s.arg("mood"))!, craving: Int32(try s.arg("craving"))!,
                     halt: Halt(hungry: false, angry: false, lonely: false, tired: false), triggerTags: [],
                     intention: nil, eveningReview: nil, gratitude: [], note: nil))
             }
@@ -198,7 +198,7 @@ final class Driver {
             }
             offerLapse = try j().logTrigger(input: TriggerInput(
                 at: nil, journeyId: journey, category: try category(try s.arg("category")), tags: [],
-                intensity: UInt8(try s.arg("intensity"))!, situation: nil, cardId: s.optional("card"),
+                intensity: Int32(try s.arg("intensity"))!, situation: nil, cardId: s.optional("card"),
                 outcome: outcome, urgeMinutes: nil)).offerToRecordLapse
         case "lapse":
             lastLapse = try j().recordLapse(input: LapseInput(
@@ -214,7 +214,7 @@ final class Driver {
                     nextTime: [PlanItem(text: try s.arg("plan"), cardId: nil)], kindWord: nil)))).id
         case "plan_to_card":
             guard let id = lastReflection else { throw ScenarioError.malformed("no reflection") }
-            _ = try j().planItemToCard(reflectionId: id, index: UInt32(try s.arg("index"))!)
+            _ = try j().planItemToCard(reflectionId: id, index: Int32(try s.arg("index"))!)
         case "review":
             let range: ReviewRange = switch try s.arg("range") {
             case "week": .week

@@ -50,7 +50,7 @@ pub enum SafetyPlanCommand {
         #[arg(value_parser = named::<PlanSection>())]
         section: PlanSection,
         /// The item's number, as shown.
-        number: u32,
+        number: i32,
         #[command(flatten)]
         item: SafetyItemFlags,
     },
@@ -60,7 +60,7 @@ pub enum SafetyPlanCommand {
         #[arg(value_parser = named::<PlanSection>())]
         section: PlanSection,
         /// The item's number, as shown.
-        number: u32,
+        number: i32,
     },
     /// Replace a whole section with the lines of standard input (one item per line; no
     /// input empties it).
@@ -118,7 +118,7 @@ pub enum HelpNowCommand {
     End {
         /// How strong the urge is now, 0-10.
         #[arg(long)]
-        intensity: u8,
+        intensity: i32,
         /// The card you used, by id (its ranking learns from how it went).
         #[arg(long)]
         card: Option<String>,
@@ -134,7 +134,7 @@ pub enum HelpNowCommand {
 pub struct RemindersArgs {
     /// How many days ahead to show (1-14).
     #[arg(long, default_value_t = 7)]
-    pub days: u32,
+    pub days: i32,
     /// What to do (default: what would be scheduled in the next days).
     #[command(subcommand)]
     pub command: Option<RemindersCommand>,
@@ -162,7 +162,7 @@ pub enum RemindersCommand {
     /// Remove weekly meeting NUMBER, as `reminders settings` lists them.
     RemoveMeeting {
         /// Its number.
-        number: u32,
+        number: i32,
     },
 }
 
@@ -183,10 +183,10 @@ pub struct ReminderChanges {
     pub quiet: Option<String>,
     /// The most reminders in one day (1-10).
     #[arg(long)]
-    pub cap: Option<u8>,
+    pub cap: Option<i32>,
     /// Minutes before a weekly meeting to remind you.
     #[arg(long)]
-    pub meeting_lead: Option<u32>,
+    pub meeting_lead: Option<i32>,
     /// A reminder the evening before a milestone.
     #[arg(long)]
     pub milestones: Option<OnOff>,

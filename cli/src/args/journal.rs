@@ -45,7 +45,7 @@ pub struct SettingsArgs {
     pub zone: Option<String>,
     /// Set the hour (0-23) your day starts: a 1 am check-in can still count for yesterday.
     #[arg(long)]
-    pub day_starts_at: Option<u8>,
+    pub day_starts_at: Option<i32>,
     /// Set your currency (an ISO 4217 code such as EUR, USD, GBP, JPY).
     #[arg(long, conflicts_with = "no_currency")]
     pub currency: Option<String>,

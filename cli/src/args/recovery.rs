@@ -117,10 +117,10 @@ pub struct JourneyFields {
     pub cost_per_day: Option<String>,
     /// Minutes per day it took, for "time regained".
     #[arg(long)]
-    pub minutes_per_day: Option<u32>,
+    pub minutes_per_day: Option<i32>,
     /// Your own milestones in days (e.g. --milestone 7 --milestone 100).
     #[arg(long = "milestone")]
-    pub milestones: Vec<u32>,
+    pub milestones: Vec<i32>,
     #[command(flatten)]
     pub limit: LimitFlags,
 }
@@ -159,10 +159,10 @@ pub struct JourneyChanges {
     pub cost_per_day: Option<String>,
     /// New minutes per day.
     #[arg(long)]
-    pub minutes_per_day: Option<u32>,
+    pub minutes_per_day: Option<i32>,
     /// Your own milestones in days, replacing the ones you had (repeatable).
     #[arg(long = "milestone")]
-    pub milestones: Vec<u32>,
+    pub milestones: Vec<i32>,
     #[command(flatten)]
     pub limit: LimitFlags,
     /// Empty an optional field (repeatable; `limit` makes it an abstinence journey).
@@ -240,10 +240,10 @@ pub enum LapseCommand {
 pub struct CheckInArgs {
     /// Mood, 1 (very low) to 5 (very good).
     #[arg(long)]
-    pub mood: u8,
+    pub mood: i32,
     /// Craving, 0 (none) to 10 (overwhelming).
     #[arg(long)]
-    pub craving: u8,
+    pub craving: i32,
     /// The day (default: today; past days can be filled in).
     #[arg(long)]
     pub date: Option<String>,
@@ -278,7 +278,7 @@ pub struct CheckInArgs {
 pub struct EveningArgs {
     /// How the day went, 1 (hard) to 5 (good).
     #[arg(long)]
-    pub rating: u8,
+    pub rating: i32,
     /// A note ("-" reads it from standard input).
     #[arg(long)]
     pub note: Option<String>,
@@ -323,7 +323,7 @@ pub struct TriggerArgs {
     pub category: TriggerCategory,
     /// How strong, 0 to 10.
     #[arg(long)]
-    pub intensity: u8,
+    pub intensity: i32,
     /// When it happened, in your time zone: HH:MM (today), or YYYY-MM-DD HH:MM (default:
     /// now).
     #[arg(long)]
@@ -336,7 +336,7 @@ pub struct TriggerArgs {
     pub outcome: Option<UrgeOutcome>,
     /// How many minutes the urge lasted.
     #[arg(long)]
-    pub minutes: Option<u32>,
+    pub minutes: Option<i32>,
     /// A tag (repeatable).
     #[arg(long = "tag")]
     pub tags: Vec<String>,
@@ -356,7 +356,7 @@ pub struct TriggerChanges {
     pub category: Option<TriggerCategory>,
     /// Another intensity, 0 to 10.
     #[arg(long)]
-    pub intensity: Option<u8>,
+    pub intensity: Option<i32>,
     /// When it happened, in the time zone it was logged in: HH:MM or YYYY-MM-DD HH:MM.
     #[arg(long)]
     pub at: Option<String>,
@@ -368,7 +368,7 @@ pub struct TriggerChanges {
     pub outcome: Option<UrgeOutcome>,
     /// How many minutes the urge lasted.
     #[arg(long)]
-    pub minutes: Option<u32>,
+    pub minutes: Option<i32>,
     /// Tags, replacing the ones it had (repeatable).
     #[arg(long = "tag")]
     pub tags: Vec<String>,
@@ -431,7 +431,7 @@ pub enum CardsCommand {
         /// The reflection's id.
         reflection: String,
         /// Which item, counting from 1.
-        item: u32,
+        item: i32,
     },
     /// Archive (or with --undo, restore) a card: it is no longer suggested.
     Archive {

@@ -86,7 +86,7 @@ pub enum EntryCommand {
         text: Option<String>,
         /// Mood 1-5.
         #[arg(long)]
-        mood: Option<u8>,
+        mood: Option<i32>,
         /// A tag (repeatable).
         #[arg(long = "tag")]
         tags: Vec<String>,
@@ -108,7 +108,7 @@ pub enum EntryCommand {
         text: Option<String>,
         /// A new mood 1-5.
         #[arg(long)]
-        mood: Option<u8>,
+        mood: Option<i32>,
         /// New tags (repeatable; replaces them all).
         #[arg(long = "tag")]
         tags: Vec<String>,

@@ -261,12 +261,12 @@ pub fn help_now(ctx: &Ctx, args: HelpNowArgs) -> Result<()> {
 
 /// The urge's strength as typed in a hard moment: a whole number 0-10, a decimal rounded,
 /// anything above 10 read as 10; `None` for anything else (help now shows all the same).
-fn lenient_intensity(text: &str) -> Option<u8> {
+fn lenient_intensity(text: &str) -> Option<i32> {
     let value: f64 = text.trim().replace(',', ".").parse().ok()?;
     if !value.is_finite() || value < 0.0 {
         return None;
     }
-    Some(value.round().min(10.0) as u8)
+    Some(value.round().min(10.0) as i32)
 }
 
 fn print_help(ctx: &Ctx, help: &HelpNow, started: &str) {

@@ -39,7 +39,7 @@ impl Ctx {
         if damaged > 0 {
             crate::output::write_stderr(&format!(
                 "warning: the journal file is damaged: {} could not be read. Everything else works; `waymark backup` saves it now.\n",
-                crate::render::format::count(u64::from(damaged), "record", "records")
+                crate::render::format::count(i64::from(damaged), "record", "records")
             ));
         }
         Ok(recovery)

@@ -451,8 +451,8 @@ pub fn print_review(out: &Out, r: &ProgressReview, currency: &Currency) {
             }
             waymark_core::recovery::journey::LapseKind::OverLimit => "over the limit".to_owned(),
         };
-        let finished = l.reflections.iter().filter(|r| !r.draft).count() as u64;
-        let drafts = l.reflections.len() as u64 - finished;
+        let finished = l.reflections.iter().filter(|r| !r.draft).count() as i64;
+        let drafts = l.reflections.len() as i64 - finished;
         let over_limit = l.lapse.kind == waymark_core::recovery::journey::LapseKind::OverLimit;
         let reflections = match (finished, drafts) {
             (0, 0) if over_limit => "a day to learn from: waymark entry write".to_owned(),
@@ -475,15 +475,15 @@ pub fn print_review(out: &Out, r: &ProgressReview, currency: &Currency) {
     let s = &r.support;
     say(format!(
         "  support: {}, reached out {}; {}",
-        count(u64::from(s.meetings), "meeting", "meetings"),
-        crate::render::format::times(u64::from(s.outreach)),
+        count(i64::from(s.meetings), "meeting", "meetings"),
+        crate::render::format::times(i64::from(s.outreach)),
         waymark_core::recovery::words::ninety_sentence(&s.ninety_in_ninety)
     ));
     if r.damaged_records > 0 {
         say(out.red(&format!(
             "  {} could not be read and {} left out of these figures",
             count(
-                u64::from(r.damaged_records),
+                i64::from(r.damaged_records),
                 "damaged record",
                 "damaged records"
             ),

@@ -229,13 +229,17 @@ pub fn rotate_key(ctx: &Ctx) -> Result<()> {
     }
     say(format!(
         "New key: {} re-encrypted. Your passphrase is unchanged.",
-        crate::render::format::count(rotation.records_resealed, "record", "records")
+        crate::render::format::count(
+            i64::try_from(rotation.records_resealed).unwrap_or(i64::MAX),
+            "record",
+            "records"
+        )
     ));
     if rotation.damaged_records_kept > 0 {
         say(format!(
             "{} could not be read and {} kept as {}.",
             crate::render::format::count(
-                rotation.damaged_records_kept,
+                i64::try_from(rotation.damaged_records_kept).unwrap_or(i64::MAX),
                 "damaged record",
                 "damaged records"
             ),

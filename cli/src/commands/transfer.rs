@@ -237,7 +237,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
     for line in crate::render::format::unreadable(
         data.damaged_records,
         data.newer_records,
-        data.quarantined.len() as u32,
+        i32::try_from(data.quarantined.len()).unwrap_or(i32::MAX),
     ) {
         note(format!("warning: {line}; not in the export"));
     }

@@ -23,7 +23,7 @@ pub enum Cell {
     /// Today, still in progress.
     Today,
     /// The day's mood, 1-5.
-    Mood(u8),
+    Mood(i32),
 }
 
 /// The cell of a day the core judged (`journey::day_status`).
@@ -126,7 +126,7 @@ fn glyph(out: &Out, cell: Cell) -> String {
         Cell::Mood(m) => {
             const GLYPHS: [&str; 5] = ["░", "▒", "▓", "█", "█"];
             const SHADES: [u8; 5] = [196, 208, 226, 112, 34];
-            let i = usize::from(m.clamp(1, 5) - 1);
+            let i = (m.clamp(1, 5) - 1).unsigned_abs() as usize;
             out.shade(SHADES[i], GLYPHS[i])
         }
     }
@@ -142,7 +142,7 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn attempt(number: u32, start: NaiveDate, end: Option<NaiveDate>) -> Attempt {
+    fn attempt(number: i32, start: NaiveDate, end: Option<NaiveDate>) -> Attempt {
         Attempt {
             number,
             start,

@@ -6,18 +6,18 @@ pub use waymark_core::recovery::words::{count, days, label, mean, minutes, times
 
 /// What a screen says about records it could not show: damaged ones, and ones written by a
 /// newer Waymark (kept unchanged until the app is updated). Empty when there are none.
-pub fn unreadable(damaged: u32, newer: u32, quarantined: u32) -> Vec<String> {
+pub fn unreadable(damaged: i32, newer: i32, quarantined: i32) -> Vec<String> {
     let mut lines = Vec::new();
     if damaged > 0 {
         lines.push(format!(
             "{} could not be read",
-            count(u64::from(damaged), "damaged record", "damaged records")
+            count(i64::from(damaged), "damaged record", "damaged records")
         ));
     }
     if newer > 0 {
         lines.push(format!(
             "{} written by a newer version of Waymark {} kept unchanged: update to see {}",
-            count(u64::from(newer), "record", "records"),
+            count(i64::from(newer), "record", "records"),
             if newer == 1 { "is" } else { "are" },
             if newer == 1 { "it" } else { "them" }
         ));
@@ -25,7 +25,7 @@ pub fn unreadable(damaged: u32, newer: u32, quarantined: u32) -> Vec<String> {
     if quarantined > 0 {
         lines.push(format!(
             "{} in quarantine (not applied): `waymark quarantine` lists {}",
-            count(u64::from(quarantined), "record", "records"),
+            count(i64::from(quarantined), "record", "records"),
             if quarantined == 1 { "it" } else { "them" }
         ));
     }

@@ -13,11 +13,11 @@ use zeroize::Zeroizing;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct KdfParams {
     /// Memory cost in KiB.
-    pub memory_kib: u32,
+    pub memory_kib: i32,
     /// Number of passes (time cost).
-    pub iterations: u32,
+    pub iterations: i32,
     /// Degree of parallelism (lanes).
-    pub parallelism: u32,
+    pub parallelism: i32,
 }
 
 impl KdfParams {
@@ -62,11 +62,26 @@ impl KdfParams {
         if !(1..=Self::MAX_ITERATIONS).contains(&iterations) {
             return Err(Error::invalid("kdf iterations", "must be between 1 and 10"));
         }
+        // Within the ceilings every value fits an `i32` (the FFI's `Int`).
+        let fit =
+            |v: u32| i32::try_from(v).map_err(|_| Error::invalid("kdf", "above the ceilings"));
         Ok(KdfParams {
-            memory_kib,
-            iterations,
-            parallelism,
+            memory_kib: fit(memory_kib)?,
+            iterations: fit(iterations)?,
+            parallelism: fit(parallelism)?,
         })
+    }
+
+    /// These parameters if they are within the ceilings of [`KdfParams::new`] (fields set
+    /// directly, as the FFI does, are checked by this); invalid input naming the kdf field
+    /// otherwise.
+    pub fn checked(&self) -> Result<Self> {
+        let word = |v: i32| u32::try_from(v).unwrap_or(0);
+        KdfParams::new(
+            word(self.memory_kib),
+            word(self.iterations),
+            word(self.parallelism),
+        )
     }
 
     /// True when these parameters are weaker than OWASP's minimum in memory or passes.
@@ -126,10 +141,12 @@ pub fn argon2id(
 ) -> Result<()> {
     use argon2::{Algorithm, Argon2, AssociatedData, ParamsBuilder, Version};
     let mut builder = ParamsBuilder::new();
+    // Parameters may arrive from the FFI as plain fields: the ceilings are checked here too.
+    let checked = params.checked()?;
     builder
-        .m_cost(params.memory_kib)
-        .t_cost(params.iterations)
-        .p_cost(params.parallelism)
+        .m_cost(checked.memory_kib.unsigned_abs())
+        .t_cost(checked.iterations.unsigned_abs())
+        .p_cost(checked.parallelism.unsigned_abs())
         .output_len(out.len());
     if !associated_data.is_empty() {
         let data = AssociatedData::new(associated_data)

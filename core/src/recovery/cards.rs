@@ -70,10 +70,12 @@ pub struct CardInput {
     /// Title, 1-120 characters.
     pub title: String,
     /// 1-20 steps, each 1-240 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub steps: Vec<String>,
     /// What kind of skill.
     pub category: CardCategory,
     /// Trigger categories it is for (empty means all).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub helps_with: Vec<TriggerCategory>,
 }
 
@@ -170,9 +172,9 @@ pub struct CardSuggestion {
     /// The posterior mean chance it helps (0-1); higher ranks first.
     pub score: f64,
     /// Uses recorded against this category.
-    pub uses: u32,
+    pub uses: i32,
     /// Of those, how many helped (fully).
-    pub helped: u32,
+    pub helped: i32,
 }
 
 /// How one card has worked overall (for the progress review).
@@ -184,11 +186,11 @@ pub struct CardStats {
     /// Its title.
     pub title: String,
     /// Times used.
-    pub uses: u32,
+    pub uses: i32,
     /// Times it fully helped.
-    pub helped: u32,
+    pub helped: i32,
     /// Times it helped somewhat.
-    pub helped_somewhat: u32,
+    pub helped_somewhat: i32,
     /// Mean score over its uses (0-1).
     pub help_rate: f64,
 }
@@ -564,8 +566,8 @@ pub fn suggest(
     struct Tally {
         successes: f64,
         trials: f64,
-        uses: u32,
-        helped: u32,
+        uses: i32,
+        helped: i32,
     }
     let mut tallies: HashMap<&str, Tally> = HashMap::new();
     for u in uses {
@@ -584,7 +586,7 @@ pub fn suggest(
         t.trials += weight;
         if u.category == Some(category) {
             t.uses += 1;
-            t.helped += u32::from(u.outcome == CardOutcome::Helped);
+            t.helped += i32::from(u.outcome == CardOutcome::Helped);
         }
     }
     let mut ranked: Vec<(usize, CardSuggestion)> = deck
@@ -636,8 +638,8 @@ pub fn stats(deck: &[CopingCard], uses: &[CardUse]) -> Vec<CardStats> {
                 help_rate: 0.0,
             });
         entry.uses += 1;
-        entry.helped += u32::from(u.outcome == CardOutcome::Helped);
-        entry.helped_somewhat += u32::from(u.outcome == CardOutcome::HelpedSomewhat);
+        entry.helped += i32::from(u.outcome == CardOutcome::Helped);
+        entry.helped_somewhat += i32::from(u.outcome == CardOutcome::HelpedSomewhat);
         entry.help_rate += u.outcome.score();
     }
     let mut out: Vec<CardStats> = by_card

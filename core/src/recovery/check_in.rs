@@ -13,12 +13,16 @@ use std::collections::BTreeSet;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Halt {
     /// Hungry.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub hungry: bool,
     /// Angry.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub angry: bool,
     /// Lonely.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub lonely: bool,
     /// Tired.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub tired: bool,
 }
 
@@ -27,7 +31,7 @@ pub struct Halt {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EveningReview {
     /// How the day went, 1 (hard) to 5 (good).
-    pub rating: u8,
+    pub rating: i32,
     /// A note.
     pub note: Option<String>,
 }
@@ -39,9 +43,9 @@ pub struct CheckIn {
     /// The recovery day it belongs to.
     pub date: NaiveDate,
     /// Mood, 1 (very low) to 5 (very good).
-    pub mood: u8,
+    pub mood: i32,
     /// Craving, 0 (none) to 10 (overwhelming).
-    pub craving: u8,
+    pub craving: i32,
     /// HALT state.
     pub halt: Halt,
     /// Triggers on the person's mind today.
@@ -63,22 +67,29 @@ pub struct CheckIn {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckInInput {
     /// The day to check in for (today if `None`; earlier days can be filled in).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub date: Option<NaiveDate>,
     /// Mood, 1 to 5.
-    pub mood: u8,
+    pub mood: i32,
     /// Craving, 0 to 10.
-    pub craving: u8,
+    pub craving: i32,
     /// HALT state.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub halt: Halt,
     /// Trigger tags.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trigger_tags: Vec<String>,
     /// Intention for the day.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub intention: Option<String>,
     /// Evening review; `None` keeps one already written today.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evening_review: Option<EveningReview>,
     /// Gratitude items.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gratitude: Vec<String>,
     /// A note.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
 }
 
@@ -117,13 +128,13 @@ impl CheckInInput {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckInStreak {
     /// Consecutive days checked in, ending today (or yesterday, if today is still open).
-    pub current: u32,
+    pub current: i32,
     /// The longest run ever.
-    pub longest: u32,
+    pub longest: i32,
     /// Days checked in.
-    pub total: u32,
+    pub total: i32,
     /// Days without a check-in between the first check-in and yesterday.
-    pub missed_days: u32,
+    pub missed_days: i32,
 }
 
 /// The streak and missed days for check-ins on `dates`, as of recovery day `today`.
@@ -149,12 +160,13 @@ pub fn streak(dates: &BTreeSet<NaiveDate>, today: NaiveDate) -> CheckInStreak {
         current += 1;
         day -= Duration::days(1);
     }
-    let total = dates.iter().filter(|d| **d <= today).count() as u32;
+    let total = super::counts::of_len(dates.iter().filter(|d| **d <= today).count());
     let missed_days = match dates.iter().next() {
         Some(first) if *first < today => {
-            let span = u32::try_from((today - *first).num_days()).unwrap_or(0);
-            let done_before_today = dates.iter().filter(|d| **d < today).count() as u32;
-            span.saturating_sub(done_before_today)
+            let span = super::counts::of_days((today - *first).num_days());
+            let done_before_today =
+                super::counts::of_len(dates.iter().filter(|d| **d < today).count());
+            span.saturating_sub(done_before_today).max(0)
         }
         _ => 0,
     };

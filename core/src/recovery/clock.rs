@@ -198,8 +198,8 @@ pub fn parse_zone(field: &'static str, name: &str) -> Result<Zone> {
 }
 
 /// The recovery day of `now` in `zone` when the day starts at `day_starts_at` o'clock.
-pub fn recovery_day(now: DateTime<Utc>, zone: &Zone, day_starts_at: u8) -> NaiveDate {
-    (zone.local(now) - Duration::hours(i64::from(day_starts_at))).date()
+pub fn recovery_day(now: DateTime<Utc>, zone: &Zone, day_starts_at: i32) -> NaiveDate {
+    (zone.local(now) - Duration::hours(i64::from(day_starts_at.clamp(0, 23)))).date()
 }
 
 /// A zone with the last offset looked up and how long it holds: reading thousands of
@@ -240,13 +240,13 @@ impl CachedZone {
 #[derive(Debug)]
 pub struct DayReckoner {
     current: CachedZone,
-    day_starts_at: u8,
+    day_starts_at: i32,
     zones: RefCell<HashMap<String, CachedZone>>,
 }
 
 impl DayReckoner {
     /// A reckoner for a person now in `current` whose day starts at `day_starts_at` o'clock.
-    pub fn new(current: Zone, day_starts_at: u8) -> Self {
+    pub fn new(current: Zone, day_starts_at: i32) -> Self {
         DayReckoner {
             current: CachedZone::new(current),
             day_starts_at,
@@ -260,7 +260,7 @@ impl DayReckoner {
     }
 
     /// The hour the person's day starts.
-    pub fn day_starts_at(&self) -> u8 {
+    pub fn day_starts_at(&self) -> i32 {
         self.day_starts_at
     }
 

@@ -30,31 +30,31 @@ pub struct SoberCounter {
     /// The recovery day the figures are for.
     pub today: NaiveDate,
     /// Whole days since the current attempt's start moment.
-    pub elapsed_days: u32,
+    pub elapsed_days: i32,
     /// Hours past those days (0-23).
-    pub elapsed_hours: u32,
+    pub elapsed_hours: i32,
     /// Minutes past those hours (0-59).
-    pub elapsed_minutes: u32,
+    pub elapsed_minutes: i32,
     /// Sober days in the current attempt (local calendar days); also the current streak.
-    pub current_streak_days: u32,
+    pub current_streak_days: i32,
     /// The longest attempt so far, in sober days.
-    pub longest_streak_days: u32,
+    pub longest_streak_days: i32,
     /// Sober days over every attempt.
-    pub total_sober_days: u32,
+    pub total_sober_days: i32,
     /// Sober days among the 30 completed days before today.
-    pub sober_days_last_30: u32,
+    pub sober_days_last_30: i32,
     /// Sober days among the 90 completed days before today.
-    pub sober_days_last_90: u32,
+    pub sober_days_last_90: i32,
     /// Sober days among the 365 completed days before today.
-    pub sober_days_last_365: u32,
+    pub sober_days_last_365: i32,
     /// Money not spent in the current attempt, in cents.
-    pub money_saved_cents_current: u64,
+    pub money_saved_cents_current: i64,
     /// Money not spent over every attempt, in cents.
-    pub money_saved_cents_total: u64,
+    pub money_saved_cents_total: i64,
     /// Minutes regained in the current attempt.
-    pub minutes_saved_current: u64,
+    pub minutes_saved_current: i64,
     /// Minutes regained over every attempt.
-    pub minutes_saved_total: u64,
+    pub minutes_saved_total: i64,
     /// Every attempt, oldest first; the last is the current one.
     pub attempts: Vec<Attempt>,
     /// When the current attempt has not begun yet (a lapse today starts it tomorrow): the
@@ -62,7 +62,7 @@ pub struct SoberCounter {
     pub next_attempt_starts_on: Option<NaiveDate>,
 }
 
-fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: u64) -> u32 {
+fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: u64) -> i32 {
     let window_start = today
         .checked_sub_days(chrono::Days::new(days))
         .unwrap_or(NaiveDate::MIN);
@@ -71,9 +71,9 @@ fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: u64) -> u3
         .map(|a| {
             let end = a.end.unwrap_or(today).min(today);
             let start = a.start.max(window_start);
-            u32::try_from((end - start).num_days()).unwrap_or(0)
+            super::counts::of_days((end - start).num_days())
         })
-        .sum()
+        .fold(0i32, i32::saturating_add)
 }
 
 /// Counts a journey as of `now`, for a person now in `zone` whose day starts at
@@ -113,7 +113,7 @@ pub fn count(
     lapses: &[Lapse],
     now: DateTime<Utc>,
     zone: &Zone,
-    day_starts_at: u8,
+    day_starts_at: i32,
 ) -> SoberCounter {
     let today = recovery_day(now, zone, day_starts_at);
     let mut attempts = attempts(journey, lapses, today, day_starts_at);
@@ -129,27 +129,27 @@ pub fn count(
         _ => (0, Duration::zero()),
     };
     let next_attempt_starts_on = current.as_ref().filter(|a| a.pending).map(|a| a.start);
-    let total: u32 = attempts.iter().map(|a| a.sober_days).sum();
+    let total: i32 = attempts.iter().map(|a| a.sober_days).sum();
     let longest = attempts.iter().map(|a| a.sober_days).max().unwrap_or(0);
     let per_day_cents = journey.daily_cost_cents.unwrap_or(0);
-    let per_day_minutes = u64::from(journey.daily_minutes.unwrap_or(0));
+    let per_day_minutes = i64::from(journey.daily_minutes.unwrap_or(0));
     let minutes = elapsed.num_minutes();
     SoberCounter {
         journey_id: journey.id,
         today,
-        elapsed_days: u32::try_from(minutes / 1440).unwrap_or(u32::MAX),
-        elapsed_hours: u32::try_from((minutes / 60) % 24).unwrap_or(0),
-        elapsed_minutes: u32::try_from(minutes % 60).unwrap_or(0),
+        elapsed_days: i32::try_from(minutes / 1440).unwrap_or(i32::MAX),
+        elapsed_hours: i32::try_from((minutes / 60) % 24).unwrap_or(0),
+        elapsed_minutes: i32::try_from(minutes % 60).unwrap_or(0),
         current_streak_days: current_days,
         longest_streak_days: longest,
         total_sober_days: total,
         sober_days_last_30: sober_days_in_window(&attempts, today, 30),
         sober_days_last_90: sober_days_in_window(&attempts, today, 90),
         sober_days_last_365: sober_days_in_window(&attempts, today, 365),
-        money_saved_cents_current: per_day_cents.saturating_mul(u64::from(current_days)),
-        money_saved_cents_total: per_day_cents.saturating_mul(u64::from(total)),
-        minutes_saved_current: per_day_minutes.saturating_mul(u64::from(current_days)),
-        minutes_saved_total: per_day_minutes.saturating_mul(u64::from(total)),
+        money_saved_cents_current: per_day_cents.saturating_mul(i64::from(current_days)),
+        money_saved_cents_total: per_day_cents.saturating_mul(i64::from(total)),
+        minutes_saved_current: per_day_minutes.saturating_mul(i64::from(current_days)),
+        minutes_saved_total: per_day_minutes.saturating_mul(i64::from(total)),
         attempts,
         next_attempt_starts_on,
     }

@@ -20,7 +20,7 @@ pub struct JournalEntry {
     /// The writing itself (at most 64 KiB of UTF-8).
     pub body: String,
     /// Mood, 1 to 5, if given.
-    pub mood: Option<u8>,
+    pub mood: Option<i32>,
     /// Tags.
     pub tags: Vec<String>,
     /// The journey it concerns, if any.
@@ -36,16 +36,21 @@ pub struct JournalEntry {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EntryInput {
     /// The day (today if `None`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub date: Option<NaiveDate>,
     /// Title, at most 120 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub title: Option<String>,
     /// Body, 1 byte to 64 KiB.
     pub body: String,
     /// Mood, 1 to 5.
-    pub mood: Option<u8>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub mood: Option<i32>,
     /// Tags.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub tags: Vec<String>,
     /// Journey link.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub journey_id: Option<RecordId>,
 }
 

@@ -317,7 +317,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
                 lapse_triggers[i] = Some(id);
             }
         }
-        let intensity = (3 + rng.below(5) + u64::from(near_lapse(day)) * 2).min(10) as u8;
+        let intensity = (3 + rng.below(5) + u64::from(near_lapse(day)) * 2).min(10) as i32;
         let event = TriggerEvent {
             id,
             at,
@@ -333,7 +333,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
             situation: rng.chance(0.4).then(|| (*rng.pick(SITUATIONS)).to_owned()),
             card_id: card_id.clone(),
             outcome: Some(outcome),
-            urge_minutes: Some(5 + rng.below(40) as u32),
+            urge_minutes: Some(5 + rng.below(40) as i32),
         };
         if let Some(card) = card_id {
             s.card_uses.push(CardUse {
@@ -380,8 +380,8 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
     for day in check_in_days {
         let progress = day as f64 / days as f64;
         let dip = if near_lapse(day) { 1.5 } else { 0.0 };
-        let mood = (2.2 + 2.0 * progress - dip + rng.unit() * 1.4).clamp(1.0, 5.0) as u8;
-        let craving = (7.0 - 5.0 * progress + dip * 2.0 + rng.unit() * 2.5).clamp(0.0, 10.0) as u8;
+        let mood = (2.2 + 2.0 * progress - dip + rng.unit() * 1.4).clamp(1.0, 5.0) as i32;
+        let craving = (7.0 - 5.0 * progress + dip * 2.0 + rng.unit() * 2.5).clamp(0.0, 10.0) as i32;
         let date = start + Duration::days(day);
         s.check_ins.push(CheckIn {
             date,
@@ -488,7 +488,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
             date,
             title: rng.chance(0.5).then(|| "Evening pages".to_owned()),
             body: body.join(" "),
-            mood: rng.chance(0.7).then(|| 1 + rng.below(5) as u8),
+            mood: rng.chance(0.7).then(|| 1 + rng.below(5) as i32),
             tags: if rng.chance(0.5) {
                 vec![(*rng.pick(TAGS)).to_owned()]
             } else {

@@ -17,6 +17,7 @@
 
 use super::cards::{self, CardSuggestion};
 use super::clock::DayReckoner;
+use super::counts;
 use super::crisis_lines::CrisisLine;
 use super::safety_plan::{self, PlanSection, SafetyItemView, SafetyPlan};
 use super::snapshot::Snapshot;
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 /// How many cards help now offers.
 const CARDS: usize = 3;
 /// The fewest triggers a time window needs to speak for the moment.
-const ENOUGH: u32 = 3;
+const ENOUGH: i32 = 3;
 
 /// Which triggers [`likely_category`] read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,7 +55,7 @@ pub struct LikelyCategory {
     /// Which triggers were read.
     pub basis: CategoryBasis,
     /// How many of them were of this category.
-    pub triggers: u32,
+    pub triggers: i32,
 }
 
 /// The category the person's log says is most likely at `now` (see the module docs);
@@ -98,7 +99,7 @@ pub fn likely_category(
             CategoryBasis::AllTriggers => 1,
             _ => ENOUGH,
         };
-        if (chosen.len() as u32) < enough {
+        if counts::of_len(chosen.len()) < enough {
             continue;
         }
         return most_logged(chosen).map(|(category, n)| LikelyCategory {

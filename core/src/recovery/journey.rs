@@ -29,11 +29,11 @@ pub struct Journey {
     /// The IANA time zone it began in.
     pub time_zone: String,
     /// What the habit cost per day, in cents of the person's currency.
-    pub daily_cost_cents: Option<u64>,
+    pub daily_cost_cents: Option<i64>,
     /// Minutes per day the habit took.
-    pub daily_minutes: Option<u32>,
+    pub daily_minutes: Option<i32>,
     /// The person's own milestones, in days (7, 14, 100...).
-    pub custom_milestone_days: Vec<u32>,
+    pub custom_milestone_days: Vec<i32>,
     /// Archived journeys stay in history but leave the daily views.
     pub archived: bool,
     /// A limit goal ("at most 2 drinks a day") instead of abstinence; `None` for an
@@ -65,15 +65,19 @@ pub struct JourneyInput {
     /// The local date the first attempt began.
     pub sober_since: NaiveDate,
     /// The local time, if known.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sober_since_time: Option<NaiveTime>,
     /// The IANA time zone it began in.
     pub time_zone: String,
     /// Cost per day in cents.
-    pub daily_cost_cents: Option<u64>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub daily_cost_cents: Option<i64>,
     /// Minutes per day.
-    pub daily_minutes: Option<u32>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub daily_minutes: Option<i32>,
     /// The person's own milestones, in days.
-    pub custom_milestone_days: Vec<u32>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub custom_milestone_days: Vec<i32>,
     /// A limit goal instead of abstinence (`None`: abstinence).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub limit: Option<Limit>,
@@ -174,13 +178,13 @@ pub struct JourneyPatch {
     pub time_zone: Option<String>,
     /// A new daily cost, in minor units of the person's currency.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
-    pub daily_cost_cents: Option<u64>,
+    pub daily_cost_cents: Option<i64>,
     /// New minutes per day.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
-    pub daily_minutes: Option<u32>,
+    pub daily_minutes: Option<i32>,
     /// New milestones of the person's own (replacing all of them).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
-    pub custom_milestone_days: Option<Vec<u32>>,
+    pub custom_milestone_days: Option<Vec<i32>>,
     /// A new limit goal.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub limit: Option<Limit>,
@@ -292,12 +296,16 @@ pub struct LapseInput {
     /// The local date it happened (today, or earlier to backdate).
     pub date: NaiveDate,
     /// The local time, if known.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time: Option<NaiveTime>,
     /// When the next attempt starts; `None` means the day after `date`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sober_again_from: Option<NaiveDate>,
     /// A note.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
     /// The trigger that led to it.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trigger_id: Option<RecordId>,
 }
 
@@ -393,7 +401,7 @@ impl LapsePatch {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Attempt {
     /// 1 for the first attempt, counting up.
-    pub number: u32,
+    pub number: i32,
     /// The local date it started.
     pub start: NaiveDate,
     /// The local time it started, if known.
@@ -403,7 +411,7 @@ pub struct Attempt {
     /// The lapse that ended it.
     pub ended_by: Option<RecordId>,
     /// Sober days in it: completed local days from start to end (or to today).
-    pub sober_days: u32,
+    pub sober_days: i32,
     /// The IANA zone its start moment is read in: the journey's for the first attempt, the
     /// zone the lapse before it was recorded in for later ones.
     pub start_zone: String,
@@ -445,14 +453,14 @@ pub fn attempts(
     journey: &Journey,
     lapses: &[Lapse],
     today: NaiveDate,
-    day_starts_at: u8,
+    day_starts_at: i32,
 ) -> Vec<Attempt> {
     let mut mine: Vec<&Lapse> = lapses
         .iter()
         .filter(|l| l.journey_id == journey.id)
         .collect();
     mine.sort_by_key(|l| (l.date, l.time));
-    let day_start = NaiveTime::from_hms_opt(u32::from(day_starts_at.min(23)), 0, 0);
+    let day_start = NaiveTime::from_hms_opt(day_starts_at.clamp(0, 23).unsigned_abs(), 0, 0);
     let moment = |date: NaiveDate, time: Option<NaiveTime>, zone: &str| {
         start_instant(date, time.or(day_start), &Zone::named_or_utc(zone))
     };
@@ -462,7 +470,7 @@ pub fn attempts(
     let mut start_zone = journey.time_zone.clone();
     for lapse in mine {
         out.push(Attempt {
-            number: out.len() as u32 + 1,
+            number: super::counts::of_len(out.len()).saturating_add(1),
             start,
             start_time,
             end: Some(lapse.date),
@@ -480,7 +488,7 @@ pub fn attempts(
             .unwrap_or_else(|| journey.time_zone.clone());
     }
     out.push(Attempt {
-        number: out.len() as u32 + 1,
+        number: super::counts::of_len(out.len()).saturating_add(1),
         start,
         start_time,
         end: None,
@@ -539,8 +547,8 @@ pub fn day_status(
 }
 
 /// Whole days from `start` to `end`, never negative.
-pub(crate) fn days_between(start: NaiveDate, end: NaiveDate) -> u32 {
-    u32::try_from((end - start).num_days()).unwrap_or(0)
+pub(crate) fn days_between(start: NaiveDate, end: NaiveDate) -> i32 {
+    super::counts::of_days((end - start).num_days())
 }
 
 /// Checks a lapse against its journey and the journey's other lapses.

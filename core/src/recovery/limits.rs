@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 pub const MAX_EARLIER_LIMITS: usize = 1_000;
 
 /// The most a limit or one logged amount can be, in hundredths (100,000 units).
-pub const MAX_AMOUNT: u32 = 10_000_000;
+pub const MAX_AMOUNT: i32 = 10_000_000;
 
 /// What a limit is counted over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,7 +46,7 @@ pub enum LimitPeriod {
 pub struct Limit {
     /// The most, in hundredths of the unit (2 drinks: 200). 0 means none at all that day
     /// or week.
-    pub amount_hundredths: u32,
+    pub amount_hundredths: i32,
     /// Per day or per week.
     pub per: LimitPeriod,
     /// What is counted ("drinks", "cigarettes", "€"), 1-40 characters.
@@ -61,7 +61,7 @@ impl Limit {
     }
 
     /// The limit over one week (seven days' worth of a daily limit).
-    pub fn per_week(&self) -> u32 {
+    pub fn per_week(&self) -> i32 {
         match self.per {
             LimitPeriod::Day => self.amount_hundredths.saturating_mul(7),
             LimitPeriod::Week => self.amount_hundredths,
@@ -80,7 +80,7 @@ pub struct UseLog {
     /// The recovery day it counts for.
     pub date: NaiveDate,
     /// How much, in hundredths of the journey's unit.
-    pub amount_hundredths: u32,
+    pub amount_hundredths: i32,
     /// When it was logged.
     pub logged_at: DateTime<Utc>,
 }
@@ -92,11 +92,11 @@ pub struct WeekTotal {
     /// Its Monday.
     pub week_start: NaiveDate,
     /// Everything logged in it, in hundredths.
-    pub total_hundredths: u32,
+    pub total_hundredths: i32,
     /// The limit for the week, in hundredths (seven times a daily limit).
-    pub limit_hundredths: u32,
+    pub limit_hundredths: i32,
     /// Days of it over the limit.
-    pub days_over: u32,
+    pub days_over: i32,
     /// True when the week's total is above its limit.
     pub over: bool,
 }
@@ -109,29 +109,29 @@ pub struct LimitProgress {
     pub limit: Limit,
     /// Completed days since the goal began (today is still going and not counted here or
     /// in the figures below; see `today_hundredths`).
-    pub days_tracked: u32,
+    pub days_tracked: i32,
     /// Of those, days within the limit.
-    pub days_within: u32,
+    pub days_within: i32,
     /// Of those, days with nothing logged.
-    pub days_abstinent: u32,
+    pub days_abstinent: i32,
     /// Days over the limit.
-    pub days_over: u32,
+    pub days_over: i32,
     /// `days_within` as a share of `days_tracked`, 0-100.
     pub percent_within: f64,
     /// `days_abstinent` as a share of `days_tracked`, 0-100.
     pub percent_abstinent: f64,
     /// Completed days within the limit in a row, up to yesterday (0 when today is already
     /// over the limit): the counter's current streak.
-    pub current_streak_days: u32,
+    pub current_streak_days: i32,
     /// The longest such run.
-    pub longest_streak_days: u32,
+    pub longest_streak_days: i32,
     /// Logged today, in hundredths.
-    pub today_hundredths: u32,
+    pub today_hundredths: i32,
     /// Logged this week so far, in hundredths.
-    pub this_week_hundredths: u32,
+    pub this_week_hundredths: i32,
     /// What is left today before the limit (for a weekly limit, left this week), in
     /// hundredths; 0 when it is reached or passed.
-    pub left_hundredths: u32,
+    pub left_hundredths: i32,
     /// Every week since the goal began, oldest first (the last is this week so far).
     pub weeks: Vec<WeekTotal>,
 }
@@ -144,7 +144,7 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
 
 /// Reads an amount a person typed ("2", "1.5", "0,75") as hundredths: up to two decimals, a
 /// point or a comma, at most [`MAX_AMOUNT`]. Errors name `field`, never the text.
-pub fn parse_amount(field: &'static str, text: &str) -> Result<u32> {
+pub fn parse_amount(field: &'static str, text: &str) -> Result<i32> {
     let rule = "must be a number from 0 to 100000 with at most two decimals";
     let text = text.trim();
     let (whole, fraction) = match text.find(['.', ',']) {
@@ -160,12 +160,12 @@ pub fn parse_amount(field: &'static str, text: &str) -> Result<u32> {
     {
         return Err(Error::invalid(field, rule));
     }
-    let whole: u32 = if whole.is_empty() {
+    let whole: i32 = if whole.is_empty() {
         0
     } else {
         whole.parse().map_err(|_| Error::invalid(field, rule))?
     };
-    let mut hundredths: u32 = if fraction.is_empty() {
+    let mut hundredths: i32 = if fraction.is_empty() {
         0
     } else {
         fraction.parse().map_err(|_| Error::invalid(field, rule))?
@@ -222,7 +222,7 @@ pub fn limit_from_parts(
 }
 
 /// An amount in hundredths as a person reads it: "2", "1.5", "0.25".
-pub fn format_amount(hundredths: u32) -> String {
+pub fn format_amount(hundredths: i32) -> String {
     let whole = hundredths / 100;
     match hundredths % 100 {
         0 => whole.to_string(),
@@ -269,7 +269,7 @@ fn limit_on<'a>(journey: &'a Journey, current: &'a Limit, day: NaiveDate) -> &'a
 /// The days of `journey` (a limit journey) from its start to `today`, each with its total and
 /// whether it was over; empty for an abstinence journey or a start after today. Each day is
 /// judged by the limit that applied on it.
-fn days(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Vec<(NaiveDate, u32, bool)> {
+fn days(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Vec<(NaiveDate, i32, bool)> {
     let Some(current) = &journey.limit else {
         return Vec::new();
     };
@@ -277,7 +277,7 @@ fn days(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Vec<(NaiveDate,
     if start > today {
         return Vec::new();
     }
-    let mut totals: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    let mut totals: BTreeMap<NaiveDate, i32> = BTreeMap::new();
     for u in uses
         .iter()
         .filter(|u| u.journey_id == journey.id && u.date >= start && u.date <= today)
@@ -286,7 +286,7 @@ fn days(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Vec<(NaiveDate,
         *t = t.saturating_add(u.amount_hundredths);
     }
     let mut out = Vec::new();
-    let mut week_total = 0u32;
+    let mut week_total = 0i32;
     let mut day = start;
     while day <= today {
         if day.weekday().num_days_from_monday() == 0 {
@@ -357,10 +357,10 @@ pub fn progress(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Option<
     let days = days(journey, uses, today);
     // Today is still going: the counts and streaks are of completed days, like the counter's.
     let completed = days.iter().filter(|d| d.0 < today);
-    let tracked = completed.clone().count() as u32;
-    let within = completed.clone().filter(|d| !d.2).count() as u32;
-    let abstinent = completed.clone().filter(|d| d.1 == 0).count() as u32;
-    let (mut run, mut longest) = (0u32, 0u32);
+    let tracked = super::counts::of_len(completed.clone().count());
+    let within = super::counts::of_len(completed.clone().filter(|d| !d.2).count());
+    let abstinent = super::counts::of_len(completed.clone().filter(|d| d.1 == 0).count());
+    let (mut run, mut longest) = (0i32, 0i32);
     for (_, _, over) in completed {
         run = if *over { 0 } else { run + 1 };
         longest = longest.max(run);
@@ -384,7 +384,7 @@ pub fn progress(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Option<
             week.total_hundredths = week.total_hundredths.saturating_add(*total);
             // A week the goal changed in is measured against its latest limit.
             week.limit_hundredths = limit_on(journey, &limit, *day).per_week();
-            week.days_over += u32::from(*over);
+            week.days_over += i32::from(*over);
             week.over = week.total_hundredths > week.limit_hundredths;
         }
     }
@@ -394,10 +394,10 @@ pub fn progress(journey: &Journey, uses: &[UseLog], today: NaiveDate) -> Option<
         .filter(|w| w.week_start == week_start(today))
         .map_or(0, |w| w.total_hundredths);
     let left = match limit.per {
-        LimitPeriod::Day => limit.amount_hundredths.saturating_sub(today_total),
-        LimitPeriod::Week => limit.amount_hundredths.saturating_sub(this_week),
+        LimitPeriod::Day => limit.amount_hundredths.saturating_sub(today_total).max(0),
+        LimitPeriod::Week => limit.amount_hundredths.saturating_sub(this_week).max(0),
     };
-    let percent = |n: u32| {
+    let percent = |n: i32| {
         if tracked == 0 {
             0.0
         } else {

@@ -34,11 +34,11 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MilestoneSpan {
     /// Hours from the start moment.
-    Hours(u32),
+    Hours(i32),
     /// Days from the start date.
-    Days(u32),
+    Days(i32),
     /// Calendar months from the start date.
-    Months(u32),
+    Months(i32),
 }
 
 impl MilestoneSpan {
@@ -65,7 +65,7 @@ impl MilestoneSpan {
         if number.is_empty() || number.len() > 6 {
             return None;
         }
-        let n: u32 = number.parse().ok()?;
+        let n: i32 = number.parse().ok()?;
         if n == 0 {
             return None;
         }
@@ -116,7 +116,7 @@ pub struct Milestone {
     /// True once the shell has celebrated it (reached milestones only).
     pub acknowledged: bool,
     /// The attempt it belongs to (1 for the first).
-    pub attempt: u32,
+    pub attempt: i32,
 }
 
 /// The milestones of a journey's current attempt: those reached, and the next.
@@ -128,17 +128,17 @@ pub struct MilestoneProgress {
     /// The local date the current attempt started (or starts, when it has not begun yet).
     pub attempt_start: NaiveDate,
     /// The current attempt's number.
-    pub attempt: u32,
+    pub attempt: i32,
     /// Reached milestones, oldest first.
     pub reached: Vec<Milestone>,
     /// The next milestone.
     pub next: Option<Milestone>,
     /// Days from today to the next milestone.
-    pub days_to_next: Option<u32>,
+    pub days_to_next: Option<i32>,
 }
 
 /// The standard chips that fall within the first `years` years, in order.
-pub fn standard_spans(years: u32) -> Vec<MilestoneSpan> {
+pub fn standard_spans(years: i32) -> Vec<MilestoneSpan> {
     let mut out = vec![
         MilestoneSpan::Hours(24),
         MilestoneSpan::Days(30),
@@ -154,7 +154,10 @@ pub fn standard_spans(years: u32) -> Vec<MilestoneSpan> {
 }
 
 /// The moment an hour milestone is reached, if the calendar has room for it.
-fn hour_moment(start: DateTime<Utc>, hours: u32) -> Option<DateTime<Utc>> {
+fn hour_moment(start: DateTime<Utc>, hours: i32) -> Option<DateTime<Utc>> {
+    if hours < 0 {
+        return None;
+    }
     start.checked_add_signed(Duration::hours(i64::from(hours)))
 }
 
@@ -168,8 +171,8 @@ fn due_on(
 ) -> Option<NaiveDate> {
     match span {
         MilestoneSpan::Hours(h) => hour_moment(start_moment, h).map(|at| recovery_day(at, zone, 0)),
-        MilestoneSpan::Days(d) => start.checked_add_days(Days::new(u64::from(d))),
-        MilestoneSpan::Months(m) => start.checked_add_months(Months::new(m)),
+        MilestoneSpan::Days(d) => start.checked_add_days(Days::new(u64::try_from(d).ok()?)),
+        MilestoneSpan::Months(m) => start.checked_add_months(Months::new(u32::try_from(m).ok()?)),
     }
 }
 
@@ -259,7 +262,7 @@ pub fn progress(
     let next = pending.into_iter().next();
     let days_to_next = next
         .as_ref()
-        .map(|m| u32::try_from((m.due_on - counter.today).num_days()).unwrap_or(0));
+        .map(|m| super::counts::of_days((m.due_on - counter.today).num_days()));
     Some(MilestoneProgress {
         journey_id: journey.id,
         attempt_start: attempt.start,

@@ -12,6 +12,7 @@ pub mod cards;
 pub mod check_in;
 pub mod clock;
 pub mod counter;
+mod counts;
 pub mod crisis_lines;
 pub mod entries;
 #[cfg(feature = "fuzzing")]

@@ -102,7 +102,9 @@ impl Currency {
 
     /// An amount in minor units as a person reads it: "€1,234.50", "¥1,250", "12.50 CHF",
     /// or "1,234.50" without a currency.
-    pub fn format(&self, minor: u64) -> String {
+    pub fn format(&self, minor: i64) -> String {
+        // Amounts saved are never negative; a negative one reads as nothing saved.
+        let minor = u64::try_from(minor).unwrap_or(0);
         let scale = 10u64.pow(u32::from(self.decimals));
         let whole = (minor / scale).to_string();
         let mut grouped = String::with_capacity(whole.len() + whole.len() / 3 + 8);
@@ -126,7 +128,7 @@ impl Currency {
 
     /// Reads an amount typed by a person into minor units (see the module docs for the
     /// separators). `field` names the flag or field in the error.
-    pub fn parse_amount(&self, field: &'static str, text: &str) -> Result<u64> {
+    pub fn parse_amount(&self, field: &'static str, text: &str) -> Result<i64> {
         let decimals = usize::from(self.decimals);
         let rule = || {
             Error::invalid(
@@ -202,6 +204,7 @@ impl Currency {
         whole
             .checked_mul(10u64.pow(u32::from(self.decimals)))
             .and_then(|w| w.checked_add(minor))
+            .and_then(|v| i64::try_from(v).ok())
             .ok_or_else(|| Error::invalid(field, "is too large"))
     }
 }

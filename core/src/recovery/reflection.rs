@@ -295,8 +295,10 @@ pub struct Reflection {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReflectionInput {
     /// The lapse it reflects on.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub lapse_id: Option<RecordId>,
     /// Save as a draft (true) or finish it (false, which checks the key answers).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub draft: bool,
     /// The template and answers.
     pub body: ReflectionBody,

@@ -130,7 +130,7 @@ pub struct ReminderPrefs {
     /// Meetings the person goes to every week.
     pub meetings: Vec<RegularMeeting>,
     /// Minutes before a meeting to remind (0-720).
-    pub meeting_lead_minutes: u32,
+    pub meeting_lead_minutes: i32,
     /// Remind the evening before a milestone.
     pub milestones: bool,
     /// A gentle nudge before the person's riskiest hours, learned from their trigger log.
@@ -140,7 +140,7 @@ pub struct ReminderPrefs {
     /// Quiet hours end (local).
     pub quiet_until: Option<NaiveTime>,
     /// The most reminders on one day (1-10).
-    pub daily_cap: u8,
+    pub daily_cap: i32,
     /// Discreet words (the default): no "sober", "relapse", "craving", journey names or
     /// meeting names in what a lock screen shows.
     pub discreet: bool,
@@ -186,7 +186,7 @@ impl ReminderPrefs {
 }
 
 /// The most local days one call to [`schedule`] covers.
-pub const MAX_DAYS: u32 = 14;
+pub const MAX_DAYS: i32 = 14;
 /// How far back [`riskiest_window`] reads the trigger log, in days.
 pub const RISKY_LOOKBACK_DAYS: i64 = 60;
 /// The fewest triggers in the look-back before [`riskiest_window`] says anything.
@@ -276,11 +276,11 @@ pub struct Reminder {
 pub struct RiskyWindow {
     /// The local hour (0-23) the window starts; it covers this hour and the next (23 covers
     /// 23:00-00:59).
-    pub start_hour: u8,
+    pub start_hour: i32,
     /// Triggers logged in the window in the look-back.
-    pub triggers_in_window: u32,
+    pub triggers_in_window: i32,
     /// Triggers logged in the look-back.
-    pub triggers_total: u32,
+    pub triggers_total: i32,
 }
 
 /// The person's riskiest two hours of the day, learned from the trigger log, or `None` when
@@ -318,8 +318,8 @@ pub fn riskiest_window(triggers: &[TriggerEvent], now: DateTime<Utc>) -> Option<
     }
     let at = |h: usize| by_hour.get(h % 24).copied().unwrap_or(0);
     // (start hour, triggers in the window, triggers in its first hour)
-    let mut best: Option<(u8, u32, u32)> = None;
-    for (start, h) in (0u8..24).zip(0usize..) {
+    let mut best: Option<(i32, u32, u32)> = None;
+    for (start, h) in (0i32..24).zip(0usize..) {
         let first = at(h);
         let in_window = first.saturating_add(at(h + 1));
         if best.is_none_or(|(_, most, most_first)| (in_window, first) > (most, most_first)) {
@@ -331,8 +331,8 @@ pub fn riskiest_window(triggers: &[TriggerEvent], now: DateTime<Utc>) -> Option<
         u64::from(in_window) * 100 >= u64::from(total) * u64::from(RISKY_MIN_SHARE_PERCENT);
     (in_window >= RISKY_MIN_IN_WINDOW && share_ok).then_some(RiskyWindow {
         start_hour,
-        triggers_in_window: in_window,
-        triggers_total: total,
+        triggers_in_window: i32::try_from(in_window).unwrap_or(i32::MAX),
+        triggers_total: i32::try_from(total).unwrap_or(i32::MAX),
     })
 }
 
@@ -345,7 +345,7 @@ pub fn schedule(
     s: &Snapshot,
     prefs: &ReminderPrefs,
     now: DateTime<Utc>,
-    days: u32,
+    days: i32,
 ) -> Vec<Reminder> {
     if !prefs.enabled {
         return Vec::new();
@@ -359,7 +359,7 @@ pub fn schedule(
         return Vec::new();
     };
     let last = today
-        .checked_add_days(Days::new(u64::from(days - 1)))
+        .checked_add_days(Days::new(u64::from(days.unsigned_abs() - 1)))
         .unwrap_or(NaiveDate::MAX);
     // Planned a day either side of the window: quiet hours and meeting leads can carry a
     // reminder across midnight, into the window or out of it.
@@ -401,7 +401,7 @@ pub fn schedule(
             by_day.entry(day).or_default().push(p);
         }
     }
-    let cap = usize::from(prefs.daily_cap);
+    let cap = usize::try_from(prefs.daily_cap).unwrap_or(0);
     let mut kept: Vec<Planned> = Vec::new();
     for (_, mut on_day) in by_day {
         on_day.sort_by(|a, b| (a.kind.rank(), a.at, &a.id).cmp(&(b.kind.rank(), b.at, &b.id)));
@@ -483,7 +483,7 @@ impl Quiet {
 
 /// The recovery day a local wall-clock time belongs to (the rule of
 /// [`super::clock::recovery_day`], for a time already read in its zone).
-fn recovery_day_of(local: NaiveDateTime, day_start: u8) -> Option<NaiveDate> {
+fn recovery_day_of(local: NaiveDateTime, day_start: i32) -> Option<NaiveDate> {
     local
         .checked_sub_signed(Duration::hours(i64::from(day_start)))
         .map(|l| l.date())
@@ -491,7 +491,7 @@ fn recovery_day_of(local: NaiveDateTime, day_start: u8) -> Option<NaiveDate> {
 
 /// The local wall-clock time `time` on recovery day `day`: the same date when `time` is at
 /// or after the day's start, the next date when it is before.
-fn on_recovery_day(day: NaiveDate, time: NaiveTime, day_start: u8) -> Option<NaiveDateTime> {
+fn on_recovery_day(day: NaiveDate, time: NaiveTime, day_start: i32) -> Option<NaiveDateTime> {
     (0..3u64).find_map(|offset| {
         let local = day.checked_add_days(Days::new(offset))?.and_time(time);
         (recovery_day_of(local, day_start) == Some(day)).then_some(local)
@@ -506,7 +506,7 @@ struct Plan<'a> {
     zone: &'a Zone,
     quiet: Option<Quiet>,
     discreet: bool,
-    day_start: u8,
+    day_start: i32,
     planned: Vec<Planned>,
 }
 
@@ -656,7 +656,9 @@ impl Plan<'_> {
 
     /// A nudge [`RISKY_LEAD_MINUTES`] before the window starts, on each calendar date.
     fn risky_hours(&mut self, window: RiskyWindow, dates: &[NaiveDate]) {
-        let Some(starts) = NaiveTime::from_hms_opt(u32::from(window.start_hour), 0, 0) else {
+        let Some(starts) =
+            NaiveTime::from_hms_opt(window.start_hour.clamp(0, 23).unsigned_abs(), 0, 0)
+        else {
             return;
         };
         for &date in dates {
@@ -766,7 +768,7 @@ mod words {
     }
 
     /// `start_hour` is the riskiest window's first hour.
-    pub(super) fn risky_hours(discreet: bool, start_hour: u8) -> Words {
+    pub(super) fn risky_hours(discreet: bool, start_hour: i32) -> Words {
         if discreet {
             words(DISCREET_TITLE, "A good moment to take a breath".into())
         } else {
@@ -957,7 +959,7 @@ mod tests {
             time_zone: "Europe/Berlin".into(),
             daily_cost_cents: None,
             daily_minutes: None,
-            custom_milestone_days: vec![u32::MAX],
+            custom_milestone_days: vec![i32::MAX],
             archived: false,
             limit: None,
             earlier_limits: Vec::new(),
@@ -985,7 +987,7 @@ mod tests {
             DateTime::<Utc>::MAX_UTC,
             DateTime::UNIX_EPOCH,
         ] {
-            for days in [0, 1, 14, u32::MAX] {
+            for days in [i32::MIN, -1, 0, 1, 14, i32::MAX] {
                 let _ = schedule(&s, &prefs, now, days);
             }
             assert_eq!(riskiest_window(&[], now), None);

@@ -59,9 +59,9 @@ pub struct DayPoint {
     /// The day.
     pub date: NaiveDate,
     /// That day's mood (1-5), if checked in.
-    pub mood: Option<u8>,
+    pub mood: Option<i32>,
     /// That day's craving (0-10), if checked in.
-    pub craving: Option<u8>,
+    pub craving: Option<i32>,
     /// Mean mood over the 7 days ending here (days with a check-in only).
     pub mood_avg_7: Option<f64>,
     /// Mean craving over the 7 days ending here.
@@ -75,7 +75,7 @@ pub struct CategoryCount {
     /// The category.
     pub category: TriggerCategory,
     /// Triggers logged in it.
-    pub count: u32,
+    pub count: i32,
 }
 
 /// A count for one tag.
@@ -85,7 +85,7 @@ pub struct TagCount {
     /// The tag, as the person wrote it (first spelling seen).
     pub tag: String,
     /// How often it appeared.
-    pub count: u32,
+    pub count: i32,
 }
 
 /// The trigger log, summarized.
@@ -93,23 +93,23 @@ pub struct TagCount {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TriggerSummary {
     /// Triggers logged in the range.
-    pub total: u32,
+    pub total: i32,
     /// Counts for every category, in [`TriggerCategory::ALL`] order.
     pub by_category: Vec<CategoryCount>,
     /// Counts by local hour of day, index 0 = midnight to 1 am.
-    pub by_hour: Vec<u32>,
+    pub by_hour: Vec<i32>,
     /// Counts by weekday, index 0 = Monday.
-    pub by_weekday: Vec<u32>,
+    pub by_weekday: Vec<i32>,
     /// The ten most frequent tags.
     pub top_tags: Vec<TagCount>,
     /// Mean intensity (0-10).
     pub mean_intensity: Option<f64>,
     /// Urges that passed.
-    pub passed: u32,
+    pub passed: i32,
     /// Urges still being struggled with when logged.
-    pub still_struggling: u32,
+    pub still_struggling: i32,
     /// Urges that ended in a lapse.
-    pub lapsed: u32,
+    pub lapsed: i32,
     /// Mean minutes an urge lasted, where given.
     pub mean_urge_minutes: Option<f64>,
 }
@@ -130,11 +130,11 @@ pub struct JourneyReview {
     /// The journey's lapses and relapses (all of them, oldest first), for calendars.
     pub lapses: Vec<Lapse>,
     /// Sober days inside the range.
-    pub sober_days_in_range: u32,
+    pub sober_days_in_range: i32,
     /// Money not spent inside the range, in cents.
-    pub money_saved_cents_in_range: u64,
+    pub money_saved_cents_in_range: i64,
     /// Minutes regained inside the range.
-    pub minutes_saved_in_range: u64,
+    pub minutes_saved_in_range: i64,
     /// For a limit goal: days within the limit, abstinent days, weekly totals (for a
     /// limit journey, "sober days" above are days within the limit).
     pub limit: Option<LimitProgress>,
@@ -150,7 +150,7 @@ pub struct LapseReview {
     pub journey_name: String,
     /// Days it covered: 1 for a slip, from its date to the day before sober again for a
     /// relapse.
-    pub days: u32,
+    pub days: i32,
     /// Its reflections (drafts included).
     pub reflections: Vec<Reflection>,
 }
@@ -160,13 +160,13 @@ pub struct LapseReview {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CheckInSummary {
     /// Check-ins in the range.
-    pub count: u32,
+    pub count: i32,
     /// Days in the range.
-    pub days: u32,
+    pub days: i32,
     /// The first check-in ever, if any.
     pub first_check_in: Option<NaiveDate>,
     /// Days in the range from the first check-in on: the days a check-in was possible.
-    pub possible_days: u32,
+    pub possible_days: i32,
     /// Streak and missed days as of today.
     pub streak: CheckInStreak,
     /// Mean mood in the range.
@@ -182,7 +182,7 @@ pub struct MeetingKindCount {
     /// The kind.
     pub kind: MeetingKind,
     /// Meetings of that kind.
-    pub count: u32,
+    pub count: i32,
 }
 
 /// A count for one contact role.
@@ -192,7 +192,7 @@ pub struct RoleCount {
     /// The role.
     pub role: ContactRole,
     /// Times reached out to someone in it.
-    pub count: u32,
+    pub count: i32,
 }
 
 /// Community and support in the range.
@@ -200,17 +200,17 @@ pub struct RoleCount {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SupportSummary {
     /// Meetings in the range.
-    pub meetings: u32,
+    pub meetings: i32,
     /// Meetings by kind (kinds with none left out).
     pub meetings_by_kind: Vec<MeetingKindCount>,
     /// "90 in 90" as of today.
     pub ninety_in_ninety: NinetyInNinety,
     /// Times the person reached out.
-    pub outreach: u32,
+    pub outreach: i32,
     /// Outreach by the contact's role.
     pub outreach_by_role: Vec<RoleCount>,
     /// Outreach the person marked as helpful.
-    pub outreach_helped: u32,
+    pub outreach_helped: i32,
 }
 
 /// The whole review.
@@ -240,11 +240,11 @@ pub struct ProgressReview {
     /// Meetings and outreach.
     pub support: SupportSummary,
     /// Money not spent in the range over every journey, in cents.
-    pub money_saved_cents_in_range: u64,
+    pub money_saved_cents_in_range: i64,
     /// Minutes regained in the range over every journey.
-    pub minutes_saved_in_range: u64,
+    pub minutes_saved_in_range: i64,
     /// Records that could not be read (they are left out of every figure).
-    pub damaged_records: u32,
+    pub damaged_records: i32,
 }
 
 /// The earliest recovery day among items sorted by instant: only those within two days of
@@ -318,14 +318,14 @@ pub fn range_dates(
     })
 }
 
-fn mean(sum: f64, n: u32) -> Option<f64> {
+fn mean(sum: f64, n: i32) -> Option<f64> {
     (n > 0).then(|| sum / f64::from(n))
 }
 
 pub(crate) fn mood_series(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Vec<DayPoint> {
     let lead = from.checked_sub_days(chrono::Days::new(6)).unwrap_or(from);
     let span = usize::try_from((to - lead).num_days() + 1).unwrap_or(0);
-    let mut days: Vec<Option<(u8, u8)>> = vec![None; span];
+    let mut days: Vec<Option<(i32, i32)>> = vec![None; span];
     for c in &snapshot.check_ins {
         if c.date >= lead && c.date <= to {
             if let Ok(i) = usize::try_from((c.date - lead).num_days()) {
@@ -333,18 +333,18 @@ pub(crate) fn mood_series(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -
             }
         }
     }
-    let (mut mood_sum, mut craving_sum, mut n) = (0u32, 0u32, 0u32);
+    let (mut mood_sum, mut craving_sum, mut n) = (0i32, 0i32, 0i32);
     let mut out = Vec::with_capacity(span.saturating_sub(6));
     for i in 0..span {
         if let Some((m, c)) = days[i] {
-            mood_sum += u32::from(m);
-            craving_sum += u32::from(c);
+            mood_sum += m;
+            craving_sum += c;
             n += 1;
         }
         if i >= 7 {
             if let Some((m, c)) = days[i - 7] {
-                mood_sum -= u32::from(m);
-                craving_sum -= u32::from(c);
+                mood_sum -= m;
+                craving_sum -= c;
                 n -= 1;
             }
         }
@@ -373,12 +373,12 @@ fn trigger_summary(
     from: NaiveDate,
     to: NaiveDate,
 ) -> TriggerSummary {
-    let mut by_category: HashMap<TriggerCategory, u32> = HashMap::new();
-    let mut by_hour = vec![0u32; 24];
-    let mut by_weekday = vec![0u32; 7];
-    let mut tags: HashMap<String, (String, u32)> = HashMap::new();
-    let (mut total, mut intensity, mut passed, mut struggling, mut lapsed) = (0u32, 0u32, 0, 0, 0);
-    let (mut minutes, mut with_minutes) = (0u64, 0u32);
+    let mut by_category: HashMap<TriggerCategory, i32> = HashMap::new();
+    let mut by_hour = vec![0i32; 24];
+    let mut by_weekday = vec![0i32; 7];
+    let mut tags: HashMap<String, (String, i32)> = HashMap::new();
+    let (mut total, mut intensity, mut passed, mut struggling, mut lapsed) = (0i32, 0i32, 0, 0, 0);
+    let (mut minutes, mut with_minutes) = (0i64, 0i32);
     for t in &snapshot.triggers {
         let (local, day) = reckoner.local_and_day(t.at, Some(&t.time_zone));
         if day < from || day > to {
@@ -388,7 +388,7 @@ fn trigger_summary(
         *by_category.entry(t.category).or_default() += 1;
         by_hour[local.hour() as usize] += 1;
         by_weekday[day.weekday().num_days_from_monday() as usize] += 1;
-        intensity += u32::from(t.intensity);
+        intensity += t.intensity;
         match t.outcome {
             Some(UrgeOutcome::Passed) => passed += 1,
             Some(UrgeOutcome::StillStruggling) => struggling += 1,
@@ -396,7 +396,7 @@ fn trigger_summary(
             None => {}
         }
         if let Some(m) = t.urge_minutes {
-            minutes += u64::from(m);
+            minutes += i64::from(m);
             with_minutes += 1;
         }
         for tag in &t.tags {
@@ -472,22 +472,22 @@ fn journey_review(
     // A sober day is a completed day inside an attempt (the lapse day itself is not sober):
     // count days d with max(from, start) <= d < min(to + 1, today, end).
     let upper_bound = to.succ_opt().unwrap_or(NaiveDate::MAX).min(counter.today);
-    let sober_days_in_range: u32 = counter
+    let sober_days_in_range: i32 = counter
         .attempts
         .iter()
         .map(|a| {
             let upper = a.end.map_or(upper_bound, |end| end.min(upper_bound));
             let lower = a.start.max(from);
-            u32::try_from((upper - lower).num_days()).unwrap_or(0)
+            super::counts::of_days((upper - lower).num_days())
         })
         .sum();
     JourneyReview {
         money_saved_cents_in_range: journey
             .daily_cost_cents
             .unwrap_or(0)
-            .saturating_mul(u64::from(sober_days_in_range)),
-        minutes_saved_in_range: u64::from(journey.daily_minutes.unwrap_or(0))
-            .saturating_mul(u64::from(sober_days_in_range)),
+            .saturating_mul(i64::from(sober_days_in_range)),
+        minutes_saved_in_range: i64::from(journey.daily_minutes.unwrap_or(0))
+            .saturating_mul(i64::from(sober_days_in_range)),
         lapses: snapshot
             .lapses
             .iter()
@@ -529,20 +529,20 @@ fn support_summary(
         .iter()
         .map(|k| MeetingKindCount {
             kind: *k,
-            count: in_range.iter().filter(|m| m.kind == *k).count() as u32,
+            count: super::counts::of_len(in_range.iter().filter(|m| m.kind == *k).count()),
         })
         .filter(|c| c.count > 0)
         .collect();
     let roles: HashMap<_, _> = snapshot.contacts.iter().map(|c| (c.id, c.role)).collect();
-    let mut by_role: HashMap<ContactRole, u32> = HashMap::new();
-    let (mut outreach, mut helped) = (0u32, 0u32);
+    let mut by_role: HashMap<ContactRole, i32> = HashMap::new();
+    let (mut outreach, mut helped) = (0i32, 0i32);
     for o in &snapshot.outreach {
         let date = reckoner.day_of(o.at, o.time_zone.as_deref());
         if date < from || date > to {
             continue;
         }
         outreach += 1;
-        helped += u32::from(o.helped == Some(true));
+        helped += i32::from(o.helped == Some(true));
         *by_role
             .entry(
                 roles
@@ -558,7 +558,7 @@ fn support_summary(
         .collect();
     outreach_by_role.sort_by_key(|r| r.role);
     SupportSummary {
-        meetings: in_range.len() as u32,
+        meetings: super::counts::of_len(in_range.len()),
         meetings_by_kind,
         ninety_in_ninety: ninety_in_ninety(
             &snapshot.meetings,
@@ -589,23 +589,23 @@ pub fn review(
         .map(|j| journey_review(snapshot, j, now, settings, from, to))
         .collect();
     let dates: BTreeSet<NaiveDate> = snapshot.check_ins.iter().map(|c| c.date).collect();
-    let (mut mood, mut craving, mut n) = (0u32, 0u32, 0u32);
+    let (mut mood, mut craving, mut n) = (0i32, 0i32, 0i32);
     for c in snapshot
         .check_ins
         .iter()
         .filter(|c| c.date >= from && c.date <= to)
     {
-        mood += u32::from(c.mood);
-        craving += u32::from(c.craving);
+        mood += c.mood;
+        craving += c.craving;
         n += 1;
     }
     let first_check_in = dates.first().copied();
     let possible_from = first_check_in.map_or(to.succ_opt().unwrap_or(to), |f| f.max(from));
     let check_ins = CheckInSummary {
         count: n,
-        days: u32::try_from((to - from).num_days() + 1).unwrap_or(0),
+        days: super::counts::of_days((to - from).num_days() + 1),
         first_check_in,
-        possible_days: u32::try_from((to - possible_from).num_days() + 1).unwrap_or(0),
+        possible_days: super::counts::of_days((to - possible_from).num_days() + 1),
         streak: streak(&dates, today),
         mean_mood: mean(f64::from(mood), n),
         mean_craving: mean(f64::from(craving), n),
@@ -636,7 +636,7 @@ pub fn review(
             journey_name: names
                 .get(&l.journey_id)
                 .map_or_else(String::new, |n| (*n).to_owned()),
-            days: u32::try_from((l.sober_again_from - l.date).num_days())
+            days: i32::try_from((l.sober_again_from - l.date).num_days())
                 .unwrap_or(1)
                 .max(1),
             reflections: snapshot
@@ -661,6 +661,6 @@ pub fn review(
         most_helpful_cards,
         lapses,
         support: support_summary(snapshot, settings, &reckoner, from, to, today),
-        damaged_records: snapshot.damaged_count(),
+        damaged_records: i32::try_from(snapshot.damaged_count()).unwrap_or(i32::MAX),
     })
 }

@@ -56,7 +56,7 @@ impl PlanSection {
     ];
 
     /// Its step number (1-6); 0 for the reasons.
-    pub fn step(self) -> u8 {
+    pub fn step(self) -> i32 {
         match self {
             PlanSection::WarningSigns => 1,
             PlanSection::OnMyOwn => 2,
@@ -124,7 +124,7 @@ pub struct SafetyPlan {
     /// Starter lines the person removed.
     pub removed_lines: Vec<String>,
     /// 1 for the first saved plan, one more for each edit.
-    pub version: u32,
+    pub version: i32,
     /// When it was last edited.
     pub updated_at: Option<DateTime<Utc>>,
 }
@@ -274,7 +274,7 @@ pub struct LinkedContact {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SafetyItemView {
     /// Its place in its section, from 1 (what edits and removals name).
-    pub number: u32,
+    pub number: i32,
     /// What the person wrote.
     pub text: String,
     /// The card it links, if it still exists.
@@ -294,7 +294,7 @@ pub struct SafetySectionView {
     /// Which section.
     pub section: PlanSection,
     /// Its step (1-6; 0 for reasons).
-    pub step: u8,
+    pub step: i32,
     /// Its heading.
     pub title: String,
     /// Its items.
@@ -319,7 +319,7 @@ pub struct SafetyPlanView {
     /// "your local emergency number".
     pub emergency_number: Option<String>,
     /// 0 before the first edit.
-    pub version: u32,
+    pub version: i32,
     /// When it was last edited.
     pub updated_at: Option<DateTime<Utc>>,
 }
@@ -395,7 +395,7 @@ fn item_view(
         })
     });
     SafetyItemView {
-        number: index as u32 + 1,
+        number: super::counts::of_len(index).saturating_add(1),
         text: item.text.clone(),
         link_missing: (item.card_id.is_some() && card.is_none())
             || (item.contact_id.is_some() && contact.is_none()),

@@ -73,12 +73,12 @@ pub struct Home {
     /// The cards most likely to help with it (or with emotions, with no recent trigger).
     pub suggested_cards: Vec<CardSuggestion>,
     /// Records that could not be read.
-    pub damaged_records: u32,
+    pub damaged_records: i32,
     /// Records written by a newer version of Waymark that this one cannot show (kept
     /// unchanged; updating the app shows them).
-    pub newer_records: u32,
+    pub newer_records: i32,
     /// Records in quarantine: kept, never applied (`Recovery::quarantined` lists them).
-    pub quarantined_records: u32,
+    pub quarantined_records: i32,
 }
 
 /// One journey on the progress screen.
@@ -118,12 +118,12 @@ pub struct ProgressScreen {
     /// Mood and craving for the last 30 days, whatever the range (for sparklines).
     pub last_30_days: Vec<DayPoint>,
     /// Records that could not be read.
-    pub damaged_records: u32,
+    pub damaged_records: i32,
     /// Records written by a newer version of Waymark that this one cannot show (kept
     /// unchanged; updating the app shows them).
-    pub newer_records: u32,
+    pub newer_records: i32,
     /// Records in quarantine: kept, never applied (`Recovery::quarantined` lists them).
-    pub quarantined_records: u32,
+    pub quarantined_records: i32,
 }
 
 /// One celebrated milestone, as exported.
@@ -185,9 +185,9 @@ pub struct Export {
     #[serde(default)]
     pub reminder_prefs: Option<crate::recovery::reminders::ReminderPrefs>,
     /// Records that could not be read and are not in the export.
-    pub damaged_records: u32,
+    pub damaged_records: i32,
     /// Records written by a newer version of Waymark, not in the export (kept unchanged).
-    pub newer_records: u32,
+    pub newer_records: i32,
     /// Records in quarantine (kept, never applied): which, and why. Their content is read
     /// with `Recovery::quarantined_content`.
     #[serde(default)]
@@ -279,9 +279,10 @@ pub fn home(s: &Snapshot, now: DateTime<Utc>) -> Home {
         to_celebrate,
         frequent_trigger,
         suggested_cards,
-        damaged_records: s.damaged_count(),
-        newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
-        quarantined_records: s.quarantined.len() as u32,
+        damaged_records: i32::try_from(s.damaged_count()).unwrap_or(i32::MAX),
+        newer_records: i32::try_from(s.newer_bodies.saturating_add(s.unknown_kinds))
+            .unwrap_or(i32::MAX),
+        quarantined_records: super::counts::of_len(s.quarantined.len()),
     }
 }
 
@@ -330,9 +331,10 @@ pub fn progress(s: &Snapshot, range: ReviewRange, now: DateTime<Utc>) -> Result<
         check_in_streak: streak(&dates, today),
         days: mood_series(s, from, to),
         last_30_days: mood_series(s, month_from, today),
-        damaged_records: s.damaged_count(),
-        newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
-        quarantined_records: s.quarantined.len() as u32,
+        damaged_records: i32::try_from(s.damaged_count()).unwrap_or(i32::MAX),
+        newer_records: i32::try_from(s.newer_bodies.saturating_add(s.unknown_kinds))
+            .unwrap_or(i32::MAX),
+        quarantined_records: super::counts::of_len(s.quarantined.len()),
     })
 }
 
@@ -379,8 +381,9 @@ pub fn export(s: &Snapshot, now: DateTime<Utc>) -> Export {
         safety_plan: s.safety_plan.clone(),
         urge_sessions: s.urge_sessions.clone(),
         reminder_prefs: s.reminder_prefs.clone(),
-        damaged_records: s.damaged_count(),
-        newer_records: s.newer_bodies.saturating_add(s.unknown_kinds),
+        damaged_records: i32::try_from(s.damaged_count()).unwrap_or(i32::MAX),
+        newer_records: i32::try_from(s.newer_bodies.saturating_add(s.unknown_kinds))
+            .unwrap_or(i32::MAX),
         quarantined: s.quarantined.clone(),
     }
 }

@@ -17,7 +17,7 @@ pub struct Settings {
     pub time_zone: String,
     /// The hour (0-23) at which the person's day starts: with 4, a check-in at 01:30 belongs
     /// to the day before.
-    pub day_starts_at: u8,
+    pub day_starts_at: i32,
     /// The ISO 4217 code of the person's currency ("EUR"): money saved is shown in it and
     /// amounts are read with its number of decimals. `None` shows plain amounts with two
     /// decimals.

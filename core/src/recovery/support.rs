@@ -55,8 +55,10 @@ pub struct ContactInput {
     /// Role.
     pub role: ContactRole,
     /// Phone: digits, spaces and `+()-.#*`, 3-32 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub phone: Option<String>,
     /// A note.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
 }
 
@@ -289,12 +291,15 @@ pub struct Meeting {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MeetingInput {
     /// The day (today if `None`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub date: Option<NaiveDate>,
     /// The kind.
     pub kind: MeetingKind,
     /// Name, at most 120 characters.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
     /// A note.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub note: Option<String>,
 }
 
@@ -378,11 +383,11 @@ pub struct NinetyInNinety {
     /// The first day of the current run: the earliest meeting in the last 90 days.
     pub started_on: Option<NaiveDate>,
     /// Which day of the 90 today is (1-90), 0 with no run.
-    pub day: u32,
+    pub day: i32,
     /// Meetings attended in the run so far.
-    pub meetings: u32,
+    pub meetings: i32,
     /// Meetings still needed.
-    pub remaining: u32,
+    pub remaining: i32,
     /// True when meetings so far are at least the days so far.
     pub on_track: bool,
     /// True once 90 meetings landed inside 90 days.
@@ -436,15 +441,13 @@ pub fn ninety_in_ninety(
     let end = start
         .checked_add_days(chrono::Days::new(90))
         .unwrap_or(NaiveDate::MAX);
-    let count = dates.iter().filter(|d| **d < end).count() as u32;
-    let day = u32::try_from((today - start).num_days() + 1)
-        .unwrap_or(1)
-        .min(90);
+    let count = super::counts::of_len(dates.iter().filter(|d| **d < end).count());
+    let day = super::counts::of_days((today - start).num_days() + 1).clamp(1, 90);
     NinetyInNinety {
         started_on: Some(start),
         day,
         meetings: count,
-        remaining: 90u32.saturating_sub(count),
+        remaining: 90i32.saturating_sub(count).max(0),
         on_track: count >= day,
         complete: count >= 90,
         counting_from: counting_from.0,

@@ -67,7 +67,7 @@ pub struct TriggerEvent {
     /// The person's own tags.
     pub tags: Vec<String>,
     /// Intensity, 0 to 10.
-    pub intensity: u8,
+    pub intensity: i32,
     /// What was happening.
     pub situation: Option<String>,
     /// The coping card used.
@@ -75,7 +75,7 @@ pub struct TriggerEvent {
     /// How it ended, once known.
     pub outcome: Option<UrgeOutcome>,
     /// How long the urge lasted, in minutes.
-    pub urge_minutes: Option<u32>,
+    pub urge_minutes: Option<i32>,
 }
 
 /// What a person gives to log a trigger. `at: None` means now.
@@ -83,23 +83,30 @@ pub struct TriggerEvent {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TriggerInput {
     /// When (now if `None`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub at: Option<DateTime<Utc>>,
     /// The journey it concerns.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub journey_id: Option<RecordId>,
     /// The category.
     pub category: TriggerCategory,
     /// The person's own tags.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub tags: Vec<String>,
     /// Intensity, 0 to 10.
-    pub intensity: u8,
+    pub intensity: i32,
     /// What was happening.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub situation: Option<String>,
     /// The coping card used.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub card_id: Option<String>,
     /// How it ended.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub outcome: Option<UrgeOutcome>,
     /// How long the urge lasted, in minutes.
-    pub urge_minutes: Option<u32>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub urge_minutes: Option<i32>,
 }
 
 impl TriggerInput {
@@ -152,7 +159,7 @@ pub struct TriggerPatch {
     pub tags: Option<Vec<String>>,
     /// Another intensity.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
-    pub intensity: Option<u8>,
+    pub intensity: Option<i32>,
     /// What was happening.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub situation: Option<String>,
@@ -164,7 +171,7 @@ pub struct TriggerPatch {
     pub outcome: Option<UrgeOutcome>,
     /// How long it lasted.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
-    pub urge_minutes: Option<u32>,
+    pub urge_minutes: Option<i32>,
     /// Optional fields to empty.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub clear: Vec<TriggerField>,
@@ -228,12 +235,12 @@ pub struct TriggerLogged {
 /// and help now's likely one are both this rule.)
 pub(crate) fn most_logged<'a>(
     events: impl IntoIterator<Item = &'a TriggerEvent>,
-) -> Option<(TriggerCategory, u32)> {
-    let mut counts: std::collections::HashMap<TriggerCategory, (u32, DateTime<Utc>)> =
+) -> Option<(TriggerCategory, i32)> {
+    let mut counts: std::collections::HashMap<TriggerCategory, (i32, DateTime<Utc>)> =
         std::collections::HashMap::new();
     for t in events {
         let entry = counts.entry(t.category).or_insert((0, t.at));
-        entry.0 += 1;
+        entry.0 = entry.0.saturating_add(1);
         entry.1 = entry.1.max(t.at);
     }
     counts

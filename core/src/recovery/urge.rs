@@ -25,13 +25,13 @@ pub struct UrgeSession {
     /// The IANA zone the person was in.
     pub time_zone: String,
     /// The urge at the start, 0-10, if given.
-    pub intensity_start: Option<u8>,
+    pub intensity_start: Option<i32>,
     /// The trigger category "help now" judged most likely at that hour, if any.
     pub category: Option<TriggerCategory>,
     /// When it ended (`None` while it runs).
     pub ended_at: Option<DateTime<Utc>>,
     /// The urge at the end, 0-10.
-    pub intensity_end: Option<u8>,
+    pub intensity_end: Option<i32>,
     /// The card used during it.
     pub card_id: Option<String>,
     /// The use of that card it recorded.
@@ -40,17 +40,17 @@ pub struct UrgeSession {
 
 impl UrgeSession {
     /// Whole minutes from start to end (to `now` while it runs); never negative.
-    pub fn minutes(&self, now: DateTime<Utc>) -> u32 {
+    pub fn minutes(&self, now: DateTime<Utc>) -> i32 {
         let end = self.ended_at.unwrap_or(now);
-        u32::try_from((end - self.started_at).num_minutes()).unwrap_or(0)
+        super::counts::of_days((end - self.started_at).num_minutes())
     }
 }
 
 /// What the intensities say about the card used (see the module docs).
-pub fn outcome(start: Option<u8>, end: u8) -> CardOutcome {
+pub fn outcome(start: Option<i32>, end: i32) -> CardOutcome {
     match start {
         Some(start) => {
-            let fall = i16::from(start) - i16::from(end);
+            let fall = start.saturating_sub(end);
             if fall >= 3 || end <= 2 {
                 CardOutcome::Helped
             } else if fall >= 1 {
@@ -72,13 +72,13 @@ pub struct UrgeSessionEnded {
     /// The session as saved.
     pub session: UrgeSession,
     /// Its length in minutes.
-    pub minutes: u32,
+    pub minutes: i32,
     /// What it said about the card, when one was used.
     pub outcome: Option<CardOutcome>,
     /// The card's place in the ranking for the session's category before (1 = first).
-    pub rank_before: Option<u32>,
+    pub rank_before: Option<i32>,
     /// And after this session counted.
-    pub rank_after: Option<u32>,
+    pub rank_after: Option<i32>,
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use super::support::{NinetyInNinety, NinetyInNinetyStart};
 use chrono::{Datelike, NaiveDate};
 
 /// Minutes as hours (or days and hours past 48 hours).
-pub fn minutes(total: u64) -> String {
+pub fn minutes(total: i64) -> String {
+    let total = total.max(0);
     let hours = total / 60;
     if hours >= 48 {
         format!("{}d {}h", hours / 24, hours % 24)
@@ -16,12 +17,12 @@ pub fn minutes(total: u64) -> String {
 }
 
 /// "1 day", "2 days".
-pub fn days(n: u32) -> String {
-    count(u64::from(n), "day", "days")
+pub fn days(n: i32) -> String {
+    count(i64::from(n), "day", "days")
 }
 
 /// A count with its noun: "1 meeting", "0 meetings", "2 reflections".
-pub fn count(n: u64, one: &str, many: &str) -> String {
+pub fn count(n: i64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
@@ -30,7 +31,7 @@ pub fn count(n: u64, one: &str, many: &str) -> String {
 }
 
 /// "once", "twice", "3 times".
-pub fn times(n: u64) -> String {
+pub fn times(n: i64) -> String {
     match n {
         1 => "once".to_owned(),
         2 => "twice".to_owned(),
@@ -78,12 +79,12 @@ pub fn ninety_sentence(n: &NinetyInNinety) -> String {
     if n.complete {
         return format!(
             "90 in 90: done, {} in 90 days{since}.",
-            count(u64::from(n.meetings), "meeting", "meetings")
+            count(i64::from(n.meetings), "meeting", "meetings")
         );
     }
     format!(
         "90 in 90: {} by day {}, {} to go{}{since}.",
-        count(u64::from(n.meetings), "meeting", "meetings"),
+        count(i64::from(n.meetings), "meeting", "meetings"),
         n.day,
         n.remaining,
         if n.on_track { ", on track" } else { "" }

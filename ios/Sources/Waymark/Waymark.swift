@@ -43,8 +43,9 @@ public final class Waymark: @unchecked Sendable {
         }
     }
 
-    /// Creates a journal at `path` (slow: Argon2id runs on `queue`). On iOS the file gets
-    /// `.complete` data protection.
+    /// Creates a journal at `path` (slow: Argon2id runs on `queue`). Its directory gets
+    /// `.completeUntilFirstUserAuthentication` protection and is excluded from backup
+    /// (``JournalFiles/protect(journalPath:)``), again on every open and restore.
     public static func create(
         path: String,
         passphrase: String,
@@ -54,7 +55,7 @@ public final class Waymark: @unchecked Sendable {
     ) async throws -> Created {
         try await work(on: queue) {
             let created = try createJournal(path: path, passphrase: passphrase, kdf: kdf, clock: clock)
-            protectFile(atPath: path)
+            try JournalFiles.protect(journalPath: path)
             return Created(waymark: Waymark(journal: created.journal, queue: queue), recoveryCode: created.recoveryCode)
         }
     }
@@ -67,7 +68,9 @@ public final class Waymark: @unchecked Sendable {
         queue: DispatchQueue = .global(qos: .userInitiated)
     ) async throws -> Waymark {
         try await work(on: queue) {
-            Waymark(journal: try WaymarkJournal.open(path: path, kdf: kdf, clock: clock), queue: queue)
+            let journal = try WaymarkJournal.open(path: path, kdf: kdf, clock: clock)
+            try JournalFiles.protect(journalPath: path)
+            return Waymark(journal: journal, queue: queue)
         }
     }
 
@@ -86,7 +89,7 @@ public final class Waymark: @unchecked Sendable {
         try await work(on: queue) {
             let restored = try restoreJournal(backupPath: backupPath, backupPassphrase: backupPassphrase,
                                               journalPath: path, newPassphrase: newPassphrase, kdf: kdf, clock: clock)
-            protectFile(atPath: path)
+            try JournalFiles.protect(journalPath: path)
             return Created(waymark: Waymark(journal: restored.journal, queue: queue), recoveryCode: restored.recoveryCode)
         }
     }
@@ -194,8 +197,8 @@ public final class Waymark: @unchecked Sendable {
 
     /// Help now: the plan's first steps, the cards for this hour, people and lines to call,
     /// and an urge-surfing session started. `intensity` is the urge now, 0-10, if given.
-    public func helpNow(intensity: UInt8? = nil) async throws -> HelpNow {
-        try await call { try $0.helpNow(intensity: intensity) }
+    public func helpNow(intensity: Int? = nil) async throws -> HelpNow {
+        try await call { try $0.helpNow(intensity: intensity.map { Int32(clamping: $0) }) }
     }
 
     /// Logs a call made from help now as outreach.
@@ -204,15 +207,15 @@ public final class Waymark: @unchecked Sendable {
     }
 
     /// Ends the open urge-surfing session with the urge now (0-10) and the card used.
-    public func endUrgeSession(intensity: UInt8, cardId: String? = nil) async throws -> UrgeSessionEnded {
-        try await call { try $0.endUrgeSession(sessionId: nil, intensityEnd: intensity, cardId: cardId) }
+    public func endUrgeSession(intensity: Int, cardId: String? = nil) async throws -> UrgeSessionEnded {
+        try await call { try $0.endUrgeSession(sessionId: nil, intensityEnd: Int32(clamping: intensity), cardId: cardId) }
     }
 
     /// The notifications to schedule over the next `days` days, soonest first: remove what
     /// was pending and add these (ids are stable); call again after each change and when the
     /// device's time zone changes.
-    public func reminders(days: UInt32 = 7) async throws -> [Reminder] {
-        try await call { try $0.reminders(days: days) }
+    public func reminders(days: Int = 7) async throws -> [Reminder] {
+        try await call { try $0.reminders(days: Int32(clamping: days)) }
     }
 
     /// The reminder settings.
@@ -245,16 +248,6 @@ public final class Waymark: @unchecked Sendable {
     }
 
     deinit { journal.lock() }
-}
-
-/// Gives the journal file `.complete` data protection on iOS (unreadable while the phone is
-/// locked). Elsewhere it does nothing.
-func protectFile(atPath path: String) {
-    #if os(iOS)
-    for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-        try? FileManager.default.setAttributes([.protectionKey: FileProtectionType.complete], ofItemAtPath: path + suffix)
-    }
-    #endif
 }
 
 /// The lock state and the streams that follow it (thread-safe).

@@ -93,9 +93,9 @@ final class WaymarkTests: XCTestCase {
             XCTAssertFalse(words.contains("sober") || words.contains("craving"), words)
         }
 
-        var input = journey(since: "2026-11-01")
-        input.name = "drinking less"
-        input.limit = Limit(amountHundredths: 200, per: .day, unit: "drinks")
+        // Records are values (`let` fields): a changed one is a new one.
+        let input = JourneyInput(name: "drinking less", soberSince: "2026-11-01", timeZone: "Europe/Berlin",
+                                 limit: Limit(amountHundredths: 200, per: .day, unit: "drinks"))
         let less = try await w.call { [input] in try $0.addJourney(input: input) }
         _ = try await w.logUse(journeyId: less.id, amount: "1.5")
         let progress = try await w.limitProgress(journeyId: less.id)
@@ -157,6 +157,27 @@ final class WaymarkTests: XCTestCase {
         let onMain = try await created.waymark.call { _ in Thread.isMainThread }
         XCTAssertFalse(onMain)
         XCTAssertEqual(created.recoveryCode.count, 35)
+    }
+
+    func testRecordsTakePlainIntsAndDefaultsAndOutOfRangeNumbersAreInvalidInput() async throws {
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        // Only what matters is named: every other field has its default.
+        let checkIn = try await w.call { try $0.checkIn(input: CheckInInput(mood: 4, craving: 2)) }
+        XCTAssertEqual(checkIn.mood, 4)
+        XCTAssertEqual(checkIn.halt, Halt())
+        do {
+            _ = try await w.call { try $0.checkIn(input: CheckInInput(mood: -1, craving: 2)) }
+            XCTFail("a negative mood was accepted")
+        } catch WaymarkError.InvalidInput(let field, _, _) {
+            XCTAssertEqual(field, "mood")
+        }
+        do {
+            _ = try await Waymark.create(path: path + "-other", passphrase: passphrase,
+                                         kdf: KdfParams(memoryKib: -1, iterations: 1, parallelism: 1))
+            XCTFail("a negative memory size was accepted")
+        } catch WaymarkError.InvalidInput(let field, _, _) {
+            XCTAssertTrue(field.hasPrefix("kdf"), field)
+        }
     }
 
     func testCreateWriteReopenUnlock() async throws {

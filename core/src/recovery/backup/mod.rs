@@ -327,11 +327,11 @@ pub struct Restored {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BackupWritten {
     /// Records in the backup.
-    pub records: u64,
+    pub records: i64,
     /// Records of this journal that could not be read and are not in the backup.
-    pub damaged: u64,
+    pub damaged: i64,
     /// Size of the backup file in bytes.
-    pub bytes: u64,
+    pub bytes: i64,
 }
 
 /// What a merge (or a restore) did, record by record.
@@ -339,16 +339,16 @@ pub struct BackupWritten {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MergeReport {
     /// Records that were not in the journal and were added.
-    pub added: u64,
+    pub added: i64,
     /// Records whose backup version replaced this journal's (more revisions).
-    pub updated: u64,
+    pub updated: i64,
     /// Records identical on both sides.
-    pub unchanged: u64,
+    pub unchanged: i64,
     /// Records that differ where this journal's version was kept (edited later, or as late).
-    pub conflicts_kept: u64,
+    pub conflicts_kept: i64,
     /// Records that broke a rule of their kind (or were in quarantine in the backup): kept in
     /// quarantine, never applied (`waymark quarantine` lists them).
-    pub quarantined: u64,
+    pub quarantined: i64,
 }
 
 impl Recovery {
@@ -382,9 +382,9 @@ impl Recovery {
         let sealed = file::seal_backup(&plain, passphrase, kdf)?;
         write_atomically(path, &sealed)?;
         Ok(BackupWritten {
-            records: payload.records.len() as u64,
-            damaged: damaged.count(),
-            bytes: sealed.len() as u64,
+            records: i64::try_from(payload.records.len()).unwrap_or(i64::MAX),
+            damaged: i64::try_from(damaged.count()).unwrap_or(i64::MAX),
+            bytes: i64::try_from(sealed.len()).unwrap_or(i64::MAX),
         })
     }
 

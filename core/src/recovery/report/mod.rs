@@ -192,7 +192,7 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
             .collect();
         h.push_str(&svg::bars(&t.by_weekday, &weekdays, "#7a5fb0"));
         h.push_str("<h3>By kind</h3>");
-        let (counts, names): (Vec<u32>, Vec<String>) = t
+        let (counts, names): (Vec<i32>, Vec<String>) = t
             .by_category
             .iter()
             .map(|c| (c.count, c.category.name().to_owned()))
@@ -202,7 +202,7 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
 
     if !r.most_helpful_cards.is_empty() {
         h.push_str("<h2>Coping cards that helped most</h2>");
-        let rows: Vec<(String, u32, u32)> = r
+        let rows: Vec<(String, i32, i32)> = r
             .most_helpful_cards
             .iter()
             .map(|c| (c.title.clone(), c.helped, c.uses))
@@ -274,8 +274,8 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
     let _ = writeln!(
         h,
         "<h2>Support</h2><p>{} · reached out {} · {}</p>",
-        count(u64::from(s.meetings), "meeting", "meetings"),
-        times(u64::from(s.outreach)),
+        count(i64::from(s.meetings), "meeting", "meetings"),
+        times(i64::from(s.outreach)),
         escape(&ninety_sentence(&s.ninety_in_ninety))
     );
     if let Some(plan) = plan {

@@ -97,7 +97,7 @@ pub fn trend(series: &[Series<'_>], first: &str, last: &str) -> String {
 }
 
 /// A vertical bar chart with a label under each bar.
-pub fn bars(values: &[u32], labels: &[String], color: &str) -> String {
+pub fn bars(values: &[i32], labels: &[String], color: &str) -> String {
     let n = values.len().max(1) as f64;
     let peak = f64::from(values.iter().copied().max().unwrap_or(0).max(1));
     let slot = (W - 2.0 * PAD) / n;
@@ -131,7 +131,7 @@ pub fn bars(values: &[u32], labels: &[String], color: &str) -> String {
 }
 
 /// Horizontal bars: a label, a bar of `value` out of `total`, and the figures.
-pub fn horizontal(rows: &[(String, u32, u32)], color: &str) -> String {
+pub fn horizontal(rows: &[(String, i32, i32)], color: &str) -> String {
     let height = 28.0 * rows.len().max(1) as f64 + 8.0;
     let mut svg =
         format!(r#"<svg class="chart" viewBox="0 0 {W} {height}" role="img" aria-label="cards">"#);

@@ -16,7 +16,7 @@ impl Recovery {
     pub fn log_use(
         &self,
         journey_id: &RecordId,
-        amount_hundredths: u32,
+        amount_hundredths: i32,
         date: Option<NaiveDate>,
     ) -> Result<UseLog> {
         validate::in_range("amount", amount_hundredths, 0, MAX_AMOUNT)?;

@@ -248,7 +248,7 @@ impl Recovery {
     }
 
     /// Saves the hour (0-23) at which the person's day starts.
-    pub fn set_day_starts_at(&self, hour: u8) -> Result<Settings> {
+    pub fn set_day_starts_at(&self, hour: i32) -> Result<Settings> {
         let mut settings = self.settings()?;
         settings.day_starts_at = hour;
         self.save_settings(settings)

@@ -25,7 +25,7 @@ impl Recovery {
     /// it (`days` clamped to 1..=14), in the person's current zone, sorted by delivery time.
     /// Call it again after every change of preferences, zone, check-in or trigger, and
     /// replace what was scheduled by [`Reminder::id`].
-    pub fn reminders(&self, days: u32) -> Result<Vec<Reminder>> {
+    pub fn reminders(&self, days: i32) -> Result<Vec<Reminder>> {
         let now = self.now();
         self.view(|s| {
             let prefs = s.reminder_prefs.clone().unwrap_or_default();

@@ -46,7 +46,7 @@ fn check_links(s: &Snapshot, item: &SafetyItem) -> Result<()> {
 }
 
 /// The index of item `number` (from 1) of `section`, or invalid input naming `number`.
-fn index_of(plan: &SafetyPlan, section: PlanSection, number: u32) -> Result<usize> {
+fn index_of(plan: &SafetyPlan, section: PlanSection, number: i32) -> Result<usize> {
     let len = plan.section(section).len();
     let index = usize::try_from(number).unwrap_or(usize::MAX);
     if index == 0 || index > len {
@@ -120,7 +120,7 @@ impl Recovery {
     pub fn edit_safety_item(
         &self,
         section: PlanSection,
-        number: u32,
+        number: i32,
         item: SafetyItem,
     ) -> Result<SafetyPlanView> {
         check_item(section, &item)?;
@@ -135,7 +135,7 @@ impl Recovery {
     }
 
     /// Removes item `number` (from 1) of a section; the items after it move up.
-    pub fn remove_safety_item(&self, section: PlanSection, number: u32) -> Result<SafetyPlanView> {
+    pub fn remove_safety_item(&self, section: PlanSection, number: i32) -> Result<SafetyPlanView> {
         self.edit_plan(|plan| {
             let index = index_of(plan, section, number)?;
             plan.section_mut(section).remove(index);
@@ -211,7 +211,7 @@ impl Recovery {
     /// and lines to call, and an urge-surfing session started now (or the one started in the
     /// last two hours and not ended, so pressing the button twice does not start two).
     /// `intensity` is the urge now, 0-10, if the person gives it.
-    pub fn help_now(&self, intensity: Option<u8>) -> Result<HelpNow> {
+    pub fn help_now(&self, intensity: Option<i32>) -> Result<HelpNow> {
         if let Some(value) = intensity {
             validate::in_range("intensity", value, 0, 10)?;
         }
@@ -271,7 +271,7 @@ impl Recovery {
     pub fn end_urge_session(
         &self,
         session_id: Option<RecordId>,
-        intensity_end: u8,
+        intensity_end: i32,
         card_id: Option<&str>,
     ) -> Result<UrgeSessionEnded> {
         validate::in_range("intensity", intensity_end, 0, 10)?;
@@ -354,7 +354,7 @@ impl Recovery {
 }
 
 /// The place (from 1) of `card` in the ranking for the session's category.
-fn rank_of(s: &Snapshot, session: &UrgeSession, card: &str) -> Option<u32> {
+fn rank_of(s: &Snapshot, session: &UrgeSession, card: &str) -> Option<i32> {
     let likely = session.category.map(|category| help_now::LikelyCategory {
         category,
         basis: help_now::CategoryBasis::AllTriggers,
@@ -363,5 +363,5 @@ fn rank_of(s: &Snapshot, session: &UrgeSession, card: &str) -> Option<u32> {
     help_now::ranked_cards(s, likely.as_ref())
         .iter()
         .position(|c| c.card.id == card)
-        .map(|p| p as u32 + 1)
+        .map(|p| i32::try_from(p).unwrap_or(i32::MAX - 1) + 1)
 }

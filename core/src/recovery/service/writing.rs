@@ -99,13 +99,13 @@ impl Recovery {
     /// person's own coping cards, in one call. The card is meant for the category of the
     /// trigger that led to the lapse, when one was logged. Doing it again returns the same
     /// card.
-    pub fn plan_item_to_card(&self, reflection_id: &RecordId, index: u32) -> Result<CopingCard> {
+    pub fn plan_item_to_card(&self, reflection_id: &RecordId, index: i32) -> Result<CopingCard> {
         let existing = self.write(|w| {
             let mut reflection: Reflection = load_in(w, reflection_id, "reflection")?;
             let item = reflection
                 .body
                 .next_time()
-                .get(index as usize)
+                .get(usize::try_from(index).unwrap_or(usize::MAX))
                 .cloned()
                 .ok_or_else(|| Error::invalid("index", "must point at a plan item"))?;
             if let Some(card) = item.card_id {
@@ -130,7 +130,11 @@ impl Recovery {
                     helps_with,
                 },
             )?;
-            if let Some(slot) = reflection.body.next_time_mut().get_mut(index as usize) {
+            if let Some(slot) = reflection
+                .body
+                .next_time_mut()
+                .get_mut(usize::try_from(index).unwrap_or(usize::MAX))
+            {
                 slot.card_id = Some(card.id.clone());
             }
             reflection.updated_at = self.now();

@@ -82,7 +82,7 @@ codes!(MeetingKind {
 
 message!(Settings {
     1 => time_zone: String,
-    2 => day_starts_at: u8,
+    2 => day_starts_at: i32,
     3 => currency: Option<String>,
     4 => ninety_in_ninety_from: Option<NaiveDate>,
 });
@@ -93,9 +93,9 @@ message!(Journey {
     3 => sober_since: NaiveDate,
     4 => sober_since_time: Option<NaiveTime>,
     5 => time_zone: String,
-    6 => daily_cost_cents: Option<u64>,
-    7 => daily_minutes: Option<u32>,
-    8 => custom_milestone_days: Vec<u32>,
+    6 => daily_cost_cents: Option<i64>,
+    7 => daily_minutes: Option<i32>,
+    8 => custom_milestone_days: Vec<i32>,
     9 => archived: bool,
     10 => limit: Option<Limit>,
     11 => earlier_limits: Vec<EarlierLimit>,
@@ -107,7 +107,7 @@ message!(EarlierLimit {
 });
 
 message!(Limit {
-    1 => amount_hundredths: u32,
+    1 => amount_hundredths: i32,
     2 => per: LimitPeriod,
     3 => unit: String,
 });
@@ -116,7 +116,7 @@ message!(UseLog {
     1 => id: RecordId,
     2 => journey_id: RecordId,
     3 => date: NaiveDate,
-    4 => amount_hundredths: u32,
+    4 => amount_hundredths: i32,
     5 => logged_at: DateTime<Utc>,
 });
 
@@ -145,14 +145,14 @@ message!(Halt {
 });
 
 message!(EveningReview {
-    1 => rating: u8,
+    1 => rating: i32,
     2 => note: Option<String>,
 });
 
 message!(CheckIn {
     1 => date: NaiveDate,
-    2 => mood: u8,
-    3 => craving: u8,
+    2 => mood: i32,
+    3 => craving: i32,
     4 => halt: Halt,
     5 => trigger_tags: Vec<String>,
     6 => intention: Option<String>,
@@ -169,11 +169,11 @@ message!(TriggerEvent {
     4 => journey_id: Option<RecordId>,
     5 => category: TriggerCategory,
     6 => tags: Vec<String>,
-    7 => intensity: u8,
+    7 => intensity: i32,
     8 => situation: Option<String>,
     9 => card_id: Option<String>,
     10 => outcome: Option<UrgeOutcome>,
-    11 => urge_minutes: Option<u32>,
+    11 => urge_minutes: Option<i32>,
 });
 
 message!(StoredCard {
@@ -270,7 +270,7 @@ message!(JournalEntry {
     2 => date: NaiveDate,
     3 => title: Option<String>,
     4 => body: String,
-    5 => mood: Option<u8>,
+    5 => mood: Option<i32>,
     6 => tags: Vec<String>,
     7 => journey_id: Option<RecordId>,
     8 => created_at: DateTime<Utc>,
@@ -331,7 +331,7 @@ message!(SafetyPlan {
     8 => country: Option<String>,
     9 => confirmed_lines: Vec<String>,
     10 => removed_lines: Vec<String>,
-    11 => version: u32,
+    11 => version: i32,
     12 => updated_at: Option<DateTime<Utc>>,
 });
 
@@ -339,10 +339,10 @@ message!(UrgeSession {
     1 => id: RecordId,
     2 => started_at: DateTime<Utc>,
     3 => time_zone: String,
-    4 => intensity_start: Option<u8>,
+    4 => intensity_start: Option<i32>,
     5 => category: Option<TriggerCategory>,
     6 => ended_at: Option<DateTime<Utc>>,
-    7 => intensity_end: Option<u8>,
+    7 => intensity_end: Option<i32>,
     8 => card_id: Option<String>,
     9 => card_use_id: Option<RecordId>,
 });
@@ -358,11 +358,11 @@ message!(ReminderPrefs {
     2 => check_in_at: Option<NaiveTime>,
     3 => evening_review_at: Option<NaiveTime>,
     4 => meetings: Vec<RegularMeeting>,
-    5 => meeting_lead_minutes: u32,
+    5 => meeting_lead_minutes: i32,
     6 => milestones: bool,
     7 => risky_hours: bool,
     8 => quiet_from: Option<NaiveTime>,
     9 => quiet_until: Option<NaiveTime>,
-    10 => daily_cap: u8,
+    10 => daily_cap: i32,
     11 => discreet: bool,
 });

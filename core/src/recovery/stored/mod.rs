@@ -338,8 +338,9 @@ pub(crate) fn natural_key(view: &RecordView<'_>) -> Option<(&'static str, Vec<u8
 }
 
 /// A body of `kind` as pretty JSON with the fields of its kind, for a person to read (a
-/// quarantined record); a kind this build does not know, or a body that does not decode, is
-/// given as `{"kind": ..., "body_version": ..., "body_hex": ...}`.
+/// quarantined record); a JSON body (the first release's format) that does not fit its kind
+/// (say, a number beyond the field's range) is shown as that JSON under `"body"`; anything
+/// else that does not decode is given as `{"kind": ..., "body_version": ..., "body_hex": ...}`.
 pub(crate) fn to_json(kind: &str, version: u8, body: &[u8]) -> String {
     macro_rules! try_kind {
         ($t:ty) => {
@@ -353,6 +354,12 @@ pub(crate) fn to_json(kind: &str, version: u8, body: &[u8]) -> String {
         };
     }
     for_each_kind!(try_kind);
+    if let Ok(raw) = serde_json::from_slice::<serde_json::Value>(body) {
+        let shown = serde_json::json!({ "kind": kind, "body_version": version, "body": raw });
+        if let Ok(json) = serde_json::to_string_pretty(&shown) {
+            return json;
+        }
+    }
     let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
     serde_json::json!({ "kind": kind, "body_version": version, "body_hex": hex }).to_string()
 }

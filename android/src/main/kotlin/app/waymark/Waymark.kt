@@ -194,14 +194,14 @@ class Waymark private constructor(
      * an urge-surfing session started. [intensity] is the urge now, 0-10, if given.
      */
     suspend fun helpNow(intensity: Int? = null): HelpNow =
-        call { it.helpNow(intensity?.let { v -> v.coerceIn(0, 255).toUByte() }) }
+        call { it.helpNow(intensity) }
 
     /** Logs a call made from help now as outreach. */
     suspend fun callFromHelpNow(contactId: String): Outreach = call { it.callFromHelpNow(contactId) }
 
     /** Ends the open urge-surfing session with the urge now (0-10) and the card used. */
     suspend fun endUrgeSession(intensity: Int, cardId: String? = null): UrgeSessionEnded =
-        call { it.endUrgeSession(null, intensity.coerceIn(0, 255).toUByte(), cardId) }
+        call { it.endUrgeSession(null, intensity, cardId) }
 
     /**
      * The notifications to schedule over the next [days] days, soonest first. Cancel what was
@@ -209,7 +209,7 @@ class Waymark private constructor(
      * when the device's zone changes.
      */
     suspend fun reminders(days: Int = 7): List<Reminder> =
-        call { it.reminders(days.coerceIn(1, 14).toUInt()) }
+        call { it.reminders(days) }
 
     /** The reminder settings. */
     suspend fun reminderPrefs(): ReminderPrefs = call { it.reminderPrefs() }

@@ -37,7 +37,7 @@ import javax.crypto.SecretKey
 class WaymarkShellTest {
     private val dir: File = Files.createTempDirectory("waymark-shell").toFile()
     private val path = File(dir, "journal.db").path
-    private val fast = KdfParams(256u, 1u, 1u)
+    private val fast = KdfParams(256, 1, 1)
     private val passphrase = "correct horse battery staple"
 
     @After
@@ -49,7 +49,7 @@ class WaymarkShellTest {
 
     private fun journeyInput(since: String = "2026-01-01") = JourneyInput(
         name = "alcohol", soberSince = java.time.LocalDate.parse(since), soberSinceTime = null,
-        timeZone = "Europe/Berlin", dailyCostCents = 1500uL, dailyMinutes = null, customMilestoneDays = listOf(),
+        timeZone = "Europe/Berlin", dailyCostCents = 1500L, dailyMinutes = null, customMilestoneDays = listOf(),
     )
 
     @Test
@@ -60,7 +60,7 @@ class WaymarkShellTest {
             w.addSafetyItem(PlanSection.WARNING_SIGNS, SafetyItem("not sleeping"))
             w.addSafetyItem(PlanSection.ASK_FOR_HELP, SafetyItem("", contactId = sam.id))
             var plan = w.safetyPlan()
-            assertEquals(2u, plan.version)
+            assertEquals(2, plan.version)
             assertEquals("GB", plan.country)
             assertFalse(plan.crisisLines.first().confirmed)
             plan = w.confirmCrisisLine(plan.crisisLines.first().id)
@@ -92,12 +92,12 @@ class WaymarkShellTest {
                 it.addJourney(
                     journeyInput("2026-11-01").copy(
                         name = "drinking less",
-                        limit = Limit(200u, LimitPeriod.DAY, "pints"),
+                        limit = Limit(200, LimitPeriod.DAY, "pints"),
                     ),
                 )
             }
             w.logUse(less.id, "1.5")
-            assertEquals(150u, w.limitProgress(less.id)!!.todayHundredths)
+            assertEquals(150, w.limitProgress(less.id)!!.todayHundredths)
             try {
                 w.logUse(less.id, "1.234")
                 fail("three decimals were read")
@@ -179,6 +179,33 @@ class WaymarkShellTest {
     }
 
     @Test
+    fun recordsTakePlainIntsAndDefaultsAndOutOfRangeNumbersAreInvalidInput() = runBlocking {
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            // Only what matters is named: every other field has its default.
+            val checkIn = w.call { it.checkIn(CheckInInput(mood = 4, craving = 2)) }
+            val mood: Int = checkIn.mood // a plain Int, never UByte
+            assertEquals(4, mood)
+            assertEquals(Halt(), checkIn.halt)
+            // Records are values: a changed copy, the original untouched.
+            val calmer = CheckInInput(mood = 4, craving = 2).copy(craving = 0)
+            assertEquals(0, calmer.craving)
+            // A number out of its range is InvalidInput naming the field, as from any input.
+            try {
+                w.call { it.checkIn(CheckInInput(mood = -1, craving = 2)) }
+                fail("a negative mood was accepted")
+            } catch (e: WaymarkException.InvalidInput) {
+                assertEquals("mood", e.field)
+            }
+            try {
+                Waymark.create(File(dir, "other.db").path, passphrase, kdf = KdfParams(-1, 1, 1))
+                fail("a negative memory size was accepted")
+            } catch (e: WaymarkException.InvalidInput) {
+                assertTrue(e.field, e.field.startsWith("kdf"))
+            }
+        }
+    }
+
+    @Test
     fun createWriteCloseReopenUnlock() = runBlocking {
         val created = Waymark.create(path, passphrase, kdf = fast)
         assertEquals(35, created.recoveryCode.length)
@@ -187,7 +214,7 @@ class WaymarkShellTest {
             val journey = w.call { it.addJourney(journeyInput()) }
             w.call {
                 it.checkIn(
-                    CheckInInput(null, 4u, 2u, Halt(false, false, false, true), listOf("work"), null, null, listOf(), null),
+                    CheckInInput(null, 4, 2, Halt(false, false, false, true), listOf("work"), null, null, listOf(), null),
                 )
             }
             journey.id
@@ -340,14 +367,14 @@ class WaymarkShellTest {
         val phone = Waymark.create(path, passphrase, kdf = fast).waymark
         val journeyId = phone.call { it.addJourney(journeyInput()).id }
         val written = phone.writeBackup(backup, "a separate backup passphrase")
-        assertTrue(written.records >= 1uL)
+        assertTrue(written.records >= 1L)
 
         val laptop = Waymark.create(File(dir, "laptop.db").path, "the laptop passphrase", kdf = fast).waymark
         val first = laptop.mergeBackup(backup, "a separate backup passphrase")
-        assertTrue(first.added >= 1uL)
+        assertTrue(first.added >= 1L)
         val second = laptop.mergeBackup(backup, "a separate backup passphrase")
-        assertEquals(0uL, second.added)
-        assertEquals(0uL, second.updated)
+        assertEquals(0L, second.added)
+        assertEquals(0L, second.updated)
         assertEquals(listOf(journeyId), laptop.call { j -> j.journeys().map { it.id } })
 
         val bytes = File(backup).readBytes()
