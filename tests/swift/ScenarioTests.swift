@@ -172,7 +172,7 @@ final class Driver {
             _ = try j().setTimeZone(zone: name)
         case "journey":
             journey = try j().addJourney(input: JourneyInput(
-                name: try s.arg("name"), soberSince: try s.arg("since"), soberSinceTime: nil,
+                name: try s.arg("name"), soberSince: try Day(try s.arg("since")), soberSinceTime: nil,
                 timeZone: zone.identifier, dailyCostCents: Int64(try s.arg("cost_cents"))!,
                 dailyMinutes: Int32(try s.arg("minutes"))!, customMilestoneDays: [])).id
         case "check_in_days":
@@ -203,7 +203,7 @@ final class Driver {
         case "lapse":
             lastLapse = try j().recordLapse(input: LapseInput(
                 journeyId: try journeyId(), kind: try s.arg("kind") == "relapse" ? .relapse : .lapse,
-                date: try s.arg("date"), time: nil, soberAgainFrom: nil, note: nil, triggerId: nil)).id
+                date: try Day(try s.arg("date")), time: nil, soberAgainFrom: nil, note: nil, triggerId: nil)).id
         case "reflect":
             lastReflection = try j().saveReflection(id: nil, input: ReflectionInput(
                 lapseId: lastLapse, draft: false,
@@ -274,10 +274,10 @@ final class Driver {
         case "money_saved_cents": return "\(try j.counter(journeyId: try journeyId()).moneySavedCentsTotal)"
         case "milestones_reached": return "\(try j.milestones(journeyId: try journeyId()).reached.count)"
         case "next_milestone": return try j.milestones(journeyId: try journeyId()).next?.key ?? ""
-        case "clock_date": return try j.today()
-        case "check_ins": return "\(try j.checkIns(from: "1970-01-01", to: "2200-01-01").count)"
+        case "clock_date": return try j.today().description
+        case "check_ins": return "\(try j.checkIns(from: try Day("1970-01-01"), to: try Day("2200-01-01")).count)"
         case "check_in_streak": return "\(try j.checkInStreak().current)"
-        case "triggers": return "\(try j.triggers(from: "1970-01-01", to: "2200-01-01").count)"
+        case "triggers": return "\(try j.triggers(from: try Day("1970-01-01"), to: try Day("2200-01-01")).count)"
         case "offer_lapse": return "\(offerLapse)"
         case "lapses": return "\(try j.lapses(journeyId: try journeyId()).count)"
         case "reflections": return "\(try j.reflections(lapseId: nil).count)"

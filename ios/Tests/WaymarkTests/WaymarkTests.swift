@@ -55,7 +55,7 @@ final class WaymarkTests: XCTestCase {
     }
 
     private func journey(since: String = "2026-01-01", zone: String = "Europe/Berlin") -> JourneyInput {
-        JourneyInput(name: "alcohol", soberSince: since, soberSinceTime: nil, timeZone: zone,
+        JourneyInput(name: "alcohol", soberSince: try! Day(since), soberSinceTime: nil, timeZone: zone,
                      dailyCostCents: 1500, dailyMinutes: nil, customMilestoneDays: [])
     }
 
@@ -94,7 +94,7 @@ final class WaymarkTests: XCTestCase {
         }
 
         // Records are values (`let` fields): a changed one is a new one.
-        let input = JourneyInput(name: "drinking less", soberSince: "2026-11-01", timeZone: "Europe/Berlin",
+        let input = JourneyInput(name: "drinking less", soberSince: try Day("2026-11-01"), timeZone: "Europe/Berlin",
                                  limit: Limit(amountHundredths: 200, per: .day, unit: "drinks"))
         let less = try await w.call { [input] in try $0.addJourney(input: input) }
         _ = try await w.logUse(journeyId: less.id, amount: "1.5")
@@ -280,24 +280,35 @@ final class WaymarkTests: XCTestCase {
         XCTAssertEqual(count, 1)
     }
 
-    func testDatesCrossAsIsoStringsExactly() async throws {
-        XCTAssertEqual(waymarkDateString(epochDay: 0), "1970-01-01")
-        XCTAssertEqual(waymarkDateString(epochDay: -1), "1969-12-31")
+    func testDatesAreDayValuesAndAMalformedOneIsInvalidInput() async throws {
+        XCTAssertEqual(try Day("1970-01-01").epochDay, 0)
+        XCTAssertEqual(try Day("1969-12-31").epochDay, -1)
+        XCTAssertEqual(try Day("2026-11-25").epochDay, 20_782)
         for text in ["2028-02-29", "2000-01-01", "1900-03-01", "2026-11-25", "9999-12-31", "0001-01-01"] {
-            XCTAssertEqual(waymarkDateString(epochDay: waymarkEpochDay(dateString: text)), text)
+            XCTAssertEqual(try Day(text).description, text)
         }
-        XCTAssertEqual(waymarkEpochDay(dateString: "2026-11-25"), 20_782)
-        for bad in ["2026-02-31", "2027-02-29", "26-1-1", "2026-13-01", "", "yesterday"] {
-            XCTAssertEqual(waymarkEpochDay(dateString: bad), Int32.min, bad)
+        XCTAssertEqual(try Day(year: 2026, month: 3, day: 1), try Day("2026-03-01"))
+        XCTAssertLessThan(try Day("2026-02-28"), try Day("2026-03-01"))
+        XCTAssertEqual(try Day("2026-02-28").adding(days: 1), try Day("2026-03-01"))
+        XCTAssertEqual(Day(Date(timeIntervalSince1970: 1_700_000_000), in: TimeZone(identifier: "Pacific/Kiritimati")!),
+                       try Day("2023-11-15"))
+        // A day the calendar does not have is InvalidInput naming the field, caught by type.
+        for bad in ["2026-02-31", "2027-02-29", "26-1-1", "2026-13-01", "", "yesterday", "0000-01-01", "10000-01-01"] {
+            do {
+                _ = try Day(bad)
+                XCTFail("\(bad) was read as a day")
+            } catch WaymarkError.InvalidInput(let field, _, let summary) {
+                XCTAssertEqual(field, "date")
+                XCTAssertFalse(bad.count > 3 && summary.contains(bad), summary)
+            }
         }
-        // A malformed date is refused by the library with an error, never read as some day.
+        // Days round-trip through the library exactly.
         let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
-        do {
-            _ = try await w.call { try $0.checkIns(from: "2026-02-31", to: "2026-03-01") }
-            XCTFail("a malformed date was accepted")
-        } catch {
-            XCTAssertTrue("\(error)".contains("from"), "\(error)")
-        }
+        let leap = try Day("2024-02-29")
+        let journey = try await w.call { try $0.addJourney(input: JourneyInput(name: "x", soberSince: leap, timeZone: "UTC")) }
+        XCTAssertEqual(journey.soberSince, leap)
+        let none = try await w.call { try $0.checkIns(from: try Day("2026-03-01"), to: try Day("2026-03-31")) }
+        XCTAssertTrue(none.isEmpty)
     }
 
     func testABackupMergesIntoAnotherDevicesJournalOnceAndADamagedOneIsRefused() async throws {

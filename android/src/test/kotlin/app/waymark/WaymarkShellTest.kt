@@ -179,6 +179,28 @@ class WaymarkShellTest {
     }
 
     @Test
+    fun exceptionMessagesAreTheSummary() = runBlocking {
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            try {
+                w.call { it.checkIn(CheckInInput(mood = 9, craving = 2)) }
+                fail("a mood of 9 was accepted")
+            } catch (e: WaymarkException.InvalidInput) {
+                // What a log line or a crash report shows is the sentence, not a field dump.
+                assertEquals(e.summary, e.message)
+                assertFalse(e.message!!.contains("field="))
+                assertEquals("mood", e.field)
+            }
+            w.lock()
+            try {
+                w.call { it.journeys() }
+                fail("a locked journal answered")
+            } catch (e: WaymarkException.Locked) {
+                assertEquals(e.summary, e.message)
+            }
+        }
+    }
+
+    @Test
     fun recordsTakePlainIntsAndDefaultsAndOutOfRangeNumbersAreInvalidInput() = runBlocking {
         Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
             // Only what matters is named: every other field has its default.
