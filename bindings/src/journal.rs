@@ -259,8 +259,9 @@ impl WaymarkJournal {
     }
 
     /// How many records the journal holds (works locked; reveals no kinds).
-    pub fn record_count(&self) -> Result<u64> {
+    pub fn record_count(&self) -> Result<i64> {
         self.with(|r| r.journal().record_count())
+            .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
     }
 
     /// Destroys the journal: every slot, the file and its companions. This object answers

@@ -163,7 +163,7 @@ pub fn streak(dates: &BTreeSet<NaiveDate>, today: NaiveDate) -> CheckInStreak {
     let total = super::counts::of_len(dates.iter().filter(|d| **d <= today).count());
     let missed_days = match dates.iter().next() {
         Some(first) if *first < today => {
-            let span = super::counts::of_days((today - *first).num_days());
+            let span = super::counts::of_span((today - *first).num_days());
             let done_before_today =
                 super::counts::of_len(dates.iter().filter(|d| **d < today).count());
             span.saturating_sub(done_before_today).max(0)

@@ -71,7 +71,7 @@ fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: u64) -> i3
         .map(|a| {
             let end = a.end.unwrap_or(today).min(today);
             let start = a.start.max(window_start);
-            super::counts::of_days((end - start).num_days())
+            super::counts::of_span((end - start).num_days())
         })
         .fold(0i32, i32::saturating_add)
 }

@@ -548,7 +548,7 @@ pub fn day_status(
 
 /// Whole days from `start` to `end`, never negative.
 pub(crate) fn days_between(start: NaiveDate, end: NaiveDate) -> i32 {
-    super::counts::of_days((end - start).num_days())
+    super::counts::of_span((end - start).num_days())
 }
 
 /// Checks a lapse against its journey and the journey's other lapses.

@@ -262,7 +262,7 @@ pub fn progress(
     let next = pending.into_iter().next();
     let days_to_next = next
         .as_ref()
-        .map(|m| super::counts::of_days((m.due_on - counter.today).num_days()));
+        .map(|m| super::counts::of_span((m.due_on - counter.today).num_days()));
     Some(MilestoneProgress {
         journey_id: journey.id,
         attempt_start: attempt.start,

@@ -478,7 +478,7 @@ fn journey_review(
         .map(|a| {
             let upper = a.end.map_or(upper_bound, |end| end.min(upper_bound));
             let lower = a.start.max(from);
-            super::counts::of_days((upper - lower).num_days())
+            super::counts::of_span((upper - lower).num_days())
         })
         .sum();
     JourneyReview {
@@ -603,9 +603,9 @@ pub fn review(
     let possible_from = first_check_in.map_or(to.succ_opt().unwrap_or(to), |f| f.max(from));
     let check_ins = CheckInSummary {
         count: n,
-        days: super::counts::of_days((to - from).num_days() + 1),
+        days: super::counts::of_span((to - from).num_days() + 1),
         first_check_in,
-        possible_days: super::counts::of_days((to - possible_from).num_days() + 1),
+        possible_days: super::counts::of_span((to - possible_from).num_days() + 1),
         streak: streak(&dates, today),
         mean_mood: mean(f64::from(mood), n),
         mean_craving: mean(f64::from(craving), n),

@@ -442,7 +442,7 @@ pub fn ninety_in_ninety(
         .checked_add_days(chrono::Days::new(90))
         .unwrap_or(NaiveDate::MAX);
     let count = super::counts::of_len(dates.iter().filter(|d| **d < end).count());
-    let day = super::counts::of_days((today - start).num_days() + 1).clamp(1, 90);
+    let day = super::counts::of_span((today - start).num_days() + 1).clamp(1, 90);
     NinetyInNinety {
         started_on: Some(start),
         day,

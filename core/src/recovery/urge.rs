@@ -42,7 +42,7 @@ impl UrgeSession {
     /// Whole minutes from start to end (to `now` while it runs); never negative.
     pub fn minutes(&self, now: DateTime<Utc>) -> i32 {
         let end = self.ended_at.unwrap_or(now);
-        super::counts::of_days((end - self.started_at).num_minutes())
+        super::counts::of_span((end - self.started_at).num_minutes())
     }
 }
 
