@@ -661,6 +661,6 @@ pub fn review(
         most_helpful_cards,
         lapses,
         support: support_summary(snapshot, settings, &reckoner, from, to, today),
-        damaged_records: i32::try_from(snapshot.damaged_count()).unwrap_or(i32::MAX),
+        damaged_records: snapshot.damaged_count(),
     })
 }

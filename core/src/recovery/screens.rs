@@ -279,9 +279,8 @@ pub fn home(s: &Snapshot, now: DateTime<Utc>) -> Home {
         to_celebrate,
         frequent_trigger,
         suggested_cards,
-        damaged_records: i32::try_from(s.damaged_count()).unwrap_or(i32::MAX),
-        newer_records: i32::try_from(s.newer_bodies.saturating_add(s.unknown_kinds))
-            .unwrap_or(i32::MAX),
+        damaged_records: s.damaged_count(),
+        newer_records: s.newer_count(),
         quarantined_records: super::counts::of_len(s.quarantined.len()),
     }
 }
@@ -331,9 +330,8 @@ pub fn progress(s: &Snapshot, range: ReviewRange, now: DateTime<Utc>) -> Result<
         check_in_streak: streak(&dates, today),
         days: mood_series(s, from, to),
         last_30_days: mood_series(s, month_from, today),
-        damaged_records: i32::try_from(s.damaged_count()).unwrap_or(i32::MAX),
-        newer_records: i32::try_from(s.newer_bodies.saturating_add(s.unknown_kinds))
-            .unwrap_or(i32::MAX),
+        damaged_records: s.damaged_count(),
+        newer_records: s.newer_count(),
         quarantined_records: super::counts::of_len(s.quarantined.len()),
     })
 }
@@ -381,9 +379,8 @@ pub fn export(s: &Snapshot, now: DateTime<Utc>) -> Export {
         safety_plan: s.safety_plan.clone(),
         urge_sessions: s.urge_sessions.clone(),
         reminder_prefs: s.reminder_prefs.clone(),
-        damaged_records: i32::try_from(s.damaged_count()).unwrap_or(i32::MAX),
-        newer_records: i32::try_from(s.newer_bodies.saturating_add(s.unknown_kinds))
-            .unwrap_or(i32::MAX),
+        damaged_records: s.damaged_count(),
+        newer_records: s.newer_count(),
         quarantined: s.quarantined.clone(),
     }
 }

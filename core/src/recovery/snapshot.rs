@@ -417,11 +417,17 @@ impl Snapshot {
 
     /// How many records could not be read, at most: damaged records, rows that are not
     /// records, rows on damaged pages.
-    pub fn damaged_count(&self) -> u32 {
+    pub fn damaged_count(&self) -> i32 {
         let n = (self.damaged.len() as u64)
             .saturating_add(self.malformed_rows.len() as u64)
             .saturating_add(self.lost_rows);
-        u32::try_from(n).unwrap_or(u32::MAX)
+        i32::try_from(n).unwrap_or(i32::MAX)
+    }
+
+    /// How many records a newer Waymark wrote (a newer body version or a kind this build
+    /// does not know), kept unchanged: the count every screen reports.
+    pub fn newer_count(&self) -> i32 {
+        i32::try_from(self.newer_bodies.saturating_add(self.unknown_kinds)).unwrap_or(i32::MAX)
     }
 
     /// Removes what is stored under `id`, if anything.

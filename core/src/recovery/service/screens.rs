@@ -30,7 +30,7 @@ impl Recovery {
     /// How many records could not be read, at most (damaged records, rows that are not
     /// records, rows on damaged pages of the file): a shell warns when this is not zero and
     /// offers a backup, which saves everything else.
-    pub fn damaged_records(&self) -> Result<u32> {
+    pub fn damaged_records(&self) -> Result<i32> {
         self.view(|s| Ok(s.damaged_count()))
     }
 
