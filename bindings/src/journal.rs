@@ -130,6 +130,14 @@ impl WaymarkJournal {
     }
 }
 
+/// After an unlock: writes the check-ins held while locked (`check_in_or_hold`). The unlock
+/// stands even if writing them fails; they stay held (`held_check_ins`) and are tried again.
+fn delivered(recovery: &Recovery, unlocked: waymark_core::Result<()>) -> waymark_core::Result<()> {
+    unlocked?;
+    let _ = recovery.deliver_held_check_ins();
+    Ok(())
+}
+
 fn wiped() -> WaymarkError {
     WaymarkError::Wiped {
         summary: "this journal was wiped; open or create another".into(),
@@ -161,20 +169,22 @@ impl WaymarkJournal {
             .unwrap_or(false)
     }
 
-    /// Unlocks with the passphrase. Slow: runs Argon2id.
+    /// Unlocks with the passphrase, then writes any check-ins held while locked. Slow: runs
+    /// Argon2id.
     pub fn unlock_with_passphrase(&self, passphrase: String) -> Result<()> {
-        self.with(|r| r.journal().unlock_with_passphrase(&passphrase))
+        self.with(|r| delivered(r, r.journal().unlock_with_passphrase(&passphrase)))
     }
 
-    /// Unlocks with the recovery code (case, spaces and dashes are forgiven).
+    /// Unlocks with the recovery code (case, spaces and dashes are forgiven), then writes any
+    /// check-ins held while locked.
     pub fn unlock_with_recovery_code(&self, code: String) -> Result<()> {
-        self.with(|r| r.journal().unlock_with_recovery_code(&code))
+        self.with(|r| delivered(r, r.journal().unlock_with_recovery_code(&code)))
     }
 
     /// Unlocks with the device key. May block on a biometric prompt. A missing or
     /// invalidated key is `PlatformKeyUnavailable`: fall back to the passphrase.
     pub fn unlock_with_platform(&self, slot: Arc<dyn PlatformKeySlot>) -> Result<()> {
-        self.with(|r| r.journal().unlock_with_platform(&ForeignKeyStore(slot)))
+        self.with(|r| delivered(r, r.journal().unlock_with_platform(&ForeignKeyStore(slot))))
     }
 
     /// Locks: every key is dropped and zeroized, and the decrypted journal held in memory is

@@ -1,13 +1,15 @@
 //! The recovery domain's verbs on [`WaymarkJournal`]; each delegates to the core's
 //! `Recovery` service, which validates, writes one transaction, and maps errors to
 //! [`crate::WaymarkError`]. Dates are local calendar dates (`LocalDate` in Kotlin,
-//! `"YYYY-MM-DD"` strings in Swift); instants are `Instant` / `Date`.
+//! `Day` in Swift), times of day `LocalTime` / `TimeOfDay`; instants are `Instant` / `Date`.
 
 use crate::error::Result;
 use crate::journal::WaymarkJournal;
 use chrono::NaiveDate;
 use waymark_core::recovery::cards::{CardInput, CardOutcome, CardSuggestion, CardUse, CopingCard};
-use waymark_core::recovery::check_in::{CheckIn, CheckInInput, CheckInStreak, EveningReview};
+use waymark_core::recovery::check_in::{
+    CheckIn, CheckInDelivery, CheckInInput, CheckInStreak, EveningReview,
+};
 use waymark_core::recovery::counter::SoberCounter;
 use waymark_core::recovery::entries::{EntryInput, JournalEntry};
 use waymark_core::recovery::journey::{
@@ -130,6 +132,25 @@ impl WaymarkJournal {
     /// Checks in (a second check-in the same day updates it).
     pub fn check_in(&self, input: CheckInInput) -> Result<CheckIn> {
         self.with(|r| r.check_in(input))
+    }
+
+    /// Checks in now if unlocked; if locked (a notification action after the app locked the
+    /// journal), holds the check-in in memory with the moment it was given and writes it at
+    /// the next unlock: `Held` means "ask the person to unlock". An invalid input is refused
+    /// at once either way. Never slow.
+    pub fn check_in_or_hold(&self, input: CheckInInput) -> Result<CheckInDelivery> {
+        self.with(|r| r.check_in_or_hold(input))
+    }
+
+    /// How many check-ins given while locked wait for the next unlock.
+    pub fn held_check_ins(&self) -> Result<i32> {
+        self.with(|r| Ok(r.held_check_ins()))
+    }
+
+    /// Writes the check-ins held while locked (every unlock does this already); returns how
+    /// many were written. A failure leaves the rest held.
+    pub fn deliver_held_check_ins(&self) -> Result<i32> {
+        self.with(|r| r.deliver_held_check_ins())
     }
 
     /// Writes a day's evening review (today when `date` is absent).

@@ -285,3 +285,97 @@ fn bad_triggers_are_refused_by_field() {
     }
     assert_eq!(stored_content(r.journal()), before);
 }
+
+#[test]
+fn a_check_in_given_while_locked_is_held_and_written_for_its_own_day_at_the_next_unlock() {
+    use waymark_core::recovery::check_in::CheckInDelivery;
+    let dir = tempfile::tempdir().unwrap();
+    let (r, clock) = recovery_at(
+        dir.path(),
+        local("Europe/Madrid", 2026, 5, 4, 23, 40),
+        "Europe/Madrid",
+    );
+    // Unlocked: written at once.
+    let delivered = r.check_in_or_hold(check_in(2, 8)).unwrap();
+    assert!(matches!(delivered, CheckInDelivery::Written { ref check_in } if check_in.mood == 2));
+    r.lock();
+    let before: Vec<Vec<u8>> = files_in(dir.path())
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+
+    // Locked: two taps late on the 4th (the later one wins the day), one after midnight.
+    clock.advance(Duration::minutes(5));
+    let mut late = check_in(3, 4);
+    late.note = Some("HELD-NOTE-MARKER".into());
+    assert_eq!(
+        r.check_in_or_hold(late).unwrap(),
+        CheckInDelivery::Held { waiting: 1 }
+    );
+    clock.advance(Duration::minutes(5));
+    assert_eq!(
+        r.check_in_or_hold(check_in(4, 3)).unwrap(),
+        CheckInDelivery::Held { waiting: 2 }
+    );
+    clock.advance(Duration::minutes(40));
+    assert_eq!(
+        r.check_in_or_hold(check_in(5, 1)).unwrap(),
+        CheckInDelivery::Held { waiting: 3 }
+    );
+    // An invalid one is refused at once, locked or not, and is not held.
+    let err = r.check_in_or_hold(check_in(9, 1)).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { field, .. } if field == "mood"));
+    assert_eq!(r.held_check_ins(), 3);
+    // Nothing reached the disk while locked.
+    let after: Vec<Vec<u8>> = files_in(dir.path())
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert_eq!(after, before);
+
+    // Unlocked hours later: the first read writes them, each for the day it was given.
+    clock.advance(Duration::hours(8));
+    r.journal().unlock_with_passphrase(PASSPHRASE).unwrap();
+    let fourth = r.check_in_on(date(2026, 5, 4)).unwrap().unwrap();
+    assert_eq!((fourth.mood, fourth.craving), (4, 3));
+    assert_eq!(
+        fourth.updated_at,
+        local("Europe/Madrid", 2026, 5, 4, 23, 50)
+    );
+    let fifth = r.check_in_on(date(2026, 5, 5)).unwrap().unwrap();
+    assert_eq!(fifth.mood, 5);
+    assert_eq!(r.held_check_ins(), 0);
+    assert_eq!(r.check_in_streak().unwrap().current, 2);
+    // Written sealed: the note is not in the files.
+    assert_eq!(occurrences_in_dir(dir.path(), b"HELD-NOTE-MARKER"), 0);
+}
+
+#[test]
+fn held_check_ins_are_bounded_and_delivered_by_an_explicit_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _clock) = recovery_at(
+        dir.path(),
+        local("America/New_York", 2026, 11, 1, 9, 0),
+        "America/New_York",
+    );
+    r.lock();
+    for _ in 0..32 {
+        r.check_in_or_hold(check_in(3, 3)).unwrap();
+    }
+    let err = r.check_in_or_hold(check_in(3, 3)).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { field, .. } if field == "check_in"));
+    assert_eq!(
+        r.deliver_held_check_ins().unwrap(),
+        0,
+        "locked: nothing yet"
+    );
+    r.journal().unlock_with_passphrase(PASSPHRASE).unwrap();
+    assert_eq!(r.deliver_held_check_ins().unwrap(), 32);
+    assert_eq!(r.held_check_ins(), 0);
+    assert_eq!(
+        r.check_ins(date(2026, 11, 1), date(2026, 11, 1))
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -42,7 +42,11 @@ private val FAST_KDF = KdfParams(256, 1, 1)
 private val FAR_PAST = LocalDate.of(1970, 1, 1)
 private val FAR_FUTURE = LocalDate.of(2200, 1, 1)
 
-fun category(name: String): TriggerCategory = TriggerCategory.valueOf(name.uppercase())
+/** A scenario's `self_care` or `called someone` as the Kotlin entry name `SelfCare`. */
+fun entryName(name: String): String =
+    name.split('_', ' ').joinToString("") { it.lowercase().replaceFirstChar(Char::uppercaseChar) }
+
+fun category(name: String): TriggerCategory = TriggerCategory.valueOf(entryName(name))
 
 fun errorKind(e: WaymarkException): String = when (e) {
     is WaymarkException.WrongSecret -> "wrong_secret"
@@ -136,14 +140,14 @@ class Driver {
                 TriggerInput(
                     at = null, journeyId = journey, category = category(s.arg("category")), tags = listOf(),
                     intensity = s.arg("intensity").toInt(), situation = null, cardId = s.args["card"],
-                    outcome = s.args["outcome"]?.let { UrgeOutcome.valueOf(it.uppercase().replace(' ', '_')) },
+                    outcome = s.args["outcome"]?.let { UrgeOutcome.valueOf(entryName(it)) },
                     urgeMinutes = null,
                 ),
             ).offerToRecordLapse
             "lapse" -> lastLapse = j.recordLapse(
                 LapseInput(
                     journeyId = journeyId,
-                    kind = if (s.arg("kind") == "relapse") LapseKind.RELAPSE else LapseKind.LAPSE,
+                    kind = if (s.arg("kind") == "relapse") LapseKind.Relapse else LapseKind.Lapse,
                     date = LocalDate.parse(s.arg("date")), time = null, soberAgainFrom = null, note = null,
                     triggerId = null,
                 ),

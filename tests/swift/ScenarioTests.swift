@@ -74,11 +74,11 @@ func category(_ name: String) throws -> TriggerCategory {
 
 func errorKind(_ error: Error) -> String {
     switch error {
-    case WaymarkError.WrongSecret: return "wrong_secret"
-    case WaymarkError.Locked: return "locked"
-    case WaymarkError.InvalidInput(let field, _, _): return "invalid_input:\(field)"
-    case WaymarkError.NotFound(let what, _, _): return "not_found:\(what)"
-    case WaymarkError.BackupDamaged: return "backup_damaged"
+    case WaymarkError.wrongSecret: return "wrong_secret"
+    case WaymarkError.locked: return "locked"
+    case WaymarkError.invalidInput(let field, _, _): return "invalid_input:\(field)"
+    case WaymarkError.notFound(let what, _, _): return "not_found:\(what)"
+    case WaymarkError.backupDamaged: return "backup_damaged"
     default: return "\(error)"
     }
 }

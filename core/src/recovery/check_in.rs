@@ -105,7 +105,36 @@ impl EveningReview {
     }
 }
 
+/// What became of a check-in given with [`crate::recovery::Recovery::check_in_or_hold`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum CheckInDelivery {
+    /// The journal was unlocked: the check-in is written.
+    Written {
+        /// The day's check-in as stored.
+        check_in: CheckIn,
+    },
+    /// The journal was locked: the check-in waits in memory, with the moment it was given,
+    /// and is written at the next unlock. Ask the person to unlock.
+    Held {
+        /// How many check-ins wait now, this one included.
+        waiting: i32,
+    },
+}
+
 impl CheckInInput {
+    /// Overwrites every text it holds (a held check-in that was written or dropped).
+    pub(crate) fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.trigger_tags.iter_mut().for_each(Zeroize::zeroize);
+        self.intention.zeroize();
+        if let Some(review) = &mut self.evening_review {
+            review.note.zeroize();
+        }
+        self.gratitude.iter_mut().for_each(Zeroize::zeroize);
+        self.note.zeroize();
+    }
+
     pub(crate) fn validate(&self) -> Result<()> {
         validate::in_range("mood", self.mood, 1, 5)?;
         validate::in_range("craving", self.craving, 0, 10)?;

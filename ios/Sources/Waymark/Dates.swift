@@ -4,7 +4,7 @@ import Foundation
 /// began. Every date the library takes or gives is a `Day` (it crosses the FFI as days since
 /// 1970-01-01, configured in core/uniffi.toml), so Swift code never passes a date as a
 /// string and a malformed one cannot reach the library: the initializers that take parts or
-/// text check them and throw `WaymarkError.InvalidInput(field: "date", ...)`.
+/// text check them and throw `WaymarkError.invalidInput(field: "date", ...)`.
 ///
 /// ```swift
 /// let start = try Day(year: 2026, month: 3, day: 1)
@@ -100,7 +100,7 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     }
 
     private static var invalid: WaymarkError {
-        .InvalidInput(field: "date", rule: "must be a calendar day written YYYY-MM-DD in the years 1 to 9999",
+        .invalidInput(field: "date", rule: "must be a calendar day written YYYY-MM-DD in the years 1 to 9999",
                       summary: "invalid date: must be a calendar day written YYYY-MM-DD in the years 1 to 9999")
     }
 
@@ -117,4 +117,123 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         return (Int(year), Int(month), Int(day))
     }
+}
+
+/// A wall-clock time with no date and no zone: when a journey began on its first day, when a
+/// meeting starts, when a reminder rings. It crosses the FFI as seconds since midnight
+/// (configured in core/uniffi.toml), so no malformed time reaches the library: the
+/// initializers check their parts and throw `WaymarkError.invalidInput(field: "time", ...)`.
+///
+/// ```swift
+/// let meeting = try TimeOfDay(hour: 19, minute: 30)
+/// let same = try TimeOfDay("19:30")          // HH:MM or HH:MM:SS, as `description` writes it
+/// ```
+public struct TimeOfDay: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// Seconds since midnight, 0 to 86,399.
+    public let secondOfDay: Int32
+
+    /// A time from a second count the library gave (the generated bindings lift with this).
+    init(secondOfDay: Int32) {
+        self.secondOfDay = secondOfDay
+    }
+
+    /// `hour`:`minute`:`second` (0-23, 0-59, 0-59); throws `InvalidInput` naming `time`
+    /// for anything outside.
+    public init(hour: Int, minute: Int, second: Int = 0) throws {
+        guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else {
+            throw TimeOfDay.invalid
+        }
+        self.init(secondOfDay: Int32(hour * 3_600 + minute * 60 + second))
+    }
+
+    /// The time written `HH:MM` or `HH:MM:SS`; throws `InvalidInput` naming `time` for
+    /// anything else.
+    public init(_ text: String) throws {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
+              let h = Int(parts[0]), let m = Int(parts[1]) else {
+            throw TimeOfDay.invalid
+        }
+        let s = parts.count == 3 ? Int(parts[2]) : 0
+        guard let second = s else { throw TimeOfDay.invalid }
+        try self.init(hour: h, minute: m, second: second)
+    }
+
+    /// The hour, 0-23.
+    public var hour: Int { Int(secondOfDay) / 3_600 }
+    /// The minute, 0-59.
+    public var minute: Int { Int(secondOfDay) / 60 % 60 }
+    /// The second, 0-59.
+    public var second: Int { Int(secondOfDay) % 60 }
+
+    /// The hour, minute and second as `DateComponents`.
+    public var dateComponents: DateComponents {
+        DateComponents(hour: hour, minute: minute, second: second)
+    }
+
+    /// `HH:MM`, or `HH:MM:SS` when the seconds are not zero.
+    public var description: String {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        let base = "\(two(hour)):\(two(minute))"
+        return second == 0 ? base : "\(base):\(two(second))"
+    }
+
+    public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool { lhs.secondOfDay < rhs.secondOfDay }
+
+    /// Encoded as its `HH:MM[:SS]` text.
+    public init(from decoder: Decoder) throws {
+        try self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    /// Encoded as its `HH:MM[:SS]` text.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    private static var invalid: WaymarkError {
+        .invalidInput(field: "time", rule: "must be a time of day written HH:MM or HH:MM:SS",
+                      summary: "invalid time: must be a time of day written HH:MM or HH:MM:SS")
+    }
+}
+
+/// A day and a wall-clock time with no zone: when a reminder rings, in the person's zone
+/// (schedule it with `dateComponents` in the device calendar, so 09:00 stays 09:00 across a
+/// daylight-saving change). It crosses the FFI as seconds since 1970-01-01T00:00 as if that
+/// were UTC.
+public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The day.
+    public let day: Day
+    /// The time on that day.
+    public let time: TimeOfDay
+
+    /// `time` on `day`.
+    public init(day: Day, time: TimeOfDay) {
+        self.day = day
+        self.time = time
+    }
+
+    /// From the library's count (the generated bindings lift with this).
+    init(epochSecond: Int64) {
+        let days = (epochSecond >= 0 ? epochSecond : epochSecond - 86_399) / 86_400
+        self.init(day: Day(epochDay: Int32(clamping: days)),
+                  time: TimeOfDay(secondOfDay: Int32(epochSecond - days * 86_400)))
+    }
+
+    /// Seconds since 1970-01-01T00:00, counting this wall-clock time as if it were UTC.
+    public var epochSecond: Int64 {
+        Int64(day.epochDay) * 86_400 + Int64(time.secondOfDay)
+    }
+
+    /// The year, month, day, hour, minute and second as `DateComponents`: give them to
+    /// `UNCalendarNotificationTrigger` as they are.
+    public var dateComponents: DateComponents {
+        DateComponents(year: day.year, month: day.month, day: day.day,
+                       hour: time.hour, minute: time.minute, second: time.second)
+    }
+
+    /// `YYYY-MM-DDTHH:MM[:SS]`.
+    public var description: String { "\(day)T\(time)" }
+
+    public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool { lhs.epochSecond < rhs.epochSecond }
 }

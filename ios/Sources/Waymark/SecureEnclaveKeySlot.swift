@@ -19,17 +19,17 @@ import Security
 /// **Create only on wrap.** Wrapping (enrolment, `Waymark.addDeviceSlot(_:label:)`) uses the
 /// key under `tag` and creates it only when the Keychain answers that there is none
 /// (`errSecItemNotFound`); any other answer is an error, never a reason to make a new key.
-/// Unwrapping only loads: a missing key is `.KeyInvalidated` at once, with no prompt.
+/// Unwrapping only loads: a missing key is `.keyInvalidated` at once, with no prompt.
 ///
-/// **What unwrapping throws.** `PlatformKeyFailure.Cancelled` when the person dismissed the
-/// sheet (or the system or app did); `.Failed(reason:)` when the face or finger did not match,
+/// **What unwrapping throws.** `PlatformKeyFailure.cancelled` when the person dismissed the
+/// sheet (or the system or app did); `.failed(reason:)` when the face or finger did not match,
 /// biometry is locked out or unavailable, or the device is locked: nothing is wrong with the
-/// key, so try again or use the passphrase; `.KeyInvalidated` when the key is gone (removed,
+/// key, so try again or use the passphrase; `.keyInvalidated` when the key is gone (removed,
 /// passcode turned off, restored phone) or present but unable to open what it wrapped (new
 /// biometric enrolment, or the key was replaced). In every case the journal stays as it is and
 /// the person unlocks with the passphrase or recovery code (SECURITY.md S16).
 ///
-/// **Enrolling again.** After `.KeyInvalidated`, unlock with the passphrase, call
+/// **Enrolling again.** After `.keyInvalidated`, unlock with the passphrase, call
 /// ``recreate()`` (which deletes the stale key: a key invalidated by a new enrolment may still
 /// be found and would wrap to a slot it can never open), then enrol again.
 ///
@@ -38,7 +38,7 @@ import Security
 /// Secure Enclave token and without `.privateKeyUsage` (same accessibility, same
 /// `.biometryCurrentSet`; use Features > Face ID to enrol and match). On hardware without a
 /// Secure Enclave (older Intel Macs, which have no Touch ID either) wrapping throws
-/// `.Failed(reason:)` and the app offers only the passphrase.
+/// `.failed(reason:)` and the app offers only the passphrase.
 ///
 /// On macOS every query uses the data-protection Keychain (`kSecUseDataProtectionKeychain`),
 /// which needs a signed app with a Keychain access group; unsigned test runners get
@@ -66,14 +66,14 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
     public func wrapKey(key: Data) throws -> Data {
         let privateKey = try Self.creation.run { try existingKey(context: nil) ?? createKey() }
         guard let publicKey = SecKeyCopyPublicKey(privateKey) else {
-            throw PlatformKeyFailure.Failed(reason: "the device key has no public key")
+            throw PlatformKeyFailure.failed(reason: "the device key has no public key")
         }
         guard SecKeyIsAlgorithmSupported(publicKey, .encrypt, Self.algorithm) else {
-            throw PlatformKeyFailure.Failed(reason: "the device key cannot encrypt with ECIES")
+            throw PlatformKeyFailure.failed(reason: "the device key cannot encrypt with ECIES")
         }
         var error: Unmanaged<CFError>?
         guard let wrapped = SecKeyCreateEncryptedData(publicKey, Self.algorithm, key as CFData, &error) as Data? else {
-            throw PlatformKeyFailure.Failed(reason: "wrapping failed (\(Self.describe(Self.take(error))))")
+            throw PlatformKeyFailure.failed(reason: "wrapping failed (\(Self.describe(Self.take(error))))")
         }
         return wrapped
     }
@@ -85,7 +85,7 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
         context.localizedReason = prompt
         defer { context.invalidate() }
         guard let privateKey = try existingKey(context: context) else {
-            throw PlatformKeyFailure.KeyInvalidated
+            throw PlatformKeyFailure.keyInvalidated
         }
         var error: Unmanaged<CFError>?
         guard let key = SecKeyCreateDecryptedData(privateKey, Self.algorithm, wrapped as CFData, &error) as Data? else {
@@ -95,7 +95,7 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
     }
 
     /// Deletes the device key (after a passphrase unlock, before enrolling again). Every slot
-    /// it wrapped, in any journal, then answers `.KeyInvalidated`.
+    /// it wrapped, in any journal, then answers `.keyInvalidated`.
     public func recreate() {
         Self.creation.run {
             _ = SecItemDelete(baseQuery() as CFDictionary)
@@ -124,17 +124,17 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
         switch status {
         case errSecSuccess:
             guard let item, CFGetTypeID(item) == SecKeyGetTypeID() else {
-                throw PlatformKeyFailure.Failed(reason: "the Keychain returned something other than a key")
+                throw PlatformKeyFailure.failed(reason: "the Keychain returned something other than a key")
             }
             return (item as! SecKey)
         case errSecItemNotFound:
             return nil
         case errSecUserCanceled:
-            throw PlatformKeyFailure.Cancelled
+            throw PlatformKeyFailure.cancelled
         case errSecInteractionNotAllowed:
-            throw PlatformKeyFailure.Failed(reason: "the device is locked; try again after unlocking it")
+            throw PlatformKeyFailure.failed(reason: "the device is locked; try again after unlocking it")
         default:
-            throw PlatformKeyFailure.Failed(reason: "Keychain lookup failed (OSStatus \(status))")
+            throw PlatformKeyFailure.failed(reason: "Keychain lookup failed (OSStatus \(status))")
         }
     }
 
@@ -143,7 +143,7 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
     private func createKey() throws -> SecKey {
         let inEnclave = SecureEnclave.isAvailable
         guard inEnclave || Self.softwareKeyAllowed else {
-            throw PlatformKeyFailure.Failed(reason: "this device has no Secure Enclave; use the passphrase")
+            throw PlatformKeyFailure.failed(reason: "this device has no Secure Enclave; use the passphrase")
         }
         var flags: SecAccessControlCreateFlags = [.biometryCurrentSet]
         if inEnclave {
@@ -153,7 +153,7 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
         guard let access = SecAccessControlCreateWithFlags(
             nil, kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly, flags, &accessError
         ) else {
-            throw PlatformKeyFailure.Failed(reason: "access control unavailable (\(Self.describe(Self.take(accessError))))")
+            throw PlatformKeyFailure.failed(reason: "access control unavailable (\(Self.describe(Self.take(accessError))))")
         }
         let privateAttributes: [String: Any] = [
             kSecAttrIsPermanent as String: true,
@@ -171,7 +171,7 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
         }
         var error: Unmanaged<CFError>?
         guard let key = SecKeyCreateRandomKey(attributes as CFDictionary, &error) else {
-            throw PlatformKeyFailure.Failed(reason: "creating the device key failed (\(Self.describe(Self.take(error))))")
+            throw PlatformKeyFailure.failed(reason: "creating the device key failed (\(Self.describe(Self.take(error))))")
         }
         return key
     }
@@ -205,7 +205,7 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
     /// prompt's outcome as an OSStatus, a LocalAuthentication or a CryptoTokenKit error, often
     /// one inside another (`NSUnderlyingErrorKey`): the most specific answer wins.
     static func failure(unwrapping error: NSError?) -> PlatformKeyFailure {
-        guard let error else { return .Failed(reason: "decryption failed without an error") }
+        guard let error else { return .failed(reason: "decryption failed without an error") }
         var chain = [error]
         while chain.count < 8, let underlying = chain[chain.count - 1].userInfo[NSUnderlyingErrorKey] as? NSError {
             chain.append(underlying)
@@ -221,21 +221,21 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
         }
         // The key is there and the person was not asked in vain, yet it cannot open what it
         // wrapped: it was invalidated by a new enrolment or replaced by another key.
-        return .KeyInvalidated
+        return .keyInvalidated
     }
 
     private static func authenticationFailure(_ rawCode: Int) -> PlatformKeyFailure? {
         guard let code = LAError.Code(rawValue: rawCode) else { return nil }
         switch code {
         case .userCancel, .appCancel, .systemCancel, .userFallback:
-            return .Cancelled
+            return .cancelled
         case .authenticationFailed, .biometryLockout:
-            return .Failed(reason: retry)
+            return .failed(reason: retry)
         case .biometryNotEnrolled, .passcodeNotSet:
             // No face, finger or passcode left: the key's enrolment is gone for good.
-            return .KeyInvalidated
+            return .keyInvalidated
         case .biometryNotAvailable, .notInteractive, .invalidContext:
-            return .Failed(reason: "Face ID or Touch ID is not available now (LAError \(rawCode)); use the passphrase")
+            return .failed(reason: "Face ID or Touch ID is not available now (LAError \(rawCode)); use the passphrase")
         default:
             return nil
         }
@@ -247,9 +247,9 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
     private static func tokenFailure(_ code: Int) -> PlatformKeyFailure? {
         switch code {
         case -4: // TKError.Code.canceledByUser
-            return .Cancelled
+            return .cancelled
         case -5, -9: // TKError.Code.authenticationFailed, .authenticationNeeded
-            return .Failed(reason: retry)
+            return .failed(reason: retry)
         default:
             return nil
         }
@@ -258,13 +258,13 @@ public final class SecureEnclaveKeySlot: PlatformKeySlot, Sendable {
     private static func statusFailure(_ status: OSStatus) -> PlatformKeyFailure? {
         switch status {
         case errSecUserCanceled:
-            return .Cancelled
+            return .cancelled
         case errSecAuthFailed:
-            return .Failed(reason: retry)
+            return .failed(reason: retry)
         case errSecInteractionNotAllowed:
-            return .Failed(reason: "the device is locked; try again after unlocking it")
+            return .failed(reason: "the device is locked; try again after unlocking it")
         case errSecItemNotFound:
-            return .KeyInvalidated
+            return .keyInvalidated
         default:
             return nil
         }

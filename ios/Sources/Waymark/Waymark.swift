@@ -7,8 +7,8 @@ import Foundation
 /// The generated ``WaymarkJournal`` underneath is thread-safe (`Sendable`); this class adds
 /// the hop off the caller's thread and names the common calls. Any verb of the domain is
 /// reachable through ``call(_:)``: `try await waymark.call { try $0.logTrigger(input: input) }`.
-/// Errors are ``WaymarkError`` cases (`.InvalidInput(field:rule:summary:)`, `.WrongSecret`,
-/// `.Locked`, `.PlatformKeyUnavailable`...).
+/// Errors are ``WaymarkError`` cases (`.invalidInput(field:rule:summary:)`, `.wrongSecret`,
+/// `.locked`, `.platformKeyUnavailable`...).
 public final class Waymark: @unchecked Sendable {
     /// The generated journal object, for calls this class does not name.
     public let journal: WaymarkJournal
@@ -105,7 +105,7 @@ public final class Waymark: @unchecked Sendable {
         try await call { try $0.rotateDataKey(passphrase: passphrase, slot: slot) }
     }
 
-    /// Destroys the journal: every key and the file. This object answers `.Wiped` afterwards.
+    /// Destroys the journal: every key and the file. This object answers `.wiped` afterwards.
     public func wipe() async throws {
         try await call { try $0.wipe() }
     }
@@ -131,7 +131,7 @@ public final class Waymark: @unchecked Sendable {
     }
 
     /// Unlocks with the device key; may wait for Face ID / Touch ID. On
-    /// `WaymarkError.PlatformKeyUnavailable` ask for the passphrase: nothing was changed.
+    /// `WaymarkError.platformKeyUnavailable` ask for the passphrase: nothing was changed.
     public func unlock(device slot: PlatformKeySlot) async throws {
         try await call { try $0.unlockWithPlatform(slot: slot) }
     }
@@ -154,6 +154,20 @@ public final class Waymark: @unchecked Sendable {
     /// Merges the backup at `path` from another device, without duplicates (slow: Argon2id).
     public func mergeBackup(from path: String, passphrase: String) async throws -> MergeReport {
         try await call { try $0.mergeBackup(path: path, passphrase: passphrase) }
+    }
+
+    /// Checks in from a notification action: written now when the journal is unlocked; when
+    /// it is locked, held in memory (never on disk) with the moment it was given, and written
+    /// for that moment's day by the next unlock. `.held` means "ask the person to unlock":
+    /// give the action `.foreground` so the app opens to its unlock screen. Held check-ins
+    /// live as long as this object: keep one `Waymark` for the app's lifetime.
+    public func checkInOrHold(_ input: CheckInInput) async throws -> CheckInDelivery {
+        try await call { try $0.checkInOrHold(input: input) }
+    }
+
+    /// How many check-ins given while locked wait for the next unlock.
+    public func heldCheckIns() async throws -> Int32 {
+        try await call { try $0.heldCheckIns() }
     }
 
     /// The home screen in one call: today's counters, check-in, streak, milestones to

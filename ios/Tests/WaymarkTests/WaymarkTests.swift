@@ -14,7 +14,7 @@ final class PadKeyStore: PlatformKeySlot, @unchecked Sendable {
     }
 
     func unwrapKey(wrapped: Data) throws -> Data {
-        if invalidated { throw PlatformKeyFailure.KeyInvalidated }
+        if invalidated { throw PlatformKeyFailure.keyInvalidated }
         return Data(zip(wrapped, pad).map { $0 ^ $1 })
     }
 }
@@ -32,7 +32,7 @@ final class PromptKeyStore: PlatformKeySlot, @unchecked Sendable {
         if prompting {
             entered.signal()
             if release.wait(timeout: .now() + 5) == .timedOut {
-                throw PlatformKeyFailure.Failed(reason: "the test never answered")
+                throw PlatformKeyFailure.failed(reason: "the test never answered")
             }
         }
         return try inner.unwrapKey(wrapped: wrapped)
@@ -75,7 +75,7 @@ final class WaymarkTests: XCTestCase {
         do {
             _ = try await w.addSafetyItem(.reasons, SafetyItem(text: "  "))
             XCTFail("an empty item was saved")
-        } catch WaymarkError.InvalidInput(let field, _, _) {
+        } catch WaymarkError.invalidInput(let field, _, _) {
             XCTAssertEqual(field, "text")
         }
 
@@ -103,9 +103,87 @@ final class WaymarkTests: XCTestCase {
         do {
             _ = try await w.logUse(journeyId: less.id, amount: "1.234")
             XCTFail("three decimals were read")
-        } catch WaymarkError.InvalidInput(let field, _, _) {
+        } catch WaymarkError.invalidInput(let field, _, _) {
             XCTAssertEqual(field, "amount")
         }
+    }
+
+    func testACheckInFromANotificationWhileLockedIsHeldAndWrittenAtTheNextUnlock() async throws {
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        _ = try await w.call { try $0.setTimeZone(zone: "Asia/Tokyo") }
+        guard case .written = try await w.checkInOrHold(CheckInInput(mood: 2, craving: 6)) else {
+            return XCTFail("an unlocked journal held the check-in")
+        }
+        w.lock()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let held = try await w.checkInOrHold(CheckInInput(mood: 4, craving: 1, note: "tapped from the lock screen"))
+        XCTAssertEqual(held, .held(waiting: 1))
+        let waiting = try await w.heldCheckIns()
+        XCTAssertEqual(waiting, 1)
+        do {
+            _ = try await w.checkInOrHold(CheckInInput(mood: 7, craving: 1))
+            XCTFail("an invalid check-in was held")
+        } catch WaymarkError.invalidInput(let field, _, _) {
+            XCTAssertEqual(field, "mood")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), bytes)
+        try await w.unlock(passphrase: passphrase)
+        let left = try await w.heldCheckIns()
+        XCTAssertEqual(left, 0)
+        let today = try await w.call { try $0.checkInOn(date: try $0.today()) }
+        XCTAssertEqual(today?.mood, 4)
+        XCTAssertEqual(today?.note, "tapped from the lock screen")
+    }
+
+    func testTimesAreValueTypesAndAMalformedOneIsInvalidInput() async throws {
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        _ = try await w.call { try $0.setTimeZone(zone: "Europe/Berlin") }
+        let current = try await w.reminderPrefs()
+        let wanted = ReminderPrefs(
+            enabled: current.enabled, checkInAt: try TimeOfDay("08:15"),
+            eveningReviewAt: current.eveningReviewAt,
+            meetings: [RegularMeeting(weekday: .tue, at: try TimeOfDay(hour: 19, minute: 30), name: "home group")],
+            meetingLeadMinutes: current.meetingLeadMinutes, milestones: current.milestones,
+            riskyHours: current.riskyHours, quietFrom: try TimeOfDay("22:00"), quietUntil: try TimeOfDay("07:00"),
+            dailyCap: current.dailyCap, discreet: current.discreet)
+        let saved = try await w.setReminderPrefs(wanted)
+        XCTAssertEqual(saved.meetings.first?.at.description, "19:30")
+        let reminders = try await w.reminders(days: 7)
+        let checkIn = try XCTUnwrap(reminders.first { $0.kind == .checkIn })
+        XCTAssertEqual(checkIn.localTime.time, try TimeOfDay(hour: 8, minute: 15))
+        var berlin = Calendar(identifier: .gregorian)
+        berlin.timeZone = TimeZone(identifier: "Europe/Berlin")!
+        XCTAssertEqual(berlin.date(from: checkIn.localTime.dateComponents), checkIn.at)
+        for text in ["24:00", "7:30", "12:60", "noon", "12:00:00:00"] {
+            do {
+                _ = try TimeOfDay(text)
+                XCTFail("\(text) was read as a time")
+            } catch WaymarkError.invalidInput(let field, _, _) {
+                XCTAssertEqual(field, "time")
+            }
+        }
+        XCTAssertEqual(try TimeOfDay("06:05:09").description, "06:05:09")
+    }
+
+    func testErrorsAreLowerCamelCaseAndDescribedByTheirSummary() async throws {
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        w.lock()
+        do {
+            _ = try await w.home()
+            XCTFail("a locked journal answered")
+        } catch let error as WaymarkError {
+            guard case .locked(let summary) = error else { return XCTFail("not locked: \(error)") }
+            XCTAssertEqual(error.localizedDescription, summary)
+            XCTAssertFalse(summary.contains("summary:"))
+        }
+        do {
+            _ = try Day("2026-02-31")
+            XCTFail("a day the calendar does not have was made")
+        } catch let error as WaymarkError {
+            guard case .invalidInput(_, _, let summary) = error else { return XCTFail("not invalid: \(error)") }
+            XCTAssertEqual(error.errorDescription, summary)
+        }
+        XCTAssertEqual(PlatformKeyFailure.failed(reason: "no key").errorDescription, "no key")
     }
 
     func testSlowCallsHaveAsyncWrappers() async throws {
@@ -168,14 +246,14 @@ final class WaymarkTests: XCTestCase {
         do {
             _ = try await w.call { try $0.checkIn(input: CheckInInput(mood: -1, craving: 2)) }
             XCTFail("a negative mood was accepted")
-        } catch WaymarkError.InvalidInput(let field, _, _) {
+        } catch WaymarkError.invalidInput(let field, _, _) {
             XCTAssertEqual(field, "mood")
         }
         do {
             _ = try await Waymark.create(path: path + "-other", passphrase: passphrase,
                                          kdf: KdfParams(memoryKib: -1, iterations: 1, parallelism: 1))
             XCTFail("a negative memory size was accepted")
-        } catch WaymarkError.InvalidInput(let field, _, _) {
+        } catch WaymarkError.invalidInput(let field, _, _) {
             XCTAssertTrue(field.hasPrefix("kdf"), field)
         }
     }
@@ -199,7 +277,7 @@ final class WaymarkTests: XCTestCase {
         do {
             _ = try await reopened.call { try $0.journeys() }
             XCTFail("a locked journal answered")
-        } catch WaymarkError.Locked(let summary) {
+        } catch WaymarkError.locked(let summary) {
             XCTAssertTrue(summary.contains("locked"))
         }
         try await reopened.unlock(passphrase: passphrase)
@@ -227,7 +305,7 @@ final class WaymarkTests: XCTestCase {
             let secret = journey(zone: "Secret/Place-1234")
             _ = try await w.call { try $0.addJourney(input: secret) }
             XCTFail("a bad zone was accepted")
-        } catch WaymarkError.InvalidInput(let field, _, let summary) {
+        } catch WaymarkError.invalidInput(let field, _, let summary) {
             XCTAssertEqual(field, "time_zone")
             XCTAssertFalse(summary.contains("Secret/Place-1234"))
         }
@@ -235,7 +313,7 @@ final class WaymarkTests: XCTestCase {
             let future = journey(since: "2999-01-01")
             _ = try await w.call { try $0.addJourney(input: future) }
             XCTFail("a future start was accepted")
-        } catch WaymarkError.InvalidInput(let field, _, _) {
+        } catch WaymarkError.invalidInput(let field, _, _) {
             XCTAssertEqual(field, "sober_since")
         }
         let count = try await w.call { try $0.journeys().count }
@@ -249,7 +327,7 @@ final class WaymarkTests: XCTestCase {
         do {
             try await w.unlock(passphrase: "not the passphrase")
             XCTFail("a wrong passphrase opened the journal")
-        } catch WaymarkError.WrongSecret {
+        } catch WaymarkError.wrongSecret {
             XCTAssertFalse(w.isUnlocked)
         }
         try await w.unlock(recoveryCode: created.recoveryCode.lowercased().replacingOccurrences(of: "-", with: " "))
@@ -272,7 +350,7 @@ final class WaymarkTests: XCTestCase {
         do {
             try await w.unlock(device: store)
             XCTFail("an invalidated key unlocked")
-        } catch WaymarkError.PlatformKeyUnavailable(_, let summary) {
+        } catch WaymarkError.platformKeyUnavailable(_, let summary) {
             XCTAssertTrue(summary.contains("passphrase"))
         }
         try await w.unlock(passphrase: passphrase)
@@ -297,7 +375,7 @@ final class WaymarkTests: XCTestCase {
             do {
                 _ = try Day(bad)
                 XCTFail("\(bad) was read as a day")
-            } catch WaymarkError.InvalidInput(let field, _, let summary) {
+            } catch WaymarkError.invalidInput(let field, _, let summary) {
                 XCTAssertEqual(field, "date")
                 XCTAssertFalse(bad.count > 3 && summary.contains(bad), summary)
             }
@@ -335,7 +413,7 @@ final class WaymarkTests: XCTestCase {
         do {
             _ = try await laptop.mergeBackup(from: backup, passphrase: "a separate backup passphrase")
             XCTFail("a damaged backup was accepted")
-        } catch WaymarkError.BackupDamaged(let summary) {
+        } catch WaymarkError.backupDamaged(let summary) {
             XCTAssertTrue(summary.contains("changed after it was written"), summary)
         }
     }

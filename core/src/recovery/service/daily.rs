@@ -11,7 +11,7 @@ use crate::recovery::triggers::{
     TriggerEvent, TriggerInput, TriggerLogged, TriggerPatch, UrgeOutcome,
 };
 use crate::RecordWriter;
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
 /// How far ahead of the clock a logged trigger may be (phones disagree by a little).
@@ -29,9 +29,16 @@ impl Recovery {
     /// Checks in for a day (today by default). A second check-in on the same day updates it;
     /// an evening review already written is kept unless a new one is given.
     pub fn check_in(&self, input: CheckInInput) -> Result<CheckIn> {
+        self.check_in_at(input, self.now())
+    }
+
+    /// Checks in as if at `now`: without a date, for the recovery day `now` falls in.
+    pub(super) fn check_in_at(&self, input: CheckInInput, now: DateTime<Utc>) -> Result<CheckIn> {
         input.validate()?;
-        let date = self.day_or_today(input.date)?;
-        let now = self.now();
+        let date = match input.date {
+            Some(date) => self.day_or_today(Some(date))?,
+            None => self.day_at(now)?,
+        };
         self.write(|w| {
             stored::update(w, &check_in_identity(date), |existing: Option<CheckIn>| {
                 Ok(CheckIn {

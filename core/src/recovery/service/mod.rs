@@ -12,7 +12,7 @@
 //! Every verb validates its input completely before it writes anything, so a rejected input
 //! changes nothing stored. Bodies are encoded into zeroizing buffers (`stored`). The verbs are
 //! spread over small modules by concern: `journeys` (journeys, lapses, counter, milestones),
-//! `daily` (check-ins and triggers), `coping` (cards), `writing` (reflections, entries,
+//! `daily` (check-ins and triggers), `held` (check-ins given while locked), `coping` (cards), `writing` (reflections, entries,
 //! search), `support` (contacts, outreach, meetings), `keys` (rotating the data key),
 //! `quarantine` (records kept but never applied), `safety` (the safety plan, help now and
 //! urge surfing), `limits` (amounts logged against limit goals), `reminders` (what to
@@ -21,6 +21,7 @@
 mod bulk;
 mod coping;
 mod daily;
+mod held;
 mod journeys;
 mod keys;
 mod limits;
@@ -90,6 +91,7 @@ pub struct Recovery {
     journal: Journal,
     clock: Arc<dyn Clock>,
     warm: Mutex<Option<Warm>>,
+    held: Mutex<Vec<held::HeldCheckIn>>,
 }
 
 impl std::fmt::Debug for Recovery {
@@ -107,6 +109,7 @@ impl Recovery {
             journal,
             clock,
             warm: Mutex::new(None),
+            held: Mutex::new(Vec::new()),
         }
     }
 
@@ -144,6 +147,7 @@ impl Recovery {
     /// Runs `read` over the warm snapshot, decrypting the journal first if there is none or
     /// the journal changed behind its back.
     pub(crate) fn view<T>(&self, read: impl FnOnce(&Snapshot) -> Result<T>) -> Result<T> {
+        self.deliver_if_any_held();
         let mut warm = self.warm();
         if !self.journal.is_unlocked() {
             *warm = None;
@@ -177,6 +181,7 @@ impl Recovery {
         &self,
         action: impl FnOnce(&mut RecordWriter<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.deliver_if_any_held();
         let mut warm = self.warm();
         if warm.is_none() {
             self.move_bodies()?;
@@ -278,9 +283,14 @@ impl Recovery {
 
     /// Today's recovery day: the local date in the person's zone, after their day start.
     pub fn today(&self) -> Result<NaiveDate> {
+        self.day_at(self.now())
+    }
+
+    /// The recovery day `instant` falls in, by the person's zone and day start.
+    pub(super) fn day_at(&self, instant: DateTime<Utc>) -> Result<NaiveDate> {
         let settings = self.settings()?;
         Ok(recovery_day(
-            self.now(),
+            instant,
             &settings.zone(),
             settings.day_starts_at,
         ))

@@ -1,6 +1,8 @@
 package app.waymark
 
 import app.waymark.core.BackupWritten
+import app.waymark.core.CheckInDelivery
+import app.waymark.core.CheckInInput
 import app.waymark.core.HelpNow
 import app.waymark.core.Home
 import app.waymark.core.KdfParams
@@ -161,6 +163,18 @@ class Waymark private constructor(
     /** Merges the backup at [path] from another device, without duplicates (slow: Argon2id). */
     suspend fun mergeBackup(path: String, passphrase: String): MergeReport =
         call { it.mergeBackup(path, passphrase) }
+
+    /**
+     * Checks in from a notification action: written now when the journal is unlocked; when it
+     * is locked, held in memory (never on disk) with the moment it was given, and written for
+     * that moment's day by the next unlock. `CheckInDelivery.Held` means "ask the person to
+     * unlock": open the app's unlock screen from the action. Held check-ins live as long as
+     * this object: keep one [Waymark] per process and do not [close] it while any wait.
+     */
+    suspend fun checkInOrHold(input: CheckInInput): CheckInDelivery = call { it.checkInOrHold(input) }
+
+    /** How many check-ins given while locked wait for the next unlock. */
+    suspend fun heldCheckIns(): Int = call { it.heldCheckIns() }
 
     /** The home screen in one call: today's counters, check-in, streak, milestones to celebrate, suggested cards. */
     suspend fun home(): Home = call { it.home() }

@@ -2,6 +2,7 @@ package app.waymark
 
 import app.waymark.core.Halt
 import app.waymark.core.CheckInInput
+import app.waymark.core.CheckInDelivery
 import app.waymark.core.JourneyInput
 import app.waymark.core.KdfParams
 import app.waymark.core.ContactInput
@@ -11,6 +12,8 @@ import app.waymark.core.LimitPeriod
 import app.waymark.core.CardOutcome
 import app.waymark.core.PlanSection
 import app.waymark.core.ReminderKind
+import app.waymark.core.RegularMeeting
+import app.waymark.core.Weekday
 import app.waymark.core.ReviewRange
 import app.waymark.core.SafetyItem
 import app.waymark.core.SlotKind
@@ -56,9 +59,9 @@ class WaymarkShellTest {
     fun aHardMomentFromThePhoneHelpNowACallAnUrgeRiddenOutRemindersAndALimitGoal() = runBlocking {
         Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
             w.call { it.setTimeZone("Europe/London") }
-            val sam = w.call { it.addContact(ContactInput("Sam", ContactRole.SPONSOR, "07700 900123", null)) }
-            w.addSafetyItem(PlanSection.WARNING_SIGNS, SafetyItem("not sleeping"))
-            w.addSafetyItem(PlanSection.ASK_FOR_HELP, SafetyItem("", contactId = sam.id))
+            val sam = w.call { it.addContact(ContactInput("Sam", ContactRole.Sponsor, "07700 900123", null)) }
+            w.addSafetyItem(PlanSection.WarningSigns, SafetyItem("not sleeping"))
+            w.addSafetyItem(PlanSection.AskForHelp, SafetyItem("", contactId = sam.id))
             var plan = w.safetyPlan()
             assertEquals(2, plan.version)
             assertEquals("GB", plan.country)
@@ -66,7 +69,7 @@ class WaymarkShellTest {
             plan = w.confirmCrisisLine(plan.crisisLines.first().id)
             assertTrue(plan.crisisLines.first().confirmed)
             try {
-                w.addSafetyItem(PlanSection.REASONS, SafetyItem("  "))
+                w.addSafetyItem(PlanSection.Reasons, SafetyItem("  "))
                 fail("an empty item was saved")
             } catch (e: WaymarkException.InvalidInput) {
                 assertEquals("text", e.field)
@@ -79,10 +82,10 @@ class WaymarkShellTest {
             w.callFromHelpNow(sam.id)
             assertEquals(1, w.call { it.outreach() }.size)
             val ended = w.endUrgeSession(intensity = 2, cardId = help.cards.last().card.id)
-            assertEquals(CardOutcome.HELPED, ended.outcome)
+            assertEquals(CardOutcome.Helped, ended.outcome)
 
             val reminders = w.reminders(7)
-            assertTrue(reminders.any { it.kind == ReminderKind.CHECK_IN })
+            assertTrue(reminders.any { it.kind == ReminderKind.CheckIn })
             for (r in reminders) {
                 val words = (r.title + " " + r.body).lowercase()
                 assertFalse(words, words.contains("sober") || words.contains("craving"))
@@ -92,7 +95,7 @@ class WaymarkShellTest {
                 it.addJourney(
                     journeyInput("2026-11-01").copy(
                         name = "drinking less",
-                        limit = Limit(200, LimitPeriod.DAY, "pints"),
+                        limit = Limit(200, LimitPeriod.Day, "pints"),
                     ),
                 )
             }
@@ -104,6 +107,63 @@ class WaymarkShellTest {
             } catch (e: WaymarkException.InvalidInput) {
                 assertEquals("amount", e.field)
             }
+        }
+    }
+
+    @Test
+    fun aCheckInFromANotificationWhileLockedIsHeldAndWrittenAtTheNextUnlock() = runBlocking {
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            w.call { it.setTimeZone("Europe/Berlin") }
+            val now = w.checkInOrHold(CheckInInput(mood = 2, craving = 6))
+            assertTrue(now is CheckInDelivery.Written)
+            w.lock()
+            val bytes = File(dir, "journal.db").readBytes()
+            val held = w.checkInOrHold(CheckInInput(mood = 4, craving = 1, note = "tapped from the lock screen"))
+            assertEquals(CheckInDelivery.Held(waiting = 1), held)
+            assertEquals(1, w.heldCheckIns())
+            try {
+                w.checkInOrHold(CheckInInput(mood = 7, craving = 1))
+                fail("an invalid check-in was held")
+            } catch (e: WaymarkException.InvalidInput) {
+                assertEquals("mood", e.field)
+            }
+            assertArrayEquals(bytes, File(dir, "journal.db").readBytes())
+            w.unlock(passphrase)
+            assertEquals(0, w.heldCheckIns())
+            val today = w.call { it.checkInOn(it.today()) }
+            assertEquals(4, today?.mood)
+            assertEquals("tapped from the lock screen", today?.note)
+        }
+    }
+
+    @Test
+    fun timesAreJavaTimeValuesAndADateOutOfRangeIsInvalidInput() = runBlocking {
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            w.call { it.setTimeZone("Europe/Berlin") }
+            val prefs = w.setReminderPrefs(
+                w.reminderPrefs().copy(
+                    checkInAt = java.time.LocalTime.of(8, 15),
+                    meetings = listOf(RegularMeeting(Weekday.Tue, java.time.LocalTime.of(19, 30), "home group")),
+                    quietFrom = java.time.LocalTime.of(22, 0),
+                    quietUntil = java.time.LocalTime.of(7, 0),
+                ),
+            )
+            assertEquals(java.time.LocalTime.of(19, 30), prefs.meetings.single().at)
+            val checkIn = w.reminders(7).first { it.kind == ReminderKind.CheckIn }
+            assertEquals(java.time.LocalTime.of(8, 15), checkIn.localTime.toLocalTime())
+            assertEquals(
+                checkIn.at,
+                checkIn.localTime.atZone(java.time.ZoneId.of("Europe/Berlin")).toInstant(),
+            )
+            try {
+                w.call { it.checkInOn(java.time.LocalDate.of(10000, 1, 1)) }
+                fail("a date in the year 10000 crossed")
+            } catch (e: WaymarkException.InvalidInput) {
+                assertEquals("date", e.field)
+            }
+            // One case style: enum entries are PascalCase like the variants of sealed classes.
+            assertEquals("Tue", Weekday.Tue.name)
+            assertEquals("SelfCare", app.waymark.core.CardCategory.SelfCare.name)
         }
     }
 
@@ -364,7 +424,7 @@ class WaymarkShellTest {
         Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
             w.call { it.addJourney(journeyInput()) }
             w.addDeviceSlot(slot, "pixel-8")
-            assertTrue(w.call { it.slots() }.any { it.kind == SlotKind.PLATFORM && it.label == "pixel-8" })
+            assertTrue(w.call { it.slots() }.any { it.kind == SlotKind.Platform && it.label == "pixel-8" })
         }
         Waymark.open(path, kdf = fast).use { w ->
             w.unlockWithDevice(slot)
