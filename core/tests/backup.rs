@@ -316,3 +316,145 @@ fn a_weak_backup_passphrase_is_refused_by_name() {
     assert!(err.to_string().contains("backup passphrase"), "{err}");
     assert!(!file.exists());
 }
+
+/// A short pause, so writes on two journals never share a millisecond of their clocks.
+fn tick() {
+    std::thread::sleep(std::time::Duration::from_millis(3));
+}
+
+fn entry(text: &str) -> waymark_core::recovery::entries::EntryInput {
+    waymark_core::recovery::entries::EntryInput {
+        body: text.into(),
+        ..Default::default()
+    }
+}
+
+fn backup_of(recovery: &Recovery, file: &Path) -> Backup {
+    recovery
+        .write_backup(file, BACKUP_PASSPHRASE, &cheap_kdf())
+        .unwrap();
+    Backup::read(file, BACKUP_PASSPHRASE).unwrap()
+}
+
+#[test]
+fn an_old_backup_never_brings_back_what_was_deleted_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let (phone, _) = recovery_at(dir.path(), utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    let gone = phone.write_entry(entry("the night at the bridge")).unwrap();
+    let kept = phone.write_entry(entry("a good walk")).unwrap();
+    phone
+        .check_in(CheckInInput {
+            mood: 2,
+            craving: 7,
+            ..Default::default()
+        })
+        .unwrap();
+    let old = backup_of(&phone, &dir.path().join("old.wmbackup"));
+    tick();
+    phone.delete_entry(&gone.id).unwrap();
+    phone.delete_check_in(date(2026, 11, 25)).unwrap();
+
+    let report = phone.merge_backup(&old).unwrap();
+    assert_eq!(report.stayed_deleted, 2, "{report:?}");
+    assert_eq!((report.added, report.updated), (0, 0), "{report:?}");
+    assert!(phone.entry(&gone.id).is_err());
+    assert!(phone.check_in_on(date(2026, 11, 25)).unwrap().is_none());
+    assert_eq!(phone.entry(&kept.id).unwrap().body, "a good walk");
+    // The deletions are in the next backup: restoring it elsewhere, then merging the old one
+    // there, still brings nothing back.
+    let new = backup_of(&phone, &dir.path().join("new.wmbackup"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let restored = new
+        .restore(
+            &elsewhere.path().join("j.db"),
+            PASSPHRASE,
+            fast_options(),
+            Arc::new(FixedClock::new(utc(2026, 11, 25, 10, 0))),
+        )
+        .unwrap()
+        .recovery;
+    let report = restored.merge_backup(&old).unwrap();
+    assert_eq!(report.stayed_deleted, 2, "{report:?}");
+    assert!(restored.entry(&gone.id).is_err());
+    assert!(restored.check_in_on(date(2026, 11, 25)).unwrap().is_none());
+}
+
+#[test]
+fn a_deletion_on_one_device_reaches_the_other_unless_it_was_edited_there_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let (phone, _) = recovery_at(dir.path(), utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    let bridge = phone.write_entry(entry("the night at the bridge")).unwrap();
+    let walk = phone.write_entry(entry("a good walk")).unwrap();
+    let plan = phone.write_entry(entry("plan for Friday")).unwrap();
+    phone
+        .check_in(CheckInInput {
+            mood: 2,
+            craving: 7,
+            ..Default::default()
+        })
+        .unwrap();
+    // The laptop starts from the phone's backup: another journal, with its own keys.
+    let first = backup_of(&phone, &dir.path().join("first.wmbackup"));
+    let laptop_dir = tempfile::tempdir().unwrap();
+    let laptop = first
+        .restore(
+            &laptop_dir.path().join("j.db"),
+            PASSPHRASE,
+            fast_options(),
+            Arc::new(FixedClock::new(utc(2026, 11, 25, 9, 30))),
+        )
+        .unwrap()
+        .recovery;
+    tick();
+    laptop.delete_entry(&bridge.id).unwrap();
+    laptop.delete_entry(&plan.id).unwrap();
+    laptop.delete_check_in(date(2026, 11, 25)).unwrap();
+    tick();
+    // Meanwhile the phone rewrote the plan: an edit after the deletion wins.
+    phone
+        .edit_entry(&plan.id, entry("plan for Friday: call Sam first"))
+        .unwrap();
+
+    let from_laptop = backup_of(&laptop, &laptop_dir.path().join("laptop.wmbackup"));
+    let report = phone.merge_backup(&from_laptop).unwrap();
+    assert_eq!(
+        report.deleted, 2,
+        "the entry and the day's check-in: {report:?}"
+    );
+    assert!(
+        report.conflicts_kept >= 1,
+        "the plan edited since: {report:?}"
+    );
+    assert!(phone.entry(&bridge.id).is_err());
+    assert!(phone.check_in_on(date(2026, 11, 25)).unwrap().is_none());
+    assert_eq!(
+        phone.entry(&plan.id).unwrap().body,
+        "plan for Friday: call Sam first"
+    );
+    assert_eq!(phone.entry(&walk.id).unwrap().body, "a good walk");
+
+    // Merging it again changes nothing; the first backup cannot undo the deletions either.
+    let again = phone.merge_backup(&from_laptop).unwrap();
+    assert_eq!(
+        (again.deleted, again.added, again.updated),
+        (0, 0, 0),
+        "{again:?}"
+    );
+    let old = phone.merge_backup(&first).unwrap();
+    assert_eq!(old.stayed_deleted, 2, "{old:?}");
+    assert!(phone.entry(&bridge.id).is_err());
+    assert!(phone.check_in_on(date(2026, 11, 25)).unwrap().is_none());
+
+    // And back: the laptop learns the phone's newer plan.
+    let from_phone = backup_of(&phone, &dir.path().join("phone.wmbackup"));
+    let back = laptop.merge_backup(&from_phone).unwrap();
+    assert_eq!(
+        back.added, 1,
+        "the plan, edited after its deletion: {back:?}"
+    );
+    assert_eq!(
+        laptop.entry(&plan.id).unwrap().body,
+        "plan for Friday: call Sam first"
+    );
+    assert!(laptop.entry(&bridge.id).is_err());
+}

@@ -46,11 +46,21 @@ fn after_a_rotation_a_day_still_has_one_check_in_found_and_erased_by_its_date() 
     // Erasing by date erases it: nothing of that day is left.
     r.delete_check_in(date(2026, 6, 1)).unwrap();
     assert!(r.check_in_on(date(2026, 6, 1)).unwrap().is_none());
-    assert_eq!(r.journal().record_count().unwrap(), records_before - 1);
+    // Its row now holds a tombstone (no content), so a merge can tell it was deleted.
+    assert_eq!(r.journal().record_count().unwrap(), records_before);
     assert!(matches!(
         r.delete_check_in(date(2026, 6, 1)),
         Err(Error::InvalidInput { field: "date", .. })
     ));
+
+    // The tombstone follows the day through another rotation: checking in that day again
+    // takes its place instead of adding a row.
+    let again = r.rotate_data_key(PASSPHRASE, None).unwrap();
+    assert_eq!(again.duplicates_kept, 0);
+    assert_eq!(again.damaged_records_kept, 0);
+    r.check_in(check_in(2, "rest")).unwrap();
+    assert_eq!(r.journal().record_count().unwrap(), records_before);
+    assert_eq!(r.check_in_on(date(2026, 6, 1)).unwrap().unwrap().mood, 2);
 }
 
 #[test]

@@ -61,6 +61,27 @@ fn print_report(ctx: &Ctx, command: &str, report: &MergeReport) -> Result<()> {
         "{} added, {} updated, {} unchanged, {} kept as they were here (conflicts).",
         report.added, report.updated, report.unchanged, report.conflicts_kept
     ));
+    if report.deleted > 0 {
+        say(format!(
+            "{} deleted here: the other device deleted {} after {} last edit here.",
+            crate::render::format::count(report.deleted, "record", "records"),
+            if report.deleted == 1 { "it" } else { "them" },
+            if report.deleted == 1 { "its" } else { "their" },
+        ));
+    }
+    if report.stayed_deleted > 0 {
+        say(format!(
+            "{} in the backup stayed deleted: deleted here after the backup's copy was last edited.",
+            crate::render::format::count(report.stayed_deleted, "record", "records"),
+        ));
+    }
+    if report.refused > 0 {
+        say(ctx.out.red(&format!(
+            "{} dated more than two days ahead {} refused.",
+            crate::render::format::count(report.refused, "deletion", "deletions"),
+            if report.refused == 1 { "was" } else { "were" },
+        )));
+    }
     if report.quarantined > 0 {
         say(ctx.out.red(&format!(
             "{} broke a rule of {} kind and {} kept in quarantine, not applied: `waymark quarantine` lists {}.",

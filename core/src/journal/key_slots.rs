@@ -13,7 +13,7 @@ use crate::crypto::keyring::{DataKey, Keyring};
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
 use crate::platform::PlatformKeyStore;
-use crate::record::{encode_payload, record_context, RecordId};
+use crate::record::{encode_payload, record_context, RecordId, FLAG_TOMBSTONE};
 use crate::store::records;
 use crate::store::slots::{self, SlotKind};
 use crate::store::write_state::{self, WriteState};
@@ -399,11 +399,20 @@ impl Journal {
                 ) {
                     Ok(p) => {
                         let view = super::records::RecordView::new(id, row.revision, p);
-                        let new_id = match natural_key(&view) {
-                            Some((namespace, key)) => {
-                                super::records::lookup(&mut new_keyring, namespace, &key)?.0
+                        // A tombstone's body is the natural key it was deleted under, if any.
+                        let new_id = if p.flags & FLAG_TOMBSTONE != 0 {
+                            if p.body.is_empty() {
+                                row.id
+                            } else {
+                                super::records::lookup(&mut new_keyring, p.kind, p.body)?.0
                             }
-                            None => row.id,
+                        } else {
+                            match natural_key(&view) {
+                                Some((namespace, key)) => {
+                                    super::records::lookup(&mut new_keyring, namespace, &key)?.0
+                                }
+                                None => row.id,
+                            }
                         };
                         moving.push(Moving {
                             old_id: row.id,
@@ -422,7 +431,17 @@ impl Journal {
                 }
             }
         }
-        let duplicates_kept = settle_ids(&mut moving);
+        let mut duplicates_kept = settle_ids(&mut moving);
+        // A tombstone that lost to a record of the same natural key has nothing to keep.
+        let mut dropped = Vec::new();
+        moving.retain(|m| {
+            let stale = m.duplicate && m.flags & FLAG_TOMBSTONE != 0;
+            if stale {
+                dropped.push(m.old_id);
+            }
+            !stale
+        });
+        duplicates_kept -= dropped.len() as u64;
         let mut resealed = Vec::with_capacity(moving.len());
         for m in &moving {
             if m.new_id != m.old_id {
@@ -444,6 +463,9 @@ impl Journal {
         let tx = state
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for old_id in &dropped {
+            records::delete(&tx, old_id)?;
+        }
         // Moved records leave their old rows first, so no id is ever held twice.
         for (old_id, new_id, _, _) in &resealed {
             if old_id != new_id {

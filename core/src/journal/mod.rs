@@ -23,6 +23,7 @@ mod wipe;
 
 pub use bodies::{Upgraded, CURRENT_BODY_FORMAT};
 pub use key_slots::{KeyRotation, KeySlot, NaturalKey, NewRecoveryCode};
+pub(crate) use records::Stored;
 pub use records::{RecordView, RecordWriter, Written};
 pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
 

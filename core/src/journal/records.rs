@@ -48,6 +48,28 @@ pub struct Written {
     pub record: Option<Record>,
 }
 
+/// What a record id holds, as [`RecordWriter::peek_state`] sees it.
+pub(crate) enum Stored<T> {
+    /// No row.
+    Absent,
+    /// A tombstone: the record was deleted by a write with this version.
+    Deleted(Stamp),
+    /// A live record.
+    Live(T),
+}
+
+/// A deletion as a backup carries it (see [`Journal::visit_deletions`]).
+pub(crate) struct Deletion {
+    /// The deleted record's id.
+    pub(crate) id: RecordId,
+    /// Its kind.
+    pub(crate) kind: String,
+    /// The version of the deletion.
+    pub(crate) stamp: Stamp,
+    /// The natural key of a record kept one per something; empty otherwise.
+    pub(crate) key: Vec<u8>,
+}
+
 /// The current time for the hybrid logical clock: milliseconds since 1970 in the high 48
 /// bits.
 fn physical_clock() -> u64 {
@@ -257,17 +279,98 @@ impl RecordWriter<'_> {
         records::revision(&self.tx, &id.0)
     }
 
-    /// Erases a record; false when there was none with that id.
+    /// Deletes a record, leaving a tombstone; false when there was none with that id (or
+    /// only a tombstone). See [`RecordWriter::delete_remembering`].
     pub fn delete(&mut self, id: &RecordId) -> Result<bool> {
-        let deleted = records::delete(&self.tx, &id.0)?;
-        self.deleted |= deleted;
-        if deleted {
+        self.delete_remembering(id, &[])
+    }
+
+    /// Deletes a record: its content is erased (the row is overwritten, and the write-ahead
+    /// log truncated after the commit, S11) and a **tombstone** takes its place, sealed and
+    /// padded like any record: the kind, the version of the deletion (a fresh stamp) and
+    /// `key`, the natural key of a record kept one per something (empty for a record with
+    /// its own id), so a merge can tell "deleted here after it was edited there" from "never
+    /// here". False when there was no live record with that id.
+    pub fn delete_remembering(&mut self, id: &RecordId, key: &[u8]) -> Result<bool> {
+        let (Some(revision), Some(kind)) =
+            self.peek_with_revision(id, |view| view.kind.to_owned())?
+        else {
+            return Ok(false);
+        };
+        let stamp = self.next_stamp();
+        self.put_tombstone(id, Some(revision), &kind, stamp, key)?;
+        Ok(true)
+    }
+
+    /// Writes a tombstone under `id` with the version of a deletion made elsewhere (a merge).
+    pub(crate) fn put_tombstone_stamped(
+        &mut self,
+        id: &RecordId,
+        kind: &str,
+        stamp: Stamp,
+        key: &[u8],
+    ) -> Result<()> {
+        self.write.clock = self.write.clock.max(stamp.clock);
+        let previous = records::revision(&self.tx, &id.0)?;
+        self.put_tombstone(id, previous, kind, stamp, key)
+    }
+
+    fn put_tombstone(
+        &mut self,
+        id: &RecordId,
+        previous: Option<u64>,
+        kind: &str,
+        stamp: Stamp,
+        key: &[u8],
+    ) -> Result<()> {
+        let payload = encode_payload(kind, 0, FLAG_TOMBSTONE, stamp, key)?;
+        let revision = previous.map_or(1, |rev| rev.saturating_add(1));
+        self.deleted = true;
+        let sealed = self.seal(id, revision, &payload)?;
+        records::put(&self.tx, &id.0, revision, &sealed)?;
+        self.touched.push(Written {
+            id: *id,
+            record: None,
+        });
+        Ok(())
+    }
+
+    /// What is stored under `id`: nothing, a tombstone (with the deletion's version), or a
+    /// live record (`read` sees it).
+    pub(crate) fn peek_state<T>(
+        &mut self,
+        id: &RecordId,
+        read: impl FnOnce(RecordView<'_>) -> T,
+    ) -> Result<Stored<T>> {
+        let Some((revision, envelope)) = records::get(&self.tx, &id.0)? else {
+            return Ok(Stored::Absent);
+        };
+        let payload = open_in_place(
+            self.keyring,
+            &self.journal_id,
+            id,
+            revision,
+            &envelope,
+            &mut self.scratch,
+        )?;
+        if payload.flags & FLAG_TOMBSTONE != 0 {
+            return Ok(Stored::Deleted(payload.stamp));
+        }
+        Ok(Stored::Live(read(RecordView::new(*id, revision, payload))))
+    }
+
+    /// Erases a row outright, leaving no tombstone (a record in quarantine the person
+    /// discarded: it was never part of the journal's history).
+    pub(crate) fn erase(&mut self, id: &RecordId) -> Result<bool> {
+        let erased = records::delete(&self.tx, &id.0)?;
+        self.deleted |= erased;
+        if erased {
             self.touched.push(Written {
                 id: *id,
                 record: None,
             });
         }
-        Ok(deleted)
+        Ok(erased)
     }
 
     /// The same keyed lookup id as [`Journal::lookup_id`], usable inside a transaction.
@@ -538,6 +641,44 @@ impl Journal {
         })?;
         damage.lost_rows = skipped.lost_rows;
         Ok(damage)
+    }
+
+    /// Every tombstone: what was deleted, when, and under which natural key. Damaged rows are
+    /// skipped (`visit_records` reports them).
+    pub(crate) fn visit_deletions(&self, mut visit: impl FnMut(Deletion)) -> Result<()> {
+        let mut guard = self.state();
+        let State {
+            conn,
+            journal_id,
+            keyring,
+            ..
+        } = &mut *guard;
+        let keyring = keyring.as_mut().ok_or(Error::Locked)?;
+        let mut scratch = Zeroizing::new(Vec::new());
+        records::for_each(conn, |scanned| {
+            if let Scanned::Record {
+                id,
+                revision,
+                envelope,
+            } = scanned
+            {
+                let id = RecordId(id);
+                match open_in_place(keyring, journal_id, &id, revision, envelope, &mut scratch) {
+                    Ok(payload) if payload.flags & FLAG_TOMBSTONE != 0 => visit(Deletion {
+                        id,
+                        kind: payload.kind.to_owned(),
+                        stamp: payload.stamp,
+                        key: payload.body.to_vec(),
+                    }),
+                    Ok(_)
+                    | Err(Error::CorruptRecord { .. })
+                    | Err(Error::UnsupportedVersion { .. }) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+            Ok(())
+        })?;
+        Ok(())
     }
 
     /// How many records the journal holds (works while locked; reveals no kinds).

@@ -28,9 +28,20 @@
 //! quarantine in the backup is **quarantined**: kept sealed under an id of its own, listed
 //! (`Recovery::quarantined`), never applied. Merging it again adds nothing.
 //!
-//! Merging never deletes: a record deleted here but present in the backup comes back.
+//! **Deletions travel too.** Deleting a record leaves a tombstone (its id, kind and the
+//! version of the deletion, and for a record kept one per something its natural key; no
+//! content), and a backup carries them. So, by the same "later wins" rule:
+//! - a record in the backup that was deleted here *after* its last edit there **stays
+//!   deleted** (an old backup never brings back what was deleted since);
+//! - a record deleted in the backup's journal after its last edit here is **deleted** here;
+//!   edited here after that deletion, it is **kept**;
+//! - a deletion of something this journal never had is remembered, so a still older backup
+//!   merged later cannot bring it in; a deletion dated more than two days ahead is
+//!   **refused**.
+//!
 //! Merging the same backup twice changes nothing the second time (every record is then
-//! unchanged or kept). Records of kinds this build does not know keep their ids.
+//! unchanged or kept). Records of kinds this build does not know keep their ids. Builds
+//! before tombstones skip a backup's deletions (they are a field those builds never read).
 
 mod file;
 
@@ -44,6 +55,7 @@ use crate::codec::{self, Reader, Writer};
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::{Error, Result};
+use crate::journal::Stored;
 use crate::record::{QuarantineReason, RecordId, Stamp};
 use crate::RecordWriter;
 use crate::{Journal, JournalOptions};
@@ -91,6 +103,8 @@ mod tag {
     pub const FORMAT: u32 = 1;
     pub const CREATED_AT: u32 = 2;
     pub const RECORD: u32 = 3;
+    /// A deletion (a tombstone); builds before it skip the tag, as they should.
+    pub const DELETION: u32 = 4;
     pub const KIND: u32 = 1;
     pub const ID: u32 = 2;
     pub const REVISION: u32 = 3;
@@ -101,10 +115,20 @@ mod tag {
     pub const QUARANTINE: u32 = 8;
 }
 
+/// A deletion as a backup carries it: which record, when, and (for a record kept one per
+/// something) under which natural key. No content.
+struct BackupDeletion {
+    kind: String,
+    id: RecordId,
+    stamp: Stamp,
+    key: Vec<u8>,
+}
+
 /// The decrypted content of a backup file.
 struct Payload {
     created_at: DateTime<Utc>,
     records: Vec<BackupRecord>,
+    deletions: Vec<BackupDeletion>,
 }
 
 impl Payload {
@@ -126,6 +150,15 @@ impl Payload {
                 inner.bytes_field(tag::BODY, &r.body);
             });
         }
+        for d in &self.deletions {
+            w.nested(tag::DELETION, |inner| {
+                inner.bytes_field(tag::KIND, d.kind.as_bytes());
+                inner.bytes_field(tag::ID, d.id.as_bytes());
+                inner.uint(tag::CLOCK, d.stamp.clock);
+                inner.uint(tag::DEVICE, d.stamp.device);
+                inner.bytes_field(tag::BODY, &d.key);
+            });
+        }
         Zeroizing::new(w.into_bytes())
     }
 
@@ -139,6 +172,7 @@ impl Payload {
         let mut format = None;
         let mut created_at = None;
         let mut records = Vec::new();
+        let mut deletions = Vec::new();
         let mut reader = Reader::new(plain);
         while let Some((t, wire, _)) = reader.next_field().map_err(|_| damaged())? {
             match t {
@@ -149,6 +183,10 @@ impl Payload {
                 }
                 tag::RECORD => records.push(
                     BackupRecord::decode(wire.bytes().map_err(|_| damaged())?)
+                        .ok_or_else(damaged)?,
+                ),
+                tag::DELETION => deletions.push(
+                    BackupDeletion::decode(wire.bytes().map_err(|_| damaged())?)
                         .ok_or_else(damaged)?,
                 ),
                 _ => {}
@@ -168,6 +206,7 @@ impl Payload {
         Ok(Payload {
             created_at: created_at.ok_or_else(damaged)?,
             records,
+            deletions,
         })
     }
 
@@ -198,6 +237,7 @@ impl Payload {
                     body: Zeroizing::new(r.body.into_bytes()),
                 })
                 .collect(),
+            deletions: Vec::new(),
         })
     }
 }
@@ -244,6 +284,59 @@ impl BackupRecord {
         })
     }
 }
+
+impl BackupDeletion {
+    fn decode(bytes: &[u8]) -> Option<BackupDeletion> {
+        let mut kind = None;
+        let mut id = None;
+        let mut stamp = Stamp::default();
+        let mut key = Vec::new();
+        let mut reader = Reader::new(bytes);
+        while let Some((t, wire, _)) = reader.next_field().ok()? {
+            match t {
+                tag::KIND => kind = Some(std::str::from_utf8(wire.bytes().ok()?).ok()?.to_owned()),
+                tag::ID => {
+                    id = Some(RecordId::from_bytes(wire.bytes().ok()?.try_into().ok()?));
+                }
+                tag::CLOCK => stamp.clock = wire.varint().ok()?,
+                tag::DEVICE => stamp.device = wire.varint().ok()?,
+                tag::BODY => {
+                    let bytes = wire.bytes().ok()?;
+                    if bytes.len() > MAX_DELETION_KEY {
+                        return None;
+                    }
+                    key = bytes.to_vec();
+                }
+                _ => {}
+            }
+        }
+        let kind = kind?;
+        crate::record::validate_kind(&kind).ok()?;
+        Some(BackupDeletion {
+            kind,
+            id: id?,
+            stamp,
+            key,
+        })
+    }
+}
+
+/// Every deletion `journal` remembers, as a backup carries it.
+fn deletions_of(journal: &Journal) -> Result<Vec<BackupDeletion>> {
+    let mut deletions = Vec::new();
+    journal.visit_deletions(|d| {
+        deletions.push(BackupDeletion {
+            kind: d.kind,
+            id: d.id,
+            stamp: d.stamp,
+            key: d.key,
+        })
+    })?;
+    Ok(deletions)
+}
+
+/// The longest natural key a deletion may carry (a date, a journey's or card's id).
+const MAX_DELETION_KEY: usize = 256;
 
 /// A decrypted backup, held in memory until it is restored or merged. Holds everything the
 /// person wrote: drop it as soon as it has been used.
@@ -349,6 +442,14 @@ pub struct MergeReport {
     /// Records that broke a rule of their kind (or were in quarantine in the backup): kept in
     /// quarantine, never applied (`waymark quarantine` lists them).
     pub quarantined: i64,
+    /// Records deleted here because the backup's journal deleted them after their last edit
+    /// here.
+    pub deleted: i64,
+    /// Records in the backup that this journal deleted after their last edit there: they
+    /// stay deleted.
+    pub stayed_deleted: i64,
+    /// Deletions the backup dated more than two days ahead of now: not applied.
+    pub refused: i64,
 }
 
 impl Recovery {
@@ -374,9 +475,11 @@ impl Recovery {
                 body: Zeroizing::new(record.body.to_vec()),
             })
         })?;
+        let deletions = deletions_of(self.journal())?;
         let payload = Payload {
             created_at: self.now(),
             records,
+            deletions,
         };
         let plain = payload.encode();
         let sealed = file::seal_backup(&plain, passphrase, kdf)?;
@@ -397,6 +500,9 @@ impl Recovery {
             for record in &backup.payload.records {
                 merge_record(w, record, now, &mut report)?;
             }
+            for deletion in &backup.payload.deletions {
+                report.count(merge_deletion(w, deletion, now)?);
+            }
             Ok(report)
         })
     }
@@ -409,6 +515,9 @@ enum Merged {
     Unchanged,
     Kept,
     Quarantined,
+    Deleted,
+    StayedDeleted,
+    Refused,
 }
 
 impl MergeReport {
@@ -419,6 +528,9 @@ impl MergeReport {
             Merged::Unchanged => self.unchanged += 1,
             Merged::Kept => self.conflicts_kept += 1,
             Merged::Quarantined => self.quarantined += 1,
+            Merged::Deleted => self.deleted += 1,
+            Merged::StayedDeleted => self.stayed_deleted += 1,
+            Merged::Refused => self.refused += 1,
         }
     }
 }
@@ -515,7 +627,7 @@ fn merge_typed<T: StoredRecord>(
     }
     let id = stored::id_for(w, &value.identity())?;
     let incoming = value.to_body(&unknown);
-    let local = w.peek(&id, |view| {
+    let local = w.peek_state(&id, |view| {
         (
             view.kind == T::KIND
                 && view.body_version == BODY_VERSION
@@ -526,6 +638,15 @@ fn merge_typed<T: StoredRecord>(
             view.revision,
         )
     })?;
+    let local = match local {
+        Stored::Absent => None,
+        Stored::Deleted(deleted) if record.stamp <= deleted => return Ok(Merged::StayedDeleted),
+        Stored::Deleted(_) => {
+            w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
+            return Ok(Merged::Added);
+        }
+        Stored::Live(local) => Some(local),
+    };
     match local {
         None => {
             w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
@@ -546,14 +667,19 @@ fn merge_typed<T: StoredRecord>(
 /// Merges a record this build cannot read (another kind, or a newer body version) under its
 /// own id, as it is: added when absent; when present, the copy edited later wins.
 fn merge_raw(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> {
-    let local = w.peek(&record.id, |view| {
+    let local = match w.peek_state(&record.id, |view| {
         (
             view.body == record.body.as_slice() && view.kind == record.kind,
             view.kind == record.kind && view.quarantine.is_none(),
             view.stamp,
             view.revision,
         )
-    })?;
+    })? {
+        Stored::Absent => None,
+        Stored::Deleted(deleted) if record.stamp <= deleted => return Ok(Merged::StayedDeleted),
+        Stored::Deleted(_) => None,
+        Stored::Live(local) => Some(local),
+    };
     let put = |w: &mut RecordWriter<'_>| {
         w.put_stamped(
             &record.id,
@@ -575,6 +701,52 @@ fn merge_raw(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> 
             Ok(Merged::Updated)
         }
         Some(_) => Ok(Merged::Kept),
+    }
+}
+
+/// Merges one deletion from the backup: the record it names (by its natural key, for a
+/// record kept one per something) is deleted here when it was not edited here after the
+/// deletion; otherwise this journal's record stays. A deletion of something this journal
+/// never had is remembered too (a tombstone), so an older backup merged later cannot bring
+/// it in. A deletion dated in the future is refused.
+fn merge_deletion(
+    w: &mut RecordWriter<'_>,
+    deletion: &BackupDeletion,
+    now: DateTime<Utc>,
+) -> Result<Merged> {
+    if deletion.stamp.clock > latest_clock(now) {
+        return Ok(Merged::Refused);
+    }
+    let id = if deletion.key.is_empty() {
+        deletion.id
+    } else {
+        w.lookup_id(&deletion.kind, &deletion.key)?
+    };
+    let local = w.peek_state(&id, |view| {
+        (
+            view.kind == deletion.kind && view.quarantine.is_none(),
+            view.stamp,
+        )
+    })?;
+    let remember = |w: &mut RecordWriter<'_>| {
+        w.put_tombstone_stamped(&id, &deletion.kind, deletion.stamp, &deletion.key)
+    };
+    match local {
+        Stored::Absent => {
+            remember(w)?;
+            Ok(Merged::Unchanged)
+        }
+        Stored::Deleted(here) => {
+            if deletion.stamp > here {
+                remember(w)?;
+            }
+            Ok(Merged::Unchanged)
+        }
+        Stored::Live((true, edited)) if deletion.stamp > edited => {
+            remember(w)?;
+            Ok(Merged::Deleted)
+        }
+        Stored::Live(_) => Ok(Merged::Kept),
     }
 }
 
@@ -624,11 +796,63 @@ pub(crate) mod fuzz_entry {
                 body: Zeroizing::new(record.body.to_vec()),
             })
         });
+        let deletions = deletions_of(recovery.journal()).unwrap_or_default();
         Payload {
             created_at: recovery.now(),
             records,
+            deletions,
         }
         .encode()
         .to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recovery::clock::FixedClock;
+    use crate::recovery::entries::EntryInput;
+
+    fn fast() -> JournalOptions {
+        JournalOptions {
+            kdf: KdfParams::new(256, 1, 1).expect("valid parameters"),
+            ..JournalOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_deletion_dated_in_the_future_is_refused_and_one_dated_now_applies() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (journal, _) =
+            Journal::create(&dir.path().join("j.db"), "correct horse", fast()).expect("create");
+        let now = Utc::now();
+        let recovery = Recovery::new(journal, Arc::new(FixedClock::new(now)));
+        let entry = recovery
+            .write_entry(EntryInput {
+                body: "a good walk".into(),
+                ..EntryInput::default()
+            })
+            .expect("entry");
+        let deletion = |clock: u64| Backup {
+            payload: Payload {
+                created_at: now,
+                records: Vec::new(),
+                deletions: vec![BackupDeletion {
+                    kind: "entry".into(),
+                    id: entry.id,
+                    stamp: Stamp { clock, device: 7 },
+                    key: Vec::new(),
+                }],
+            },
+        };
+        let ahead = latest_clock(now) + (1 << 16);
+        let report = recovery.merge_backup(&deletion(ahead)).expect("merge");
+        assert_eq!((report.refused, report.deleted), (1, 0));
+        assert!(recovery.entry(&entry.id).is_ok());
+        let report = recovery
+            .merge_backup(&deletion(latest_clock(now) - (2 << 16)))
+            .expect("merge");
+        assert_eq!((report.refused, report.deleted), (0, 1));
+        assert!(recovery.entry(&entry.id).is_err());
     }
 }

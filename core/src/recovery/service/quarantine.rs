@@ -35,7 +35,7 @@ impl Recovery {
         let erased = self.write(|w| {
             let quarantined = w.peek(id, |view| view.quarantine.is_some())?;
             if quarantined == Some(true) {
-                w.delete(id)
+                w.erase(id)
             } else {
                 Ok(false)
             }

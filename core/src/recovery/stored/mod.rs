@@ -469,14 +469,23 @@ pub(crate) fn find<T: StoredRecord>(
     load(w, &id)
 }
 
-/// Erases the record of kind `T` under `id`; false when there is none of that kind (a record
-/// of another kind is left untouched).
+/// Deletes the record of kind `T` under `id`, leaving a tombstone that remembers its natural
+/// key (for a kind kept one per something), so a merge on another journal finds what was
+/// deleted; false when there is none of that kind (a record of another kind is left
+/// untouched).
 pub(crate) fn delete<T: StoredRecord>(w: &mut RecordWriter<'_>, id: &RecordId) -> Result<bool> {
-    let is_kind = w.peek(id, |view| view.kind == T::KIND)?;
-    if is_kind == Some(true) {
-        w.delete(id)
-    } else {
-        Ok(false)
+    let key = w.peek(id, |view| {
+        (view.kind == T::KIND).then(|| match decode::<T>(view.body_version, view.body) {
+            Ok((value, _)) => match value.identity() {
+                Identity::Keyed { key, .. } => key.into_owned(),
+                Identity::Own(_) => Vec::new(),
+            },
+            Err(_) => Vec::new(),
+        })
+    })?;
+    match key.flatten() {
+        Some(key) => w.delete_remembering(id, &key),
+        None => Ok(false),
     }
 }
 
