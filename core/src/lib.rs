@@ -13,6 +13,8 @@
 pub(crate) mod codec;
 pub mod crypto;
 pub mod error;
+#[cfg(feature = "uniffi")]
+pub mod ffi_error;
 pub mod files;
 mod journal;
 pub mod platform;

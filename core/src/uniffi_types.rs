@@ -17,19 +17,29 @@
 //! - `DateTime<Utc>` (an instant) as a timestamp (`java.time.Instant`, Swift `Date`).
 //!
 //! The shells' types cannot hold a malformed value, and their constructors refuse one as
-//! `InvalidInput`; a number out of range that still arrives is refused when it is lifted,
-//! before any Rust code sees it, never a panic.
+//! `InvalidInput`; a value that still cannot be lifted (a record id that is not 32 hex
+//! digits, a number out of range) is refused before any Rust code sees it, as the
+//! `InvalidInput` of [`WaymarkError`] naming `id`, `date`, `time` or `local_time`: never an
+//! internal error, never a panic.
 
+use crate::ffi_error::WaymarkError;
 use crate::record::RecordId;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use std::time::SystemTime;
+use uniffi::deps::anyhow;
+
+/// A value the shell passed that cannot be lifted, as the `InvalidInput` every exported call
+/// can throw (uniffi gives a failed lift to the call's error type when it is this one).
+fn refused(field: &'static str, rule: &'static str) -> anyhow::Error {
+    anyhow::Error::new(WaymarkError::from(crate::Error::invalid(field, rule)))
+}
 
 /// An instant, bridged as a timestamp.
 pub type Timestamp = DateTime<Utc>;
 
 uniffi::custom_type!(RecordId, String, {
     lower: |id| id.to_string(),
-    try_lift: |text| text.parse::<RecordId>().map_err(|_| uniffi::deps::anyhow::anyhow!("a record id is 32 hex digits")),
+    try_lift: |text| text.parse::<RecordId>().map_err(|_| refused("id", "a record id is 32 hex digits, as the library gave it")),
 });
 
 uniffi::custom_type!(NaiveDate, i32, {
@@ -38,7 +48,7 @@ uniffi::custom_type!(NaiveDate, i32, {
     lower: |date| i32::try_from(date.signed_duration_since(NaiveDate::default()).num_days()).unwrap_or(i32::MAX),
     try_lift: |days| NaiveDate::from_epoch_days(days)
         .filter(|d| (1..=9999).contains(&chrono::Datelike::year(d)))
-        .ok_or_else(|| uniffi::deps::anyhow::anyhow!("a date must fall in the years 1 to 9999")),
+        .ok_or_else(|| refused("date", "must fall in the years 1 to 9999")),
 });
 
 uniffi::custom_type!(NaiveTime, i32, {
@@ -47,7 +57,7 @@ uniffi::custom_type!(NaiveTime, i32, {
     lower: |time| i32::try_from(chrono::Timelike::num_seconds_from_midnight(&time)).unwrap_or(0),
     try_lift: |seconds| u32::try_from(seconds).ok()
         .and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, 0))
-        .ok_or_else(|| uniffi::deps::anyhow::anyhow!("a time of day is 0 to 86,399 seconds after midnight")),
+        .ok_or_else(|| refused("time", "a time of day is 0 to 86,399 seconds after midnight")),
 });
 
 uniffi::custom_type!(NaiveDateTime, i64, {
@@ -56,7 +66,7 @@ uniffi::custom_type!(NaiveDateTime, i64, {
     try_lift: |seconds| DateTime::from_timestamp(seconds, 0)
         .map(|t| t.naive_utc())
         .filter(|t| (1..=9999).contains(&chrono::Datelike::year(t)))
-        .ok_or_else(|| uniffi::deps::anyhow::anyhow!("a local date and time must fall in the years 1 to 9999")),
+        .ok_or_else(|| refused("local_time", "must fall in the years 1 to 9999")),
 });
 
 uniffi::custom_type!(Timestamp, SystemTime, {

@@ -23,11 +23,9 @@
 
 use std::path::{Path, PathBuf};
 
-/// The generated getter for a variant with a `summary` field, as uniffi 0.32 writes it: the
+/// The start of an exception's generated `message` getter, as uniffi 0.32 writes it: the
 /// line that follows `override val message`.
 const DUMP_START: &str = "get() = \"";
-/// What it becomes.
-const SUMMARY_GETTER: &str = "get() = `summary`";
 
 fn main() {
     uniffi::uniffi_bindgen_main();
@@ -252,25 +250,66 @@ fn summary_descriptions(text: &str) -> String {
     out
 }
 
-/// `text` with each exception `message` getter whose dump includes `summary=` replaced by
-/// the summary itself. Other getters (an exception without a summary) are left alone.
+/// `text` with each exception's `message` getter made a sentence: the `summary` when the
+/// exception has one, its only text field otherwise (a platform failure's `reason`), and for
+/// an exception without fields its name in words ("key invalidated").
 fn summary_messages(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut lines = text.split_inclusive('\n').peekable();
+    let mut class = String::new();
     while let Some(line) = lines.next() {
         out.push_str(line);
+        if let Some(rest) = line.trim_start().strip_prefix("class ") {
+            class = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+        }
         if line.trim() != "override val message" {
             continue;
         }
         let Some(getter) = lines.peek() else { break };
-        let trimmed = getter.trim_start();
-        if trimmed.starts_with(DUMP_START) && trimmed.contains("summary=${ `summary` }") {
-            let indent = &getter[..getter.len() - trimmed.len()];
-            out.push_str(indent);
-            out.push_str(SUMMARY_GETTER);
-            out.push('\n');
-            lines.next();
+        let trimmed = getter.trim();
+        let Some(dump) = trimmed
+            .strip_prefix(DUMP_START)
+            .and_then(|d| d.strip_suffix('"'))
+        else {
+            continue;
+        };
+        let fields: Vec<&str> = if dump.is_empty() {
+            Vec::new()
+        } else {
+            dump.split(", ")
+                .filter_map(|f| f.split_once('=').map(|(name, _)| name))
+                .collect()
+        };
+        let message = if fields.contains(&"summary") {
+            "`summary`".to_owned()
+        } else if let [only] = fields.as_slice() {
+            format!("`{only}`")
+        } else if fields.is_empty() {
+            format!("\"{}\"", words_of(&class))
+        } else {
+            continue;
+        };
+        let indent = &getter[..getter.len() - getter.trim_start().len()];
+        out.push_str(indent);
+        out.push_str("get() = ");
+        out.push_str(&message);
+        out.push('\n');
+        lines.next();
+    }
+    out
+}
+
+/// `KeyInvalidated` as "key invalidated".
+fn words_of(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_uppercase() && !out.is_empty() {
+            out.push(' ');
         }
+        out.extend(c.to_lowercase());
     }
     out
 }
@@ -286,7 +325,12 @@ mod tests {
         assert!(
             fixed.contains("        override val message\n            get() = `summary`\n    }")
         );
-        assert!(fixed.contains("get() = \"reason=${ `reason` }\""));
+        assert!(fixed.contains("            get() = `reason`\n"));
+        let empty = summary_messages("    class KeyInvalidated(\n        ) : PlatformKeyFailure() {\n        override val message\n            get() = \"\"\n    }\n");
+        assert!(
+            empty.contains("            get() = \"key invalidated\"\n"),
+            "{empty}"
+        );
         assert!(!fixed.contains("field=${"));
     }
 

@@ -184,6 +184,14 @@ final class WaymarkTests: XCTestCase {
             XCTAssertEqual(error.errorDescription, summary)
         }
         XCTAssertEqual(PlatformKeyFailure.failed(reason: "no key").errorDescription, "no key")
+        // An id the library never gave is InvalidInput naming `id`, not an internal error.
+        try await w.unlock(passphrase: passphrase)
+        do {
+            _ = try await w.call { try $0.counter(journeyId: "nope") }
+            XCTFail("a malformed id was accepted")
+        } catch WaymarkError.invalidInput(let field, _, _) {
+            XCTAssertEqual(field, "id")
+        }
     }
 
     func testSlowCallsHaveAsyncWrappers() async throws {

@@ -42,7 +42,7 @@ import kotlin.coroutines.CoroutineContext
  * zeroizing its keys) and frees the native object. Use it with `use { }`.
  *
  * Any verb of the domain is reachable through [call]: `waymark.call { it.logTrigger(input) }`.
- * Errors arrive as [app.waymark.ffi.WaymarkException] subclasses (`InvalidInput` names the
+ * Errors arrive as [app.waymark.core.WaymarkException] subclasses (`InvalidInput` names the
  * field and the rule; `WrongSecret`, `Locked`, `NotFound`, `PlatformKeyUnavailable`...).
  */
 class Waymark private constructor(
@@ -239,10 +239,11 @@ class Waymark private constructor(
     suspend fun limitProgress(journeyId: String): LimitProgress? = call { it.limitProgress(journeyId) }
 
     /** True while unlocked. */
-    val isUnlocked: Boolean get() = journal.isUnlocked()
+    val isUnlocked: Boolean get() = !closed.get() && journal.isUnlocked()
 
-    /** Locks now: keys are dropped and zeroized. Cheap; safe on any thread. */
+    /** Locks now: keys are dropped and zeroized. Cheap; safe on any thread; nothing after [close]. */
     fun lock() {
+        if (closed.get()) return
         journal.lock()
         refreshLockState()
     }

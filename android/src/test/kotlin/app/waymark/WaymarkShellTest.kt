@@ -12,13 +12,15 @@ import app.waymark.core.LimitPeriod
 import app.waymark.core.CardOutcome
 import app.waymark.core.PlanSection
 import app.waymark.core.ReminderKind
+import app.waymark.core.TriggerCategory
+import app.waymark.core.TriggerInput
 import app.waymark.core.RegularMeeting
 import app.waymark.core.Weekday
 import app.waymark.core.ReviewRange
 import app.waymark.core.SafetyItem
 import app.waymark.core.SlotKind
 import app.waymark.ffi.PlatformKeyFailure
-import app.waymark.ffi.WaymarkException
+import app.waymark.core.WaymarkException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
@@ -257,7 +259,26 @@ class WaymarkShellTest {
             } catch (e: WaymarkException.Locked) {
                 assertEquals(e.summary, e.message)
             }
+            w.unlock(passphrase)
+            // An id the library never gave (not 32 hex digits) is InvalidInput, not an
+            // internal error: in an argument and inside a record.
+            for (call in listOf<(app.waymark.ffi.WaymarkJournal) -> Unit>(
+                { it.counter("nope") },
+                { it.deleteJourney("") },
+                { it.logTrigger(TriggerInput(category = TriggerCategory.Places, intensity = 5, journeyId = "not-an-id")) },
+            )) {
+                try {
+                    w.call(call)
+                    fail("a malformed id was accepted")
+                } catch (e: WaymarkException.InvalidInput) {
+                    assertEquals("id", e.field)
+                    assertEquals(e.summary, e.message)
+                }
+            }
         }
+        assertEquals("key invalidated", PlatformKeyFailure.KeyInvalidated().message)
+        assertEquals("cancelled", PlatformKeyFailure.Cancelled().message)
+        assertEquals("no key", PlatformKeyFailure.Failed("no key").message)
     }
 
     @Test
