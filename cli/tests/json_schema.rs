@@ -451,6 +451,28 @@ fn every_command_prints_exactly_the_documented_fields() {
     check(&name, &data);
     let (name, data) = run(&["merge", "--from", backup.to_str().unwrap()]);
     check(&name, &data);
+    let folder = w.path("shared");
+    std::fs::create_dir(&folder).unwrap();
+    let (name, data) = run(&["sync", "--folder", folder.to_str().unwrap()]);
+    check(&name, &data);
+    check_type("MergeReport", &data["merged"], "sync.merged");
+    let joined = w.path("joined.db");
+    let data = w
+        .run_with(
+            &[
+                "--json",
+                "--journal",
+                joined.to_str().unwrap(),
+                "join",
+                "--folder",
+                folder.to_str().unwrap(),
+            ],
+            &env,
+            None,
+        )
+        .json("join");
+    check("join", &data);
+    check_type("SyncReport", &data["report"], "join.report");
     let report = w.path("r.html");
     let (name, data) = run(&["report", "--out", report.to_str().unwrap()]);
     check(&name, &data);

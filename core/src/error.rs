@@ -144,6 +144,14 @@ pub enum Error {
     #[error("the backup passphrase does not open this backup (it is the passphrase chosen when the backup was written, not the journal's)")]
     WrongBackupPassphrase,
 
+    /// A sync store could not be read or written, or holds something that is not this
+    /// journal's. Nothing was applied from what failed; syncing again resumes.
+    #[error("sync failed: {detail}")]
+    SyncStore {
+        /// What went wrong, in the store's or this crate's words (never content).
+        detail: String,
+    },
+
     /// The disk (or the space the system allows) is full. The write was rolled back:
     /// nothing changed.
     #[error("the disk is full: nothing was changed")]

@@ -120,6 +120,13 @@ pub enum WaymarkError {
         /// What to show.
         summary: String,
     },
+    /// A sync store could not be read or written, or holds another journal; what failed was
+    /// not applied, and syncing again resumes.
+    #[error("{summary}")]
+    SyncFailed {
+        /// What to show.
+        summary: String,
+    },
     /// The disk is full; the write was rolled back and nothing changed.
     #[error("{summary}")]
     DiskFull {
@@ -170,6 +177,7 @@ impl From<CoreError> for WaymarkError {
             CoreError::NoJournal { .. } => WaymarkError::NoJournal { summary },
             CoreError::UnfinishedJournal { .. } => WaymarkError::UnfinishedJournal { summary },
             CoreError::BackupDamaged { .. } => WaymarkError::BackupDamaged { summary },
+            CoreError::SyncStore { .. } => WaymarkError::SyncFailed { summary },
             _ => WaymarkError::Storage { summary },
         }
     }

@@ -32,8 +32,8 @@ pub use crypto::kdf::KdfParams;
 pub use crypto::recovery_code::RecoveryCode;
 pub use error::{Error, Result};
 pub use journal::{
-    Journal, JournalOptions, KeyRotation, KeySlot, NaturalKey, NewRecoveryCode, RecordView,
-    RecordWriter, Upgraded, Written, CURRENT_BODY_FORMAT, DEFAULT_SEALS_PER_KEY,
+    JoinSecret, Journal, JournalOptions, KeyRotation, KeySlot, NaturalKey, NewRecoveryCode,
+    RecordView, RecordWriter, Upgraded, Written, CURRENT_BODY_FORMAT, DEFAULT_SEALS_PER_KEY,
     MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS,
 };
 pub use platform::{PlatformKeyError, PlatformKeyStore};

@@ -81,6 +81,15 @@ pub struct MergeArgs {
     pub from: PathBuf,
 }
 
+/// Where a sync store is: `waymark sync` and `waymark join`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// A folder shared between the devices (Syncthing, iCloud Drive, Dropbox, a USB stick...):
+    /// it receives only encrypted blobs with random names.
+    #[arg(long)]
+    pub folder: PathBuf,
+}
+
 /// `waymark export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {

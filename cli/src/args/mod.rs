@@ -127,6 +127,12 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Merge a backup from another device into this journal, without duplicates.
     Merge(MergeArgs),
+    /// Sync this journal with your other devices through a shared folder: sends what you
+    /// wrote here, applies what they wrote; everything in the folder is encrypted.
+    Sync(SyncArgs),
+    /// Make this device's journal (at --journal) from the journal in a sync folder, with its
+    /// passphrase (WAYMARK_PASSPHRASE) or --recovery-code.
+    Join(SyncArgs),
     /// Write everything in PLAINTEXT (JSON or CSV): only for moving your data elsewhere.
     Export(ExportArgs),
     /// Write a self-contained HTML progress report (printable; no network, no external files).

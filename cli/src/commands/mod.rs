@@ -10,6 +10,7 @@ mod progress;
 mod quarantine;
 mod setup;
 mod support;
+mod sync;
 mod transfer;
 mod writing;
 
@@ -93,6 +94,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => transfer::backup(&ctx, &args),
         Command::Restore(args) => transfer::restore(&ctx, &args),
         Command::Merge(args) => transfer::merge(&ctx, &args),
+        Command::Sync(args) => sync::sync(&ctx, &args),
+        Command::Join(args) => sync::join(&ctx, &args),
         Command::Export(args) => transfer::export(&ctx, &args),
         Command::Report(args) => crate::report::write(&ctx, &args),
     }

@@ -15,6 +15,7 @@ mod bodies;
 mod key_memory;
 mod key_slots;
 mod records;
+mod shared_keys;
 mod slot_keys;
 mod staging;
 pub(crate) use slot_keys::validate_passphrase_for;
@@ -25,7 +26,10 @@ pub use bodies::{Upgraded, CURRENT_BODY_FORMAT};
 pub use key_slots::{KeyRotation, KeySlot, NaturalKey, NewRecoveryCode};
 pub(crate) use records::Stored;
 pub use records::{RecordView, RecordWriter, Written};
+pub use shared_keys::JoinSecret;
+pub(crate) use shared_keys::SharedSlots;
 pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
+pub(crate) use unlock::scrubbed as unlock_scrubbed;
 
 use crate::crypto::kdf::KdfParams;
 use crate::crypto::keyring::{DataKey, Keyring};

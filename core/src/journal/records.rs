@@ -359,6 +359,16 @@ impl RecordWriter<'_> {
         Ok(Stored::Live(read(RecordView::new(*id, revision, payload))))
     }
 
+    /// A value of the journal's settings table, as this transaction sees it.
+    pub(crate) fn setting(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        crate::store::settings::get(&self.tx, name)
+    }
+
+    /// Sets a value of the journal's settings table in this transaction.
+    pub(crate) fn set_setting(&mut self, name: &str, value: &[u8]) -> Result<()> {
+        crate::store::settings::set(&self.tx, name, value)
+    }
+
     /// Erases a row outright, leaving no tombstone (a record in quarantine the person
     /// discarded: it was never part of the journal's history).
     pub(crate) fn erase(&mut self, id: &RecordId) -> Result<bool> {

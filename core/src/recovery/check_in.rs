@@ -105,6 +105,36 @@ impl EveningReview {
     }
 }
 
+/// A day's check-in edited on two devices at once, merged field by field: the later edit's
+/// values stand, and what it lacks (an evening review, an intention, a note, gratitude,
+/// trigger tags, a HALT state) comes from the other, so a mood given on the phone and an
+/// evening review written on the laptop are both kept.
+pub(crate) fn merge_concurrent(winner: CheckIn, loser: &CheckIn) -> CheckIn {
+    let halt = if winner.halt == Halt::default() {
+        loser.halt
+    } else {
+        winner.halt
+    };
+    let fill = |mine: Vec<String>, theirs: &[String]| {
+        if mine.is_empty() {
+            theirs.to_vec()
+        } else {
+            mine
+        }
+    };
+    CheckIn {
+        halt,
+        trigger_tags: fill(winner.trigger_tags, &loser.trigger_tags),
+        intention: winner.intention.or_else(|| loser.intention.clone()),
+        evening_review: winner
+            .evening_review
+            .or_else(|| loser.evening_review.clone()),
+        gratitude: fill(winner.gratitude, &loser.gratitude),
+        note: winner.note.or_else(|| loser.note.clone()),
+        ..winner
+    }
+}
+
 /// What became of a check-in given with [`crate::recovery::Recovery::check_in_or_hold`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]

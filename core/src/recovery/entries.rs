@@ -29,6 +29,11 @@ pub struct JournalEntry {
     pub created_at: DateTime<Utc>,
     /// When it was last edited.
     pub updated_at: DateTime<Utc>,
+    /// Set on a **conflict copy**: this entry is the text of an edit made on one device while
+    /// another device changed or deleted the same entry (`conflict_of`, which may no longer
+    /// exist). Sync keeps both rather than lose either; the person reads, merges or deletes.
+    #[serde(default)]
+    pub conflict_of: Option<RecordId>,
 }
 
 /// What a person gives to write or edit an entry. `date: None` means today.

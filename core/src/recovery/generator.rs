@@ -497,6 +497,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
             journey_id: Some(journey.id),
             created_at: created,
             updated_at: created,
+            conflict_of: None,
         });
     }
 

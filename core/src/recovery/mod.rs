@@ -37,6 +37,7 @@ pub mod settings;
 pub mod snapshot;
 mod stored;
 pub mod support;
+pub mod sync;
 pub mod triggers;
 pub mod urge;
 pub mod validate;

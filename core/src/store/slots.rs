@@ -56,6 +56,7 @@ impl SlotKind {
 }
 
 /// A stored slot row.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SlotRow {
     pub(crate) id: i64,
     pub(crate) kind: SlotKind,

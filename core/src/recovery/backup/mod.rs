@@ -69,8 +69,8 @@ use zeroize::Zeroizing;
 /// [`FORMAT_VERSION`]): 1 is Waymark 0.1's JSON, 2 the tagged encoding.
 const PAYLOAD_FORMAT: u64 = 2;
 
-/// One record as a backup carries it.
-struct BackupRecord {
+/// One record as a backup (or a sync change set) carries it.
+pub(crate) struct BackupRecord {
     kind: String,
     id: RecordId,
     revision: u64,
@@ -117,22 +117,22 @@ mod tag {
 
 /// A deletion as a backup carries it: which record, when, and (for a record kept one per
 /// something) under which natural key. No content.
-struct BackupDeletion {
+pub(crate) struct BackupDeletion {
     kind: String,
     id: RecordId,
-    stamp: Stamp,
+    pub(crate) stamp: Stamp,
     key: Vec<u8>,
 }
 
-/// The decrypted content of a backup file.
-struct Payload {
-    created_at: DateTime<Utc>,
-    records: Vec<BackupRecord>,
-    deletions: Vec<BackupDeletion>,
+/// The decrypted content of a backup file (and of a sync change set or snapshot).
+pub(crate) struct Payload {
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) records: Vec<BackupRecord>,
+    pub(crate) deletions: Vec<BackupDeletion>,
 }
 
 impl Payload {
-    fn encode(&self) -> Zeroizing<Vec<u8>> {
+    pub(crate) fn encode(&self) -> Zeroizing<Vec<u8>> {
         let mut w = Writer::new();
         w.uint(tag::FORMAT, PAYLOAD_FORMAT);
         codec::Value::write(&self.created_at, tag::CREATED_AT, &mut w);
@@ -162,7 +162,7 @@ impl Payload {
         Zeroizing::new(w.into_bytes())
     }
 
-    fn decode(plain: &[u8]) -> Result<Payload> {
+    pub(crate) fn decode(plain: &[u8]) -> Result<Payload> {
         let damaged = || Error::BackupDamaged {
             detail: "its content does not parse (written by a damaged or foreign program)",
         };
@@ -243,6 +243,19 @@ impl Payload {
 }
 
 impl BackupRecord {
+    /// A decrypted record as a backup or change set carries it.
+    pub(crate) fn of(record: &crate::RecordView<'_>) -> BackupRecord {
+        BackupRecord {
+            kind: record.kind.to_owned(),
+            id: record.id,
+            revision: record.revision,
+            body_version: record.body_version,
+            stamp: record.stamp,
+            quarantine: record.quarantine,
+            body: Zeroizing::new(record.body.to_vec()),
+        }
+    }
+
     fn decode(bytes: &[u8]) -> Option<BackupRecord> {
         let mut kind = None;
         let mut id = None;
@@ -322,7 +335,7 @@ impl BackupDeletion {
 }
 
 /// Every deletion `journal` remembers, as a backup carries it.
-fn deletions_of(journal: &Journal) -> Result<Vec<BackupDeletion>> {
+pub(crate) fn deletions_of(journal: &Journal) -> Result<Vec<BackupDeletion>> {
     let mut deletions = Vec::new();
     journal.visit_deletions(|d| {
         deletions.push(BackupDeletion {
@@ -450,6 +463,30 @@ pub struct MergeReport {
     pub stayed_deleted: i64,
     /// Deletions the backup dated more than two days ahead of now: not applied.
     pub refused: i64,
+    /// Sync only: text written on this device that another device changed or deleted at the
+    /// same time, kept as a conflict copy (an entry with `conflict_of` set) instead of lost.
+    pub conflict_copies: i64,
+}
+
+/// This device's writes not yet sent to a sync store: the device and the last clock that
+/// was sent. A merge that meets one of them meets a concurrent edit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unsent {
+    pub(crate) device: u64,
+    pub(crate) since: u64,
+}
+
+impl Unsent {
+    fn holds(&self, stamp: Stamp) -> bool {
+        stamp.device == self.device && stamp.clock > self.since
+    }
+}
+
+/// How a merge runs: the time now (for checks) and, for a sync, this device's unsent writes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MergeRules {
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) unsent: Option<Unsent>,
 }
 
 impl Recovery {
@@ -464,17 +501,9 @@ impl Recovery {
     ) -> Result<BackupWritten> {
         crate::journal::validate_passphrase_for("backup passphrase", passphrase)?;
         let mut records = Vec::new();
-        let damaged = self.journal().visit_records(|record| {
-            records.push(BackupRecord {
-                kind: record.kind.to_owned(),
-                id: record.id,
-                revision: record.revision,
-                body_version: record.body_version,
-                stamp: record.stamp,
-                quarantine: record.quarantine,
-                body: Zeroizing::new(record.body.to_vec()),
-            })
-        })?;
+        let damaged = self
+            .journal()
+            .visit_records(|record| records.push(BackupRecord::of(&record)))?;
         let deletions = deletions_of(self.journal())?;
         let payload = Payload {
             created_at: self.now(),
@@ -494,18 +523,33 @@ impl Recovery {
     /// Merges `backup` into this journal in one transaction, by the rule in the module docs.
     /// Restoring is merging into a new, empty journal.
     pub fn merge_backup(&self, backup: &Backup) -> Result<MergeReport> {
-        let now = self.now();
+        let rules = MergeRules {
+            now: self.now(),
+            unsent: None,
+        };
         self.write(|w| {
             let mut report = MergeReport::default();
-            for record in &backup.payload.records {
-                merge_record(w, record, now, &mut report)?;
-            }
-            for deletion in &backup.payload.deletions {
-                report.count(merge_deletion(w, deletion, now)?);
-            }
+            merge_payload_in(w, &backup.payload, &rules, &mut report)?;
             Ok(report)
         })
     }
+}
+
+/// Merges every record and deletion of `payload` inside the transaction `w`.
+pub(crate) fn merge_payload_in(
+    w: &mut RecordWriter<'_>,
+    payload: &Payload,
+    rules: &MergeRules,
+    report: &mut MergeReport,
+) -> Result<()> {
+    for record in &payload.records {
+        merge_record(w, record, rules, report)?;
+    }
+    for deletion in &payload.deletions {
+        let merged = merge_deletion(w, deletion, rules, report)?;
+        report.count(merged);
+    }
+    Ok(())
 }
 
 /// What happened to one record.
@@ -541,9 +585,10 @@ impl MergeReport {
 fn merge_record(
     w: &mut RecordWriter<'_>,
     record: &BackupRecord,
-    now: DateTime<Utc>,
+    rules: &MergeRules,
     report: &mut MergeReport,
 ) -> Result<()> {
+    let now = rules.now;
     if let Some(reason) = record.quarantine {
         report.count(quarantine(w, record, reason)?);
         return Ok(());
@@ -555,13 +600,14 @@ fn merge_record(
     macro_rules! try_kind {
         ($t:ty) => {
             if record.kind == <$t as StoredRecord>::KIND {
-                report.count(merge_typed::<$t>(w, record, now)?);
+                let merged = merge_typed::<$t>(w, record, rules, report)?;
+                report.count(merged);
                 return Ok(());
             }
         };
     }
     for_each_kind!(try_kind);
-    report.count(merge_raw(w, record)?);
+    report.count(merge_raw(w, record, rules)?);
     Ok(())
 }
 
@@ -615,11 +661,13 @@ fn quarantine(
 fn merge_typed<T: StoredRecord>(
     w: &mut RecordWriter<'_>,
     record: &BackupRecord,
-    now: DateTime<Utc>,
+    rules: &MergeRules,
+    report: &mut MergeReport,
 ) -> Result<Merged> {
+    let now = rules.now;
     let (value, unknown) = match decode::<T>(record.body_version, &record.body) {
         Ok(decoded) => decoded,
-        Err(stored::BodyError::Newer(_)) => return merge_raw(w, record),
+        Err(stored::BodyError::Newer(_)) => return merge_raw(w, record, rules),
         Err(stored::BodyError::Damaged) => return quarantine(w, record, QuarantineReason::Invalid),
     };
     if value.check(now).is_err() {
@@ -640,6 +688,16 @@ fn merge_typed<T: StoredRecord>(
     })?;
     let local = match local {
         Stored::Absent => None,
+        // In a sync every incoming version of a record deleted here is one this device never
+        // saw before deleting: the deletion stands, and text a person wrote is kept as a
+        // conflict copy.
+        Stored::Deleted(_) if rules.unsent.is_some() => {
+            if let Some(copy) = value.conflict_copy(&id)? {
+                stored::save(w, &copy)?;
+                report.conflict_copies += 1;
+            }
+            return Ok(Merged::StayedDeleted);
+        }
         Stored::Deleted(deleted) if record.stamp <= deleted => return Ok(Merged::StayedDeleted),
         Stored::Deleted(_) => {
             w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
@@ -656,17 +714,82 @@ fn merge_typed<T: StoredRecord>(
         // Another kind (or a quarantined record) under a keyed id is damage or a collision:
         // the local record stays, the incoming one is quarantined rather than lost.
         Some((false, false, _, _)) => quarantine(w, record, QuarantineReason::Invalid),
-        Some((false, true, stamp, revision)) if incoming_wins(record, stamp, revision) => {
-            w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
-            Ok(Merged::Updated)
+        Some((false, true, stamp, revision)) => {
+            let concurrent = rules.unsent.is_some_and(|u| u.holds(stamp));
+            let wins = incoming_wins(record, stamp, revision);
+            if concurrent {
+                merge_concurrent::<T>(w, &id, value, wins, report)?;
+            } else if wins {
+                w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
+            }
+            Ok(if wins { Merged::Updated } else { Merged::Kept })
         }
-        Some(_) => Ok(Merged::Kept),
     }
+}
+
+/// An incoming edit of a record this device also edited and has not sent yet: the later
+/// one wins, the kind merges what the loser holds into it (a day's check-in, field by
+/// field), and text a person wrote that lost is kept as a conflict copy. A merged result is
+/// written with a new stamp, so it travels back to the other device.
+fn merge_concurrent<T: StoredRecord>(
+    w: &mut RecordWriter<'_>,
+    id: &RecordId,
+    incoming: T,
+    incoming_wins: bool,
+    report: &mut MergeReport,
+) -> Result<()> {
+    let Some(local) = stored::load::<T>(w, id)? else {
+        return Ok(());
+    };
+    let (winner, loser) = if incoming_wins {
+        (incoming, local.clone())
+    } else {
+        (local.clone(), incoming)
+    };
+    if let Some(copy) = loser.conflict_copy(id)? {
+        stored::save(w, &copy)?;
+        report.conflict_copies += 1;
+    }
+    let merged = T::merge_concurrent(winner, &loser);
+    let empty = crate::codec::Unknown::default();
+    if merged.to_body(&empty) != local.to_body(&empty) {
+        stored::save(w, &merged)?;
+    }
+    Ok(())
+}
+
+/// Before a deletion from another device removes a record this device edited and has not
+/// sent yet, keeps that text as a conflict copy (for the kinds that keep one).
+fn copy_before_deletion(
+    w: &mut RecordWriter<'_>,
+    kind: &str,
+    id: &RecordId,
+    report: &mut MergeReport,
+) -> Result<()> {
+    macro_rules! try_kind {
+        ($t:ty) => {
+            if kind == <$t as StoredRecord>::KIND {
+                if let Some(local) = stored::load::<$t>(w, id)? {
+                    if let Some(copy) = local.conflict_copy(id)? {
+                        stored::save(w, &copy)?;
+                        report.conflict_copies += 1;
+                    }
+                }
+                return Ok(());
+            }
+        };
+    }
+    for_each_kind!(try_kind);
+    Ok(())
 }
 
 /// Merges a record this build cannot read (another kind, or a newer body version) under its
 /// own id, as it is: added when absent; when present, the copy edited later wins.
-fn merge_raw(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> {
+fn merge_raw(
+    w: &mut RecordWriter<'_>,
+    record: &BackupRecord,
+    rules: &MergeRules,
+) -> Result<Merged> {
     let local = match w.peek_state(&record.id, |view| {
         (
             view.body == record.body.as_slice() && view.kind == record.kind,
@@ -676,6 +799,7 @@ fn merge_raw(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> 
         )
     })? {
         Stored::Absent => None,
+        Stored::Deleted(_) if rules.unsent.is_some() => return Ok(Merged::StayedDeleted),
         Stored::Deleted(deleted) if record.stamp <= deleted => return Ok(Merged::StayedDeleted),
         Stored::Deleted(_) => None,
         Stored::Live(local) => Some(local),
@@ -712,9 +836,10 @@ fn merge_raw(w: &mut RecordWriter<'_>, record: &BackupRecord) -> Result<Merged> 
 fn merge_deletion(
     w: &mut RecordWriter<'_>,
     deletion: &BackupDeletion,
-    now: DateTime<Utc>,
+    rules: &MergeRules,
+    report: &mut MergeReport,
 ) -> Result<Merged> {
-    if deletion.stamp.clock > latest_clock(now) {
+    if deletion.stamp.clock > latest_clock(rules.now) {
         return Ok(Merged::Refused);
     }
     let id = if deletion.key.is_empty() {
@@ -742,7 +867,12 @@ fn merge_deletion(
             }
             Ok(Merged::Unchanged)
         }
-        Stored::Live((true, edited)) if deletion.stamp > edited => {
+        // In a sync a deletion always stands (no deletion comes back); an edit made here and
+        // not sent yet is kept first as a conflict copy. From a backup, the later one wins.
+        Stored::Live((true, edited)) if rules.unsent.is_some() || deletion.stamp > edited => {
+            if rules.unsent.is_some_and(|u| u.holds(edited)) {
+                copy_before_deletion(w, &deletion.kind, &id, report)?;
+            }
             remember(w)?;
             Ok(Merged::Deleted)
         }
@@ -785,17 +915,9 @@ pub(crate) mod fuzz_entry {
     /// The decrypted content of a backup of `recovery`: a seed for the corpus.
     pub(crate) fn payload_of(recovery: &Recovery) -> Vec<u8> {
         let mut records = Vec::new();
-        let _ = recovery.journal().visit_records(|record| {
-            records.push(BackupRecord {
-                kind: record.kind.to_owned(),
-                id: record.id,
-                revision: record.revision,
-                body_version: record.body_version,
-                stamp: record.stamp,
-                quarantine: record.quarantine,
-                body: Zeroizing::new(record.body.to_vec()),
-            })
-        });
+        let _ = recovery
+            .journal()
+            .visit_records(|record| records.push(BackupRecord::of(&record)));
         let deletions = deletions_of(recovery.journal()).unwrap_or_default();
         Payload {
             created_at: recovery.now(),

@@ -162,12 +162,12 @@ impl Recovery {
         let date = self.day_or_today(input.date)?;
         let now = self.now();
         self.write(|w| {
-            let (id, created_at) = match id {
+            let (id, created_at, conflict_of) = match id {
                 Some(id) => {
                     let old: JournalEntry = load_in(w, id, "journal entry")?;
-                    (*id, old.created_at)
+                    (*id, old.created_at, old.conflict_of)
                 }
-                None => (RecordId::random()?, now),
+                None => (RecordId::random()?, now, None),
             };
             let entry = JournalEntry {
                 id,
@@ -179,6 +179,7 @@ impl Recovery {
                 journey_id: input.journey_id,
                 created_at,
                 updated_at: now,
+                conflict_of,
             };
             stored::save(w, &entry)?;
             Ok(entry)

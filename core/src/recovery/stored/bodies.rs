@@ -275,6 +275,7 @@ message!(JournalEntry {
     7 => journey_id: Option<RecordId>,
     8 => created_at: DateTime<Utc>,
     9 => updated_at: DateTime<Utc>,
+    10 => conflict_of: Option<RecordId>,
 });
 
 message!(SupportContact {

@@ -221,6 +221,7 @@ fn entry() -> JournalEntry {
         journey_id: None,
         created_at: at(1_795_100_000, 0),
         updated_at: at(1_795_100_060, 0),
+        conflict_of: None,
     }
 }
 

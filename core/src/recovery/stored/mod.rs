@@ -62,12 +62,26 @@ pub(crate) enum Identity<'a> {
 
 /// A kind of record as it is stored. Implemented once per kind, below.
 pub(crate) trait StoredRecord:
-    Message + DeserializeOwned + serde::Serialize + Valid
+    Message + DeserializeOwned + serde::Serialize + Valid + Clone
 {
     /// The kind's name, sealed inside each record.
     const KIND: &'static str;
     /// The record's identity (see the module docs).
     fn identity(&self) -> Identity<'_>;
+
+    /// What is kept of a concurrent edit that lost a merge (see `recovery::backup`): for text
+    /// a person wrote, a copy of it as a new record linked to `winner`, so nothing they wrote
+    /// is lost. `None` (the default) for kinds without free text, or merged field by field.
+    fn conflict_copy(&self, _winner: &RecordId) -> Result<Option<Self>> {
+        Ok(None)
+    }
+
+    /// The winner of a concurrent edit with what the loser holds and it lacks (the default:
+    /// the winner as it is). A day's check-in merges this way: a mood given on the phone and
+    /// an evening review written on the laptop are both kept.
+    fn merge_concurrent(winner: Self, _loser: &Self) -> Self {
+        winner
+    }
 }
 
 /// Why a stored body did not decode.
@@ -154,6 +168,9 @@ impl StoredRecord for CheckIn {
             key: date_key(self.date),
         }
     }
+    fn merge_concurrent(winner: Self, loser: &Self) -> Self {
+        crate::recovery::check_in::merge_concurrent(winner, loser)
+    }
 }
 
 impl StoredRecord for TriggerEvent {
@@ -206,6 +223,13 @@ impl StoredRecord for JournalEntry {
     const KIND: &'static str = "entry";
     fn identity(&self) -> Identity<'_> {
         Identity::Own(self.id)
+    }
+    fn conflict_copy(&self, winner: &RecordId) -> Result<Option<Self>> {
+        Ok(Some(JournalEntry {
+            id: RecordId::random()?,
+            conflict_of: Some(*winner),
+            ..self.clone()
+        }))
     }
 }
 

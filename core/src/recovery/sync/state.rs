@@ -1,0 +1,71 @@
+//! What this device remembers of a sync store: the blobs it has applied (or refused), and
+//! the clock of its last write that went out. Kept in the journal's settings table, sealed
+//! under the sync key (the names would tell how often the person syncs).
+
+use crate::codec::{Reader, Writer};
+use crate::crypto::envelope::{self, SealingKey};
+use crate::error::Result;
+use crate::RecordWriter;
+use std::collections::BTreeSet;
+use zeroize::Zeroizing;
+
+/// The settings row that holds the sealed state.
+const SETTING: &str = "sync_state";
+/// The associated data of the sealed state.
+const CONTEXT: &[u8] = b"waymark sync state v1";
+
+mod tag {
+    pub const SEEN: u32 = 1;
+    pub const SENT: u32 = 2;
+}
+
+/// This device's sync state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SyncState {
+    /// Blobs applied or refused here (and those this device wrote).
+    pub(crate) seen: BTreeSet<String>,
+    /// The clock of the last write of this device that went out in a change set.
+    pub(crate) sent: u64,
+}
+
+impl SyncState {
+    /// The state saved in `w`'s journal; empty when there is none, or when it does not open
+    /// (after a key rotation): then every blob is applied again, which changes nothing, and
+    /// everything this device wrote goes out again.
+    pub(crate) fn load(w: &RecordWriter<'_>, key: &SealingKey) -> Result<SyncState> {
+        let Some(sealed) = w.setting(SETTING)? else {
+            return Ok(SyncState::default());
+        };
+        let mut buffer = Zeroizing::new(sealed);
+        let Some(range) = envelope::open_in_place(key, &mut buffer, CONTEXT) else {
+            return Ok(SyncState::default());
+        };
+        let mut state = SyncState::default();
+        let mut reader = Reader::new(&buffer[range]);
+        while let Ok(Some((t, wire, _))) = reader.next_field() {
+            match t {
+                tag::SEEN => {
+                    if let Some(name) = wire.bytes().ok().and_then(|b| std::str::from_utf8(b).ok())
+                    {
+                        state.seen.insert(name.to_owned());
+                    }
+                }
+                tag::SENT => state.sent = wire.varint().unwrap_or(0),
+                _ => {}
+            }
+        }
+        Ok(state)
+    }
+
+    /// Saves the state in `w`'s transaction.
+    pub(crate) fn save(&self, w: &mut RecordWriter<'_>, key: &SealingKey) -> Result<()> {
+        let mut out = Writer::new();
+        for name in &self.seen {
+            out.bytes_field(tag::SEEN, name.as_bytes());
+        }
+        out.uint(tag::SENT, self.sent);
+        let plain = Zeroizing::new(out.into_bytes());
+        let sealed = envelope::seal(key, CONTEXT, &plain)?;
+        w.set_setting(SETTING, &sealed)
+    }
+}

@@ -1,0 +1,443 @@
+//! Sync between devices through a folder store: joining, edits and deletions travelling both
+//! ways, concurrent edits kept (conflict copies, check-ins merged field by field), hostile
+//! blobs refused, compaction, a store that reveals nothing, and a model-based test where
+//! several devices edit and sync in random orders and end identical with nothing lost.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::sync::Arc;
+use waymark_core::recovery::check_in::{CheckInInput, EveningReview};
+use waymark_core::recovery::clock::FixedClock;
+use waymark_core::recovery::entries::EntryInput;
+use waymark_core::recovery::sync::{FolderStore, SyncStore, COMPACT_AFTER};
+use waymark_core::recovery::Recovery;
+use waymark_core::{Error, JoinSecret};
+
+fn entry(text: &str) -> EntryInput {
+    EntryInput {
+        body: text.into(),
+        ..EntryInput::default()
+    }
+}
+
+/// A short pause, so two devices' writes never share a millisecond of their clocks.
+fn tick() {
+    std::thread::sleep(std::time::Duration::from_millis(3));
+}
+
+/// A new device joined to the journal in `store`.
+fn join(dir: &Path, store: &FolderStore) -> Recovery {
+    let (recovery, _) = Recovery::join(
+        &dir.join("journal.db"),
+        store,
+        JoinSecret::Passphrase(PASSPHRASE),
+        fast_options(),
+        Arc::new(FixedClock::new(utc(2026, 11, 25, 12, 0))),
+    )
+    .unwrap();
+    recovery
+}
+
+/// Every live record as (kind, id, body), sorted: what a device holds.
+fn content(recovery: &Recovery) -> Vec<(String, String, Vec<u8>)> {
+    let mut out: Vec<_> = recovery
+        .journal()
+        .records(None)
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|r| (r.kind, r.id.to_string(), r.body.to_vec()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_second_device_joins_and_edits_deletions_and_check_ins_travel_both_ways() {
+    let root = tempfile::tempdir().unwrap();
+    let store = FolderStore::new(&root.path().join("store")).unwrap();
+    let phone_dir = root.path().join("phone");
+    std::fs::create_dir(&phone_dir).unwrap();
+    let (phone, _) = recovery_at(&phone_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    phone.set_time_zone("Europe/Berlin").unwrap();
+    let bridge = phone.write_entry(entry("the night at the bridge")).unwrap();
+    let walk = phone.write_entry(entry("a good walk")).unwrap();
+    let first = phone.sync(&store).unwrap();
+    assert!(first.sent >= 3, "{first:?}");
+
+    let laptop_dir = root.path().join("laptop");
+    std::fs::create_dir(&laptop_dir).unwrap();
+    let laptop = join(&laptop_dir, &store);
+    assert_eq!(content(&laptop), content(&phone));
+    assert_eq!(laptop.settings().unwrap().time_zone, "Europe/Berlin");
+
+    tick();
+    laptop.delete_entry(&bridge.id).unwrap();
+    laptop
+        .edit_entry(&walk.id, entry("a good walk by the river"))
+        .unwrap();
+    laptop.sync(&store).unwrap();
+    let pulled = phone.sync(&store).unwrap();
+    assert_eq!(pulled.merged.deleted, 1, "{pulled:?}");
+    assert!(phone.entry(&bridge.id).is_err());
+    assert_eq!(
+        phone.entry(&walk.id).unwrap().body,
+        "a good walk by the river"
+    );
+    assert_eq!(content(&laptop), content(&phone));
+
+    // Syncing again changes nothing and sends nothing.
+    let again = phone.sync(&store).unwrap();
+    assert_eq!((again.sent, again.received), (0, 0), "{again:?}");
+}
+
+#[test]
+fn concurrent_edits_keep_both_texts_and_merge_a_days_check_in_field_by_field() {
+    let root = tempfile::tempdir().unwrap();
+    let store = FolderStore::new(&root.path().join("store")).unwrap();
+    let phone_dir = root.path().join("phone");
+    std::fs::create_dir(&phone_dir).unwrap();
+    let (phone, _) = recovery_at(&phone_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    let plan = phone.write_entry(entry("plan for Friday")).unwrap();
+    phone
+        .check_in(CheckInInput {
+            mood: 2,
+            craving: 6,
+            ..CheckInInput::default()
+        })
+        .unwrap();
+    phone.sync(&store).unwrap();
+    let laptop_dir = root.path().join("laptop");
+    std::fs::create_dir(&laptop_dir).unwrap();
+    let laptop = join(&laptop_dir, &store);
+
+    // Both edit the plan, offline; the phone adds a note to the day's check-in, the laptop
+    // writes the day's evening review.
+    phone
+        .edit_entry(&plan.id, entry("plan for Friday: call Sam first"))
+        .unwrap();
+    phone
+        .check_in(CheckInInput {
+            mood: 3,
+            craving: 4,
+            note: Some("felt steadier after lunch".into()),
+            ..CheckInInput::default()
+        })
+        .unwrap();
+    tick();
+    laptop
+        .edit_entry(&plan.id, entry("plan for Friday: go to the 7pm meeting"))
+        .unwrap();
+    laptop
+        .write_evening_review(
+            None,
+            EveningReview {
+                rating: 4,
+                note: Some("a good day in the end".into()),
+            },
+        )
+        .unwrap();
+
+    phone.sync(&store).unwrap();
+    let laptop_report = laptop.sync(&store).unwrap();
+    assert!(
+        laptop_report.merged.conflict_copies >= 1,
+        "{laptop_report:?}"
+    );
+    phone.sync(&store).unwrap();
+    assert_eq!(content(&laptop), content(&phone));
+
+    // The later edit (the laptop's) is the entry; the phone's text is a conflict copy of it.
+    let today = date(2026, 11, 25);
+    let entries = phone.entries(today, today).unwrap();
+    let winner = entries.iter().find(|e| e.id == plan.id).unwrap();
+    assert_eq!(winner.body, "plan for Friday: go to the 7pm meeting");
+    let copy = entries
+        .iter()
+        .find(|e| e.conflict_of == Some(plan.id))
+        .expect("a conflict copy");
+    assert_eq!(copy.body, "plan for Friday: call Sam first");
+    assert_eq!(
+        phone.search("Sam", 10).unwrap().len(),
+        1,
+        "the copy is searchable"
+    );
+
+    // The day keeps the phone's note and the laptop's evening review.
+    let day = phone.check_in_on(today).unwrap().unwrap();
+    assert_eq!(day.note.as_deref(), Some("felt steadier after lunch"));
+    assert_eq!(day.evening_review.map(|r| r.rating), Some(4));
+}
+
+#[test]
+fn the_store_holds_nothing_readable() {
+    let root = tempfile::tempdir().unwrap();
+    let store_dir = root.path().join("store");
+    let store = FolderStore::new(&store_dir).unwrap();
+    let (phone, _) = recovery_at(root.path(), utc(2026, 11, 25, 9, 0), "America/New_York");
+    phone.set_time_zone("America/New_York").unwrap();
+    phone
+        .write_entry(entry("MARKER-SYNC-ENTRY relapsed at the party"))
+        .unwrap();
+    phone
+        .check_in(CheckInInput {
+            mood: 1,
+            craving: 9,
+            note: Some("MARKER-SYNC-NOTE".into()),
+            ..CheckInInput::default()
+        })
+        .unwrap();
+    phone.sync(&store).unwrap();
+    for needle in [
+        &b"MARKER-SYNC"[..],
+        b"relapse",
+        b"2026-11-25",
+        b"2026",
+        b"check_in",
+        b"entry",
+        b"lapse",
+        b"America/New_York",
+        b"New_York",
+    ] {
+        assert_eq!(
+            occurrences_in_dir(&store_dir, needle),
+            0,
+            "{:?} in the store",
+            String::from_utf8_lossy(needle)
+        );
+    }
+    // Sizes are padded: a change set is at least 4 KiB and a Padmé length.
+    for name in store.list().unwrap() {
+        if name != "keys" {
+            assert!(store.get(&name).unwrap().unwrap().len() >= 4096);
+        }
+    }
+}
+
+#[test]
+fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let store_dir = root.path().join("store");
+    let store = FolderStore::new(&store_dir).unwrap();
+    let a = root.path().join("a");
+    std::fs::create_dir(&a).unwrap();
+    let (phone, _) = recovery_at(&a, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    phone.write_entry(entry("a good walk")).unwrap();
+    phone.sync(&store).unwrap();
+
+    // Another journal cannot sync into this store.
+    let b = root.path().join("b");
+    std::fs::create_dir(&b).unwrap();
+    let (stranger, _) = recovery_at(&b, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    assert!(matches!(
+        stranger.sync(&store),
+        Err(Error::SyncStore { .. })
+    ));
+
+    // A wrong passphrase joins nothing and leaves nothing.
+    let c = root.path().join("c");
+    std::fs::create_dir(&c).unwrap();
+    let wrong = Recovery::join(
+        &c.join("journal.db"),
+        &store,
+        JoinSecret::Passphrase("not the passphrase at all"),
+        fast_options(),
+        Arc::new(FixedClock::new(utc(2026, 11, 25, 9, 0))),
+    );
+    assert!(matches!(wrong, Err(Error::WrongSecret)));
+    assert!(!c.join("journal.db").exists());
+
+    // A laptop joins, then the store is tampered with: one blob flipped, one renamed, one
+    // from the stranger's journal dropped in.
+    let laptop = join(&c, &store);
+    phone.write_entry(entry("plan for Friday")).unwrap();
+    phone.sync(&store).unwrap();
+    let names: Vec<String> = store
+        .list()
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.starts_with("c-"))
+        .collect();
+    let mut bytes = store.get(&names[0]).unwrap().unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    store.put(&names[0], &bytes).unwrap();
+    let other = store.get(&names[1]).unwrap().unwrap();
+    store
+        .put("c-00000000000000000000000000000000", &other)
+        .unwrap();
+    let foreign_store = FolderStore::new(&root.path().join("foreign")).unwrap();
+    stranger.write_entry(entry("someone else's")).unwrap();
+    stranger.sync(&foreign_store).unwrap();
+    for name in foreign_store.list().unwrap() {
+        if name.starts_with("c-") {
+            store
+                .put(
+                    "c-ffffffffffffffffffffffffffffffff",
+                    &foreign_store.get(&name).unwrap().unwrap(),
+                )
+                .unwrap();
+        }
+    }
+    let report = laptop.sync(&store).unwrap();
+    assert!(report.refused >= 2, "{report:?}");
+    assert!(laptop.search("someone", 10).unwrap().is_empty());
+    // Refused blobs are not fetched again.
+    let again = laptop.sync(&store).unwrap();
+    assert_eq!(again.refused, 0, "{again:?}");
+}
+
+#[test]
+fn many_syncs_compact_into_a_snapshot_that_a_new_device_joins_from_with_its_deletions() {
+    let root = tempfile::tempdir().unwrap();
+    let store = FolderStore::new(&root.path().join("store")).unwrap();
+    let (phone, _) = recovery_at(root.path(), utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    let mut ids = Vec::new();
+    let mut compacted = Vec::new();
+    for i in 0..COMPACT_AFTER + 4 {
+        ids.push(phone.write_entry(entry(&format!("day {i}"))).unwrap().id);
+        compacted.push(phone.sync(&store).unwrap().compacted);
+    }
+    // The first sync that finds 16 change sets in the store replaces them (and the journal's
+    // first blobs) by one snapshot; the store then holds the keys, the snapshot and the few
+    // change sets since.
+    assert_eq!(
+        compacted.iter().filter(|c| **c > 0).count(),
+        1,
+        "{compacted:?}"
+    );
+    assert!(compacted.iter().any(|c| *c >= COMPACT_AFTER as i64));
+    phone.delete_entry(&ids[0]).unwrap();
+    phone.sync(&store).unwrap();
+    let blobs = store.list().unwrap();
+    assert!(blobs.len() <= 8, "{blobs:?}");
+    assert_eq!(blobs.iter().filter(|b| b.starts_with("s-")).count(), 1);
+    let new_dir = root.path().join("new");
+    std::fs::create_dir(&new_dir).unwrap();
+    let new = join(&new_dir, &store);
+    assert_eq!(content(&new), content(&phone));
+    assert!(new.entry(&ids[0]).is_err());
+}
+
+/// A tiny deterministic generator (xorshift) for the model test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn devices_editing_and_syncing_in_random_orders_converge_and_lose_nothing() {
+    let (mut copies, mut compactions) = (0, 0);
+    for seed in [7u64, 99, 2026, 31337, 4242, 123456] {
+        let mut rng = Rng(seed);
+        let root = tempfile::tempdir().unwrap();
+        let store = FolderStore::new(&root.path().join("store")).unwrap();
+        let first_dir = root.path().join("d0");
+        std::fs::create_dir(&first_dir).unwrap();
+        let (first, _) = recovery_at(&first_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+        first.sync(&store).unwrap();
+        let count = 3 + rng.below(3);
+        let mut devices = vec![first];
+        for d in 1..count {
+            let dir = root.path().join(format!("d{d}"));
+            std::fs::create_dir(&dir).unwrap();
+            devices.push(join(&dir, &store));
+        }
+        // Every text any device wrote; the texts a device replaced or deleted while it saw
+        // them (the person's own choice); the ids deleted (never to come back).
+        let mut written: Vec<String> = Vec::new();
+        let mut replaced: std::collections::HashSet<String> = Default::default();
+        let mut deleted = Vec::new();
+        for step in 0..100 {
+            let d = rng.below(count);
+            let device = &devices[d];
+            let today = date(2026, 11, 25);
+            let live = device.entries(today, today).unwrap();
+            match rng.below(10) {
+                0..=3 => {
+                    let text = format!("entry {step} from device {d}");
+                    device.write_entry(entry(&text)).unwrap();
+                    written.push(text);
+                }
+                4..=5 if !live.is_empty() => {
+                    let target = &live[rng.below(live.len())];
+                    let text = format!("edit {step} from device {d}");
+                    device.edit_entry(&target.id, entry(&text)).unwrap();
+                    replaced.insert(target.body.clone());
+                    written.push(text);
+                }
+                6 if !live.is_empty() => {
+                    let target = &live[rng.below(live.len())];
+                    device.delete_entry(&target.id).unwrap();
+                    replaced.insert(target.body.clone());
+                    deleted.push(target.id);
+                }
+                7 => {
+                    device
+                        .check_in(CheckInInput {
+                            mood: 1 + rng.below(5) as i32,
+                            craving: rng.below(11) as i32,
+                            ..CheckInInput::default()
+                        })
+                        .unwrap();
+                }
+                _ => {
+                    let report = device.sync(&store).unwrap();
+                    copies += report.merged.conflict_copies;
+                    compactions += i64::from(report.compacted > 0);
+                }
+            }
+            tick();
+        }
+        // Everyone syncs twice round: all converge.
+        for _ in 0..2 {
+            for device in &devices {
+                device.sync(&store).unwrap();
+            }
+        }
+        let reference = content(&devices[0]);
+        for device in &devices[1..] {
+            assert_eq!(content(device), reference, "seed {seed}");
+        }
+        // No deletion came back.
+        for id in &deleted {
+            assert!(
+                devices[0].entry(id).is_err(),
+                "seed {seed}: a deletion came back"
+            );
+        }
+        // Every text written is there, as an entry or as a conflict copy, unless the person
+        // replaced or deleted it on a device that showed it to them.
+        let today = date(2026, 11, 25);
+        let bodies: Vec<String> = devices[0]
+            .entries(today, today)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.body)
+            .collect();
+        for text in &written {
+            assert!(
+                replaced.contains(text) || bodies.contains(text),
+                "seed {seed}: {text:?} was lost"
+            );
+        }
+    }
+    // The runs did meet concurrent edits and compactions (the test is not vacuous).
+    assert!(
+        copies > 0 && compactions > 0,
+        "{copies} copies, {compactions} compactions"
+    );
+}
