@@ -35,6 +35,11 @@ step "cargo test --workspace"
 if [ -z "${WAYMARK_CHROMIUM:-}" ] && command -v chromium >/dev/null 2>&1; then
   export WAYMARK_CHROMIUM="$(command -v chromium)"
 fi
+# The WebDAV sync test talks to Apache mod_dav on 127.0.0.1, started here and stopped on
+# exit; without it that test skips, and fails when CI=true.
+source scripts/webdav-server.sh
+trap webdav_stop EXIT
+webdav_start || echo "no WebDAV server: the WebDAV sync test will skip (CI=true: fail)"
 set +e
 cargo test --workspace --locked 2>&1 | tee "$log_dir/cargo-test.log"
 status=${PIPESTATUS[0]}

@@ -30,7 +30,7 @@ fn tick() {
 }
 
 /// A new device joined to the journal in `store`.
-fn join(dir: &Path, store: &FolderStore) -> Recovery {
+fn join(dir: &Path, store: &dyn SyncStore) -> Recovery {
     let (recovery, _) = Recovery::join(
         &dir.join("journal.db"),
         store,
@@ -323,6 +323,21 @@ fn many_syncs_compact_into_a_snapshot_that_a_new_device_joins_from_with_its_dele
     assert!(new.entry(&ids[0]).is_err());
 }
 
+/// How often `needle` occurs in the files under `dir`, at any depth.
+#[cfg(feature = "webdav")]
+fn occurrences_in_tree(dir: &Path, needle: &[u8]) -> usize {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            total += occurrences_in_tree(&path, needle);
+        } else {
+            total += occurrences(&std::fs::read(&path).unwrap(), needle);
+        }
+    }
+    total
+}
+
 /// A tiny deterministic generator (xorshift) for the model test.
 struct Rng(u64);
 
@@ -340,21 +355,77 @@ impl Rng {
 
 #[test]
 fn devices_editing_and_syncing_in_random_orders_converge_and_lose_nothing() {
+    let (copies, compactions) = model_test(&[7, 99, 2026, 31337, 4242, 123456], |root| {
+        Box::new(FolderStore::new(&root.join("store")).unwrap())
+    });
+    // The runs did meet concurrent edits and compactions (the test is not vacuous).
+    assert!(
+        copies > 0 && compactions > 0,
+        "{copies} copies, {compactions} compactions"
+    );
+}
+
+/// The same story over a real WebDAV server (Apache mod_dav on 127.0.0.1, started by
+/// scripts/test.sh). Without one it is skipped, except with CI=true, where it fails.
+#[cfg(feature = "webdav")]
+#[test]
+fn devices_syncing_through_a_real_webdav_server_converge_and_lose_nothing() {
+    use waymark_core::recovery::sync::WebDavStore;
+    let Ok(url) = std::env::var("WAYMARK_WEBDAV_TEST_URL") else {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "no WebDAV server (scripts/test.sh starts one): CI=true makes this a failure"
+        );
+        eprintln!(
+            "skipped: no WebDAV server (set WAYMARK_WEBDAV_TEST_URL, or run scripts/test.sh)"
+        );
+        return;
+    };
+    let user = std::env::var("WAYMARK_WEBDAV_TEST_USER").unwrap();
+    let password = std::env::var("WAYMARK_WEBDAV_TEST_PASSWORD").unwrap();
+    let (copies, _) = model_test(&[11, 2027], |_| {
+        let collection = format!("{url}run-{}/", waymark_core::RecordId::random().unwrap());
+        Box::new(WebDavStore::new(&collection, Some((&user, &password))).unwrap())
+    });
+    assert!(copies > 0);
+    // What the server holds reveals nothing.
+    if let Ok(dir) = std::env::var("WAYMARK_WEBDAV_TEST_DIR") {
+        for needle in [
+            &b"from device"[..],
+            b"2026-11-25",
+            b"Europe/Berlin",
+            b"entry",
+        ] {
+            assert_eq!(occurrences_in_tree(Path::new(&dir), needle), 0);
+        }
+    }
+    // A wrong password is refused with a sentence, not a crash.
+    let wrong = WebDavStore::new(&url, Some((&user, "not the password"))).unwrap();
+    let error = wrong.list().unwrap_err();
+    assert!(error.0.contains("user name or password"), "{}", error.0);
+}
+
+/// Three to five devices, one store from `make_store`, random edits, deletions, check-ins
+/// and syncs for each seed; then all converge, no deletion comes back and no text is lost.
+/// Returns the conflict copies made and the compactions seen.
+fn model_test(seeds: &[u64], make_store: impl Fn(&Path) -> Box<dyn SyncStore>) -> (i64, i64) {
     let (mut copies, mut compactions) = (0, 0);
-    for seed in [7u64, 99, 2026, 31337, 4242, 123456] {
+    for &seed in seeds {
         let mut rng = Rng(seed);
         let root = tempfile::tempdir().unwrap();
-        let store = FolderStore::new(&root.path().join("store")).unwrap();
+        let store = make_store(root.path());
+        let store = store.as_ref();
         let first_dir = root.path().join("d0");
         std::fs::create_dir(&first_dir).unwrap();
         let (first, _) = recovery_at(&first_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
-        first.sync(&store).unwrap();
+        first.sync(store).unwrap();
         let count = 3 + rng.below(3);
         let mut devices = vec![first];
         for d in 1..count {
             let dir = root.path().join(format!("d{d}"));
             std::fs::create_dir(&dir).unwrap();
-            devices.push(join(&dir, &store));
+            devices.push(join(&dir, store));
         }
         // Every text any device wrote; the texts a device replaced or deleted while it saw
         // them (the person's own choice); the ids deleted (never to come back).
@@ -395,7 +466,7 @@ fn devices_editing_and_syncing_in_random_orders_converge_and_lose_nothing() {
                         .unwrap();
                 }
                 _ => {
-                    let report = device.sync(&store).unwrap();
+                    let report = device.sync(store).unwrap();
                     copies += report.merged.conflict_copies;
                     compactions += i64::from(report.compacted > 0);
                 }
@@ -405,7 +476,7 @@ fn devices_editing_and_syncing_in_random_orders_converge_and_lose_nothing() {
         // Everyone syncs twice round: all converge.
         for _ in 0..2 {
             for device in &devices {
-                device.sync(&store).unwrap();
+                device.sync(store).unwrap();
             }
         }
         let reference = content(&devices[0]);
@@ -435,9 +506,5 @@ fn devices_editing_and_syncing_in_random_orders_converge_and_lose_nothing() {
             );
         }
     }
-    // The runs did meet concurrent edits and compactions (the test is not vacuous).
-    assert!(
-        copies > 0 && compactions > 0,
-        "{copies} copies, {compactions} compactions"
-    );
+    (copies, compactions)
 }

@@ -81,13 +81,18 @@ pub struct MergeArgs {
     pub from: PathBuf,
 }
 
-/// Where a sync store is: `waymark sync` and `waymark join`.
+/// Where a sync store is: `waymark sync` and `waymark join` (one of the two).
 #[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
 pub struct SyncArgs {
     /// A folder shared between the devices (Syncthing, iCloud Drive, Dropbox, a USB stick...):
     /// it receives only encrypted blobs with random names.
     #[arg(long)]
-    pub folder: PathBuf,
+    pub folder: Option<PathBuf>,
+    /// A WebDAV folder (Nextcloud, ownCloud, Apache mod_dav), https:// only; the user name and
+    /// password come from WAYMARK_WEBDAV_USER and WAYMARK_WEBDAV_PASSWORD.
+    #[arg(long)]
+    pub webdav: Option<String>,
 }
 
 /// `waymark export`.

@@ -11,12 +11,47 @@ use crate::render::format::count;
 use crate::session;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
-use waymark_core::recovery::sync::{FolderStore, SyncReport};
+use waymark_core::recovery::sync::{FolderStore, SyncReport, SyncStore, WebDavStore};
 use waymark_core::recovery::Recovery;
 use waymark_core::{JoinSecret, JournalOptions};
 
-fn store(args: &SyncArgs) -> Result<FolderStore> {
-    Ok(FolderStore::new(&args.folder).map_err(waymark_core::Error::from)?)
+/// The store the flags name: a folder, or a WebDAV folder with credentials from the
+/// environment (never from a flag, so they stay out of the shell's history).
+fn store(args: &SyncArgs) -> Result<Box<dyn SyncStore>> {
+    if let Some(url) = &args.webdav {
+        let user = std::env::var("WAYMARK_WEBDAV_USER").ok();
+        let password = std::env::var("WAYMARK_WEBDAV_PASSWORD").ok();
+        let credentials = match (&user, &password) {
+            (Some(u), Some(p)) => Some((u.as_str(), p.as_str())),
+            (None, None) => None,
+            _ => {
+                return Err(CliError::invalid(
+                    "webdav",
+                    "set both WAYMARK_WEBDAV_USER and WAYMARK_WEBDAV_PASSWORD, or neither",
+                ))
+            }
+        };
+        let store = WebDavStore::new(url, credentials).map_err(waymark_core::Error::from)?;
+        return Ok(Box::new(store));
+    }
+    match &args.folder {
+        Some(folder) => Ok(Box::new(
+            FolderStore::new(folder).map_err(waymark_core::Error::from)?,
+        )),
+        None => Err(CliError::invalid(
+            "folder",
+            "give --folder DIR or --webdav URL",
+        )),
+    }
+}
+
+/// How to name the store in a message.
+fn where_of(args: &SyncArgs) -> String {
+    match (&args.folder, &args.webdav) {
+        (Some(folder), _) => format!("--folder {}", folder.display()),
+        (None, Some(url)) => format!("--webdav {url}"),
+        (None, None) => String::new(),
+    }
 }
 
 /// A progress line on standard error while blobs are applied, on a terminal only.
@@ -46,7 +81,7 @@ fn progress_bar(ctx: &Ctx) -> impl FnMut(usize, usize) {
 pub fn sync(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
     let recovery = ctx.open()?;
     let store = store(args)?;
-    let report = recovery.sync_with_progress(&store, &mut progress_bar(ctx))?;
+    let report = recovery.sync_with_progress(store.as_ref(), &mut progress_bar(ctx))?;
     if ctx.out.json {
         return ctx.out.json("sync", &report);
     }
@@ -108,7 +143,7 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
         }
         .into());
     }
-    if !args.folder.is_dir() {
+    if args.folder.as_ref().is_some_and(|f| !f.is_dir()) {
         return Err(CliError::invalid("folder", "no folder at that path"));
     }
     let store = store(args)?;
@@ -125,7 +160,7 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
     session::create_parent(&ctx.path)?;
     let (recovery, report) = Recovery::join(
         &ctx.path,
-        &store,
+        store.as_ref(),
         secret,
         JournalOptions::default(),
         session::clock()?,
@@ -151,8 +186,8 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
         count(report.merged.added, "record", "records"),
     ));
     say(format!(
-        "It opens with the same passphrase. Sync it with `waymark sync --folder {}`.",
-        args.folder.display()
+        "It opens with the same passphrase. Sync it with `waymark sync {}`.",
+        where_of(args)
     ));
     Ok(())
 }

@@ -37,9 +37,13 @@ mod blob;
 mod folder;
 mod state;
 mod store;
+#[cfg(feature = "webdav")]
+mod webdav;
 
 pub use folder::FolderStore;
 pub use store::{is_blob_name, StoreError, SyncStore, MAX_BLOB_BYTES};
+#[cfg(feature = "webdav")]
+pub use webdav::WebDavStore;
 
 use super::backup::{
     deletions_of, merge_payload_in, BackupRecord, MergeReport, MergeRules, Payload, Unsent,
