@@ -22,6 +22,7 @@ mod help;
 pub mod journal;
 mod platform;
 mod recovery;
+mod sync;
 
 pub use backup::restore_journal;
 pub use error::WaymarkError;
@@ -31,6 +32,7 @@ pub use journal::{
     KeyRotationReport, WaymarkJournal,
 };
 pub use platform::{PlatformKeyFailure, PlatformKeySlot, ShellClock};
+pub use sync::{folder_sync_storage, join_journal, JoinedJournal, SyncStorage, SyncStorageFailure};
 
 uniffi::setup_scaffolding!("waymark");
 

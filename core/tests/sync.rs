@@ -93,6 +93,20 @@ fn a_second_device_joins_and_edits_deletions_and_check_ins_travel_both_ways() {
     // Syncing again changes nothing and sends nothing.
     let again = phone.sync(&store).unwrap();
     assert_eq!((again.sent, again.received), (0, 0), "{again:?}");
+
+    // A second store (a USB stick) gets the whole journal, not only what is new: each store
+    // has its own id and this device its own state for it.
+    let stick = FolderStore::new(&root.path().join("stick")).unwrap();
+    let first_on_stick = phone.sync(&stick).unwrap();
+    assert_eq!(
+        (first_on_stick.sent, first_on_stick.sent_deletions),
+        (2, 1),
+        "the settings, the walk (edited on the laptop) and the deletion: {first_on_stick:?}"
+    );
+    let tablet_dir = root.path().join("tablet");
+    std::fs::create_dir(&tablet_dir).unwrap();
+    let tablet = join(&tablet_dir, &stick);
+    assert_eq!(content(&tablet), content(&phone));
 }
 
 #[test]

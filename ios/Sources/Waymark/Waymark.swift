@@ -22,6 +22,14 @@ public final class Waymark: @unchecked Sendable {
         public let recoveryCode: String
     }
 
+    /// A journal joined from a sync storage, and what its first sync brought in.
+    public struct Joined: @unchecked Sendable {
+        /// The journal, unlocked.
+        public let waymark: Waymark
+        /// What the first sync brought in.
+        public let report: SyncReport
+    }
+
     private let lockState: LockState
 
     private init(journal: WaymarkJournal, queue: DispatchQueue) {
@@ -57,6 +65,27 @@ public final class Waymark: @unchecked Sendable {
             let created = try createJournal(path: path, passphrase: passphrase, kdf: kdf, clock: clock)
             try JournalFiles.protect(journalPath: path)
             return Created(waymark: Waymark(journal: created.journal, queue: queue), recoveryCode: created.recoveryCode)
+        }
+    }
+
+    /// Makes this device's journal at `path` from the journal in `storage` (your other device
+    /// synced it there), opened with its `passphrase` or its `recoveryCode` (give one): the
+    /// same journal, every record synced in. Slow (Argon2id, then the storage): runs on
+    /// `queue`. A wrong secret is `WaymarkError.wrongSecret`, leaving nothing at `path`.
+    public static func join(
+        path: String,
+        storage: SyncStorage,
+        passphrase: String? = nil,
+        recoveryCode: String? = nil,
+        kdf: KdfParams? = nil,
+        clock: ShellClock? = nil,
+        queue: DispatchQueue = .global(qos: .userInitiated)
+    ) async throws -> Joined {
+        try await work(on: queue) {
+            let joined = try joinJournal(path: path, storage: storage, passphrase: passphrase,
+                                         recoveryCode: recoveryCode, kdf: kdf, clock: clock)
+            try JournalFiles.protect(journalPath: path)
+            return Joined(waymark: Waymark(journal: joined.journal, queue: queue), report: joined.report)
         }
     }
 
@@ -149,6 +178,14 @@ public final class Waymark: @unchecked Sendable {
     /// Writes an encrypted backup to `path` under its own `passphrase` (slow: Argon2id).
     public func writeBackup(to path: String, passphrase: String) async throws -> BackupWritten {
         try await call { try $0.writeBackup(path: path, passphrase: passphrase) }
+    }
+
+    /// Syncs with your other devices through `storage` (your platform's storage, or
+    /// `folderSyncStorage(path:)`): applies what they sent, sends what was written here. An
+    /// entry edited on two devices at once keeps both texts (a conflict copy); a storage
+    /// failure is `WaymarkError.syncFailed` with nothing half-applied.
+    public func sync(_ storage: SyncStorage) async throws -> SyncReport {
+        try await call { try $0.sync(storage: storage) }
     }
 
     /// Merges the backup at `path` from another device, without duplicates (slow: Argon2id).

@@ -39,6 +39,23 @@ final class PromptKeyStore: PlatformKeySlot, @unchecked Sendable {
     }
 }
 
+/// A sync storage as an app would write one over its platform's storage (CloudKit, a Files
+/// folder): here, memory behind a lock.
+final class MemoryStorage: SyncStorage, @unchecked Sendable {
+    private let lock = NSLock()
+    private var blobs: [String: Data] = [:]
+    var offline = false
+
+    private func check() throws {
+        if offline { throw SyncStorageFailure.failed(reason: "no network") }
+    }
+    func list() throws -> [String] { try check(); return lock.withLock { Array(blobs.keys) } }
+    func get(name: String) throws -> Data? { try check(); return lock.withLock { blobs[name] } }
+    func put(name: String, bytes: Data) throws { try check(); lock.withLock { blobs[name] = bytes } }
+    func delete(name: String) throws { try check(); _ = lock.withLock { blobs.removeValue(forKey: name) } }
+    var everything: [Data] { lock.withLock { Array(blobs.values) } }
+}
+
 final class WaymarkTests: XCTestCase {
     private var dir: URL!
     private var path: String { dir.appendingPathComponent("journal.db").path }
@@ -192,6 +209,43 @@ final class WaymarkTests: XCTestCase {
         } catch WaymarkError.invalidInput(let field, _, _) {
             XCTAssertEqual(field, "id")
         }
+    }
+
+    func testAPhoneAndAnIPadSyncThroughTheAppsOwnStorageAndAFolder() async throws {
+        let storage = MemoryStorage()
+        let phone = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        _ = try await phone.call { try $0.setTimeZone(zone: "Europe/Berlin") }
+        _ = try await phone.call { try $0.checkIn(input: CheckInInput(mood: 3, craving: 4, note: "synced from the phone")) }
+        let sent = try await phone.sync(storage)
+        XCTAssertGreaterThanOrEqual(sent.sent, 2)
+        let marker = Data("synced from".utf8)
+        XCTAssertFalse(storage.everything.contains { $0.range(of: marker) != nil })
+        let ipadPath = dir.appendingPathComponent("ipad.db").path
+        do {
+            _ = try await Waymark.join(path: ipadPath, storage: storage, passphrase: "not the passphrase", kdf: fast)
+            XCTFail("a wrong passphrase joined")
+        } catch WaymarkError.wrongSecret {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: ipadPath))
+        }
+        let ipad = try await Waymark.join(path: ipadPath, storage: storage, passphrase: passphrase, kdf: fast).waymark
+        let day = try await ipad.call { try $0.checkInOn(date: try $0.today()) }
+        XCTAssertEqual(day?.note, "synced from the phone")
+        _ = try await ipad.call { try $0.writeEveningReview(date: nil, review: EveningReview(rating: 4, note: "steady")) }
+        _ = try await ipad.sync(storage)
+        let got = try await phone.sync(storage)
+        XCTAssertEqual(got.received, 1)
+        let merged = try await phone.call { try $0.checkInOn(date: try $0.today()) }
+        XCTAssertEqual(merged?.eveningReview?.rating, 4)
+        storage.offline = true
+        do {
+            _ = try await ipad.sync(storage)
+            XCTFail("an offline storage synced")
+        } catch WaymarkError.syncFailed(let summary) {
+            XCTAssertTrue(summary.contains("no network"))
+        }
+        let folder = try folderSyncStorage(path: dir.appendingPathComponent("shared").path)
+        let toFolder = try await phone.sync(folder)
+        XCTAssertGreaterThanOrEqual(toFolder.sent, 2)
     }
 
     func testSlowCallsHaveAsyncWrappers() async throws {

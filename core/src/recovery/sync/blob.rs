@@ -130,6 +130,7 @@ pub(crate) fn open(key: &SealingKey, name: &str, bytes: Vec<u8>) -> Option<Seale
 mod keys_tag {
     pub const JOURNAL_ID: u32 = 1;
     pub const SLOT: u32 = 2;
+    pub const STORE_ID: u32 = 3;
     pub const KIND: u32 = 1;
     pub const LABEL: u32 = 2;
     pub const SALT: u32 = 3;
@@ -138,10 +139,19 @@ mod keys_tag {
     pub const CHECKSUM: u32 = 6;
 }
 
-/// The keys blob of `shared`.
-pub(crate) fn encode_keys(shared: &SharedSlots) -> Vec<u8> {
+/// What the keys blob holds: the slots, and the store's own random id (so a device keeps a
+/// separate sync state for each store it syncs with).
+pub(crate) struct Keys {
+    pub(crate) shared: SharedSlots,
+    pub(crate) store_id: [u8; 16],
+}
+
+/// The keys blob of `keys`.
+pub(crate) fn encode_keys(keys: &Keys) -> Vec<u8> {
+    let shared = &keys.shared;
     let mut w = Writer::new();
     w.bytes_field(keys_tag::JOURNAL_ID, &shared.journal_id);
+    w.bytes_field(keys_tag::STORE_ID, &keys.store_id);
     for row in &shared.rows {
         w.nested(keys_tag::SLOT, |s| {
             s.uint(keys_tag::KIND, u64::try_from(row.kind.to_db()).unwrap_or(0));
@@ -160,7 +170,7 @@ pub(crate) fn encode_keys(shared: &SharedSlots) -> Vec<u8> {
 }
 
 /// Reads a keys blob; refuses one that is not Waymark's or is malformed.
-pub(crate) fn decode_keys(bytes: &[u8]) -> Result<SharedSlots> {
+pub(crate) fn decode_keys(bytes: &[u8]) -> Result<Keys> {
     let refused = || Error::SyncStore {
         detail: "the store's key blob is not a Waymark journal's (or is damaged)".into(),
     };
@@ -168,6 +178,7 @@ pub(crate) fn decode_keys(bytes: &[u8]) -> Result<SharedSlots> {
         .strip_prefix(KEYS_MAGIC.as_slice())
         .ok_or_else(refused)?;
     let mut journal_id = None;
+    let mut store_id = [0u8; 16];
     let mut rows = Vec::new();
     let mut reader = Reader::new(body);
     while let Some((t, wire, _)) = reader.next_field().map_err(|_| refused())? {
@@ -178,6 +189,10 @@ pub(crate) fn decode_keys(bytes: &[u8]) -> Result<SharedSlots> {
                         .map_err(|_| refused())?,
                 );
             }
+            keys_tag::STORE_ID => {
+                store_id = <[u8; 16]>::try_from(wire.bytes().map_err(|_| refused())?)
+                    .map_err(|_| refused())?;
+            }
             keys_tag::SLOT => {
                 if rows.len() >= MAX_SLOTS {
                     return Err(refused());
@@ -187,9 +202,12 @@ pub(crate) fn decode_keys(bytes: &[u8]) -> Result<SharedSlots> {
             _ => {}
         }
     }
-    Ok(SharedSlots {
-        journal_id: journal_id.ok_or_else(refused)?,
-        rows,
+    Ok(Keys {
+        shared: SharedSlots {
+            journal_id: journal_id.ok_or_else(refused)?,
+            rows,
+        },
+        store_id,
     })
 }
 

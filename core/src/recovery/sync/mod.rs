@@ -15,7 +15,11 @@
 //!    person wrote that lost (a journal entry) is kept as a **conflict copy** (an entry with
 //!    `conflict_of` set), and a day's check-in is merged field by field (mood from one
 //!    device, evening review from the other). Nothing a person wrote is silently lost.
-//! 3. **Pushes**: what this device wrote since its last push, as one sealed change set.
+//! 3. **Pushes**: what this device wrote since its last push to this store, as one sealed
+//!    change set; the first push to an empty store carries the whole journal (each store has
+//!    its own id in `keys`, and this device its own state for each). A device that syncs
+//!    with several stores forwards other devices' writes only to a store it starts: keep one
+//!    store per journal; moving to a new one, the first sync to it carries everything.
 //! 4. **Compacts**: when the store holds 16 change sets or more, writes a snapshot of the
 //!    whole journal naming what it replaces, then removes those, so a new device joins from
 //!    one blob. Tombstones stay in snapshots, so a device offline for a year still learns of
@@ -82,6 +86,16 @@ pub struct SyncReport {
     pub compacted: i64,
 }
 
+/// The store a sync writes to, with its key and id.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    store: &'a dyn SyncStore,
+    key: &'a crate::crypto::envelope::SealingKey,
+    store_id: &'a [u8; 16],
+    /// True when this sync put the journal's keys in an empty store.
+    new_store: bool,
+}
+
 /// How far a sync has come: `done` of `total` blobs from the store applied.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
 
@@ -99,13 +113,13 @@ impl Recovery {
     ) -> Result<SyncReport> {
         let journal = self.journal();
         let key = journal.sync_key()?;
-        self.share_keys(store)?;
+        let (store_id, new_store) = self.share_keys(store)?;
         let listed: BTreeSet<String> = store
             .list()?
             .into_iter()
             .filter(|n| blob::is_sealed_name(n))
             .collect();
-        let mut state = self.write(|w| SyncState::load(w, &key))?;
+        let mut state = self.write(|w| SyncState::load(w, &key, &store_id))?;
         state.seen.retain(|n| listed.contains(n));
         let mut report = SyncReport::default();
         let mut refused = BTreeSet::new();
@@ -128,7 +142,7 @@ impl Recovery {
                 None => {
                     report.refused += 1;
                     refused.insert(name.clone());
-                    self.write(|w| next.save(w, &key))?;
+                    self.write(|w| next.save(w, &key, &store_id))?;
                 }
                 Some(sealed) => {
                     let known = name.starts_with(SNAPSHOT)
@@ -147,7 +161,7 @@ impl Recovery {
                         if !known {
                             merge_payload_in(w, &sealed.payload, &rules, merged)?;
                         }
-                        next.save(w, &key)
+                        next.save(w, &key, &store_id)
                     })?;
                     report.received += 1;
                 }
@@ -156,60 +170,83 @@ impl Recovery {
         }
         progress(total, total);
 
-        self.push(store, &key, &mut state, &mut report)?;
+        let target = Target {
+            store,
+            key: &key,
+            store_id: &store_id,
+            new_store,
+        };
+        self.push(&target, &mut state, &mut report)?;
         let changes = listed.iter().filter(|n| n.starts_with(CHANGE)).count();
         if changes >= COMPACT_AFTER {
-            self.compact(store, &key, &mut state, &refused, &mut report)?;
+            self.compact(&target, &mut state, &refused, &mut report)?;
         }
         Ok(report)
     }
 
-    /// Puts this journal's key slots in the store, or refuses a store of another journal.
-    fn share_keys(&self, store: &dyn SyncStore) -> Result<()> {
-        let ours = self.journal().shared_slots()?;
-        let encoded = blob::encode_keys(&ours);
-        match store::get_bounded(store, KEYS)? {
-            Some(theirs) if theirs == encoded => Ok(()),
+    /// Puts this journal's key slots in the store (keeping the store's id), or refuses a
+    /// store of another journal; returns the store's id, and whether the store was empty.
+    fn share_keys(&self, store: &dyn SyncStore) -> Result<([u8; 16], bool)> {
+        let shared = self.journal().shared_slots()?;
+        let (store_id, current) = match store::get_bounded(store, KEYS)? {
             Some(theirs) => {
-                let shared = blob::decode_keys(&theirs)?;
-                if shared.journal_id != ours.journal_id {
+                let keys = blob::decode_keys(&theirs)?;
+                if keys.shared.journal_id != shared.journal_id {
                     return Err(Error::SyncStore {
                         detail: "the store holds another journal: join it from a new journal \
                                  (`waymark join`), or sync to an empty folder"
                             .into(),
                     });
                 }
-                // This device's slots are newer (a passphrase changed here): share them.
-                Ok(store.put(KEYS, &encoded)?)
+                (keys.store_id, Some(theirs))
             }
-            None => Ok(store.put(KEYS, &encoded)?),
+            None => (crate::crypto::random_array()?, None),
+        };
+        let encoded = blob::encode_keys(&blob::Keys { shared, store_id });
+        // New, or this device's slots are newer (a passphrase changed here): share them.
+        if current.as_deref() != Some(encoded.as_slice()) {
+            store.put(KEYS, &encoded)?;
         }
+        Ok((store_id, current.is_none()))
     }
 
     /// Sends what this device wrote since its last push as one change set.
     fn push(
         &self,
-        store: &dyn SyncStore,
-        key: &crate::crypto::envelope::SealingKey,
+        target: &Target<'_>,
         state: &mut SyncState,
         report: &mut SyncReport,
     ) -> Result<()> {
+        let Target {
+            store,
+            key,
+            store_id,
+            ..
+        } = *target;
         let journal = self.journal();
         let device = journal.device();
         let since = state.sent;
+        // The first push to a store this sync found empty carries the whole journal (a new
+        // store, or a second one); every other push what this device wrote since the last.
+        let everything = target.new_store;
+        let mine =
+            |stamp: crate::Stamp| everything || (stamp.device == device && stamp.clock > since);
         let mut latest = since;
         let mut records = Vec::new();
         journal.visit_records(|r| {
-            if r.stamp.device == device && r.stamp.clock > since && r.quarantine.is_none() {
-                latest = latest.max(r.stamp.clock);
+            if mine(r.stamp) && r.quarantine.is_none() {
+                if r.stamp.device == device {
+                    latest = latest.max(r.stamp.clock);
+                }
                 records.push(BackupRecord::of(&r));
             }
         })?;
         let mut deletions = deletions_of(journal)?;
-        deletions.retain(|d| d.stamp.device == device && d.stamp.clock > since);
-        for d in &deletions {
+        deletions.retain(|d| mine(d.stamp));
+        for d in deletions.iter().filter(|d| d.stamp.device == device) {
             latest = latest.max(d.stamp.clock);
         }
+
         if records.is_empty() && deletions.is_empty() {
             return Ok(());
         }
@@ -228,7 +265,7 @@ impl Recovery {
         let mut next = state.clone();
         next.sent = latest;
         next.seen.insert(name);
-        self.write(|w| next.save(w, key))?;
+        self.write(|w| next.save(w, key, store_id))?;
         *state = next;
         Ok(())
     }
@@ -236,12 +273,17 @@ impl Recovery {
     /// Replaces every blob this device has applied (or written) by one snapshot.
     fn compact(
         &self,
-        store: &dyn SyncStore,
-        key: &crate::crypto::envelope::SealingKey,
+        target: &Target<'_>,
         state: &mut SyncState,
         refused: &BTreeSet<String>,
         report: &mut SyncReport,
     ) -> Result<()> {
+        let Target {
+            store,
+            key,
+            store_id,
+            ..
+        } = *target;
         let journal = self.journal();
         let mut records = Vec::new();
         journal.visit_records(|r| {
@@ -267,7 +309,7 @@ impl Recovery {
         store.put(&name, &blob::seal(key, &name, &sealed)?)?;
         let mut next = state.clone();
         next.seen.insert(name);
-        self.write(|w| next.save(w, key))?;
+        self.write(|w| next.save(w, key, store_id))?;
         *state = next;
         for covered in &sealed.covers {
             store.delete(covered)?;
@@ -291,9 +333,9 @@ impl Recovery {
         let keys = store::get_bounded(store, KEYS)?.ok_or_else(|| Error::SyncStore {
             detail: "the store holds no journal yet: sync a device that has one to it first".into(),
         })?;
-        let shared = blob::decode_keys(&keys)?;
+        let keys = blob::decode_keys(&keys)?;
         let journal = crate::journal::unlock_scrubbed(|| {
-            Journal::create_joined(path, &shared, secret, options)
+            Journal::create_joined(path, &keys.shared, secret, options)
         })?;
         let recovery = Recovery::new(journal, clock);
         let report = recovery.sync(store)?;

@@ -1,4 +1,4 @@
-//! What this device remembers of a sync store: the blobs it has applied (or refused), and
+//! What this device remembers of each sync store (by the store's id, in its `keys` blob): the blobs it has applied (or refused), and
 //! the clock of its last write that went out. Kept in the journal's settings table, sealed
 //! under the sync key (the names would tell how often the person syncs).
 
@@ -9,8 +9,8 @@ use crate::RecordWriter;
 use std::collections::BTreeSet;
 use zeroize::Zeroizing;
 
-/// The settings row that holds the sealed state.
-const SETTING: &str = "sync_state";
+/// The settings row that holds the sealed state of a store: this, then the store's id in hex.
+const SETTING: &str = "sync_state_";
 /// The associated data of the sealed state.
 const CONTEXT: &[u8] = b"waymark sync state v1";
 
@@ -19,7 +19,21 @@ mod tag {
     pub const SENT: u32 = 2;
 }
 
-/// This device's sync state.
+fn setting(store_id: &[u8; 16]) -> String {
+    let mut name = SETTING.to_owned();
+    for b in store_id {
+        name.push_str(&format!("{b:02x}"));
+    }
+    name
+}
+
+fn context(store_id: &[u8; 16]) -> Vec<u8> {
+    let mut out = CONTEXT.to_vec();
+    out.extend_from_slice(store_id);
+    out
+}
+
+/// This device's sync state with one store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct SyncState {
     /// Blobs applied or refused here (and those this device wrote).
@@ -32,12 +46,16 @@ impl SyncState {
     /// The state saved in `w`'s journal; empty when there is none, or when it does not open
     /// (after a key rotation): then every blob is applied again, which changes nothing, and
     /// everything this device wrote goes out again.
-    pub(crate) fn load(w: &RecordWriter<'_>, key: &SealingKey) -> Result<SyncState> {
-        let Some(sealed) = w.setting(SETTING)? else {
+    pub(crate) fn load(
+        w: &RecordWriter<'_>,
+        key: &SealingKey,
+        store_id: &[u8; 16],
+    ) -> Result<SyncState> {
+        let Some(sealed) = w.setting(&setting(store_id))? else {
             return Ok(SyncState::default());
         };
         let mut buffer = Zeroizing::new(sealed);
-        let Some(range) = envelope::open_in_place(key, &mut buffer, CONTEXT) else {
+        let Some(range) = envelope::open_in_place(key, &mut buffer, &context(store_id)) else {
             return Ok(SyncState::default());
         };
         let mut state = SyncState::default();
@@ -58,14 +76,19 @@ impl SyncState {
     }
 
     /// Saves the state in `w`'s transaction.
-    pub(crate) fn save(&self, w: &mut RecordWriter<'_>, key: &SealingKey) -> Result<()> {
+    pub(crate) fn save(
+        &self,
+        w: &mut RecordWriter<'_>,
+        key: &SealingKey,
+        store_id: &[u8; 16],
+    ) -> Result<()> {
         let mut out = Writer::new();
         for name in &self.seen {
             out.bytes_field(tag::SEEN, name.as_bytes());
         }
         out.uint(tag::SENT, self.sent);
         let plain = Zeroizing::new(out.into_bytes());
-        let sealed = envelope::seal(key, CONTEXT, &plain)?;
-        w.set_setting(SETTING, &sealed)
+        let sealed = envelope::seal(key, &context(store_id), &plain)?;
+        w.set_setting(&setting(store_id), &sealed)
     }
 }

@@ -24,6 +24,9 @@ import app.waymark.ffi.ShellClock
 import app.waymark.ffi.WaymarkJournal
 import app.waymark.ffi.KeyRotationReport
 import app.waymark.ffi.createJournal
+import app.waymark.ffi.joinJournal
+import app.waymark.ffi.SyncStorage
+import app.waymark.core.SyncReport
 import app.waymark.ffi.restoreJournal
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -54,6 +57,9 @@ class Waymark private constructor(
     /** A new journal and the recovery code to show once (never store it). */
     class Created(val waymark: Waymark, val recoveryCode: String)
 
+    /** A journal joined from a sync storage, and what its first sync brought in. */
+    class Joined(val waymark: Waymark, val report: SyncReport)
+
     companion object {
         /** Creates a journal at [path]. Slow (Argon2id): runs on [io]. */
         suspend fun create(
@@ -65,6 +71,25 @@ class Waymark private constructor(
         ): Created = withContext(io) {
             val created = createJournal(path, passphrase, kdf, clock)
             Created(Waymark(created.journal, io), created.recoveryCode)
+        }
+
+        /**
+         * Makes this device's journal at [path] from the journal in [storage] (your other
+         * device synced it there), opened with its [passphrase] or its [recoveryCode] (give
+         * one): the same journal, every record synced in. Slow (Argon2id, then the storage):
+         * runs on [io]. A wrong secret is `WaymarkException.WrongSecret`, leaving nothing.
+         */
+        suspend fun join(
+            path: String,
+            storage: SyncStorage,
+            passphrase: String? = null,
+            recoveryCode: String? = null,
+            io: CoroutineContext = Dispatchers.IO,
+            kdf: KdfParams? = null,
+            clock: ShellClock? = null,
+        ): Joined = withContext(io) {
+            val joined = joinJournal(path, storage, passphrase, recoveryCode, kdf, clock)
+            Joined(Waymark(joined.journal, io), joined.report)
         }
 
         /** Opens the journal at [path], locked. */
@@ -159,6 +184,14 @@ class Waymark private constructor(
     /** Writes an encrypted backup to [path] under its own [passphrase] (slow: Argon2id). */
     suspend fun writeBackup(path: String, passphrase: String): BackupWritten =
         call { it.writeBackup(path, passphrase) }
+
+    /**
+     * Syncs with your other devices through [storage] (your platform's storage, or
+     * `folderSyncStorage(path)`): applies what they sent, sends what was written here. An
+     * entry edited on two devices at once keeps both texts (a conflict copy); a storage
+     * failure is `WaymarkException.SyncFailed` with nothing half-applied. Runs on [io].
+     */
+    suspend fun sync(storage: SyncStorage): SyncReport = call { it.sync(storage) }
 
     /** Merges the backup at [path] from another device, without duplicates (slow: Argon2id). */
     suspend fun mergeBackup(path: String, passphrase: String): MergeReport =

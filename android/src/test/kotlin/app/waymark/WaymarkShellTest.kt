@@ -169,6 +169,55 @@ class WaymarkShellTest {
         }
     }
 
+    /** A sync storage as an app would write one over its platform's storage: here, memory. */
+    private class MemoryStorage : app.waymark.ffi.SyncStorage {
+        val blobs = java.util.concurrent.ConcurrentHashMap<String, ByteArray>()
+        var offline = false
+        private fun check() { if (offline) throw app.waymark.ffi.SyncStorageFailure.Failed("no network") }
+        override fun list(): List<String> { check(); return blobs.keys.toList() }
+        override fun get(name: String): ByteArray? { check(); return blobs[name] }
+        override fun put(name: String, bytes: ByteArray) { check(); blobs[name] = bytes }
+        override fun delete(name: String) { check(); blobs.remove(name) }
+    }
+
+    @Test
+    fun aPhoneAndATabletSyncThroughTheAppsOwnStorageAndAFolder() = runBlocking {
+        val storage = MemoryStorage()
+        val tabletPath = File(dir, "tablet.db").path
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { phone ->
+            phone.call { it.setTimeZone("Europe/Berlin") }
+            phone.call { it.checkIn(CheckInInput(mood = 3, craving = 4, note = "synced from the phone")) }
+            val sent = phone.sync(storage)
+            assertTrue(sent.sent >= 2)
+            assertFalse(storage.blobs.values.any { String(it, Charsets.ISO_8859_1).contains("synced from") })
+            try {
+                Waymark.join(tabletPath, storage, passphrase = "not the passphrase", kdf = fast)
+                fail("a wrong passphrase joined")
+            } catch (e: WaymarkException.WrongSecret) {
+                assertFalse(File(tabletPath).exists())
+            }
+            Waymark.join(tabletPath, storage, passphrase = passphrase, kdf = fast).waymark.use { tablet ->
+                val day = tablet.call { it.checkInOn(it.today()) }
+                assertEquals("synced from the phone", day?.note)
+                tablet.call { it.writeEveningReview(null, app.waymark.core.EveningReview(4, "steady")) }
+                tablet.sync(storage)
+                val got = phone.sync(storage)
+                assertEquals(1L, got.received)
+                assertEquals(4, phone.call { it.checkInOn(it.today()) }?.eveningReview?.rating)
+                storage.offline = true
+                try {
+                    tablet.sync(storage)
+                    fail("an offline storage synced")
+                } catch (e: WaymarkException.SyncFailed) {
+                    assertTrue(e.message!!.contains("no network"))
+                }
+            }
+            // The built-in folder storage works the same way.
+            val folder = app.waymark.ffi.folderSyncStorage(File(dir, "shared").path)
+            assertTrue(phone.sync(folder).sent >= 2)
+        }
+    }
+
     @Test
     fun slowCallsHaveSuspendWrappersAndCloseTwiceIsHarmless() = runBlocking {
         val backup = File(dir, "b.wmbackup").path
