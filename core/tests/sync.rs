@@ -451,7 +451,7 @@ fn model_test(seeds: &[u64], make_store: impl Fn(&Path) -> Box<dyn SyncStore>) -
             let device = &devices[d];
             let today = date(2026, 11, 25);
             let live = device.entries(today, today).unwrap();
-            match rng.below(10) {
+            match rng.below(11) {
                 0..=3 => {
                     let text = format!("entry {step} from device {d}");
                     device.write_entry(entry(&text)).unwrap();
@@ -478,6 +478,19 @@ fn model_test(seeds: &[u64], make_store: impl Fn(&Path) -> Box<dyn SyncStore>) -
                             ..CheckInInput::default()
                         })
                         .unwrap();
+                }
+                8 => {
+                    // Two devices sync at the same moment.
+                    let other = &devices[rng.below(count)];
+                    let reports: Vec<_> = std::thread::scope(|scope| {
+                        let a = scope.spawn(|| device.sync(store).unwrap());
+                        let b = scope.spawn(|| other.sync(store).unwrap());
+                        vec![a.join().unwrap(), b.join().unwrap()]
+                    });
+                    for report in reports {
+                        copies += report.merged.conflict_copies;
+                        compactions += i64::from(report.compacted > 0);
+                    }
                 }
                 _ => {
                     let report = device.sync(store).unwrap();
@@ -521,4 +534,78 @@ fn model_test(seeds: &[u64], make_store: impl Fn(&Path) -> Box<dyn SyncStore>) -
         }
     }
     (copies, compactions)
+}
+
+#[test]
+fn a_reflection_rewritten_on_two_devices_keeps_both_and_two_devices_can_sync_at_once() {
+    use waymark_core::recovery::reflection::{LapseReflection, ReflectionBody, ReflectionInput};
+    let root = tempfile::tempdir().unwrap();
+    let store = FolderStore::new(&root.path().join("store")).unwrap();
+    let a_dir = root.path().join("a");
+    std::fs::create_dir(&a_dir).unwrap();
+    let (phone, _) = recovery_at(&a_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    let draft = |learned: &str| ReflectionInput {
+        lapse_id: None,
+        draft: true,
+        body: ReflectionBody::Lapse(LapseReflection {
+            what_i_learned: Some(learned.into()),
+            ..LapseReflection::default()
+        }),
+    };
+    let reflection = phone
+        .save_reflection(None, draft("Fridays are hard"))
+        .unwrap();
+    phone.sync(&store).unwrap();
+    let b_dir = root.path().join("b");
+    std::fs::create_dir(&b_dir).unwrap();
+    let laptop = join(&b_dir, &store);
+    phone
+        .save_reflection(Some(&reflection.id), draft("I was lonely, not thirsty"))
+        .unwrap();
+    tick();
+    laptop
+        .save_reflection(
+            Some(&reflection.id),
+            draft("call before the pub, not after"),
+        )
+        .unwrap();
+
+    // Both sync at the same moment, several times over, from two threads.
+    std::thread::scope(|scope| {
+        for device in [&phone, &laptop] {
+            let store = &store;
+            scope.spawn(move || {
+                for _ in 0..5 {
+                    device.sync(store).unwrap();
+                }
+            });
+        }
+    });
+    phone.sync(&store).unwrap();
+    laptop.sync(&store).unwrap();
+    assert_eq!(content(&phone), content(&laptop));
+    let learned: Vec<String> = phone
+        .reflections(None)
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| match r.body {
+            ReflectionBody::Lapse(l) => l.what_i_learned,
+            _ => None,
+        })
+        .collect();
+    assert!(
+        learned.contains(&"I was lonely, not thirsty".to_owned()),
+        "{learned:?}"
+    );
+    assert!(
+        learned.contains(&"call before the pub, not after".to_owned()),
+        "{learned:?}"
+    );
+    let copies = phone
+        .reflections(None)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.conflict_of == Some(reflection.id))
+        .count();
+    assert_eq!(copies, 1);
 }

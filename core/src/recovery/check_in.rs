@@ -106,32 +106,55 @@ impl EveningReview {
 }
 
 /// A day's check-in edited on two devices at once, merged field by field: the later edit's
-/// values stand, and what it lacks (an evening review, an intention, a note, gratitude,
-/// trigger tags, a HALT state) comes from the other, so a mood given on the phone and an
-/// evening review written on the laptop are both kept.
+/// mood, craving and HALT stand; what it lacks comes from the other (an evening review, an
+/// intention, gratitude, trigger tags); lists are joined; and two different notes are both
+/// kept, the later first, so a mood given on the phone and an evening review written on the
+/// laptop are both there and nothing either device's person wrote is lost.
 pub(crate) fn merge_concurrent(winner: CheckIn, loser: &CheckIn) -> CheckIn {
     let halt = if winner.halt == Halt::default() {
         loser.halt
     } else {
         winner.halt
     };
-    let fill = |mine: Vec<String>, theirs: &[String]| {
-        if mine.is_empty() {
-            theirs.to_vec()
-        } else {
-            mine
+    let join = |mine: Vec<String>, theirs: &[String], max: usize| {
+        let mut all = mine;
+        for item in theirs {
+            if !all.contains(item) && all.len() < max {
+                all.push(item.clone());
+            }
         }
+        all
+    };
+    let evening_review = match (winner.evening_review, &loser.evening_review) {
+        (Some(mine), Some(theirs)) => Some(EveningReview {
+            note: both_notes(mine.note, theirs.note.as_deref()),
+            ..mine
+        }),
+        (mine, theirs) => mine.or_else(|| theirs.clone()),
     };
     CheckIn {
         halt,
-        trigger_tags: fill(winner.trigger_tags, &loser.trigger_tags),
+        trigger_tags: join(winner.trigger_tags, &loser.trigger_tags, validate::MAX_TAGS),
         intention: winner.intention.or_else(|| loser.intention.clone()),
-        evening_review: winner
-            .evening_review
-            .or_else(|| loser.evening_review.clone()),
-        gratitude: fill(winner.gratitude, &loser.gratitude),
-        note: winner.note.or_else(|| loser.note.clone()),
+        evening_review,
+        gratitude: join(winner.gratitude, &loser.gratitude, validate::MAX_LIST),
+        note: both_notes(winner.note, loser.note.as_deref()),
         ..winner
+    }
+}
+
+/// Two notes written at once: both, the later first, when they differ and fit a note.
+fn both_notes(mine: Option<String>, theirs: Option<&str>) -> Option<String> {
+    match (mine, theirs) {
+        (Some(mine), Some(theirs)) if mine != theirs => {
+            let both = format!("{mine}\n\n{theirs}");
+            Some(if both.chars().count() <= validate::NOTE_TEXT {
+                both
+            } else {
+                mine
+            })
+        }
+        (mine, theirs) => mine.or_else(|| theirs.map(str::to_owned)),
     }
 }
 

@@ -475,6 +475,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
             created_at: created,
             updated_at: created,
             body,
+            conflict_of: None,
         });
     }
 

@@ -288,6 +288,11 @@ pub struct Reflection {
     pub updated_at: DateTime<Utc>,
     /// The template and its answers.
     pub body: ReflectionBody,
+    /// Set on a **conflict copy**: this reflection is what was written on one device while
+    /// another device changed or deleted the same reflection (`conflict_of`, which may no
+    /// longer exist). Sync keeps both rather than lose either.
+    #[serde(default)]
+    pub conflict_of: Option<RecordId>,
 }
 
 /// What a person gives to save a reflection.

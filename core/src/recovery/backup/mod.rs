@@ -75,7 +75,7 @@ pub(crate) struct BackupRecord {
     id: RecordId,
     revision: u64,
     body_version: u8,
-    stamp: Stamp,
+    pub(crate) stamp: Stamp,
     /// Set when the record was in quarantine in the journal backed up: it stays there.
     quarantine: Option<QuarantineReason>,
     body: Zeroizing<Vec<u8>>,
@@ -468,25 +468,50 @@ pub struct MergeReport {
     pub conflict_copies: i64,
 }
 
-/// This device's writes not yet sent to a sync store: the device and the last clock that
-/// was sent. A merge that meets one of them meets a concurrent edit.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Unsent {
-    pub(crate) device: u64,
-    pub(crate) since: u64,
-}
+/// What the device that sent a sync blob knew when it sent it: for each device, the latest
+/// clock of that device's writes it had (a version vector). A record here written after
+/// what the sender knew of its device is one the sender never saw: an edit it meets is a
+/// concurrent one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Known(pub(crate) std::collections::BTreeMap<u64, u64>);
 
-impl Unsent {
-    fn holds(&self, stamp: Stamp) -> bool {
-        stamp.device == self.device && stamp.clock > self.since
+impl Known {
+    /// True when the write stamped `stamp` was not known to the sender.
+    pub(crate) fn missed(&self, stamp: Stamp) -> bool {
+        self.0.get(&stamp.device).copied().unwrap_or(0) < stamp.clock
+    }
+
+    /// Learns `stamp`.
+    pub(crate) fn learn(&mut self, stamp: Stamp) {
+        let clock = self.0.entry(stamp.device).or_insert(0);
+        *clock = (*clock).max(stamp.clock);
+    }
+
+    /// Learns everything `other` knows.
+    pub(crate) fn learn_all(&mut self, other: &Known) {
+        for (&device, &clock) in &other.0 {
+            self.learn(Stamp { clock, device });
+        }
     }
 }
 
-/// How a merge runs: the time now (for checks) and, for a sync, this device's unsent writes.
-#[derive(Debug, Clone, Copy)]
+/// How a merge runs: the time now (for checks) and, for a sync, what the sender knew (so
+/// concurrent edits are told from later ones).
+#[derive(Debug, Clone)]
 pub(crate) struct MergeRules {
     pub(crate) now: DateTime<Utc>,
-    pub(crate) unsent: Option<Unsent>,
+    pub(crate) sender_knew: Option<Known>,
+}
+
+impl MergeRules {
+    fn is_sync(&self) -> bool {
+        self.sender_knew.is_some()
+    }
+
+    /// True in a sync when the sender had not seen the local write stamped `stamp`.
+    fn concurrent(&self, stamp: Stamp) -> bool {
+        self.sender_knew.as_ref().is_some_and(|k| k.missed(stamp))
+    }
 }
 
 impl Recovery {
@@ -525,7 +550,7 @@ impl Recovery {
     pub fn merge_backup(&self, backup: &Backup) -> Result<MergeReport> {
         let rules = MergeRules {
             now: self.now(),
-            unsent: None,
+            sender_knew: None,
         };
         self.write(|w| {
             let mut report = MergeReport::default();
@@ -688,15 +713,17 @@ fn merge_typed<T: StoredRecord>(
     })?;
     let local = match local {
         Stored::Absent => None,
-        // In a sync every incoming version of a record deleted here is one this device never
-        // saw before deleting: the deletion stands, and text a person wrote is kept as a
-        // conflict copy.
-        Stored::Deleted(_) if rules.unsent.is_some() => {
-            if let Some(copy) = value.conflict_copy(&id)? {
-                stored::save(w, &copy)?;
-                report.conflict_copies += 1;
-            }
+        // In a sync, a version sent by a device that had not seen the deletion here is a
+        // concurrent edit: the deletion stands (nothing deleted comes back) and text a person
+        // wrote is kept as a conflict copy. One sent after the deletion (a day checked in
+        // again) is new and applies.
+        Stored::Deleted(deleted) if rules.concurrent(deleted) => {
+            keep_copy(w, &id, &value, record.stamp, report)?;
             return Ok(Merged::StayedDeleted);
+        }
+        Stored::Deleted(_) if rules.is_sync() => {
+            w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
+            return Ok(Merged::Added);
         }
         Stored::Deleted(deleted) if record.stamp <= deleted => return Ok(Merged::StayedDeleted),
         Stored::Deleted(_) => {
@@ -715,10 +742,14 @@ fn merge_typed<T: StoredRecord>(
         // the local record stays, the incoming one is quarantined rather than lost.
         Some((false, false, _, _)) => quarantine(w, record, QuarantineReason::Invalid),
         Some((false, true, stamp, revision)) => {
-            let concurrent = rules.unsent.is_some_and(|u| u.holds(stamp));
             let wins = incoming_wins(record, stamp, revision);
-            if concurrent {
-                merge_concurrent::<T>(w, &id, value, wins, report)?;
+            if rules.concurrent(stamp) {
+                let stamps = if wins {
+                    (record.stamp, stamp)
+                } else {
+                    (stamp, record.stamp)
+                };
+                merge_concurrent::<T>(w, &id, value, wins, stamps.1, report)?;
             } else if wins {
                 w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
             }
@@ -727,7 +758,30 @@ fn merge_typed<T: StoredRecord>(
     }
 }
 
-/// An incoming edit of a record this device also edited and has not sent yet: the later
+/// Keeps `loser` (the version stamped `loser_stamp` of the record `id`) as a conflict copy,
+/// for the kinds that keep one. The copy's id comes from the record and the version, so two
+/// devices that both keep the same loser make one copy, not two.
+fn keep_copy<T: StoredRecord>(
+    w: &mut RecordWriter<'_>,
+    id: &RecordId,
+    loser: &T,
+    loser_stamp: Stamp,
+    report: &mut MergeReport,
+) -> Result<()> {
+    let mut key = id.as_bytes().to_vec();
+    key.extend_from_slice(&loser_stamp.clock.to_be_bytes());
+    key.extend_from_slice(&loser_stamp.device.to_be_bytes());
+    let copy_id = w.lookup_id("conflict_copy", &key)?;
+    if let Some(copy) = loser.conflict_copy(copy_id, id) {
+        if stored::load::<T>(w, &copy_id)?.is_none() {
+            stored::save(w, &copy)?;
+            report.conflict_copies += 1;
+        }
+    }
+    Ok(())
+}
+
+/// An incoming edit of a record the sender had not seen this journal's version of: the later
 /// one wins, the kind merges what the loser holds into it (a day's check-in, field by
 /// field), and text a person wrote that lost is kept as a conflict copy. A merged result is
 /// written with a new stamp, so it travels back to the other device.
@@ -736,6 +790,7 @@ fn merge_concurrent<T: StoredRecord>(
     id: &RecordId,
     incoming: T,
     incoming_wins: bool,
+    loser_stamp: Stamp,
     report: &mut MergeReport,
 ) -> Result<()> {
     let Some(local) = stored::load::<T>(w, id)? else {
@@ -746,10 +801,7 @@ fn merge_concurrent<T: StoredRecord>(
     } else {
         (local.clone(), incoming)
     };
-    if let Some(copy) = loser.conflict_copy(id)? {
-        stored::save(w, &copy)?;
-        report.conflict_copies += 1;
-    }
+    keep_copy(w, id, &loser, loser_stamp, report)?;
     let merged = T::merge_concurrent(winner, &loser);
     let empty = crate::codec::Unknown::default();
     if merged.to_body(&empty) != local.to_body(&empty) {
@@ -758,22 +810,20 @@ fn merge_concurrent<T: StoredRecord>(
     Ok(())
 }
 
-/// Before a deletion from another device removes a record this device edited and has not
-/// sent yet, keeps that text as a conflict copy (for the kinds that keep one).
+/// Before a deletion from a device that had not seen this journal's version removes it,
+/// keeps that text as a conflict copy (for the kinds that keep one).
 fn copy_before_deletion(
     w: &mut RecordWriter<'_>,
     kind: &str,
     id: &RecordId,
+    stamp: Stamp,
     report: &mut MergeReport,
 ) -> Result<()> {
     macro_rules! try_kind {
         ($t:ty) => {
             if kind == <$t as StoredRecord>::KIND {
                 if let Some(local) = stored::load::<$t>(w, id)? {
-                    if let Some(copy) = local.conflict_copy(id)? {
-                        stored::save(w, &copy)?;
-                        report.conflict_copies += 1;
-                    }
+                    keep_copy(w, id, &local, stamp, report)?;
                 }
                 return Ok(());
             }
@@ -799,7 +849,8 @@ fn merge_raw(
         )
     })? {
         Stored::Absent => None,
-        Stored::Deleted(_) if rules.unsent.is_some() => return Ok(Merged::StayedDeleted),
+        Stored::Deleted(deleted) if rules.concurrent(deleted) => return Ok(Merged::StayedDeleted),
+        Stored::Deleted(_) if rules.is_sync() => None,
         Stored::Deleted(deleted) if record.stamp <= deleted => return Ok(Merged::StayedDeleted),
         Stored::Deleted(_) => None,
         Stored::Live(local) => Some(local),
@@ -869,9 +920,9 @@ fn merge_deletion(
         }
         // In a sync a deletion always stands (no deletion comes back); an edit made here and
         // not sent yet is kept first as a conflict copy. From a backup, the later one wins.
-        Stored::Live((true, edited)) if rules.unsent.is_some() || deletion.stamp > edited => {
-            if rules.unsent.is_some_and(|u| u.holds(edited)) {
-                copy_before_deletion(w, &deletion.kind, &id, report)?;
+        Stored::Live((true, edited)) if rules.is_sync() || deletion.stamp > edited => {
+            if rules.concurrent(edited) {
+                copy_before_deletion(w, &deletion.kind, &id, edited, report)?;
             }
             remember(w)?;
             Ok(Merged::Deleted)

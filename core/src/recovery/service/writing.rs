@@ -30,12 +30,12 @@ impl Recovery {
                     return Err(Error::invalid("lapse_id", "must name a recorded lapse"));
                 }
             }
-            let (id, created_at) = match id {
+            let (id, created_at, conflict_of) = match id {
                 Some(id) => {
                     let old: Reflection = load_in(w, id, "reflection")?;
-                    (*id, old.created_at)
+                    (*id, old.created_at, old.conflict_of)
                 }
-                None => (RecordId::random()?, now),
+                None => (RecordId::random()?, now, None),
             };
             let reflection = Reflection {
                 id,
@@ -44,6 +44,7 @@ impl Recovery {
                 created_at,
                 updated_at: now,
                 body: input.body,
+                conflict_of,
             };
             stored::save(w, &reflection)?;
             Ok(reflection)

@@ -263,6 +263,7 @@ message!(Reflection {
     4 => created_at: DateTime<Utc>,
     5 => updated_at: DateTime<Utc>,
     6 => body: ReflectionBody,
+    7 => conflict_of: Option<RecordId>,
 });
 
 message!(JournalEntry {

@@ -179,6 +179,7 @@ fn reflection() -> Reflection {
             }],
             kind_word: Some("you came back".into()),
         }),
+        conflict_of: None,
     }
 }
 
@@ -207,6 +208,7 @@ fn chain() -> Reflection {
             repair: Some("apologise".into()),
             next_time: vec![],
         }),
+        conflict_of: None,
     }
 }
 

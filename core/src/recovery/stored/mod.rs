@@ -70,10 +70,11 @@ pub(crate) trait StoredRecord:
     fn identity(&self) -> Identity<'_>;
 
     /// What is kept of a concurrent edit that lost a merge (see `recovery::backup`): for text
-    /// a person wrote, a copy of it as a new record linked to `winner`, so nothing they wrote
-    /// is lost. `None` (the default) for kinds without free text, or merged field by field.
-    fn conflict_copy(&self, _winner: &RecordId) -> Result<Option<Self>> {
-        Ok(None)
+    /// a person wrote, a copy of it as a new record `id` linked to `winner`, so nothing they
+    /// wrote is lost. `None` (the default) for kinds without free text, or merged field by
+    /// field.
+    fn conflict_copy(&self, _id: RecordId, _winner: &RecordId) -> Option<Self> {
+        None
     }
 
     /// The winner of a concurrent edit with what the loser holds and it lacks (the default:
@@ -217,6 +218,13 @@ impl StoredRecord for Reflection {
     fn identity(&self) -> Identity<'_> {
         Identity::Own(self.id)
     }
+    fn conflict_copy(&self, id: RecordId, winner: &RecordId) -> Option<Self> {
+        Some(Reflection {
+            id,
+            conflict_of: Some(*winner),
+            ..self.clone()
+        })
+    }
 }
 
 impl StoredRecord for JournalEntry {
@@ -224,12 +232,12 @@ impl StoredRecord for JournalEntry {
     fn identity(&self) -> Identity<'_> {
         Identity::Own(self.id)
     }
-    fn conflict_copy(&self, winner: &RecordId) -> Result<Option<Self>> {
-        Ok(Some(JournalEntry {
-            id: RecordId::random()?,
+    fn conflict_copy(&self, id: RecordId, winner: &RecordId) -> Option<Self> {
+        Some(JournalEntry {
+            id,
             conflict_of: Some(*winner),
             ..self.clone()
-        }))
+        })
     }
 }
 

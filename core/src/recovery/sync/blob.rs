@@ -20,8 +20,9 @@ use crate::crypto::envelope::{self, SealingKey};
 use crate::error::{Error, Result};
 use crate::journal::SharedSlots;
 use crate::record::RecordId;
-use crate::recovery::backup::Payload;
+use crate::recovery::backup::{Known, Payload};
 use crate::store::slots::{SlotKind, SlotRow};
+use crate::Stamp;
 use zeroize::Zeroizing;
 
 /// The name of the blob holding the key slots.
@@ -59,12 +60,20 @@ pub(crate) struct Sealed {
     pub(crate) payload: Payload,
     /// For a snapshot: the names it replaces.
     pub(crate) covers: Vec<String>,
+    /// What the sending device knew when it sent this (see [`Known`]).
+    pub(crate) known: Known,
 }
 
 mod tag {
     pub const PAYLOAD: u32 = 1;
     pub const COVERS: u32 = 2;
+    pub const KNOWN: u32 = 3;
+    pub const DEVICE: u32 = 1;
+    pub const CLOCK: u32 = 2;
 }
+
+/// At most this many devices in a version vector.
+const MAX_DEVICES: usize = 4096;
 
 /// The associated data of the blob named `name`.
 fn context(name: &str) -> Vec<u8> {
@@ -79,6 +88,12 @@ pub(crate) fn seal(key: &SealingKey, name: &str, sealed: &Sealed) -> Result<Vec<
     w.bytes_field(tag::PAYLOAD, &sealed.payload.encode());
     for covered in &sealed.covers {
         w.bytes_field(tag::COVERS, covered.as_bytes());
+    }
+    for (&device, &clock) in &sealed.known.0 {
+        w.nested(tag::KNOWN, |k| {
+            k.uint(tag::DEVICE, device);
+            k.uint(tag::CLOCK, clock);
+        });
     }
     let content = Zeroizing::new(w.into_bytes());
     let len = u32::try_from(content.len())
@@ -107,6 +122,7 @@ pub(crate) fn open(key: &SealingKey, name: &str, bytes: Vec<u8>) -> Option<Seale
     let content = rest.get(..len)?;
     let mut payload = None;
     let mut covers = Vec::new();
+    let mut known = Known::default();
     let mut reader = Reader::new(content);
     while let Some((t, wire, _)) = reader.next_field().ok()? {
         match t {
@@ -118,12 +134,31 @@ pub(crate) fn open(key: &SealingKey, name: &str, bytes: Vec<u8>) -> Option<Seale
                 }
                 covers.push(name.to_owned());
             }
+            tag::KNOWN => {
+                if known.0.len() >= MAX_DEVICES {
+                    return None;
+                }
+                let (mut device, mut clock) = (None, None);
+                let mut inner = Reader::new(wire.bytes().ok()?);
+                while let Some((t, wire, _)) = inner.next_field().ok()? {
+                    match t {
+                        tag::DEVICE => device = Some(wire.varint().ok()?),
+                        tag::CLOCK => clock = Some(wire.varint().ok()?),
+                        _ => {}
+                    }
+                }
+                known.learn(Stamp {
+                    device: device?,
+                    clock: clock?,
+                });
+            }
             _ => {}
         }
     }
     Some(Sealed {
         payload: payload?,
         covers,
+        known,
     })
 }
 

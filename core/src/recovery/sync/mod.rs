@@ -50,7 +50,7 @@ pub use store::{is_blob_name, StoreError, SyncStore, MAX_BLOB_BYTES};
 pub use webdav::WebDavStore;
 
 use super::backup::{
-    deletions_of, merge_payload_in, BackupRecord, MergeReport, MergeRules, Payload, Unsent,
+    deletions_of, merge_payload_in, BackupRecord, MergeReport, MergeRules, Payload,
 };
 use super::clock::Clock;
 use super::Recovery;
@@ -145,20 +145,24 @@ impl Recovery {
                     self.write(|w| next.save(w, &key, &store_id))?;
                 }
                 Some(sealed) => {
-                    let known = name.starts_with(SNAPSHOT)
+                    let applied_already = name.starts_with(SNAPSHOT)
                         && !sealed.covers.is_empty()
                         && sealed.covers.iter().all(|c| state.seen.contains(c));
                     next.seen.extend(sealed.covers.iter().cloned());
+                    next.known.learn_all(&sealed.known);
+                    for r in &sealed.payload.records {
+                        next.known.learn(r.stamp);
+                    }
+                    for d in &sealed.payload.deletions {
+                        next.known.learn(d.stamp);
+                    }
                     let rules = MergeRules {
                         now: self.now(),
-                        unsent: Some(Unsent {
-                            device: journal.device(),
-                            since: state.sent,
-                        }),
+                        sender_knew: Some(sealed.known.clone()),
                     };
                     let merged = &mut report.merged;
                     self.write(|w| {
-                        if !known {
+                        if !applied_already {
                             merge_payload_in(w, &sealed.payload, &rules, merged)?;
                         }
                         next.save(w, &key, &store_id)
@@ -253,6 +257,11 @@ impl Recovery {
         report.sent = crate::recovery::counts::of_len(records.len()).into();
         report.sent_deletions = crate::recovery::counts::of_len(deletions.len()).into();
         let name = blob::fresh_name(CHANGE)?;
+        let mut known = state.known.clone();
+        known.learn(crate::Stamp {
+            clock: latest,
+            device,
+        });
         let sealed = Sealed {
             payload: Payload {
                 created_at: self.now(),
@@ -260,10 +269,12 @@ impl Recovery {
                 deletions,
             },
             covers: Vec::new(),
+            known: known.clone(),
         };
         store.put(&name, &blob::seal(key, &name, &sealed)?)?;
         let mut next = state.clone();
         next.sent = latest;
+        next.known = known;
         next.seen.insert(name);
         self.write(|w| next.save(w, key, store_id))?;
         *state = next;
@@ -305,6 +316,7 @@ impl Recovery {
                 deletions: deletions_of(journal)?,
             },
             covers,
+            known: state.known.clone(),
         };
         store.put(&name, &blob::seal(key, &name, &sealed)?)?;
         let mut next = state.clone();

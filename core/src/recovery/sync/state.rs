@@ -5,6 +5,7 @@
 use crate::codec::{Reader, Writer};
 use crate::crypto::envelope::{self, SealingKey};
 use crate::error::Result;
+use crate::recovery::backup::Known;
 use crate::RecordWriter;
 use std::collections::BTreeSet;
 use zeroize::Zeroizing;
@@ -17,6 +18,9 @@ const CONTEXT: &[u8] = b"waymark sync state v1";
 mod tag {
     pub const SEEN: u32 = 1;
     pub const SENT: u32 = 2;
+    pub const KNOWN: u32 = 3;
+    pub const DEVICE: u32 = 1;
+    pub const CLOCK: u32 = 2;
 }
 
 fn setting(store_id: &[u8; 16]) -> String {
@@ -40,6 +44,8 @@ pub(crate) struct SyncState {
     pub(crate) seen: BTreeSet<String>,
     /// The clock of the last write of this device that went out in a change set.
     pub(crate) sent: u64,
+    /// What this device knows of every device's writes through this store (see `Known`).
+    pub(crate) known: Known,
 }
 
 impl SyncState {
@@ -69,6 +75,20 @@ impl SyncState {
                     }
                 }
                 tag::SENT => state.sent = wire.varint().unwrap_or(0),
+                tag::KNOWN => {
+                    let (mut device, mut clock) = (0, 0);
+                    if let Ok(bytes) = wire.bytes() {
+                        let mut inner = Reader::new(bytes);
+                        while let Ok(Some((t, wire, _))) = inner.next_field() {
+                            match t {
+                                tag::DEVICE => device = wire.varint().unwrap_or(0),
+                                tag::CLOCK => clock = wire.varint().unwrap_or(0),
+                                _ => {}
+                            }
+                        }
+                    }
+                    state.known.learn(crate::Stamp { clock, device });
+                }
                 _ => {}
             }
         }
@@ -87,6 +107,12 @@ impl SyncState {
             out.bytes_field(tag::SEEN, name.as_bytes());
         }
         out.uint(tag::SENT, self.sent);
+        for (&device, &clock) in &self.known.0 {
+            out.nested(tag::KNOWN, |k| {
+                k.uint(tag::DEVICE, device);
+                k.uint(tag::CLOCK, clock);
+            });
+        }
         let plain = Zeroizing::new(out.into_bytes());
         let sealed = envelope::seal(key, &context(store_id), &plain)?;
         w.set_setting(&setting(store_id), &sealed)
