@@ -300,9 +300,25 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
     let report = laptop.sync(&store).unwrap();
     assert!(report.refused >= 2, "{report:?}");
     assert!(laptop.search("someone", 10).unwrap().is_empty());
-    // Refused blobs are not fetched again.
+    // Refused blobs are never applied, reported at every sync while they are there, and
+    // never removed by a compaction (someone should look at them).
     let again = laptop.sync(&store).unwrap();
-    assert_eq!(again.refused, 0, "{again:?}");
+    assert_eq!(again.refused, report.refused, "{again:?}");
+    assert!(store
+        .list()
+        .unwrap()
+        .contains(&"c-ffffffffffffffffffffffffffffffff".to_owned()));
+
+    // With `keys` gone, another journal still cannot take the folder over.
+    store.delete("keys").unwrap();
+    assert!(matches!(
+        stranger.sync(&store),
+        Err(Error::SyncStore { .. })
+    ));
+    // This journal can: it recognises its own files and writes its keys again.
+    phone.sync(&store).unwrap();
+    assert!(store.get("keys").unwrap().is_some());
+    laptop.sync(&store).unwrap();
 }
 
 #[test]
@@ -608,4 +624,105 @@ fn a_reflection_rewritten_on_two_devices_keeps_both_and_two_devices_can_sync_at_
         .filter(|r| r.conflict_of == Some(reflection.id))
         .count();
     assert_eq!(copies, 1);
+}
+
+#[test]
+fn a_day_changed_on_both_devices_keeps_each_devices_part_whichever_syncs_first() {
+    for laptop_first in [true, false] {
+        let root = tempfile::tempdir().unwrap();
+        let store = FolderStore::new(&root.path().join("store")).unwrap();
+        let a = root.path().join("a");
+        std::fs::create_dir(&a).unwrap();
+        let (laptop, clock) = recovery_at(&a, utc(2026, 11, 25, 9, 0), "Europe/London");
+        laptop
+            .check_in(CheckInInput {
+                mood: 3,
+                craving: 3,
+                ..CheckInInput::default()
+            })
+            .unwrap();
+        laptop.sync(&store).unwrap();
+        let b = root.path().join("b");
+        std::fs::create_dir(&b).unwrap();
+        let desktop = join(&b, &store);
+        // The laptop checks in again (a hard afternoon); the desktop, still holding the
+        // morning's check-in, writes the evening review.
+        tick();
+        clock.advance(chrono::Duration::hours(6));
+        laptop
+            .check_in(CheckInInput {
+                mood: 1,
+                craving: 9,
+                intention: Some("revised".into()),
+                ..CheckInInput::default()
+            })
+            .unwrap();
+        tick();
+        desktop
+            .write_evening_review(
+                Some(date(2026, 11, 25)),
+                EveningReview {
+                    rating: 2,
+                    note: Some("got through it".into()),
+                },
+            )
+            .unwrap();
+        let order = if laptop_first {
+            [&laptop, &desktop, &laptop]
+        } else {
+            [&desktop, &laptop, &desktop]
+        };
+        for device in order {
+            device.sync(&store).unwrap();
+        }
+        assert_eq!(
+            content(&laptop),
+            content(&desktop),
+            "laptop first: {laptop_first}"
+        );
+        let day = laptop.check_in_on(date(2026, 11, 25)).unwrap().unwrap();
+        assert_eq!(
+            (day.mood, day.craving),
+            (1, 9),
+            "laptop first: {laptop_first}"
+        );
+        assert_eq!(day.intention.as_deref(), Some("revised"));
+        let review = day.evening_review.unwrap();
+        assert_eq!(
+            (review.rating, review.note.as_deref()),
+            (2, Some("got through it"))
+        );
+    }
+}
+
+#[test]
+fn a_changed_passphrase_reaches_the_folder_at_the_next_sync_even_with_nothing_to_send() {
+    let root = tempfile::tempdir().unwrap();
+    let store = FolderStore::new(&root.path().join("store")).unwrap();
+    let (phone, _) = recovery_at(root.path(), utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    phone.write_entry(entry("a good walk")).unwrap();
+    phone.sync(&store).unwrap();
+    phone
+        .journal()
+        .change_passphrase(PASSPHRASE, "a brand new passphrase here")
+        .unwrap();
+    let report = phone.sync(&store).unwrap();
+    assert_eq!(report.sent, 0, "{report:?}");
+    let old = Recovery::join(
+        &root.path().join("old.db"),
+        &store,
+        JoinSecret::Passphrase(PASSPHRASE),
+        fast_options(),
+        Arc::new(FixedClock::new(utc(2026, 11, 25, 9, 0))),
+    );
+    assert!(matches!(old, Err(Error::WrongSecret)));
+    let (new, _) = Recovery::join(
+        &root.path().join("new.db"),
+        &store,
+        JoinSecret::Passphrase("a brand new passphrase here"),
+        fast_options(),
+        Arc::new(FixedClock::new(utc(2026, 11, 25, 9, 0))),
+    )
+    .unwrap();
+    assert_eq!(content(&new), content(&phone));
 }

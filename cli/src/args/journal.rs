@@ -95,6 +95,18 @@ pub struct SyncArgs {
     pub webdav: Option<String>,
 }
 
+/// `waymark sync`.
+#[derive(Debug, Args)]
+pub struct SyncCommandArgs {
+    /// Where the journal syncs.
+    #[command(flatten)]
+    pub store: SyncArgs,
+    /// Send the whole journal again, not only what is new: when another device reports a
+    /// file in the sync folder it cannot read.
+    #[arg(long)]
+    pub resend: bool,
+}
+
 /// `waymark export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {

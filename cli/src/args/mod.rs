@@ -129,7 +129,7 @@ pub enum Command {
     Merge(MergeArgs),
     /// Sync this journal with your other devices through a shared folder: sends what you
     /// wrote here, applies what they wrote; everything in the folder is encrypted.
-    Sync(SyncArgs),
+    Sync(SyncCommandArgs),
     /// Make this device's journal (at --journal) from the journal in a sync folder, with its
     /// passphrase (WAYMARK_PASSPHRASE) or --recovery-code.
     Join(SyncArgs),

@@ -5,7 +5,7 @@
 //! terminal and reports.
 
 use super::{say, Ctx};
-use crate::args::SyncArgs;
+use crate::args::{SyncArgs, SyncCommandArgs};
 use crate::error::{CliError, Result};
 use crate::render::format::count;
 use crate::session;
@@ -35,6 +35,11 @@ fn store(args: &SyncArgs) -> Result<Box<dyn SyncStore>> {
         return Ok(Box::new(store));
     }
     match &args.folder {
+        // A typo or an unplugged stick must not receive the journal: the folder must exist.
+        Some(folder) if !folder.is_dir() => Err(CliError::invalid(
+            "folder",
+            "no folder at that path (create it first, or check the drive is connected)",
+        )),
         Some(folder) => Ok(Box::new(
             FolderStore::new(folder).map_err(waymark_core::Error::from)?,
         )),
@@ -78,10 +83,16 @@ fn progress_bar(ctx: &Ctx) -> impl FnMut(usize, usize) {
 }
 
 /// `waymark sync --folder DIR`.
-pub fn sync(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
+pub fn sync(ctx: &Ctx, command: &SyncCommandArgs) -> Result<()> {
+    let args = &command.store;
     let recovery = ctx.open()?;
     let store = store(args)?;
-    let report = recovery.sync_with_progress(store.as_ref(), &mut progress_bar(ctx))?;
+    let mut progress = progress_bar(ctx);
+    let report = if command.resend {
+        recovery.sync_resending(store.as_ref(), &mut progress)?
+    } else {
+        recovery.sync_with_progress(store.as_ref(), &mut progress)?
+    };
     if ctx.out.json {
         return ctx.out.json("sync", &report);
     }
@@ -120,10 +131,10 @@ fn print_report(ctx: &Ctx, report: &SyncReport) {
     }
     if report.refused > 0 {
         say(ctx.out.red(&format!(
-            "{} in the folder {} not this journal's, or {} changed: refused, nothing of {} applied.",
-            count(report.refused, "blob", "blobs"),
-            if report.refused == 1 { "is" } else { "are" },
-            if report.refused == 1 { "was" } else { "were" },
+            "{} in the sync folder cannot be read by this journal (damaged, changed, or another journal's): nothing of {} is applied, and {} stay until you remove {}. On your other devices, `waymark sync --resend` sends their whole journal again.",
+            count(report.refused, "file", "files"),
+            if report.refused == 1 { "it" } else { "them" },
+            if report.refused == 1 { "it will" } else { "they will" },
             if report.refused == 1 { "it" } else { "them" },
         )));
     }
@@ -142,9 +153,6 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
             path: ctx.path.clone(),
         }
         .into());
-    }
-    if args.folder.as_ref().is_some_and(|f| !f.is_dir()) {
-        return Err(CliError::invalid("folder", "no folder at that path"));
     }
     let store = store(args)?;
     let secret = if ctx.recovery_code {
@@ -186,7 +194,13 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
         count(report.merged.added, "record", "records"),
     ));
     say(format!(
-        "It opens with the same passphrase. Sync it with `waymark sync {}`.",
+        "It opens with the journal's passphrase{}. Sync it with `waymark --journal {} sync {}`.",
+        if ctx.recovery_code {
+            " (or the recovery code you used)"
+        } else {
+            ""
+        },
+        ctx.path.display(),
         where_of(args)
     ));
     Ok(())

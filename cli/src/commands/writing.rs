@@ -1,6 +1,6 @@
 //! `reflect`, `reflections`, `entry` and `search`: what the person writes.
 
-use super::{say, Ctx};
+use super::{note, say, Ctx};
 use crate::args::{Deletable, DeleteArgs, EntryCommand, ReflectArgs, SearchArgs, Template};
 use crate::error::{CliError, Result};
 use crate::parse;
@@ -241,14 +241,21 @@ pub fn entry(ctx: &Ctx, command: EntryCommand) -> Result<()> {
             }
             let mut table = Table::new(&["id", "date", "title", ">words"]);
             for e in &list {
+                let title = e.title.clone().unwrap_or_else(|| shorten(&e.body, 40));
                 table.row(vec![
                     e.id.to_string(),
                     e.date.to_string(),
-                    e.title.clone().unwrap_or_else(|| shorten(&e.body, 40)),
+                    match e.conflict_of {
+                        Some(_) => format!("{title} (conflict copy)"),
+                        None => title,
+                    },
                     e.body.split_whitespace().count().to_string(),
                 ]);
             }
             say(table.render());
+            if list.iter().any(|e| e.conflict_of.is_some()) {
+                note("A conflict copy is text written on one device while another changed or deleted the same entry: `entry show ID` says which; edit or delete as you like.");
+            }
         }
         EntryCommand::Edit {
             id,
@@ -297,6 +304,11 @@ pub fn entry(ctx: &Ctx, command: EntryCommand) -> Result<()> {
                     .map(|t| format!("  {t}"))
                     .unwrap_or_default()
             )));
+            if let Some(original) = e.conflict_of {
+                say(format!(
+                    "(conflict copy of {original}: written on one device while another changed or deleted it)"
+                ));
+            }
             say(&e.body);
         }
     }

@@ -58,8 +58,12 @@ pub struct CheckIn {
     pub gratitude: Vec<String>,
     /// A note.
     pub note: Option<String>,
-    /// When it was last saved.
+    /// When the check-in itself (mood, craving, HALT, intention, note...) was last given.
     pub updated_at: DateTime<Utc>,
+    /// When the evening review was last written (`None` without one, or when written by a
+    /// build before this field). Two devices' edits of one day merge by these two times.
+    #[serde(default)]
+    pub review_written_at: Option<DateTime<Utc>>,
 }
 
 /// What a person gives to check in. `date: None` means today's recovery day.
@@ -105,16 +109,21 @@ impl EveningReview {
     }
 }
 
-/// A day's check-in edited on two devices at once, merged field by field: the later edit's
-/// mood, craving and HALT stand; what it lacks comes from the other (an evening review, an
-/// intention, gratitude, trigger tags); lists are joined; and two different notes are both
-/// kept, the later first, so a mood given on the phone and an evening review written on the
-/// laptop are both there and nothing either device's person wrote is lost.
+/// A day's check-in edited on two devices at once, merged field by field: the check-in itself
+/// (mood, craving, HALT, intention) from the device that gave it last, the evening review
+/// from the device that wrote it last, lists joined, what one side lacks taken from the
+/// other, and two different notes both kept (the later first). A mood given on the phone and
+/// an evening review written on the laptop are both there; nothing either wrote is lost.
 pub(crate) fn merge_concurrent(winner: CheckIn, loser: &CheckIn) -> CheckIn {
-    let halt = if winner.halt == Halt::default() {
-        loser.halt
+    let (morning, other) = if loser.updated_at > winner.updated_at {
+        (loser.clone(), winner)
     } else {
-        winner.halt
+        (winner, loser.clone())
+    };
+    let halt = if morning.halt == Halt::default() {
+        other.halt
+    } else {
+        morning.halt
     };
     let join = |mine: Vec<String>, theirs: &[String], max: usize| {
         let mut all = mine;
@@ -125,21 +134,37 @@ pub(crate) fn merge_concurrent(winner: CheckIn, loser: &CheckIn) -> CheckIn {
         }
         all
     };
-    let evening_review = match (winner.evening_review, &loser.evening_review) {
-        (Some(mine), Some(theirs)) => Some(EveningReview {
-            note: both_notes(mine.note, theirs.note.as_deref()),
-            ..mine
-        }),
-        (mine, theirs) => mine.or_else(|| theirs.clone()),
+    let (review, review_written_at) = match (&morning.evening_review, &other.evening_review) {
+        (Some(_), Some(_)) => {
+            let (later, earlier) = if other.review_written_at > morning.review_written_at {
+                (&other, &morning)
+            } else {
+                (&morning, &other)
+            };
+            let (mine, theirs) = (later.evening_review.clone(), &earlier.evening_review);
+            let review = mine.map(|r| EveningReview {
+                note: both_notes(r.note, theirs.as_ref().and_then(|t| t.note.as_deref())),
+                ..r
+            });
+            (review, later.review_written_at)
+        }
+        (Some(_), None) => (morning.evening_review.clone(), morning.review_written_at),
+        (None, _) => (other.evening_review.clone(), other.review_written_at),
     };
     CheckIn {
         halt,
-        trigger_tags: join(winner.trigger_tags, &loser.trigger_tags, validate::MAX_TAGS),
-        intention: winner.intention.or_else(|| loser.intention.clone()),
-        evening_review,
-        gratitude: join(winner.gratitude, &loser.gratitude, validate::MAX_LIST),
-        note: both_notes(winner.note, loser.note.as_deref()),
-        ..winner
+        trigger_tags: join(
+            morning.trigger_tags,
+            &other.trigger_tags,
+            validate::MAX_TAGS,
+        ),
+        intention: morning.intention.or_else(|| other.intention.clone()),
+        evening_review: review,
+        review_written_at,
+        gratitude: join(morning.gratitude, &other.gratitude, validate::MAX_LIST),
+        note: both_notes(morning.note, other.note.as_deref()),
+        updated_at: morning.updated_at.max(other.updated_at),
+        ..morning
     }
 }
 

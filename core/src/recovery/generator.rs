@@ -408,6 +408,7 @@ pub fn generate(spec: &GeneratorSpec) -> Result<Snapshot> {
                 .collect(),
             note: rng.chance(0.2).then(|| (*rng.pick(ENTRY_LINES)).to_owned()),
             updated_at: at_local(date, 8 * 60 + rng.below(120) as i64),
+            review_written_at: None,
         });
     }
 

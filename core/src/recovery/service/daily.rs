@@ -41,6 +41,12 @@ impl Recovery {
         };
         self.write(|w| {
             stored::update(w, &check_in_identity(date), |existing: Option<CheckIn>| {
+                let (evening_review, review_written_at) = match input.evening_review {
+                    Some(review) => (Some(review), Some(now)),
+                    None => existing
+                        .map(|e| (e.evening_review, e.review_written_at))
+                        .unwrap_or_default(),
+                };
                 Ok(CheckIn {
                     date,
                     mood: input.mood,
@@ -48,12 +54,11 @@ impl Recovery {
                     halt: input.halt,
                     trigger_tags: input.trigger_tags,
                     intention: input.intention,
-                    evening_review: input
-                        .evening_review
-                        .or_else(|| existing.and_then(|e| e.evening_review)),
+                    evening_review,
                     gratitude: input.gratitude,
                     note: input.note,
                     updated_at: now,
+                    review_written_at,
                 })
             })
         })
@@ -77,7 +82,7 @@ impl Recovery {
                 let mut check_in = existing
                     .ok_or_else(|| Error::invalid("date", "has no check-in yet: check in first"))?;
                 check_in.evening_review = Some(review);
-                check_in.updated_at = now;
+                check_in.review_written_at = Some(now);
                 Ok(check_in)
             })
         })

@@ -160,6 +160,7 @@ message!(CheckIn {
     8 => gratitude: Vec<String>,
     9 => note: Option<String>,
     10 => updated_at: DateTime<Utc>,
+    11 => review_written_at: Option<DateTime<Utc>>,
 });
 
 message!(TriggerEvent {

@@ -158,6 +158,9 @@ impl Valid for CheckIn {
         }
         text_list("gratitude", &self.gratitude, SHORT_TEXT * 2)?;
         optional_text("note", self.note.as_deref(), NOTE_TEXT)?;
+        if let Some(at) = self.review_written_at {
+            instant("review_written_at", at, now)?;
+        }
         instant("updated_at", self.updated_at, now)
     }
 }

@@ -106,6 +106,7 @@ fn check_in() -> CheckIn {
         gratitude: vec!["Sam".into(), "the dog".into()],
         note: None,
         updated_at: at(1_795_000_000, 123_456_789),
+        review_written_at: None,
     }
 }
 

@@ -111,6 +111,27 @@ impl Recovery {
         store: &dyn SyncStore,
         progress: Progress<'_>,
     ) -> Result<SyncReport> {
+        self.sync_inner(store, progress, false)
+    }
+
+    /// Like [`Recovery::sync_with_progress`], but sends the whole journal again, not only
+    /// what was written since the last sync: for when another device reported a damaged
+    /// file in the store (what it held reaches the others again). Changes nothing anywhere
+    /// else: every device already holding a record finds it unchanged.
+    pub fn sync_resending(
+        &self,
+        store: &dyn SyncStore,
+        progress: Progress<'_>,
+    ) -> Result<SyncReport> {
+        self.sync_inner(store, progress, true)
+    }
+
+    fn sync_inner(
+        &self,
+        store: &dyn SyncStore,
+        progress: Progress<'_>,
+        resend: bool,
+    ) -> Result<SyncReport> {
         let journal = self.journal();
         let key = journal.sync_key()?;
         let (store_id, new_store) = self.share_keys(store)?;
@@ -121,8 +142,8 @@ impl Recovery {
             .collect();
         let mut state = self.write(|w| SyncState::load(w, &key, &store_id))?;
         state.seen.retain(|n| listed.contains(n));
+        state.refused.retain(|n| listed.contains(n));
         let mut report = SyncReport::default();
-        let mut refused = BTreeSet::new();
 
         let mut pending: Vec<&String> =
             listed.iter().filter(|n| !state.seen.contains(*n)).collect();
@@ -140,8 +161,7 @@ impl Recovery {
             next.seen.insert(name.clone());
             match blob::open(&key, name, bytes) {
                 None => {
-                    report.refused += 1;
-                    refused.insert(name.clone());
+                    next.refused.insert(name.clone());
                     self.write(|w| next.save(w, &key, &store_id))?;
                 }
                 Some(sealed) => {
@@ -173,17 +193,18 @@ impl Recovery {
             state = next;
         }
         progress(total, total);
+        report.refused = crate::recovery::counts::of_len(state.refused.len()).into();
 
         let target = Target {
             store,
             key: &key,
             store_id: &store_id,
-            new_store,
+            new_store: new_store || resend,
         };
         self.push(&target, &mut state, &mut report)?;
         let changes = listed.iter().filter(|n| n.starts_with(CHANGE)).count();
         if changes >= COMPACT_AFTER {
-            self.compact(&target, &mut state, &refused, &mut report)?;
+            self.compact(&target, &mut state, &mut report)?;
         }
         Ok(report)
     }
@@ -204,7 +225,10 @@ impl Recovery {
                 }
                 (keys.store_id, Some(theirs))
             }
-            None => (crate::crypto::random_array()?, None),
+            None => {
+                self.claim_keyless(store)?;
+                (crate::crypto::random_array()?, None)
+            }
         };
         let encoded = blob::encode_keys(&blob::Keys { shared, store_id });
         // New, or this device's slots are newer (a passphrase changed here): share them.
@@ -212,6 +236,33 @@ impl Recovery {
             store.put(KEYS, &encoded)?;
         }
         Ok((store_id, current.is_none()))
+    }
+
+    /// A store without `keys` is only this journal's to take when it holds no change set or
+    /// snapshot, or when one of them opens under this journal's key (its `keys` was lost):
+    /// another journal's files are never compacted away.
+    fn claim_keyless(&self, store: &dyn SyncStore) -> Result<()> {
+        let key = self.journal().sync_key()?;
+        let sealed: Vec<String> = store
+            .list()?
+            .into_iter()
+            .filter(|n| blob::is_sealed_name(n))
+            .collect();
+        if sealed.is_empty() {
+            return Ok(());
+        }
+        for name in sealed.iter().take(8) {
+            if let Some(bytes) = store::get_bounded(store, name)? {
+                if blob::open(&key, name, bytes).is_some() {
+                    return Ok(());
+                }
+            }
+        }
+        Err(Error::SyncStore {
+            detail: "the folder holds another journal's sync files but no keys: use an empty \
+                     folder for this journal"
+                .into(),
+        })
     }
 
     /// Sends what this device wrote since its last push as one change set.
@@ -286,7 +337,6 @@ impl Recovery {
         &self,
         target: &Target<'_>,
         state: &mut SyncState,
-        refused: &BTreeSet<String>,
         report: &mut SyncReport,
     ) -> Result<()> {
         let Target {
@@ -305,7 +355,7 @@ impl Recovery {
         let covers: Vec<String> = state
             .seen
             .iter()
-            .filter(|n| !refused.contains(*n))
+            .filter(|n| !state.refused.contains(*n))
             .cloned()
             .collect();
         let name = blob::fresh_name(SNAPSHOT)?;

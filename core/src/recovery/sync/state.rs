@@ -19,6 +19,7 @@ mod tag {
     pub const SEEN: u32 = 1;
     pub const SENT: u32 = 2;
     pub const KNOWN: u32 = 3;
+    pub const REFUSED: u32 = 4;
     pub const DEVICE: u32 = 1;
     pub const CLOCK: u32 = 2;
 }
@@ -46,6 +47,9 @@ pub(crate) struct SyncState {
     pub(crate) sent: u64,
     /// What this device knows of every device's writes through this store (see `Known`).
     pub(crate) known: Known,
+    /// Blobs that did not open here (damaged, or another journal's): never applied, never
+    /// removed by a compaction, and reported at every sync while they are in the store.
+    pub(crate) refused: BTreeSet<String>,
 }
 
 impl SyncState {
@@ -75,6 +79,12 @@ impl SyncState {
                     }
                 }
                 tag::SENT => state.sent = wire.varint().unwrap_or(0),
+                tag::REFUSED => {
+                    if let Some(name) = wire.bytes().ok().and_then(|b| std::str::from_utf8(b).ok())
+                    {
+                        state.refused.insert(name.to_owned());
+                    }
+                }
                 tag::KNOWN => {
                     let (mut device, mut clock) = (0, 0);
                     if let Ok(bytes) = wire.bytes() {
@@ -107,6 +117,9 @@ impl SyncState {
             out.bytes_field(tag::SEEN, name.as_bytes());
         }
         out.uint(tag::SENT, self.sent);
+        for name in &self.refused {
+            out.bytes_field(tag::REFUSED, name.as_bytes());
+        }
         for (&device, &clock) in &self.known.0 {
             out.nested(tag::KNOWN, |k| {
                 k.uint(tag::DEVICE, device);
