@@ -726,3 +726,86 @@ fn a_changed_passphrase_reaches_the_folder_at_the_next_sync_even_with_nothing_to
     .unwrap();
     assert_eq!(content(&new), content(&phone));
 }
+
+#[test]
+fn a_card_and_a_lapse_edited_on_two_devices_keep_what_each_wrote() {
+    use waymark_core::recovery::cards::{CardCategory, CardInput};
+    use waymark_core::recovery::journey::{LapseInput, LapseKind, LapsePatch};
+    let root = tempfile::tempdir().unwrap();
+    let store = FolderStore::new(&root.path().join("store")).unwrap();
+    let a = root.path().join("a");
+    std::fs::create_dir(&a).unwrap();
+    let (phone, _) = recovery_at(&a, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+    let journey = phone
+        .add_journey(journey("alcohol", date(2026, 9, 1), "Europe/Berlin"))
+        .unwrap();
+    let lapse = phone
+        .record_lapse(LapseInput {
+            journey_id: journey.id,
+            kind: LapseKind::Lapse,
+            date: date(2026, 11, 20),
+            time: None,
+            sober_again_from: None,
+            note: None,
+            trigger_id: None,
+        })
+        .unwrap();
+    let card_input = |steps: &[&str]| CardInput {
+        title: "Call before the pub".into(),
+        steps: steps.iter().map(|s| (*s).to_owned()).collect(),
+        category: CardCategory::Connection,
+        helps_with: Vec::new(),
+    };
+    let card = phone.add_card(card_input(&["call Sam"])).unwrap();
+    phone.sync(&store).unwrap();
+    let b = root.path().join("b");
+    std::fs::create_dir(&b).unwrap();
+    let laptop = join(&b, &store);
+
+    phone
+        .edit_card(
+            &card.id,
+            card_input(&["call Sam", "walk the long way home"]),
+        )
+        .unwrap();
+    phone
+        .edit_lapse(
+            &lapse.id,
+            LapsePatch {
+                note: Some("payday, alone".into()),
+                ..LapsePatch::default()
+            },
+        )
+        .unwrap();
+    tick();
+    laptop
+        .edit_card(&card.id, card_input(&["call Sam", "text the group chat"]))
+        .unwrap();
+    laptop
+        .edit_lapse(
+            &lapse.id,
+            LapsePatch {
+                note: Some("skipped dinner".into()),
+                ..LapsePatch::default()
+            },
+        )
+        .unwrap();
+    for device in [&phone, &laptop, &phone] {
+        device.sync(&store).unwrap();
+    }
+    assert_eq!(content(&phone), content(&laptop));
+    let steps = phone.card(&card.id).unwrap().steps;
+    assert!(
+        steps.contains(&"walk the long way home".to_owned()),
+        "{steps:?}"
+    );
+    assert!(
+        steps.contains(&"text the group chat".to_owned()),
+        "{steps:?}"
+    );
+    let note = phone.lapses(&journey.id).unwrap()[0].note.clone().unwrap();
+    assert!(
+        note.contains("payday, alone") && note.contains("skipped dinner"),
+        "{note}"
+    );
+}

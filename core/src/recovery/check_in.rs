@@ -169,7 +169,7 @@ pub(crate) fn merge_concurrent(winner: CheckIn, loser: &CheckIn) -> CheckIn {
 }
 
 /// Two notes written at once: both, the later first, when they differ and fit a note.
-fn both_notes(mine: Option<String>, theirs: Option<&str>) -> Option<String> {
+pub(crate) fn both_notes(mine: Option<String>, theirs: Option<&str>) -> Option<String> {
     match (mine, theirs) {
         (Some(mine), Some(theirs)) if mine != theirs => {
             let both = format!("{mine}\n\n{theirs}");

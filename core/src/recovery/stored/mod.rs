@@ -149,6 +149,13 @@ impl StoredRecord for Lapse {
     fn identity(&self) -> Identity<'_> {
         Identity::Own(self.id)
     }
+    /// A lapse edited on two devices at once keeps the later edit, with both notes.
+    fn merge_concurrent(winner: Self, loser: &Self) -> Self {
+        Lapse {
+            note: crate::recovery::check_in::both_notes(winner.note, loser.note.as_deref()),
+            ..winner
+        }
+    }
 }
 
 impl StoredRecord for MilestoneAcks {
@@ -185,6 +192,17 @@ impl StoredRecord for StoredCard {
     const KIND: &'static str = "card";
     fn identity(&self) -> Identity<'_> {
         Identity::Own(self.id)
+    }
+    /// A card of the person's own edited on two devices at once keeps the later title and
+    /// category, and every step either device wrote (the later's first).
+    fn merge_concurrent(winner: Self, loser: &Self) -> Self {
+        let mut steps = winner.steps.clone();
+        for step in &loser.steps {
+            if !steps.contains(step) && steps.len() < crate::recovery::validate::MAX_LIST {
+                steps.push(step.clone());
+            }
+        }
+        StoredCard { steps, ..winner }
     }
 }
 
