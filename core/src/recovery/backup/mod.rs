@@ -646,10 +646,13 @@ fn latest_clock(now: DateTime<Utc>) -> u64 {
 }
 
 /// Which copy of a record wins: the one edited later (its stamp's hybrid clock, the time of
-/// the edit), and between copies without stamps (from Waymark 0.1) the one edited more
-/// often. A tie keeps this journal's.
+/// the edit, then the device, so every device picks the same one), and between copies
+/// without stamps (from Waymark 0.1) the one edited more often. A tie keeps this journal's.
 fn incoming_wins(incoming: &BackupRecord, local_stamp: Stamp, local_revision: u64) -> bool {
-    (incoming.stamp.clock, incoming.revision) > (local_stamp.clock, local_revision)
+    if incoming.stamp.clock == 0 && local_stamp.clock == 0 {
+        return incoming.revision > local_revision;
+    }
+    (incoming.stamp.clock, incoming.stamp.device) > (local_stamp.clock, local_stamp.device)
 }
 
 /// Keeps `record` in quarantine: sealed under an id of its own (the same for the same record
@@ -737,19 +740,26 @@ fn merge_typed<T: StoredRecord>(
             w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
             Ok(Merged::Added)
         }
-        Some((true, _, _, _)) => Ok(Merged::Unchanged),
+        // The same content: a later stamp of it is taken, so this journal's stamp of every
+        // record is the newest version it holds (an older edit arriving after must lose).
+        Some((true, _, stamp, _)) => {
+            if record.stamp.clock != 0
+                && (record.stamp.clock, record.stamp.device) > (stamp.clock, stamp.device)
+            {
+                w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
+            }
+            Ok(Merged::Unchanged)
+        }
         // Another kind (or a quarantined record) under a keyed id is damage or a collision:
         // the local record stays, the incoming one is quarantined rather than lost.
         Some((false, false, _, _)) => quarantine(w, record, QuarantineReason::Invalid),
         Some((false, true, stamp, revision)) => {
             let wins = incoming_wins(record, stamp, revision);
             if rules.concurrent(stamp) {
-                let stamps = if wins {
-                    (record.stamp, stamp)
-                } else {
-                    (stamp, record.stamp)
-                };
-                merge_concurrent::<T>(w, &id, value, wins, stamps.1, report)?;
+                let loser = if wins { stamp } else { record.stamp };
+                if merge_concurrent::<T>(w, &id, value, wins, loser, report)? {
+                    w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
+                }
             } else if wins {
                 w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
             }
@@ -773,7 +783,9 @@ fn keep_copy<T: StoredRecord>(
     key.extend_from_slice(&loser_stamp.device.to_be_bytes());
     let copy_id = w.lookup_id("conflict_copy", &key)?;
     if let Some(copy) = loser.conflict_copy(copy_id, id) {
-        if stored::load::<T>(w, &copy_id)?.is_none() {
+        // Made already (here, or by the other device), or made and deleted since by the
+        // person: either way not again.
+        if matches!(w.peek_state(&copy_id, |_| ())?, Stored::Absent) {
             stored::save(w, &copy)?;
             report.conflict_copies += 1;
         }
@@ -783,8 +795,9 @@ fn keep_copy<T: StoredRecord>(
 
 /// An incoming edit of a record the sender had not seen this journal's version of: the later
 /// one wins, the kind merges what the loser holds into it (a day's check-in, field by
-/// field), and text a person wrote that lost is kept as a conflict copy. A merged result is
-/// written with a new stamp, so it travels back to the other device.
+/// field), and text a person wrote that lost is kept as a conflict copy. A merged result
+/// unlike the winner is written with a new stamp, so it wins on every device; returns true
+/// when the incoming version itself is to be taken.
 fn merge_concurrent<T: StoredRecord>(
     w: &mut RecordWriter<'_>,
     id: &RecordId,
@@ -792,9 +805,9 @@ fn merge_concurrent<T: StoredRecord>(
     incoming_wins: bool,
     loser_stamp: Stamp,
     report: &mut MergeReport,
-) -> Result<()> {
+) -> Result<bool> {
     let Some(local) = stored::load::<T>(w, id)? else {
-        return Ok(());
+        return Ok(incoming_wins);
     };
     let (winner, loser) = if incoming_wins {
         (incoming, local.clone())
@@ -802,12 +815,18 @@ fn merge_concurrent<T: StoredRecord>(
         (local.clone(), incoming)
     };
     keep_copy(w, id, &loser, loser_stamp, report)?;
-    let merged = T::merge_concurrent(winner, &loser);
     let empty = crate::codec::Unknown::default();
-    if merged.to_body(&empty) != local.to_body(&empty) {
+    let winner_body = winner.to_body(&empty);
+    let merged = T::merge_concurrent(winner, &loser);
+    if merged.to_body(&empty) != winner_body {
+        // Neither device holds the merge yet: a new stamp makes it win on both.
         stored::save(w, &merged)?;
+        Ok(false)
+    } else {
+        // The winner is the merge: the incoming version is taken as it is (with its stamp),
+        // or this journal's stays.
+        Ok(incoming_wins)
     }
-    Ok(())
 }
 
 /// Before a deletion from a device that had not seen this journal's version removes it,
@@ -869,7 +888,14 @@ fn merge_raw(
             put(w)?;
             Ok(Merged::Added)
         }
-        Some((true, _, _, _)) => Ok(Merged::Unchanged),
+        Some((true, _, stamp, _)) => {
+            if record.stamp.clock != 0
+                && (record.stamp.clock, record.stamp.device) > (stamp.clock, stamp.device)
+            {
+                put(w)?;
+            }
+            Ok(Merged::Unchanged)
+        }
         Some((false, false, _, _)) => quarantine(w, record, QuarantineReason::Invalid),
         Some((false, true, stamp, revision)) if incoming_wins(record, stamp, revision) => {
             put(w)?;

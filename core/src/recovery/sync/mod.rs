@@ -169,7 +169,11 @@ impl Recovery {
                         && !sealed.covers.is_empty()
                         && sealed.covers.iter().all(|c| state.seen.contains(c));
                     next.seen.extend(sealed.covers.iter().cloned());
-                    next.known.learn_all(&sealed.known);
+                    // A snapshot holds everything its device knew; a change set only what its
+                    // device wrote, so only that is learnt from it.
+                    if name.starts_with(SNAPSHOT) {
+                        next.known.learn_all(&sealed.known);
+                    }
                     for r in &sealed.payload.records {
                         next.known.learn(r.stamp);
                     }
