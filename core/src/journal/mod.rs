@@ -246,19 +246,25 @@ impl Journal {
         let passphrase_slot = slot_keys::passphrase_slot(passphrase, &options.kdf)?;
         let recovery_slot = slot_keys::recovery_slot(&code)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        settings::set(&tx, settings::JOURNAL_ID, &journal_id)?;
+        Journal::begin(&tx, &journal_id)?;
+        slot_keys::insert_verified(&tx, &journal_id, &passphrase_slot, &data_key)?;
+        slot_keys::insert_verified(&tx, &journal_id, &recovery_slot, &data_key)?;
+        tx.commit()?;
+        Ok((journal_id, data_key, code))
+    }
+
+    /// Writes what every new journal starts with: its id and a fresh write state (first key
+    /// generation, no seals, clock zero).
+    pub(super) fn begin(tx: &rusqlite::Transaction<'_>, journal_id: &[u8; 16]) -> Result<()> {
+        settings::set(tx, settings::JOURNAL_ID, journal_id)?;
         write_state::create(
-            &tx,
+            tx,
             WriteState {
                 generation: 1,
                 seals: 0,
                 clock: 0,
             },
-        )?;
-        slot_keys::insert_verified(&tx, &journal_id, &passphrase_slot, &data_key)?;
-        slot_keys::insert_verified(&tx, &journal_id, &recovery_slot, &data_key)?;
-        tx.commit()?;
-        Ok((journal_id, data_key, code))
+        )
     }
 
     /// Opens an existing journal, locked. Brings its schema up to date first (taking a copy

@@ -230,6 +230,15 @@ impl RecordWriter<'_> {
         id: &RecordId,
         read: impl FnOnce(RecordView<'_>) -> T,
     ) -> Result<Option<T>> {
+        Ok(match self.peek_state(id, read)? {
+            Stored::Live(value) => Some(value),
+            Stored::Absent | Stored::Deleted(_) => None,
+        })
+    }
+
+    /// Opens the row under `id` into the scratch buffer: its revision and payload (tombstones
+    /// included), or `None` when there is no row.
+    fn open_row(&mut self, id: &RecordId) -> Result<Option<(u64, Payload<'_>)>> {
         let Some((revision, envelope)) = records::get(&self.tx, &id.0)? else {
             return Ok(None);
         };
@@ -241,10 +250,7 @@ impl RecordWriter<'_> {
             &envelope,
             &mut self.scratch,
         )?;
-        if payload.flags & FLAG_TOMBSTONE != 0 {
-            return Ok(None);
-        }
-        Ok(Some(read(RecordView::new(*id, revision, payload))))
+        Ok(Some((revision, payload)))
     }
 
     /// Like [`RecordWriter::peek`], and also gives the record's revision (`None` when there
@@ -254,24 +260,16 @@ impl RecordWriter<'_> {
         id: &RecordId,
         read: impl FnOnce(RecordView<'_>) -> T,
     ) -> Result<(Option<u64>, Option<T>)> {
-        let Some((revision, envelope)) = records::get(&self.tx, &id.0)? else {
-            return Ok((None, None));
-        };
-        let payload = open_in_place(
-            self.keyring,
-            &self.journal_id,
-            id,
-            revision,
-            &envelope,
-            &mut self.scratch,
-        )?;
-        if payload.flags & FLAG_TOMBSTONE != 0 {
-            return Ok((Some(revision), None));
-        }
-        Ok((
-            Some(revision),
-            Some(read(RecordView::new(*id, revision, payload))),
-        ))
+        Ok(match self.open_row(id)? {
+            None => (None, None),
+            Some((revision, payload)) if payload.flags & FLAG_TOMBSTONE != 0 => {
+                (Some(revision), None)
+            }
+            Some((revision, payload)) => (
+                Some(revision),
+                Some(read(RecordView::new(*id, revision, payload))),
+            ),
+        })
     }
 
     /// The stored revision of `id`, without decrypting it (`None`: no record).
@@ -342,21 +340,15 @@ impl RecordWriter<'_> {
         id: &RecordId,
         read: impl FnOnce(RecordView<'_>) -> T,
     ) -> Result<Stored<T>> {
-        let Some((revision, envelope)) = records::get(&self.tx, &id.0)? else {
-            return Ok(Stored::Absent);
-        };
-        let payload = open_in_place(
-            self.keyring,
-            &self.journal_id,
-            id,
-            revision,
-            &envelope,
-            &mut self.scratch,
-        )?;
-        if payload.flags & FLAG_TOMBSTONE != 0 {
-            return Ok(Stored::Deleted(payload.stamp));
-        }
-        Ok(Stored::Live(read(RecordView::new(*id, revision, payload))))
+        Ok(match self.open_row(id)? {
+            None => Stored::Absent,
+            Some((_, payload)) if payload.flags & FLAG_TOMBSTONE != 0 => {
+                Stored::Deleted(payload.stamp)
+            }
+            Some((revision, payload)) => {
+                Stored::Live(read(RecordView::new(*id, revision, payload)))
+            }
+        })
     }
 
     /// A value of the journal's settings table, as this transaction sees it.

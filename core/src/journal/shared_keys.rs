@@ -15,7 +15,7 @@ use crate::crypto::subkeys;
 use crate::error::{Error, Result};
 use crate::store::connection::{self, Mode};
 use crate::store::slots::{self, SlotKind, SlotRow};
-use crate::store::write_state::{self, WriteState};
+use crate::store::write_state;
 use crate::store::{schema, settings};
 use crate::JournalOptions;
 use rusqlite::TransactionBehavior;
@@ -89,15 +89,7 @@ impl Journal {
         let built = (|| {
             schema::migrate(&mut conn, &staging)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            settings::set(&tx, settings::JOURNAL_ID, &shared.journal_id)?;
-            write_state::create(
-                &tx,
-                WriteState {
-                    generation: 1,
-                    seals: 0,
-                    clock: 0,
-                },
-            )?;
+            Journal::begin(&tx, &shared.journal_id)?;
             for row in &shared.rows {
                 slots::insert(
                     &tx,

@@ -276,12 +276,6 @@ impl Recovery {
         state: &mut SyncState,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let Target {
-            store,
-            key,
-            store_id,
-            ..
-        } = *target;
         let journal = self.journal();
         let device = journal.device();
         let since = state.sent;
@@ -326,12 +320,27 @@ impl Recovery {
             covers: Vec::new(),
             known: known.clone(),
         };
-        store.put(&name, &blob::seal(key, &name, &sealed)?)?;
         let mut next = state.clone();
         next.sent = latest;
         next.known = known;
-        next.seen.insert(name);
-        self.write(|w| next.save(w, key, store_id))?;
+        self.send(target, &name, &sealed, next, state)
+    }
+
+    /// Writes `sealed` to the store as the blob `name`, and only then saves `next` (with the
+    /// blob noted as seen) as this device's state for the store.
+    fn send(
+        &self,
+        target: &Target<'_>,
+        name: &str,
+        sealed: &Sealed,
+        mut next: SyncState,
+        state: &mut SyncState,
+    ) -> Result<()> {
+        target
+            .store
+            .put(name, &blob::seal(target.key, name, sealed)?)?;
+        next.seen.insert(name.to_owned());
+        self.write(|w| next.save(w, target.key, target.store_id))?;
         *state = next;
         Ok(())
     }
@@ -343,12 +352,6 @@ impl Recovery {
         state: &mut SyncState,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let Target {
-            store,
-            key,
-            store_id,
-            ..
-        } = *target;
         let journal = self.journal();
         let mut records = Vec::new();
         journal.visit_records(|r| {
@@ -372,13 +375,9 @@ impl Recovery {
             covers,
             known: state.known.clone(),
         };
-        store.put(&name, &blob::seal(key, &name, &sealed)?)?;
-        let mut next = state.clone();
-        next.seen.insert(name);
-        self.write(|w| next.save(w, key, store_id))?;
-        *state = next;
+        self.send(target, &name, &sealed, state.clone(), state)?;
         for covered in &sealed.covers {
-            store.delete(covered)?;
+            target.store.delete(covered)?;
         }
         report.compacted = crate::recovery::counts::of_len(sealed.covers.len()).into();
         Ok(())
