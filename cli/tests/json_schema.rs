@@ -201,6 +201,7 @@ fn every_command_prints_exactly_the_documented_fields() {
         vec!["meeting", "list", "--from", "2000-01-01"],
         vec!["settings"],
         vec!["where"],
+        vec!["check"],
         vec!["check-in", "--mood", "4", "--craving", "1"],
         vec!["trigger", "log", "--category", "people", "--intensity", "3"],
         vec!["cards", "use", "urge-surfing", "--helped", "yes"],

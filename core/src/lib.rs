@@ -37,6 +37,6 @@ pub use journal::{
     MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS,
 };
 pub use platform::{PlatformKeyError, PlatformKeyStore};
-pub use record::{Damage, LoadedRecords, QuarantineReason, Record, RecordId, Stamp};
+pub use record::{Damage, FileCheck, LoadedRecords, QuarantineReason, Record, RecordId, Stamp};
 pub use store::schema::SCHEMA_VERSION;
 pub use store::slots::SlotKind;

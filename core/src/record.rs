@@ -217,6 +217,25 @@ pub struct LoadedRecords {
     pub damage: Damage,
 }
 
+/// What [`crate::Journal::check`] found in the file itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileCheck {
+    /// Live records that decrypted.
+    pub records: u64,
+    /// What could not be read.
+    pub damage: Damage,
+    /// Whether SQLite's own check of the file's structure (every table and index, the
+    /// journal image included) passed.
+    pub structure_ok: bool,
+}
+
+impl FileCheck {
+    /// Whether anything is wrong with the file.
+    pub fn is_damaged(&self) -> bool {
+        self.damage.count() > 0 || !self.structure_ok
+    }
+}
+
 /// What a full read of a journal could not read. Each part is skipped; everything else loads
 /// (S12).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -84,10 +84,32 @@ fn table_leaf_pages(path: &std::path::Path) -> Vec<usize> {
         .collect()
 }
 
+/// Removes the journal image (as a journal from before schema 4, or one just edited, has
+/// none), so the next read decrypts every row.
+fn without_image(path: &std::path::Path) {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch("DELETE FROM image")
+        .unwrap();
+}
+
+/// The page the journal image's row lives on.
+fn image_page(path: &std::path::Path) -> usize {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row(
+            "SELECT rootpage FROM sqlite_schema WHERE name = 'image'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 #[test]
 fn a_zeroed_page_loses_only_what_was_on_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = long_journal(dir.path(), 300);
+    without_image(&path);
     let leaves = table_leaf_pages(&path);
     assert!(leaves.len() > 20, "{} leaves", leaves.len());
     // Zero one leaf in the middle of the records.
@@ -136,4 +158,68 @@ fn a_zeroed_page_loses_only_what_was_on_it() {
     let rescued = restored.recovery.snapshot().unwrap();
     assert_eq!(rescued.entries.len(), snapshot.entries.len());
     assert_eq!(rescued.damaged_count(), 0);
+}
+
+#[test]
+fn a_zeroed_page_under_a_current_image_hides_nothing_until_the_rows_are_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_journal(dir.path(), 300);
+    // A full read stores a fresh image.
+    {
+        let journal = Journal::open(&path, fast_options()).unwrap();
+        journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+        journal.records(None).unwrap();
+    }
+    let image = image_page(&path);
+    let leaves: Vec<usize> = table_leaf_pages(&path)
+        .into_iter()
+        .filter(|&p| p != image)
+        .collect();
+    let page = leaves[leaves.len() / 2];
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[(page - 1) * 4096..page * 4096].fill(0);
+    std::fs::write(&path, &bytes).unwrap();
+
+    let journal = Journal::open(&path, fast_options()).unwrap();
+    journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+    // The sealed image still holds every entry, so the person sees them all ...
+    let r = waymark_core::recovery::Recovery::new(
+        journal,
+        Arc::new(FixedClock::new(utc(2026, 11, 25, 19, 0))),
+    );
+    let snapshot = r.snapshot().unwrap();
+    assert_eq!(snapshot.entries.len(), 300);
+    assert_eq!(snapshot.damaged_count(), 0);
+    // ... a scan of the rows themselves finds the damage ...
+    let mut readable = Vec::new();
+    let scanned = r
+        .journal()
+        .scan_records(|view| {
+            if view.kind == "entry" {
+                readable.push(view.id);
+            }
+        })
+        .unwrap();
+    assert!(scanned.lost_rows > 0, "{scanned:?}");
+    // ... and once an edit drops the image, the next read reads the rows and says so.
+    r.edit_entry(
+        &readable[0],
+        EntryInput {
+            body: "edited".into(),
+            date: Some(date(2026, 11, 1)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let r2 = waymark_core::recovery::Recovery::new(
+        {
+            let j = Journal::open(&path, fast_options()).unwrap();
+            j.unlock_with_passphrase(PASSPHRASE).unwrap();
+            j
+        },
+        Arc::new(FixedClock::new(utc(2026, 11, 25, 20, 0))),
+    );
+    let after = r2.snapshot().unwrap();
+    assert!(after.entries.len() < 300);
+    assert!(after.lost_rows > 0);
 }

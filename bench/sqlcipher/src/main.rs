@@ -114,7 +114,8 @@ fn main() {
 
     // Durable check-in write (synchronous=FULL, WAL), against the tagged sides: the same
     // body, the same transaction shape.
-    let recovery = Recovery::new(journal, clock());
+    let clock = clock();
+    let recovery = Recovery::new(journal, clock.clone());
     let mut write = [None; 4];
     let mut waymark_write = Vec::new();
     let mut n = 0u64;
@@ -126,7 +127,7 @@ fn main() {
             201,
             || {
                 n += 1;
-                waymark_check_in(&recovery, n);
+                waymark_check_in(&recovery, &clock, n);
             },
             || {
                 m += 1;

@@ -50,6 +50,9 @@ pub enum Command {
     Init(InitArgs),
     /// Show where the journal file is.
     Where,
+    /// Check the journal file itself: decrypt every record from disk (not the sealed copy an
+    /// open reads) and run SQLite's structure check. Exit 4 when anything is damaged.
+    Check,
     /// Today at a glance: counters, today's check-in, milestones to celebrate, and cards for
     /// your most frequent trigger lately.
     Home,

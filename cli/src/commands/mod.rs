@@ -62,6 +62,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(_) => Ok(()),
         Command::Init(args) => setup::init(&ctx, &args),
         Command::Where => setup::show_where(&ctx),
+        Command::Check => setup::check(&ctx),
         Command::Home => progress::home(&ctx),
         Command::Settings(args) => setup::settings(&ctx, &args),
         Command::ChangePassphrase => setup::change_passphrase(&ctx),

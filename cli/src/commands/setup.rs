@@ -71,6 +71,56 @@ pub fn init(ctx: &Ctx, args: &InitArgs) -> Result<()> {
     Ok(())
 }
 
+/// `waymark check`: every row of the file decrypted and SQLite's structure checked; exit 4
+/// (after the report) when anything is damaged.
+pub fn check(ctx: &Ctx) -> Result<()> {
+    #[derive(Serialize)]
+    struct Checked {
+        records: u64,
+        damaged: u64,
+        structure_ok: bool,
+    }
+    let recovery = session::open(&ctx.path, ctx.recovery_code)?;
+    let found = recovery.journal().check()?;
+    let damaged = found.damage.count();
+    if ctx.out.json {
+        ctx.out.json(
+            "check",
+            &Checked {
+                records: found.records,
+                damaged,
+                structure_ok: found.structure_ok,
+            },
+        )?;
+    } else if !found.is_damaged() {
+        say(format!(
+            "All {} read, and the file's structure is sound.",
+            crate::render::format::count(
+                i64::try_from(found.records).unwrap_or(i64::MAX),
+                "record",
+                "records"
+            )
+        ));
+    } else {
+        say(format!(
+            "{} read; {} could not be read{}. `waymark backup` saves everything that still reads now.",
+            crate::render::format::count(i64::try_from(found.records).unwrap_or(i64::MAX), "record", "records"),
+            crate::render::format::count(i64::try_from(damaged).unwrap_or(i64::MAX), "record", "records"),
+            if found.structure_ok {
+                ""
+            } else {
+                ", and SQLite's check of the file's structure failed"
+            }
+        ));
+    }
+    if found.is_damaged() {
+        return Err(CliError::Core(waymark_core::Error::CorruptJournal {
+            detail: "some of it could not be read (see `waymark check`)",
+        }));
+    }
+    Ok(())
+}
+
 /// `waymark where`.
 pub fn show_where(ctx: &Ctx) -> Result<()> {
     #[derive(Serialize)]

@@ -11,7 +11,7 @@
 //! "open" (the journal's Argon2id is at its smallest setting there) and measured on its own.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use chrono::{Days, NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -262,19 +262,14 @@ pub fn plain_read_all(conn: &Connection) -> usize {
     owned.iter().map(|r| r.3.len()).sum()
 }
 
-/// The `i`-th day before the ten-year history: a check-in on it is a new record.
-pub fn fresh_day(i: u64) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2016, 1, 1)
-        .unwrap()
-        .checked_sub_days(Days::new(i))
-        .unwrap()
-}
-
-/// One durable check-in through the recovery service (validate, seal, commit, warm update).
-pub fn waymark_check_in(recovery: &Recovery, i: u64) {
+/// One durable check-in through the recovery service (validate, seal, commit, warm update),
+/// as a person makes it: for today, on the `i`-th day after the ten-year history (the clock
+/// moves there first), so each is a new record.
+pub fn waymark_check_in(recovery: &Recovery, clock: &FixedClock, i: u64) {
+    clock.set(now() + chrono::Duration::days(i64::try_from(i).unwrap()));
     recovery
         .check_in(CheckInInput {
-            date: Some(fresh_day(i)),
+            date: None,
             mood: 4,
             craving: 2,
             intention: Some("call my sponsor before the weekend".into()),

@@ -179,6 +179,23 @@ impl Keyring {
         ))
     }
 
+    /// Opens a sealed blob held in `buffer` in place, with the content key its envelope
+    /// names: the plaintext's range in `buffer`, or `Ok(None)` when it does not open (the
+    /// caller clears `buffer`, which then holds plaintext).
+    pub(crate) fn open_in_place(
+        &mut self,
+        buffer: &mut [u8],
+        context: &[u8],
+    ) -> Result<Option<std::ops::Range<usize>>> {
+        let key_id = match Envelope::parse(buffer) {
+            Ok(envelope) => envelope.key_id,
+            Err(envelope::EnvelopeError::Truncated) => return Ok(None),
+            Err(other) => return Err(other.into()),
+        };
+        let key = self.content_key(key_id)?;
+        Ok(envelope::open_in_place(key, buffer, context))
+    }
+
     /// A keyed HMAC-SHA256 tag over `namespace` and `key` under the lookup-index subkey, so
     /// stable lookups never put plaintext on disk (S10).
     pub(crate) fn lookup_tag(&mut self, namespace: &[u8], key: &[u8]) -> Result<[u8; 32]> {

@@ -97,6 +97,7 @@ impl Journal {
             records::put(&tx, id, *revision, sealed)?;
         }
         settings::set_u64(&tx, settings::BODY_FORMAT, CURRENT_BODY_FORMAT)?;
+        crate::store::image::erase(&tx)?;
         let sealed_now = moved.len() as u64;
         let merged = crate::store::write_state::merge(
             &tx,

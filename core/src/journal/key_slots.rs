@@ -486,6 +486,8 @@ impl Journal {
             seals: records_resealed,
             clock,
         };
+        // The journal image was sealed under the old key: erased with it.
+        crate::store::image::erase(&tx)?;
         write_state::replace(&tx, write)?;
         tx.commit()?;
         state.write = write;

@@ -11,6 +11,7 @@
 //! [`records`] (the encrypted record repository) and [`wipe`].
 
 mod bodies;
+mod image;
 #[cfg(all(test, target_os = "linux"))]
 mod key_memory;
 mod key_slots;

@@ -381,8 +381,13 @@ impl RecordWriter<'_> {
     }
 
     /// Commits, writing the write state once; true when old content must be erased from the
-    /// write-ahead log (a row was deleted or replaced).
+    /// write-ahead log (a row was deleted or replaced, which also erases the journal image in
+    /// this commit: see `journal::image`).
     fn finish(self) -> Result<(bool, WriteState, Vec<Written>)> {
+        let erases = self.deleted || self.replaced;
+        if erases {
+            crate::store::image::erase(&self.tx)?;
+        }
         let merged = write_state::merge(&self.tx, self.write, self.sealed_in_generation)?;
         self.tx.commit()?;
         Ok((self.deleted || self.replaced, merged, self.touched))
@@ -445,6 +450,46 @@ impl std::fmt::Debug for RecordView<'_> {
             .field("body_len", &self.body.len())
             .finish()
     }
+}
+
+/// Decrypts every row whose row id is above `after` in turn and shows each live record to
+/// `visit`; see [`Journal::visit_records`].
+pub(super) fn scan_after(
+    conn: &rusqlite::Connection,
+    keyring: &mut Keyring,
+    journal_id: &[u8; 16],
+    after: i64,
+    mut visit: impl FnMut(RecordView<'_>),
+) -> Result<Damage> {
+    let mut damage = Damage::default();
+    let mut scratch = Zeroizing::new(Vec::new());
+    let skipped = records::for_each_after(conn, after, |scanned| {
+        let (id, revision, envelope) = match scanned {
+            Scanned::Record {
+                id,
+                revision,
+                envelope,
+            } => (RecordId(id), revision, envelope),
+            Scanned::Malformed { rowid } => {
+                damage.malformed_rows.push(rowid);
+                return Ok(());
+            }
+        };
+        match open_in_place(keyring, journal_id, &id, revision, envelope, &mut scratch) {
+            Ok(payload) if payload.flags & FLAG_TOMBSTONE != 0 => Ok(()),
+            Ok(payload) => {
+                visit(RecordView::new(id, revision, payload));
+                Ok(())
+            }
+            Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {
+                damage.records.push(id);
+                Ok(())
+            }
+            Err(other) => Err(other),
+        }
+    })?;
+    damage.lost_rows = skipped.lost_rows;
+    Ok(damage)
 }
 
 /// Opens one stored envelope into `scratch` and returns its payload, borrowed from it, or
@@ -601,48 +646,80 @@ impl Journal {
     }
 
     /// Decrypts every record in turn and shows it to `visit` without copying it out: the
-    /// body lives in a scratch buffer that is reused for the next record and zeroized at the
-    /// end. Returns what could not be read, which is skipped (S12): records that do not
-    /// open, rows that are not records, rows on damaged pages of the file. This is the fast
-    /// path for loading a whole journal into typed values.
+    /// body lives in a buffer that is zeroized at the end. Returns what could not be read,
+    /// which is skipped (S12): records that do not open, rows that are not records, rows on
+    /// damaged pages of the file. This is the fast path for loading a whole journal into
+    /// typed values: it reads the journal image and the rows written since it when there is
+    /// one (see `journal::image`), and otherwise every row, storing a new image afterwards
+    /// when nothing was damaged. [`Journal::scan_records`] always reads every row.
     pub fn visit_records(&self, mut visit: impl FnMut(RecordView<'_>)) -> Result<Damage> {
         let mut guard = self.state();
-        let State {
-            conn,
-            journal_id,
-            keyring,
-            ..
-        } = &mut *guard;
-        let keyring = keyring.as_mut().ok_or(Error::Locked)?;
-        let mut damage = Damage::default();
-        let mut scratch = Zeroizing::new(Vec::new());
-        let skipped = records::for_each(conn, |scanned| {
-            let (id, revision, envelope) = match scanned {
-                Scanned::Record {
-                    id,
-                    revision,
-                    envelope,
-                } => (RecordId(id), revision, envelope),
-                Scanned::Malformed { rowid } => {
-                    damage.malformed_rows.push(rowid);
-                    return Ok(());
-                }
-            };
-            match open_in_place(keyring, journal_id, &id, revision, envelope, &mut scratch) {
-                Ok(payload) if payload.flags & FLAG_TOMBSTONE != 0 => Ok(()),
-                Ok(payload) => {
-                    visit(RecordView::new(id, revision, payload));
-                    Ok(())
-                }
-                Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {
-                    damage.records.push(id);
-                    Ok(())
-                }
-                Err(other) => Err(other),
+        let state = &mut *guard;
+        let keyring = state.keyring.as_mut().ok_or(Error::Locked)?;
+        let data_version: i64 = state
+            .conn
+            .query_row("PRAGMA data_version", [], |row| row.get(0))?;
+        let from_image = super::image::visit(&state.conn, keyring, &state.journal_id, &mut visit)?;
+        let (damage, builder) = match from_image {
+            Some(read) => (read.damage, read.refresh),
+            None => {
+                let mut builder = super::image::ImageBuilder::new();
+                let damage =
+                    scan_after(&state.conn, keyring, &state.journal_id, i64::MIN, |view| {
+                        builder.push(&view);
+                        visit(view);
+                    })?;
+                (damage, Some(builder))
             }
-        })?;
-        damage.lost_rows = skipped.lost_rows;
+        };
+        if let Some(builder) = builder.filter(|_| damage.count() == 0) {
+            if let Some(stored) = super::image::store(
+                &mut state.conn,
+                keyring,
+                &state.journal_id,
+                state.write,
+                self.options().seals_per_key,
+                data_version,
+                &builder,
+            )? {
+                state.write = stored;
+            }
+        }
         Ok(damage)
+    }
+
+    /// Like [`Journal::visit_records`], but always decrypts every row of the file and never
+    /// uses or stores the journal image: for checking the file itself.
+    pub fn scan_records(&self, visit: impl FnMut(RecordView<'_>)) -> Result<Damage> {
+        let mut guard = self.state();
+        let state = &mut *guard;
+        let keyring = state.keyring.as_mut().ok_or(Error::Locked)?;
+        scan_after(&state.conn, keyring, &state.journal_id, i64::MIN, visit)
+    }
+
+    /// Checks the file itself: SQLite's structure check (`quick_check`), then every row
+    /// decrypted (never the journal image, which can hide a damaged row until the rows are
+    /// read again). Reports what it found; never changes anything.
+    pub fn check(&self) -> Result<crate::FileCheck> {
+        let structure_ok = {
+            let state = self.state();
+            let result: rusqlite::Result<String> =
+                state
+                    .conn
+                    .query_row("PRAGMA quick_check", [], |row| row.get(0));
+            match result {
+                Ok(text) => text == "ok",
+                Err(e) if records::is_damage(&e) => false,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let mut live = 0u64;
+        let damage = self.scan_records(|_| live += 1)?;
+        Ok(crate::FileCheck {
+            records: live,
+            damage,
+            structure_ok,
+        })
     }
 
     /// Every tombstone: what was deleted, when, and under which natural key. Damaged rows are

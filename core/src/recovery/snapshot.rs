@@ -29,7 +29,6 @@ use crate::record::RecordId;
 use crate::{Journal, RecordView};
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use zeroize::Zeroize;
 
 /// Where a record of the snapshot lives: its kind and how to find it in its vector.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,53 +215,80 @@ impl Place {
     }
 }
 
+/// Restores the order of `v` (by `cmp`) after records were pushed at its end, as a write
+/// does: the sorted part stays where it is and each newcomer moves to its place (a binary
+/// search and one shift), after any equal ones, exactly where a stable sort would put it.
+/// Anything else (a load's unsorted vectors) is stable-sorted.
+fn settle<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    const FEW: usize = 8;
+    let n = v.len();
+    let mut sorted = n.min(1);
+    while sorted < n && cmp(&v[sorted - 1], &v[sorted]).is_le() {
+        sorted += 1;
+    }
+    if n - sorted > FEW {
+        v.sort_by(cmp);
+        return;
+    }
+    for i in sorted..n {
+        let place = v[..i].partition_point(|x| cmp(x, &v[i]).is_le());
+        v[place..=i].rotate_right(1);
+    }
+}
+
+/// [`settle`] by a key.
+fn settle_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
+    settle(v, |a, b| key(a).cmp(&key(b)));
+}
+
 /// Sorts the vectors `which` says changed into the order the views expect.
 fn sort(s: &mut Snapshot, which: Unsorted) {
     let id = RecordId::from_bytes([0; 16]);
     let date = NaiveDate::MIN;
     if which.has(Place::Use(id)) {
-        s.uses.sort_by_key(|u| (u.date, u.logged_at, u.id));
+        settle_by_key(&mut s.uses, |u| (u.date, u.logged_at, u.id));
     }
     if which.has(Place::Journey(id)) {
-        s.journeys.sort_by_key(|j| (j.sober_since, j.id));
+        settle_by_key(&mut s.journeys, |j| (j.sober_since, j.id));
     }
     if which.has(Place::Journey(id)) || which.has(Place::Use(id)) || which.has(Place::Lapse(id)) {
         s.lapses.retain(|l| l.kind != LapseKind::OverLimit);
         for journey in s.journeys.iter().filter(|j| j.limit.is_some()) {
             s.lapses.extend(super::limits::over_days(journey, &s.uses));
         }
-        s.lapses.sort_by_key(|l| (l.date, l.time, l.id));
+        settle_by_key(&mut s.lapses, |l| (l.date, l.time, l.id));
     }
     if which.has(Place::CheckIn(date)) {
-        s.check_ins.sort_by_key(|c| c.date);
+        settle_by_key(&mut s.check_ins, |c| c.date);
     }
     if which.has(Place::Trigger(id)) {
-        s.triggers.sort_by_key(|t| (t.at, t.id));
+        settle_by_key(&mut s.triggers, |t| (t.at, t.id));
     }
     if which.has(Place::Card(id)) {
-        s.custom_cards.sort_by_key(|c| c.id);
+        settle_by_key(&mut s.custom_cards, |c| c.id);
     }
     if which.has(Place::CardUse(id)) {
-        s.card_uses.sort_by_key(|u| (u.at, u.id));
+        settle_by_key(&mut s.card_uses, |u| (u.at, u.id));
     }
     if which.has(Place::Reflection(id)) {
-        s.reflections.sort_by_key(|r| (r.created_at, r.id));
+        settle_by_key(&mut s.reflections, |r| (r.created_at, r.id));
     }
     if which.has(Place::Entry(id)) {
-        s.entries.sort_by_key(|e| (e.date, e.created_at, e.id));
+        settle_by_key(&mut s.entries, |e| (e.date, e.created_at, e.id));
     }
     if which.has(Place::Contact(id)) {
-        s.contacts
-            .sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        settle(&mut s.contacts, |a, b| {
+            a.name.cmp(&b.name).then(a.id.cmp(&b.id))
+        });
     }
     if which.has(Place::Outreach(id)) {
-        s.outreach.sort_by_key(|o| (o.at, o.id));
+        settle_by_key(&mut s.outreach, |o| (o.at, o.id));
     }
     if which.has(Place::Meeting(id)) {
-        s.meetings.sort_by_key(|m| (m.date, m.id));
+        settle_by_key(&mut s.meetings, |m| (m.date, m.id));
     }
     if which.has(Place::UrgeSession(id)) {
-        s.urge_sessions.sort_by_key(|u| (u.started_at, u.id));
+        settle_by_key(&mut s.urge_sessions, |u| (u.started_at, u.id));
     }
 }
 
@@ -492,28 +518,27 @@ impl Snapshot {
     /// Overwrites every text this snapshot holds, then empties it: what the person wrote
     /// does not linger in freed memory after a lock.
     pub fn wipe(&mut self) {
+        use crate::crypto::wipe::Wipe;
         fn texts(values: &mut [String]) {
-            values.iter_mut().for_each(Zeroize::zeroize);
+            values.wipe();
         }
         fn text(value: &mut Option<String>) {
-            if let Some(v) = value {
-                v.zeroize();
-            }
+            value.wipe();
         }
         if let Some(s) = &mut self.settings {
-            s.time_zone.zeroize();
+            s.time_zone.wipe();
             text(&mut s.currency);
         }
         for j in &mut self.journeys {
-            j.name.zeroize();
-            j.time_zone.zeroize();
+            j.name.wipe();
+            j.time_zone.wipe();
         }
         for l in &mut self.lapses {
             text(&mut l.note);
             text(&mut l.time_zone);
         }
         for a in &mut self.milestone_acks {
-            a.acknowledged.iter_mut().for_each(|(_, k)| k.zeroize());
+            a.acknowledged.iter_mut().for_each(|(_, k)| k.wipe());
         }
         for c in &mut self.check_ins {
             texts(&mut c.trigger_tags);
@@ -525,20 +550,20 @@ impl Snapshot {
             text(&mut c.note);
         }
         for t in &mut self.triggers {
-            t.time_zone.zeroize();
+            t.time_zone.wipe();
             texts(&mut t.tags);
             text(&mut t.situation);
             text(&mut t.card_id);
         }
         for c in &mut self.custom_cards {
-            c.title.zeroize();
+            c.title.wipe();
             texts(&mut c.steps);
         }
         for s in &mut self.card_states {
-            s.card_id.zeroize();
+            s.card_id.wipe();
         }
         for u in &mut self.card_uses {
-            u.card_id.zeroize();
+            u.card_id.wipe();
             text(&mut u.time_zone);
         }
         for r in &mut self.reflections {
@@ -567,23 +592,23 @@ impl Snapshot {
                         text(field);
                     }
                     for link in &mut c.links {
-                        link.link.zeroize();
+                        link.link.wipe();
                         text(&mut link.skill);
                     }
                 }
             }
             for item in r.body.next_time_mut() {
-                item.text.zeroize();
+                item.text.wipe();
                 text(&mut item.card_id);
             }
         }
         for e in &mut self.entries {
             text(&mut e.title);
-            e.body.zeroize();
+            e.body.wipe();
             texts(&mut e.tags);
         }
         for c in &mut self.contacts {
-            c.name.zeroize();
+            c.name.wipe();
             text(&mut c.phone);
             text(&mut c.note);
         }
@@ -599,7 +624,7 @@ impl Snapshot {
             plan.wipe();
         }
         for u in &mut self.urge_sessions {
-            u.time_zone.zeroize();
+            u.time_zone.wipe();
             text(&mut u.card_id);
         }
         if let Some(prefs) = &mut self.reminder_prefs {
@@ -627,6 +652,24 @@ pub(crate) fn stored_kind_names() -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn settling_after_pushes_orders_like_a_stable_sort(
+            mut prefix in proptest::collection::vec((0u8..20, any::<u16>()), 0..60),
+            tail in proptest::collection::vec((0u8..20, any::<u16>()), 0..12),
+        ) {
+            prefix.sort_by_key(|p| p.0);
+            let mut settled = prefix.clone();
+            settled.extend(tail.iter().copied());
+            let mut sorted = settled.clone();
+            sorted.sort_by_key(|p| p.0);
+            super::settle_by_key(&mut settled, |p| p.0);
+            prop_assert_eq!(settled, sorted);
+        }
+    }
+
     #[test]
     fn every_kind_has_its_own_name() {
         let mut names = super::stored_kind_names();

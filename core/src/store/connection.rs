@@ -74,12 +74,17 @@ pub const SQLITE_PRAGMAS: &str = "PRAGMA synchronous=FULL;
      PRAGMA mmap_size=268435456;";
 
 fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS)))?;
+    restore_busy_timeout(conn)?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(rusqlite::Error::InvalidQuery);
     }
     conn.execute_batch(SQLITE_PRAGMAS)
+}
+
+/// Sets the busy timeout back to the journal's usual wait (after a step that must not wait).
+pub(crate) fn restore_busy_timeout(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS)))
 }
 
 /// Turns SQLite's "file is not a database" into a journal-level error a person understands.

@@ -6,6 +6,7 @@
 //! database and its `-wal`/`-shm` files hold nothing a person wrote (SECURITY.md S10).
 
 pub mod connection;
+pub(crate) mod image;
 pub(crate) mod records;
 pub(crate) mod schema;
 pub(crate) mod settings;

@@ -58,7 +58,8 @@ pub(crate) struct Skipped {
     pub(crate) lost_rows: u64,
 }
 
-fn is_damage(e: &rusqlite::Error) -> bool {
+/// Whether SQLite reports damage to the file itself (a corrupt page, not a database).
+pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
@@ -75,10 +76,18 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 /// ends the scan.
 pub(crate) fn for_each(
     conn: &Connection,
+    visit: impl FnMut(Scanned<'_>) -> Result<()>,
+) -> Result<Skipped> {
+    for_each_after(conn, i64::MIN, visit)
+}
+
+/// [`for_each`] over the rows whose row id is above `after` (the rows added since then).
+pub(crate) fn for_each_after(
+    conn: &Connection,
+    mut after: i64,
     mut visit: impl FnMut(Scanned<'_>) -> Result<()>,
 ) -> Result<Skipped> {
     let mut skipped = Skipped::default();
-    let mut after = i64::MIN;
     loop {
         let mut last = after;
         match scan_from(conn, after, &mut last, &mut visit) {
@@ -228,6 +237,32 @@ pub(crate) fn put(conn: &Connection, id: &[u8; 16], revision: u64, envelope: &[u
         envelope
     ])?;
     Ok(())
+}
+
+/// The ids of the rows whose row id is above `after` (rows that are not records are left to
+/// [`for_each_after`] to report).
+pub(crate) fn ids_after(conn: &Connection, after: i64) -> rusqlite::Result<Vec<[u8; 16]>> {
+    let mut statement = conn.prepare_cached("SELECT id FROM records WHERE rowid > ?1")?;
+    let mut rows = statement.query([after])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        if let Some(id) = row
+            .get_ref(0)?
+            .as_blob()
+            .ok()
+            .and_then(|blob| <[u8; 16]>::try_from(blob).ok())
+        {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// The highest row id of `records` (`None` when it is empty).
+pub(crate) fn last_rowid(conn: &Connection) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT max(rowid) FROM records")?
+        .query_row([], |row| row.get(0))?)
 }
 
 /// Deletes a record row; false when there was none.

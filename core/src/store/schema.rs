@@ -39,10 +39,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 3,
         apply: v3_write_state,
     },
+    Migration {
+        version: 4,
+        apply: v4_image,
+    },
 ];
 
 /// The newest schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 fn v1_initial(tx: &Transaction<'_>) -> Result<()> {
     Ok(tx.execute_batch(
@@ -143,6 +147,22 @@ fn v3_write_state(tx: &Transaction<'_>) -> Result<()> {
     let format = if has_journal { 1u64 } else { 2 };
     super::settings::set_u64(tx, super::settings::BODY_FORMAT, format)?;
     Ok(())
+}
+
+/// Version 4: the journal image (`store::image`), every live record in one sealed row, so
+/// an open reads one row and the few written after it. Existing journals start without one;
+/// the first full read makes it.
+fn v4_image(tx: &Transaction<'_>) -> Result<()> {
+    Ok(tx.execute_batch(
+        "-- covers: the highest row id of records the image holds; token: random, bound into
+         -- the seal with covers.
+         CREATE TABLE image (
+             id       INTEGER PRIMARY KEY CHECK (id = 1),
+             covers   INTEGER NOT NULL,
+             token    BLOB NOT NULL,
+             envelope BLOB NOT NULL
+         );",
+    )?)
 }
 
 /// The schema version stored in the file (0 for a new, empty file).
@@ -328,7 +348,7 @@ mod tests {
         match migrate(&mut conn, &path) {
             Err(Error::UnsupportedVersion {
                 found: 9,
-                supported: 3,
+                supported: 4,
                 ..
             }) => {}
             other => panic!("expected unsupported version, got {other:?}"),
