@@ -2,8 +2,10 @@
 //! journal reads and decrypts one row instead of every record (the ten-year journal: one
 //! 1.4 MB blob instead of 25,000 padded envelopes).
 //!
-//! **What it holds.** For each live record, in row order: its id, its revision and its
-//! payload (kind, body version, flags, stamp, body) without the per-record padding. The whole
+//! **What it holds.** A header (the format, and the highest clock stamped on any row of the
+//! file, tombstones included, so an open learns the journal's clock without reading the
+//! rows), then for each live record, in row order: its id, its revision and its payload
+//! (kind, body version, flags, stamp, body) without the per-record padding. The whole
 //! is compressed (LZ4), padded to a Padmé length, and sealed under the current record-content
 //! key with the journal id, a random token and the highest row id it covers as associated
 //! data. Tombstones are not in it (deletions are read from the rows).
@@ -22,6 +24,7 @@
 //! the rows stay the truth.
 
 use super::records::{scan_after, RecordView};
+use super::State;
 use crate::crypto::keyring::Keyring;
 use crate::crypto::wipe::SecretBytes;
 use crate::error::{Error, Result};
@@ -33,6 +36,8 @@ use std::collections::HashSet;
 
 /// The format of an image's plaintext.
 const IMAGE_FORMAT: u8 = 1;
+/// The header: the format byte and the highest clock (8 bytes).
+const HEADER_LEN: usize = 9;
 /// The associated-data label of an image.
 const IMAGE_LABEL: &[u8; 8] = b"wm-image";
 /// The largest decompressed image an open accepts (a bound on what one allocation takes).
@@ -59,6 +64,7 @@ impl ImageBuilder {
     pub(super) fn new() -> Self {
         let mut plain = SecretBytes::with_capacity(1 << 20);
         plain.push(IMAGE_FORMAT);
+        plain.extend_from_slice(&[0; 8]);
         ImageBuilder { plain }
     }
 
@@ -90,8 +96,16 @@ impl ImageBuilder {
         p.extend_from_slice(view.body);
     }
 
-    /// Compresses, pads and seals the image under the content key of `generation`.
-    fn seal(&self, keyring: &mut Keyring, generation: u32, context: &[u8]) -> Result<Vec<u8>> {
+    /// Compresses, pads and seals the image, with `max_clock` in its header, under the
+    /// content key of `generation`.
+    fn seal(
+        &mut self,
+        keyring: &mut Keyring,
+        generation: u32,
+        context: &[u8],
+        max_clock: u64,
+    ) -> Result<Vec<u8>> {
+        self.plain[1..HEADER_LEN].copy_from_slice(&max_clock.to_be_bytes());
         let too_big = || Error::Crypto("the journal image is too large");
         let plain_len = u32::try_from(self.plain.len()).map_err(|_| too_big())?;
         let bound = lz4_flex::block::get_maximum_output_size(self.plain.len());
@@ -115,10 +129,11 @@ struct Entry {
     payload: std::ops::Range<usize>,
 }
 
-/// An opened image: its plaintext and where each record is in it.
+/// An opened image: its plaintext, where each record is in it, and its header's clock.
 struct Opened {
     plain: SecretBytes,
     entries: Vec<Entry>,
+    max_clock: u64,
 }
 
 fn open_image(keyring: &mut Keyring, journal_id: &[u8; 16], stored: StoredImage) -> Option<Opened> {
@@ -139,8 +154,9 @@ fn open_image(keyring: &mut Keyring, journal_id: &[u8; 16], stored: StoredImage)
     if n != plain_len || plain.first() != Some(&IMAGE_FORMAT) {
         return None;
     }
+    let max_clock = u64::from_be_bytes(plain.get(1..HEADER_LEN)?.try_into().ok()?);
     let mut entries = Vec::new();
-    let mut at = 1usize;
+    let mut at = HEADER_LEN;
     while at < plain.len() {
         let head = plain.get(at..at.checked_add(28)?)?;
         let id = RecordId(head[..16].try_into().ok()?);
@@ -159,7 +175,11 @@ fn open_image(keyring: &mut Keyring, journal_id: &[u8; 16], stored: StoredImage)
         });
         at = end;
     }
-    Some(Opened { plain, entries })
+    Some(Opened {
+        plain,
+        entries,
+        max_clock,
+    })
 }
 
 /// What reading the image did.
@@ -168,6 +188,8 @@ pub(super) struct FromImage {
     pub(super) damage: Damage,
     /// A fresh image of everything visited, when many rows had been added after the last.
     pub(super) refresh: Option<ImageBuilder>,
+    /// The highest clock stamped on any row, tombstones included.
+    pub(super) max_clock: u64,
 }
 
 /// Shows every live record to `visit` from the stored image and the rows added after it;
@@ -213,43 +235,46 @@ pub(super) fn visit(
             show(RecordView::new(entry.id, entry.revision, payload));
         }
     }
-    let damage = scan_after(conn, keyring, journal_id, covers, &mut show)?;
-    Ok(Some(FromImage { damage, refresh }))
+    let (damage, added_clock) = scan_after(conn, keyring, journal_id, covers, &mut show)?;
+    Ok(Some(FromImage {
+        damage,
+        refresh,
+        max_clock: opened.max_clock.max(added_clock),
+    }))
 }
 
-/// Seals `builder` as an image of every row of `records` now and stores it, unless another
-/// connection wrote since `data_version` was read (the image would miss its writes), the
-/// current key has made its share of seals (the next write moves on), or the file cannot be
-/// written now (read-only, or another writer holds it: the image waits for the next full
-/// read). Returns the write state as stored after counting the image's seal.
+/// Seals `builder` (with `max_clock`, the highest clock of every row) as an image of every
+/// row of `records` now and stores it, counting its seal in `state`'s write state, unless
+/// another connection wrote since `data_version` was read (the image would miss its writes),
+/// the current key has made its share of seals (the next write moves on), or the file cannot
+/// be written now (read-only, or another writer holds it: the image waits for the next full
+/// read).
 pub(super) fn store(
-    conn: &mut Connection,
-    keyring: &mut Keyring,
-    journal_id: &[u8; 16],
-    write: write_state::WriteState,
+    state: &mut State,
     seals_per_key: u64,
     data_version: i64,
-    builder: &ImageBuilder,
-) -> Result<Option<write_state::WriteState>> {
+    builder: &mut ImageBuilder,
+    max_clock: u64,
+) -> Result<()> {
+    let write = state.write;
     if write.seals >= seals_per_key {
-        return Ok(None);
+        return Ok(());
     }
     let generation = u32::try_from(write.generation)
         .map_err(|_| Error::Crypto("the key generation counter is exhausted"))?;
     // This connection holds the journal's lock, so only another connection could add a row
     // after this; `data_version` below tells.
-    let covers = records::last_rowid(conn)?.unwrap_or(i64::MIN);
+    let covers = records::last_rowid(&state.conn)?.unwrap_or(i64::MIN);
     let token: [u8; 16] = crate::crypto::random_array()?;
-    let envelope = builder.seal(
-        keyring,
-        generation,
-        &image_context(journal_id, &token, covers),
-    )?;
+    let context = image_context(&state.journal_id, &token, covers);
+    let keyring = state.keyring.as_mut().ok_or(Error::Locked)?;
+    let envelope = builder.seal(keyring, generation, &context, max_clock)?;
     let image = StoredImage {
         covers,
         token,
         envelope,
     };
+    let conn = &mut state.conn;
     conn.busy_timeout(std::time::Duration::ZERO)?;
     let stored = (|| -> Result<Option<write_state::WriteState>> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -271,9 +296,16 @@ pub(super) fn store(
     })();
     crate::store::connection::restore_busy_timeout(conn)?;
     match stored {
-        Ok(merged) => Ok(merged),
+        Ok(Some(merged)) => {
+            if merged.generation != write.generation {
+                state.seal_budget = 0; // another connection moved on: reserve there
+            }
+            state.write = merged;
+            Ok(())
+        }
+        Ok(None) => Ok(()),
         // Busy, read-only, full: reading worked; the image is only a shortcut.
-        Err(Error::Database(_)) => Ok(None),
+        Err(Error::Database(_)) => Ok(()),
         Err(other) => Err(other),
     }
 }

@@ -491,6 +491,7 @@ impl Journal {
         write_state::replace(&tx, write)?;
         tx.commit()?;
         state.write = write;
+        state.seal_budget = 0;
         state.keyring = Some(new_keyring);
         state.epoch += 1;
         state.erase_old_content()?;

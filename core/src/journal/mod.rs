@@ -95,9 +95,38 @@ pub(crate) struct State {
     /// Set when old content could not be moved out of `-wal` yet (a reader on another
     /// connection held an old snapshot): the next write, and the next lock, try again.
     pub(crate) erase_pending: bool,
+    /// Seals this connection has reserved in `write.generation` and not made yet (S7: the
+    /// stored counter is bumped a block at a time, so most commits leave the row alone).
+    pub(crate) seal_budget: u64,
+    /// Set once a full read has seen the stamp of every row (tombstones too) and moved
+    /// `write.clock` past them: from then on a commit stores the clock only when it runs
+    /// ahead of the physical clock, since the next open finds it again in the rows.
+    pub(crate) clock_floor_known: bool,
 }
 
 impl State {
+    /// A connection's state as it starts: nothing reserved, the clock floor not yet read.
+    pub(crate) fn new(
+        conn: Connection,
+        journal_id: [u8; 16],
+        keyring: Option<Keyring>,
+        write: WriteState,
+        device: u64,
+        epoch: u64,
+    ) -> State {
+        State {
+            conn,
+            journal_id,
+            keyring,
+            write,
+            device,
+            epoch,
+            erase_pending: false,
+            seal_budget: 0,
+            clock_floor_known: false,
+        }
+    }
+
     /// The keyring, or [`Error::Locked`].
     pub(crate) fn keyring(&mut self) -> Result<&mut Keyring> {
         self.keyring.as_mut().ok_or(Error::Locked)
@@ -213,15 +242,14 @@ impl Journal {
                 let journal = Journal {
                     path: staging,
                     options,
-                    state: Mutex::new(State {
+                    state: Mutex::new(State::new(
                         conn,
                         journal_id,
-                        keyring: Some(Keyring::new(data_key)),
+                        Some(Keyring::new(data_key)),
                         write,
                         device,
-                        epoch: 1,
-                        erase_pending: false,
-                    }),
+                        1,
+                    )),
                 };
                 Ok((journal, code))
             }
@@ -295,15 +323,7 @@ impl Journal {
         Ok(Journal {
             path: path.to_path_buf(),
             options,
-            state: Mutex::new(State {
-                conn,
-                journal_id,
-                keyring: None,
-                write,
-                device,
-                epoch: 0,
-                erase_pending: false,
-            }),
+            state: Mutex::new(State::new(conn, journal_id, None, write, device, 0)),
         })
     }
 

@@ -31,7 +31,12 @@ pub struct RecordWriter<'a> {
     journal_id: [u8; 16],
     device: u64,
     write: WriteState,
-    sealed_in_generation: u64,
+    /// Seals reserved by this transaction in `write.generation` (added to the stored row).
+    reserved_in_generation: u64,
+    /// Seals reserved and not made yet, this transaction's included.
+    budget: u64,
+    /// See `State::clock_floor_known`.
+    clock_floor_known: bool,
     seals_per_key: u64,
     deleted: bool,
     replaced: bool,
@@ -90,18 +95,28 @@ impl RecordWriter<'_> {
         }
     }
 
+    /// Seals a record's payload under the current generation's key. Seals are counted (S7) a
+    /// block at a time: when this connection's reserved seals run out, it reserves the next
+    /// [`SEAL_BLOCK`] (written to the row at commit), moving to the next generation when this
+    /// one has reserved its share. Reserved seals a connection never makes are simply not
+    /// used: the stored count is an upper bound on the seals made under each key.
     fn seal(&mut self, id: &RecordId, revision: u64, payload: &[u8]) -> Result<Vec<u8>> {
-        if self.write.seals >= self.seals_per_key {
-            self.write.generation += 1;
-            self.write.seals = 0;
-            self.sealed_in_generation = 0;
+        if self.budget == 0 {
+            if self.write.seals >= self.seals_per_key {
+                self.write.generation += 1;
+                self.write.seals = 0;
+                self.reserved_in_generation = 0;
+            }
+            let block = SEAL_BLOCK.min(self.seals_per_key - self.write.seals);
+            self.write.seals += block;
+            self.reserved_in_generation += block;
+            self.budget = block;
         }
         let key_id = u32::try_from(self.write.generation)
             .map_err(|_| Error::Crypto("the key generation counter is exhausted"))?;
         let context = record_context(&self.journal_id, id, revision);
         let sealed = self.keyring.seal_record(key_id, &context, payload)?;
-        self.write.seals += 1;
-        self.sealed_in_generation += 1;
+        self.budget -= 1;
         Ok(sealed)
     }
 
@@ -380,18 +395,52 @@ impl RecordWriter<'_> {
         lookup(self.keyring, namespace, key)
     }
 
-    /// Commits, writing the write state once; true when old content must be erased from the
+    /// Commits, writing the write state at most once: when seals were reserved, or when the
+    /// clock must be stored (no full read has found the clock in the rows yet, or it runs
+    /// ahead of the physical clock's millisecond). Returns whether old content must be erased from the
     /// write-ahead log (a row was deleted or replaced, which also erases the journal image in
-    /// this commit: see `journal::image`).
-    fn finish(self) -> Result<(bool, WriteState, Vec<Written>)> {
+    /// this commit: see `journal::image`), the write state, the seals left in reserve, and
+    /// what was written.
+    fn finish(self) -> Result<Finished> {
         let erases = self.deleted || self.replaced;
         if erases {
             crate::store::image::erase(&self.tx)?;
         }
-        let merged = write_state::merge(&self.tx, self.write, self.sealed_in_generation)?;
+        // A clock within the current millisecond is behind the physical clock of any later
+        // open; one in a later millisecond (brought by another device) must be stored.
+        let store_clock =
+            !self.clock_floor_known || self.write.clock >> 16 > physical_clock() >> 16;
+        let (write, budget) = if self.reserved_in_generation > 0 || store_clock {
+            let merged = write_state::merge(&self.tx, self.write, self.reserved_in_generation)?;
+            // Another connection moved to a newer generation: reserve there next time.
+            let budget = if merged.generation == self.write.generation {
+                self.budget
+            } else {
+                0
+            };
+            (merged, budget)
+        } else {
+            (self.write, self.budget)
+        };
         self.tx.commit()?;
-        Ok((self.deleted || self.replaced, merged, self.touched))
+        Ok(Finished {
+            erase: erases,
+            write,
+            budget,
+            touched: self.touched,
+        })
     }
+}
+
+/// How many seals a connection reserves at a time (see [`RecordWriter::seal`]).
+const SEAL_BLOCK: u64 = 256;
+
+/// What a committed transaction leaves for the journal's cached state.
+struct Finished {
+    erase: bool,
+    write: WriteState,
+    budget: u64,
+    touched: Vec<Written>,
 }
 
 /// A decrypted record borrowed from the decryption buffer (see [`Journal::visit_records`]).
@@ -453,15 +502,17 @@ impl std::fmt::Debug for RecordView<'_> {
 }
 
 /// Decrypts every row whose row id is above `after` in turn and shows each live record to
-/// `visit`; see [`Journal::visit_records`].
+/// `visit`; see [`Journal::visit_records`]. Returns what could not be read and the highest
+/// clock stamped on any row it read, tombstones included.
 pub(super) fn scan_after(
     conn: &rusqlite::Connection,
     keyring: &mut Keyring,
     journal_id: &[u8; 16],
     after: i64,
     mut visit: impl FnMut(RecordView<'_>),
-) -> Result<Damage> {
+) -> Result<(Damage, u64)> {
     let mut damage = Damage::default();
+    let mut max_clock = 0u64;
     let mut scratch = Zeroizing::new(Vec::new());
     let skipped = records::for_each_after(conn, after, |scanned| {
         let (id, revision, envelope) = match scanned {
@@ -476,9 +527,11 @@ pub(super) fn scan_after(
             }
         };
         match open_in_place(keyring, journal_id, &id, revision, envelope, &mut scratch) {
-            Ok(payload) if payload.flags & FLAG_TOMBSTONE != 0 => Ok(()),
             Ok(payload) => {
-                visit(RecordView::new(id, revision, payload));
+                max_clock = max_clock.max(payload.stamp.clock);
+                if payload.flags & FLAG_TOMBSTONE == 0 {
+                    visit(RecordView::new(id, revision, payload));
+                }
                 Ok(())
             }
             Err(Error::CorruptRecord { .. }) | Err(Error::UnsupportedVersion { .. }) => {
@@ -489,7 +542,7 @@ pub(super) fn scan_after(
         }
     })?;
     damage.lost_rows = skipped.lost_rows;
-    Ok(damage)
+    Ok((damage, max_clock))
 }
 
 /// Opens one stored envelope into `scratch` and returns its payload, borrowed from it, or
@@ -564,6 +617,8 @@ impl Journal {
             device,
             epoch,
             erase_pending,
+            seal_budget,
+            clock_floor_known,
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -573,7 +628,9 @@ impl Journal {
             journal_id: *journal_id,
             device: *device,
             write: *write,
-            sealed_in_generation: 0,
+            reserved_in_generation: 0,
+            budget: *seal_budget,
+            clock_floor_known: *clock_floor_known,
             seals_per_key,
             deleted: false,
             replaced: false,
@@ -581,8 +638,14 @@ impl Journal {
             touched: Vec::new(),
         };
         let value = action(&mut writer)?;
-        let (erase, merged, touched) = writer.finish()?;
+        let Finished {
+            erase,
+            write: merged,
+            budget,
+            touched,
+        } = writer.finish()?;
         *write = merged;
+        *seal_budget = budget;
         *epoch += 1;
         if erase || *erase_pending {
             *erase_pending = !connection::checkpoint_truncate(conn)?;
@@ -660,30 +723,31 @@ impl Journal {
             .conn
             .query_row("PRAGMA data_version", [], |row| row.get(0))?;
         let from_image = super::image::visit(&state.conn, keyring, &state.journal_id, &mut visit)?;
-        let (damage, builder) = match from_image {
-            Some(read) => (read.damage, read.refresh),
+        let (damage, builder, max_clock) = match from_image {
+            Some(read) => (read.damage, read.refresh, read.max_clock),
             None => {
                 let mut builder = super::image::ImageBuilder::new();
-                let damage =
+                let (damage, max_clock) =
                     scan_after(&state.conn, keyring, &state.journal_id, i64::MIN, |view| {
                         builder.push(&view);
                         visit(view);
                     })?;
-                (damage, Some(builder))
+                (damage, Some(builder), max_clock)
             }
         };
-        if let Some(builder) = builder.filter(|_| damage.count() == 0) {
-            if let Some(stored) = super::image::store(
-                &mut state.conn,
-                keyring,
-                &state.journal_id,
-                state.write,
+        if damage.is_empty() {
+            // Every row's stamp was seen: the clock is past them all (see `State`).
+            state.write.clock = state.write.clock.max(max_clock);
+            state.clock_floor_known = true;
+        }
+        if let Some(mut builder) = builder.filter(|_| damage.is_empty()) {
+            super::image::store(
+                state,
                 self.options().seals_per_key,
                 data_version,
-                &builder,
-            )? {
-                state.write = stored;
-            }
+                &mut builder,
+                max_clock,
+            )?;
         }
         Ok(damage)
     }
@@ -694,7 +758,7 @@ impl Journal {
         let mut guard = self.state();
         let state = &mut *guard;
         let keyring = state.keyring.as_mut().ok_or(Error::Locked)?;
-        scan_after(&state.conn, keyring, &state.journal_id, i64::MIN, visit)
+        Ok(scan_after(&state.conn, keyring, &state.journal_id, i64::MIN, visit)?.0)
     }
 
     /// Checks the file itself: SQLite's structure check (`quick_check`), then every row
@@ -779,4 +843,124 @@ pub(super) fn lookup(keyring: &mut Keyring, namespace: &str, key: &[u8]) -> Resu
     let mut id = [0u8; 16];
     id.copy_from_slice(&tag[..16]);
     Ok(RecordId(id))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The write state is written only when it must be: a block of seals reserved, or a clock
+    //! the rows cannot give back.
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::{JournalOptions, KdfParams};
+    use std::path::Path;
+
+    const PASSPHRASE: &str = "correct horse battery staple";
+
+    fn options() -> JournalOptions {
+        JournalOptions {
+            kdf: KdfParams::new(256, 1, 1).unwrap(),
+            ..JournalOptions::default()
+        }
+    }
+
+    fn reopen(path: &Path) -> Journal {
+        let journal = Journal::open(path, options()).unwrap();
+        journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+        journal
+    }
+
+    /// The stored (generation, seals, clock).
+    fn stored(path: &Path) -> (i64, i64, i64) {
+        rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row(
+                "SELECT generation, seals, clock FROM write_state",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    }
+
+    fn stamp_of(journal: &Journal, id: &RecordId) -> u64 {
+        journal.get_record(id).unwrap().stamp.clock
+    }
+
+    #[test]
+    fn seals_are_reserved_a_block_at_a_time_by_each_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let (a, _) = Journal::create(&path, PASSPHRASE, options()).unwrap();
+        a.records(None).unwrap();
+        a.insert_record("note", b"first").unwrap();
+        let (generation, seals, _) = stored(&path);
+        for i in 0..20u8 {
+            a.insert_record("note", &[i]).unwrap();
+        }
+        // 21 seals from the block reserved by the first insert: the count did not move.
+        assert_eq!(stored(&path).0, generation);
+        assert_eq!(stored(&path).1, seals);
+        // A second connection reserves a block of its own on top.
+        let b = reopen(&path);
+        b.insert_record("note", b"second").unwrap();
+        assert_eq!(stored(&path).1, seals + i64::try_from(SEAL_BLOCK).unwrap());
+        // Every seal either made is within what the row counts.
+        a.insert_record("note", b"third").unwrap();
+        assert_eq!(stored(&path).1, seals + i64::try_from(SEAL_BLOCK).unwrap());
+    }
+
+    #[test]
+    fn a_clock_the_row_lost_is_found_again_in_the_rows_and_the_image() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.db");
+        let (journal, _) = Journal::create(&path, PASSPHRASE, options()).unwrap();
+        // A record brought in from a device whose clock runs an hour ahead, then deleted
+        // here: the tombstone carries the highest stamp in the file.
+        let ahead = physical_clock() + (3_600_000 << 16);
+        let id = RecordId::random().unwrap();
+        journal
+            .write(|w| {
+                w.put_stamped(
+                    &id,
+                    "note",
+                    0,
+                    Stamp {
+                        clock: ahead,
+                        device: 7,
+                    },
+                    b"from a fast device",
+                )
+            })
+            .unwrap();
+        journal.delete_record(&id).unwrap();
+        drop(journal);
+        // The row lags behind what was stamped (as after a crash before it was stored).
+        let lagging = || {
+            rusqlite::Connection::open(&path)
+                .unwrap()
+                .execute("UPDATE write_state SET clock = 0", [])
+                .unwrap();
+        };
+        lagging();
+        // A full read (every row: the delete erased any image) finds the clock again.
+        let journal = reopen(&path);
+        journal.records(None).unwrap();
+        let after_scan = journal.insert_record("note", b"later").unwrap();
+        assert!(stamp_of(&journal, &after_scan) > ahead);
+        drop(journal);
+        lagging();
+        // So does one from the image that read made.
+        let journal = reopen(&path);
+        journal.records(None).unwrap();
+        let after_image = journal.insert_record("note", b"later still").unwrap();
+        assert!(stamp_of(&journal, &after_image) > stamp_of(&journal, &after_scan));
+        // Without a full read, every commit stores its clock.
+        drop(journal);
+        let journal = reopen(&path);
+        let unread = journal.insert_record("note", b"no read first").unwrap();
+        assert_eq!(
+            stored(&path).2,
+            i64::try_from(stamp_of(&journal, &unread)).unwrap()
+        );
+    }
 }

@@ -117,15 +117,14 @@ impl Journal {
         let journal = Journal {
             path: staging,
             options,
-            state: Mutex::new(State {
+            state: Mutex::new(State::new(
                 conn,
-                journal_id: shared.journal_id,
-                keyring: Some(Keyring::new(data_key)),
+                shared.journal_id,
+                Some(Keyring::new(data_key)),
                 write,
                 device,
-                epoch: 1,
-                erase_pending: false,
-            }),
+                1,
+            )),
         };
         journal.publish(path)
     }

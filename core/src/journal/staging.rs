@@ -129,6 +129,8 @@ impl Journal {
             device,
             epoch,
             erase_pending: _,
+            seal_budget: _,
+            clock_floor_known: _,
         } = state;
         let result = (|| {
             connection::checkpoint_truncate(&conn)?;
@@ -147,15 +149,14 @@ impl Journal {
             Ok(conn) => Ok(Journal {
                 path: target.to_path_buf(),
                 options,
-                state: Mutex::new(State {
+                state: Mutex::new(State::new(
                     conn,
                     journal_id,
                     keyring,
                     write,
                     device,
-                    epoch: epoch + 1,
-                    erase_pending: false,
-                }),
+                    epoch + 1,
+                )),
             }),
             Err(e) => {
                 let _ = wipe::remove_files(&staging);
