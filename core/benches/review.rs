@@ -59,6 +59,21 @@ fn main() {
         }
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--profile-plain-write") {
+        // The same for plain SQLite: N check-ins into a plain copy of the journal at the path.
+        let journal = Journal::open(Path::new(&args[i + 1]), cheap_options()).unwrap();
+        journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+        let recovery = waymark_core::recovery::Recovery::new(journal, clock());
+        let plain = copy_plain(&recovery, Path::new(&args[i + 2]), None);
+        let body = check_in_body(&recovery);
+        drop(recovery);
+        let conn = open_plain(&plain, None);
+        let n: u64 = args.get(i + 3).and_then(|n| n.parse().ok()).unwrap_or(300);
+        for k in 0..n {
+            plain_check_in(&conn, 5000 + k, &body);
+        }
+        return;
+    }
     if args.iter().any(|a| a == "--list") {
         return; // cargo bench --list
     }

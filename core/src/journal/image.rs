@@ -278,8 +278,7 @@ pub(super) fn store(
     conn.busy_timeout(std::time::Duration::ZERO)?;
     let stored = (|| -> Result<Option<write_state::WriteState>> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let now: i64 = tx.query_row("PRAGMA data_version", [], |row| row.get(0))?;
-        if now != data_version {
+        if crate::store::connection::data_version(&tx)? != data_version {
             return Ok(None);
         }
         stored_image::save(&tx, &image)?;

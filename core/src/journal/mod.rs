@@ -366,10 +366,7 @@ impl Journal {
     /// `Journal` on the same file) commits. With [`Journal::epoch`] it tells a cache whether
     /// anything it holds may be stale.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .state()
-            .conn
-            .query_row("PRAGMA data_version", [], |row| row.get(0))?)
+        Ok(connection::data_version(&self.state().conn)?)
     }
 
     /// The format of record bodies in this file: 1 for JSON bodies written by Waymark 0.1 that

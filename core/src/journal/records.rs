@@ -719,9 +719,7 @@ impl Journal {
         let mut guard = self.state();
         let state = &mut *guard;
         let keyring = state.keyring.as_mut().ok_or(Error::Locked)?;
-        let data_version: i64 = state
-            .conn
-            .query_row("PRAGMA data_version", [], |row| row.get(0))?;
+        let data_version = connection::data_version(&state.conn)?;
         let from_image = super::image::visit(&state.conn, keyring, &state.journal_id, &mut visit)?;
         let (damage, builder, max_clock) = match from_image {
             Some(read) => (read.damage, read.refresh, read.max_clock),

@@ -177,14 +177,36 @@ impl std::hash::Hasher for IdHasher {
 
 /// The vectors that need sorting again after records were replaced.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-struct Unsorted(u32);
+struct Unsorted {
+    /// A bit per vector that changed.
+    changed: u32,
+    /// Per vector, how many records were pushed at its end since it was last sorted: the
+    /// rest of it is still in order (a write removes in place and pushes at the end).
+    pushed: [u32; PLACE_BITS],
+}
+
+/// How many bits [`Place::bit`] uses.
+const PLACE_BITS: usize = 19;
 
 impl Unsorted {
+    /// Every vector, in any order (a load).
+    fn all() -> Self {
+        Unsorted {
+            changed: u32::MAX,
+            pushed: [u32::MAX; PLACE_BITS],
+        }
+    }
     fn mark(&mut self, place: &Place) {
-        self.0 |= 1 << place.bit();
+        self.changed |= 1 << place.bit();
+        let pushed = &mut self.pushed[place.bit() as usize];
+        *pushed = pushed.saturating_add(1);
     }
     fn has(&self, place: Place) -> bool {
-        self.0 & (1 << place.bit()) != 0
+        self.changed & (1 << place.bit()) != 0
+    }
+    /// How many records at the end of `place`'s vector may be out of order.
+    fn tail(&self, place: Place) -> usize {
+        usize::try_from(self.pushed[place.bit() as usize]).unwrap_or(usize::MAX)
     }
 }
 
@@ -215,14 +237,15 @@ impl Place {
     }
 }
 
-/// Restores the order of `v` (by `cmp`) after records were pushed at its end, as a write
-/// does: the sorted part stays where it is and each newcomer moves to its place (a binary
-/// search and one shift), after any equal ones, exactly where a stable sort would put it.
-/// Anything else (a load's unsorted vectors) is stable-sorted.
-fn settle<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+/// Restores the order of `v` (by `cmp`) after at most `tail` records were pushed at its end,
+/// as a write does (everything before them is in order and is not looked at): the sorted
+/// part stays where it is and each newcomer moves to its place (a binary search and one
+/// shift), after any equal ones, exactly where a stable sort would put it. Anything else (a
+/// load's unsorted vectors, `tail` = `usize::MAX`) is stable-sorted.
+fn settle<T>(v: &mut [T], tail: usize, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
     const FEW: usize = 8;
     let n = v.len();
-    let mut sorted = n.min(1);
+    let mut sorted = n.saturating_sub(tail).max(n.min(1));
     while sorted < n && cmp(&v[sorted - 1], &v[sorted]).is_le() {
         sorted += 1;
     }
@@ -237,8 +260,8 @@ fn settle<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
 }
 
 /// [`settle`] by a key.
-fn settle_by_key<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
-    settle(v, |a, b| key(a).cmp(&key(b)));
+fn settle_by_key<T, K: Ord>(v: &mut [T], tail: usize, key: impl Fn(&T) -> K) {
+    settle(v, tail, |a, b| key(a).cmp(&key(b)));
 }
 
 /// Sorts the vectors `which` says changed into the order the views expect.
@@ -246,55 +269,77 @@ fn sort(s: &mut Snapshot, which: Unsorted) {
     let id = RecordId::from_bytes([0; 16]);
     let date = NaiveDate::MIN;
     if which.has(Place::Use(id)) {
-        settle_by_key(&mut s.uses, |u| (u.date, u.logged_at, u.id));
+        settle_by_key(&mut s.uses, which.tail(Place::Use(id)), |u| {
+            (u.date, u.logged_at, u.id)
+        });
     }
     if which.has(Place::Journey(id)) {
-        settle_by_key(&mut s.journeys, |j| (j.sober_since, j.id));
+        settle_by_key(&mut s.journeys, which.tail(Place::Journey(id)), |j| {
+            (j.sober_since, j.id)
+        });
     }
     if which.has(Place::Journey(id)) || which.has(Place::Use(id)) || which.has(Place::Lapse(id)) {
         s.lapses.retain(|l| l.kind != LapseKind::OverLimit);
         for journey in s.journeys.iter().filter(|j| j.limit.is_some()) {
             s.lapses.extend(super::limits::over_days(journey, &s.uses));
         }
-        settle_by_key(&mut s.lapses, |l| (l.date, l.time, l.id));
+        settle_by_key(&mut s.lapses, usize::MAX, |l| (l.date, l.time, l.id));
     }
     if which.has(Place::CheckIn(date)) {
-        settle_by_key(&mut s.check_ins, |c| c.date);
+        settle_by_key(&mut s.check_ins, which.tail(Place::CheckIn(date)), |c| {
+            c.date
+        });
     }
     if which.has(Place::Trigger(id)) {
-        settle_by_key(&mut s.triggers, |t| (t.at, t.id));
+        settle_by_key(&mut s.triggers, which.tail(Place::Trigger(id)), |t| {
+            (t.at, t.id)
+        });
     }
     if which.has(Place::Card(id)) {
-        settle_by_key(&mut s.custom_cards, |c| c.id);
+        settle_by_key(&mut s.custom_cards, which.tail(Place::Card(id)), |c| c.id);
     }
     if which.has(Place::CardUse(id)) {
-        settle_by_key(&mut s.card_uses, |u| (u.at, u.id));
+        settle_by_key(&mut s.card_uses, which.tail(Place::CardUse(id)), |u| {
+            (u.at, u.id)
+        });
     }
     if which.has(Place::Reflection(id)) {
-        settle_by_key(&mut s.reflections, |r| (r.created_at, r.id));
+        settle_by_key(&mut s.reflections, which.tail(Place::Reflection(id)), |r| {
+            (r.created_at, r.id)
+        });
     }
     if which.has(Place::Entry(id)) {
-        settle_by_key(&mut s.entries, |e| (e.date, e.created_at, e.id));
+        settle_by_key(&mut s.entries, which.tail(Place::Entry(id)), |e| {
+            (e.date, e.created_at, e.id)
+        });
     }
     if which.has(Place::Contact(id)) {
-        settle(&mut s.contacts, |a, b| {
+        settle(&mut s.contacts, which.tail(Place::Contact(id)), |a, b| {
             a.name.cmp(&b.name).then(a.id.cmp(&b.id))
         });
     }
     if which.has(Place::Outreach(id)) {
-        settle_by_key(&mut s.outreach, |o| (o.at, o.id));
+        settle_by_key(&mut s.outreach, which.tail(Place::Outreach(id)), |o| {
+            (o.at, o.id)
+        });
     }
     if which.has(Place::Meeting(id)) {
-        settle_by_key(&mut s.meetings, |m| (m.date, m.id));
+        settle_by_key(&mut s.meetings, which.tail(Place::Meeting(id)), |m| {
+            (m.date, m.id)
+        });
     }
     if which.has(Place::UrgeSession(id)) {
-        settle_by_key(&mut s.urge_sessions, |u| (u.started_at, u.id));
+        settle_by_key(
+            &mut s.urge_sessions,
+            which.tail(Place::UrgeSession(id)),
+            |u| (u.started_at, u.id),
+        );
     }
 }
 
 /// Sorts every vector.
 fn sort_all(s: &mut Snapshot) {
-    sort(s, Unsorted(u32::MAX));
+    sort(s, Unsorted::all());
 }
 
 impl Snapshot {
@@ -665,7 +710,7 @@ mod tests {
             settled.extend(tail.iter().copied());
             let mut sorted = settled.clone();
             sorted.sort_by_key(|p| p.0);
-            super::settle_by_key(&mut settled, |p| p.0);
+            super::settle_by_key(&mut settled, tail.len(), |p| p.0);
             prop_assert_eq!(settled, sorted);
         }
     }

@@ -82,6 +82,13 @@ fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SQLITE_PRAGMAS)
 }
 
+/// SQLite's `data_version` for `conn`: it changes when another connection commits. A
+/// cached statement, since every warm read and write asks.
+pub(crate) fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("PRAGMA data_version")?
+        .query_row([], |row| row.get(0))
+}
+
 /// Sets the busy timeout back to the journal's usual wait (after a step that must not wait).
 pub(crate) fn restore_busy_timeout(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_millis(u64::from(BUSY_TIMEOUT_MS)))
