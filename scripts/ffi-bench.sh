@@ -24,8 +24,9 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 # The stripped release library has no uniffi metadata; the debug build has the same interface.
 target/debug/uniffi-bindgen generate --no-format --library target/debug/libwaymark_ffi.so \
     --language kotlin --out-dir "$OUT/generated" >/dev/null
+# A compile error stops the script (the bench would otherwise time nothing).
 "$KOTLINC" -nowarn -jvm-target 17 -cp "$JNA_JAR" $(find "$OUT/generated" -name '*.kt') \
-    tests/kotlin/bench/FfiBench.kt -d "$OUT/bench.jar" 2>&1 | grep -v '^warning' || true
+    tests/kotlin/bench/FfiBench.kt -d "$OUT/bench.jar"
 
 # The machine's speed drifts over minutes, so the two sides run alternately, three rounds
 # each, and each operation's figure is its median over the rounds.

@@ -4,7 +4,6 @@
 package app.waymark.bench
 
 import app.waymark.core.CheckInInput
-import app.waymark.core.Halt
 import app.waymark.core.KdfParams
 import app.waymark.core.ReviewRange
 import app.waymark.ffi.benchNative
@@ -30,7 +29,7 @@ fun settle() {
 fun main() {
     val dir = Files.createTempDirectory("waymark-bench").toFile()
     try {
-        val kdf = KdfParams(256u, 1u, 1u)
+        val kdf = KdfParams(256, 1, 1)
         val small = createJournal(File(dir, "small.db").path, "benchmark passphrase", kdf, null).journal
         small.setTimeZone("Europe/Berlin")
         val today = small.today()
@@ -41,10 +40,7 @@ fun main() {
         medianNs(3, 10_000) { if (small.isUnlocked()) sink++ }
         val trivial = medianNs(15, 10_000) { if (small.isUnlocked()) sink++ }
         val checkInOp = { i: Int ->
-            val input = CheckInInput(
-                today.minusDays((i % 3000).toLong()), 3u, 2u, Halt(false, false, false, false),
-                listOf(), null, null, listOf(), null,
-            )
+            val input = CheckInInput(date = today.minusDays((i % 3000).toLong()), mood = 3, craving = 2)
             sink += small.checkIn(input).mood.toLong()
         }
         settle()
