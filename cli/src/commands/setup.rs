@@ -95,17 +95,13 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     } else if !found.is_damaged() {
         say(format!(
             "All {} read, and the file's structure is sound.",
-            crate::render::format::count(
-                i64::try_from(found.records).unwrap_or(i64::MAX),
-                "record",
-                "records"
-            )
+            crate::render::format::records(found.records)
         ));
     } else {
         say(format!(
             "{} read; {} could not be read{}. `waymark backup` saves everything that still reads now.",
-            crate::render::format::count(i64::try_from(found.records).unwrap_or(i64::MAX), "record", "records"),
-            crate::render::format::count(i64::try_from(damaged).unwrap_or(i64::MAX), "record", "records"),
+            crate::render::format::records(found.records),
+            crate::render::format::records(damaged),
             if found.structure_ok {
                 ""
             } else {
@@ -279,11 +275,7 @@ pub fn rotate_key(ctx: &Ctx) -> Result<()> {
     }
     say(format!(
         "New key: {} re-encrypted. Your passphrase is unchanged.",
-        crate::render::format::count(
-            i64::try_from(rotation.records_resealed).unwrap_or(i64::MAX),
-            "record",
-            "records"
-        )
+        crate::render::format::records(rotation.records_resealed)
     ));
     if rotation.damaged_records_kept > 0 {
         say(format!(

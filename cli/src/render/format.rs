@@ -4,6 +4,11 @@
 
 pub use waymark_core::recovery::words::{count, days, label, mean, minutes, times};
 
+/// "1 record", "25,000 records": a journal's own count of records, held as `u64`.
+pub fn records(n: u64) -> String {
+    count(i64::try_from(n).unwrap_or(i64::MAX), "record", "records")
+}
+
 /// What a screen says about records it could not show: damaged ones, and ones written by a
 /// newer Waymark (kept unchanged until the app is updated). Empty when there are none.
 pub fn unreadable(damaged: i32, newer: i32, quarantined: i32) -> Vec<String> {
