@@ -918,3 +918,87 @@ fn devices_converge_over_many_seeds() {
         Box::new(FolderStore::new(&root.join("store")).unwrap())
     });
 }
+
+#[test]
+fn an_edit_made_after_a_deletion_the_device_had_not_seen_is_never_lost() {
+    use waymark_core::recovery::support::{MeetingInput, MeetingKind, MeetingPatch};
+    // Both sync orders: the deleting device first, and the editing device first.
+    for deleting_device_syncs_first in [true, false] {
+        let root = tempfile::tempdir().unwrap();
+        let store = FolderStore::new(&root.path().join("store")).unwrap();
+        let phone_dir = root.path().join("phone");
+        std::fs::create_dir(&phone_dir).unwrap();
+        let (phone, _) = recovery_at(&phone_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+        phone.set_time_zone("Europe/Berlin").unwrap();
+        let day = date(2026, 11, 24);
+        phone
+            .check_in(CheckInInput {
+                date: Some(day),
+                mood: 3,
+                craving: 4,
+                ..CheckInInput::default()
+            })
+            .unwrap();
+        let meeting = phone
+            .log_meeting(MeetingInput {
+                date: Some(day),
+                kind: MeetingKind::TwelveStep,
+                name: Some("Tuesday group".into()),
+                note: None,
+            })
+            .unwrap();
+        phone.sync(&store).unwrap();
+        let laptop_dir = root.path().join("laptop");
+        std::fs::create_dir(&laptop_dir).unwrap();
+        let laptop = join(&laptop_dir, &store);
+
+        // The laptop deletes both; later, not knowing, the phone edits both.
+        tick();
+        laptop.delete_check_in(day).unwrap();
+        laptop.delete_meeting(&meeting.id).unwrap();
+        tick();
+        phone
+            .check_in(CheckInInput {
+                date: Some(day),
+                mood: 5,
+                craving: 0,
+                intention: Some("evening re-check".into()),
+                ..CheckInInput::default()
+            })
+            .unwrap();
+        phone
+            .edit_meeting(
+                &meeting.id,
+                MeetingPatch {
+                    note: Some("edited after the delete".into()),
+                    ..MeetingPatch::default()
+                },
+            )
+            .unwrap();
+
+        if deleting_device_syncs_first {
+            laptop.sync(&store).unwrap();
+            phone.sync(&store).unwrap();
+            laptop.sync(&store).unwrap();
+        } else {
+            phone.sync(&store).unwrap();
+            laptop.sync(&store).unwrap();
+            phone.sync(&store).unwrap();
+        }
+        for (device, r) in [("phone", &phone), ("laptop", &laptop)] {
+            let check_ins = r.check_ins(day, day).unwrap();
+            assert_eq!(
+                check_ins.first().and_then(|c| c.intention.as_deref()),
+                Some("evening re-check"),
+                "{device}, deleting device first: {deleting_device_syncs_first}"
+            );
+            let kept = r.meetings(day, day).unwrap();
+            assert!(
+                kept.iter()
+                    .any(|m| m.note.as_deref() == Some("edited after the delete")),
+                "{device}: {kept:?}"
+            );
+        }
+        assert_eq!(content(&phone), content(&laptop));
+    }
+}

@@ -718,9 +718,14 @@ fn merge_typed<T: StoredRecord>(
         Stored::Absent => None,
         // In a sync, a version sent by a device that had not seen the deletion here is a
         // concurrent edit: the deletion stands (nothing deleted comes back) and text a person
-        // wrote is kept as a conflict copy. One sent after the deletion (a day checked in
-        // again) is new and applies.
+        // wrote is kept as a conflict copy. A kind that keeps no copy (a check-in, a
+        // meeting, a trigger) would lose the edit, so there the later of the two wins, as in
+        // a backup. One sent after the deletion (a day checked in again) is new and applies.
         Stored::Deleted(deleted) if rules.concurrent(deleted) => {
+            if record.stamp > deleted && !value.keeps_conflict_copies(&id) {
+                w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
+                return Ok(Merged::Added);
+            }
             keep_copy(w, &id, &value, record.stamp, report)?;
             return Ok(Merged::StayedDeleted);
         }
@@ -852,6 +857,22 @@ fn copy_before_deletion(
     Ok(())
 }
 
+/// Whether the record `id` of `kind`, as stored here, is of a kind that keeps a conflict copy
+/// of a losing version (see [`StoredRecord::conflict_copy`]).
+fn kind_keeps_copies(w: &mut RecordWriter<'_>, kind: &str, id: &RecordId) -> Result<bool> {
+    macro_rules! try_kind {
+        ($t:ty) => {
+            if kind == <$t as StoredRecord>::KIND {
+                return Ok(
+                    stored::load::<$t>(w, id)?.is_some_and(|local| local.keeps_conflict_copies(id))
+                );
+            }
+        };
+    }
+    for_each_kind!(try_kind);
+    Ok(false)
+}
+
 /// Merges a record this build cannot read (another kind, or a newer body version) under its
 /// own id, as it is: added when absent; when present, the copy edited later wins.
 fn merge_raw(
@@ -944,10 +965,15 @@ fn merge_deletion(
             }
             Ok(Merged::Unchanged)
         }
-        // In a sync a deletion always stands (no deletion comes back); an edit made here and
-        // not sent yet is kept first as a conflict copy. From a backup, the later one wins.
+        // In a sync a deletion stands (no deletion comes back); an edit made here and not
+        // sent yet is kept first as a conflict copy. Where the kind keeps no copy, an edit
+        // made here after the deletion (not seen here) wins instead: it would be lost. From
+        // a backup, the later one wins.
         Stored::Live((true, edited)) if rules.is_sync() || deletion.stamp > edited => {
             if rules.concurrent(edited) {
+                if edited > deletion.stamp && !kind_keeps_copies(w, &deletion.kind, &id)? {
+                    return Ok(Merged::Kept);
+                }
                 copy_before_deletion(w, &deletion.kind, &id, edited, report)?;
             }
             remember(w)?;

@@ -77,6 +77,12 @@ pub(crate) trait StoredRecord:
         None
     }
 
+    /// Whether this kind keeps a conflict copy of a losing version (where it does not, a
+    /// concurrent edit made after a deletion wins over it, or it would be lost).
+    fn keeps_conflict_copies(&self, id: &RecordId) -> bool {
+        self.conflict_copy(*id, id).is_some()
+    }
+
     /// The winner of a concurrent edit with what the loser holds and it lacks (the default:
     /// the winner as it is). A day's check-in merges this way: a mood given on the phone and
     /// an evening review written on the laptop are both kept.
