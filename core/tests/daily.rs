@@ -67,6 +67,37 @@ fn a_second_check_in_the_same_day_updates_it_and_keeps_the_evening_review() {
 }
 
 #[test]
+fn a_second_check_in_with_only_a_mood_keeps_what_the_first_one_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, clock) = recovery_at(
+        dir.path(),
+        local("Europe/Madrid", 2026, 5, 4, 8, 0),
+        "Europe/Madrid",
+    );
+    r.check_in(CheckInInput {
+        note: Some("rough night".into()),
+        ..check_in(2, 5)
+    })
+    .unwrap();
+    clock.advance(Duration::hours(9));
+    // The afternoon: only how they are now, and a new intention.
+    let later = r
+        .check_in(CheckInInput {
+            mood: 4,
+            craving: 2,
+            intention: Some("walk after work".into()),
+            ..CheckInInput::default()
+        })
+        .unwrap();
+    assert_eq!((later.mood, later.craving), (4, 2));
+    assert!(!later.halt.tired, "HALT is how they are now");
+    assert_eq!(later.intention.as_deref(), Some("walk after work"));
+    assert_eq!(later.note.as_deref(), Some("rough night"));
+    assert_eq!(later.gratitude, vec!["my sister".to_string()]);
+    assert_eq!(later.trigger_tags, vec!["work".to_string()]);
+}
+
+#[test]
 fn late_night_check_ins_belong_to_the_day_before_when_the_day_starts_at_four() {
     let dir = tempfile::tempdir().unwrap();
     let (r, _) = recovery_at(

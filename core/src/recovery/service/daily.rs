@@ -26,8 +26,10 @@ fn check_in_identity(date: NaiveDate) -> Identity<'static> {
 }
 
 impl Recovery {
-    /// Checks in for a day (today by default). A second check-in on the same day updates it;
-    /// an evening review already written is kept unless a new one is given.
+    /// Checks in for a day (today by default). A second check-in on the same day updates it:
+    /// mood, craving and HALT are how the person is now; the texts it does not give again
+    /// (intention, note, gratitude, trigger tags) and an evening review already written are
+    /// kept, so nothing written earlier that day is dropped.
     pub fn check_in(&self, input: CheckInInput) -> Result<CheckIn> {
         self.check_in_at(input, self.now())
     }
@@ -41,22 +43,40 @@ impl Recovery {
         };
         self.write(|w| {
             stored::update(w, &check_in_identity(date), |existing: Option<CheckIn>| {
+                let earlier = existing.unwrap_or_else(|| CheckIn {
+                    date,
+                    mood: input.mood,
+                    craving: input.craving,
+                    halt: input.halt,
+                    trigger_tags: Vec::new(),
+                    intention: None,
+                    evening_review: None,
+                    gratitude: Vec::new(),
+                    note: None,
+                    updated_at: now,
+                    review_written_at: None,
+                });
                 let (evening_review, review_written_at) = match input.evening_review {
                     Some(review) => (Some(review), Some(now)),
-                    None => existing
-                        .map(|e| (e.evening_review, e.review_written_at))
-                        .unwrap_or_default(),
+                    None => (earlier.evening_review, earlier.review_written_at),
+                };
+                let or_earlier = |given: Vec<String>, before: Vec<String>| {
+                    if given.is_empty() {
+                        before
+                    } else {
+                        given
+                    }
                 };
                 Ok(CheckIn {
                     date,
                     mood: input.mood,
                     craving: input.craving,
                     halt: input.halt,
-                    trigger_tags: input.trigger_tags,
-                    intention: input.intention,
+                    trigger_tags: or_earlier(input.trigger_tags, earlier.trigger_tags),
+                    intention: input.intention.or(earlier.intention),
                     evening_review,
-                    gratitude: input.gratitude,
-                    note: input.note,
+                    gratitude: or_earlier(input.gratitude, earlier.gratitude),
+                    note: input.note.or(earlier.note),
                     updated_at: now,
                     review_written_at,
                 })
