@@ -369,3 +369,50 @@ fn search_finds_entries_and_notes_ignoring_case_and_leaves_nothing_on_disk() {
         );
     }
 }
+
+#[test]
+fn an_entry_written_just_after_midnight_stays_editable_after_flying_west() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, _) = recovery_at(
+        dir.path(),
+        local("Europe/Berlin", 2026, 9, 5, 0, 30),
+        "Europe/Berlin",
+    );
+    let written = r
+        .write_entry(EntryInput {
+            title: Some("just landed".into()),
+            body: "v1".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(written.date, date(2026, 9, 5));
+    // In New York it is still the 4th.
+    r.set_time_zone("America/New_York").unwrap();
+    for given in [None, Some(date(2026, 9, 5))] {
+        let edited = r
+            .edit_entry(
+                &written.id,
+                EntryInput {
+                    date: given,
+                    body: format!("v2 {given:?}"),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(edited.date, date(2026, 9, 5));
+        assert_eq!(r.entry(&written.id).unwrap().body, format!("v2 {given:?}"));
+    }
+    // Moving it to a day after today is still refused.
+    let moved = r.edit_entry(
+        &written.id,
+        EntryInput {
+            date: Some(date(2026, 9, 6)),
+            body: "v3".into(),
+            ..Default::default()
+        },
+    );
+    assert!(
+        matches!(moved, Err(Error::InvalidInput { .. })),
+        "{moved:?}"
+    );
+}

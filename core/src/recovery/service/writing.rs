@@ -153,14 +153,26 @@ impl Recovery {
         self.save_entry(None, input)
     }
 
-    /// Replaces an entry's date, title, body, mood, tags and journey link.
+    /// Replaces an entry's title, body, mood, tags and journey link, and its date when one is
+    /// given (without one, the entry keeps its day).
     pub fn edit_entry(&self, id: &RecordId, input: EntryInput) -> Result<JournalEntry> {
         self.save_entry(Some(id), input)
     }
 
     fn save_entry(&self, id: Option<&RecordId>, input: EntryInput) -> Result<JournalEntry> {
         input.validate()?;
-        let date = self.day_or_today(input.date)?;
+        // An edit keeps the entry's own day (not given, or given unchanged) without checking
+        // it against today again: after a flight west, or with a clock running behind, the
+        // day an entry was written can be "tomorrow" here, and it must stay editable.
+        let kept_day = match id {
+            Some(id) => Some(self.entry(id)?.date),
+            None => None,
+        };
+        let date = match (input.date, kept_day) {
+            (None, Some(day)) => day,
+            (Some(given), Some(day)) if given == day => day,
+            (given, _) => self.day_or_today(given)?,
+        };
         let now = self.now();
         self.write(|w| {
             let (id, created_at, conflict_of) = match id {
