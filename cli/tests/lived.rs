@@ -331,15 +331,8 @@ fn reflections_are_continued_and_finished_and_chains_can_be_written() {
     let done = json_at(
         &w,
         now,
-        &[
-            "reflect",
-            "--continue",
-            chain_id,
-            "--template",
-            "chain",
-            "--repair",
-            "apologise",
-        ],
+        // The draft's own template: no --template needed to continue it.
+        &["reflect", "--continue", chain_id, "--repair", "apologise"],
     );
     assert_eq!(done["draft"], false);
     assert_eq!(done["body"]["links"].as_array().unwrap().len(), 2);

@@ -223,3 +223,52 @@ fn a_zeroed_page_under_a_current_image_hides_nothing_until_the_rows_are_read_aga
     assert!(after.entries.len() < 300);
     assert!(after.lost_rows > 0);
 }
+
+/// The page a table's b-tree starts at.
+fn root_page(path: &std::path::Path, table: &str) -> usize {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row(
+            "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_zeroed_root_or_first_page_of_the_records_ends_every_read_and_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = long_journal(dir.path(), 300);
+    without_image(&original);
+    let pristine = std::fs::read(&original).unwrap();
+    let others: Vec<usize> = ["settings", "key_slots", "write_state", "image"]
+        .iter()
+        .map(|t| root_page(&original, t))
+        .collect();
+    let first_leaf = table_leaf_pages(&original)
+        .into_iter()
+        .find(|&p| p > 1 && !others.contains(&p))
+        .unwrap();
+    for page in [root_page(&original, "records"), first_leaf] {
+        let mut bytes = pristine.clone();
+        bytes[(page - 1) * 4096..page * 4096].fill(0);
+        std::fs::write(&original, &bytes).unwrap();
+        let journal = Journal::open(&original, fast_options()).unwrap();
+        journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+        // Both return (they used to seek forever when the first rows were unreadable) ...
+        let loaded = journal
+            .records(None)
+            .unwrap_or_else(|e| panic!("page {page}: {e:?}"));
+        let checked = journal
+            .check()
+            .unwrap_or_else(|e| panic!("page {page}: {e:?}"));
+        // ... and say what they could not read.
+        assert!(
+            loaded.damage.count() > 0,
+            "page {page}: {:?}",
+            loaded.damage
+        );
+        assert!(checked.is_damaged(), "page {page}: {checked:?}");
+    }
+}

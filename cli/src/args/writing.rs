@@ -20,9 +20,10 @@ pub struct ReflectArgs {
     /// The lapse it is about (default: the most recent lapse).
     #[arg(long)]
     pub lapse: Option<String>,
-    /// The template: a lapse reflection, or a DBT chain analysis.
-    #[arg(long, value_enum, default_value_t = Template::Lapse)]
-    pub template: Template,
+    /// The template: a lapse reflection (the default), or a DBT chain analysis. With
+    /// `--continue`, the draft's own template unless given.
+    #[arg(long, value_enum)]
+    pub template: Option<Template>,
     /// Keep it as a draft (anything may be empty); without it, the reflection is finished.
     #[arg(long)]
     pub draft: bool,

@@ -14,7 +14,11 @@ use waymark_core::recovery::Recovery;
 use waymark_core::RecordId;
 
 /// The answers given on the command line, as a reflection body of `template`.
-fn body_from(a: ReflectArgs, what_happened: Option<String>) -> Result<ReflectionBody> {
+fn body_from(
+    a: ReflectArgs,
+    template: Template,
+    what_happened: Option<String>,
+) -> Result<ReflectionBody> {
     let next_time: Vec<PlanItem> = a
         .plan
         .into_iter()
@@ -23,7 +27,7 @@ fn body_from(a: ReflectArgs, what_happened: Option<String>) -> Result<Reflection
             card_id: None,
         })
         .collect();
-    Ok(match a.template {
+    Ok(match template {
         Template::Lapse => ReflectionBody::Lapse(LapseReflection {
             what_happened,
             where_when_who: a.where_when_who,
@@ -95,8 +99,18 @@ pub fn reflect(ctx: &Ctx, mut a: ReflectArgs) -> Result<()> {
         .transpose()?;
     let what_happened = parse::text("what-happened", a.what_happened.take())?;
     let draft = a.draft;
-    let body = body_from(a, what_happened)?;
     let recovery = ctx.open()?;
+    // Continuing a draft: its own template unless another is given (the core says so if
+    // the two differ).
+    let template = match (a.template, &continue_id) {
+        (Some(template), _) => template,
+        (None, Some(id)) => match recovery.reflection(id)?.body {
+            ReflectionBody::ChainAnalysis(_) => Template::Chain,
+            ReflectionBody::Lapse(_) => Template::Lapse,
+        },
+        (None, None) => Template::Lapse,
+    };
+    let body = body_from(a, template, what_happened)?;
     let continuing = match continue_id {
         Some(id) => Some(id),
         None => {

@@ -264,7 +264,12 @@ pub(super) fn store(
         .map_err(|_| Error::Crypto("the key generation counter is exhausted"))?;
     // This connection holds the journal's lock, so only another connection could add a row
     // after this; `data_version` below tells.
-    let covers = records::last_rowid(&state.conn)?.unwrap_or(i64::MIN);
+    let covers = match records::last_rowid(&state.conn) {
+        Ok(last) => last.unwrap_or(i64::MIN),
+        // A file SQLite cannot read all of: the rows are read each time instead.
+        Err(Error::Database(_) | Error::CorruptJournal { .. }) => return Ok(()),
+        Err(other) => return Err(other),
+    };
     let token: [u8; 16] = crate::crypto::random_array()?;
     let context = image_context(&state.journal_id, &token, covers);
     let keyring = state.keyring.as_mut().ok_or(Error::Locked)?;
@@ -303,8 +308,8 @@ pub(super) fn store(
             Ok(())
         }
         Ok(None) => Ok(()),
-        // Busy, read-only, full: reading worked; the image is only a shortcut.
-        Err(Error::Database(_)) => Ok(()),
+        // Busy, read-only, full, a damaged page: reading worked; the image is a shortcut.
+        Err(Error::Database(_) | Error::CorruptJournal { .. }) => Ok(()),
         Err(other) => Err(other),
     }
 }

@@ -88,24 +88,42 @@ pub(crate) fn for_each_after(
     mut visit: impl FnMut(Scanned<'_>) -> Result<()>,
 ) -> Result<Skipped> {
     let mut skipped = Skipped::default();
+    // How far past a failing spot the next attempt starts: 1 while scans make progress,
+    // doubled each time one fails before reading a row (a seek can find the next row that a
+    // scan then cannot read), so a damaged file is left behind in at most 64 such attempts
+    // and the scan always ends.
+    let mut stride: i64 = 1;
     loop {
         let mut last = after;
         match scan_from(conn, after, &mut last, &mut visit) {
             Ok(()) => return Ok(skipped),
             Err(Stop::Visit(e)) => return Err(e),
             Err(Stop::Sqlite(e)) if !is_damage(&e) => return Err(e.into()),
-            Err(Stop::Sqlite(_)) => match resume_after(conn, last)? {
-                Some(resume) => {
-                    skipped.lost_rows = skipped
-                        .lost_rows
-                        .saturating_add(resume.abs_diff(last).max(1));
-                    after = resume;
+            Err(Stop::Sqlite(_)) => {
+                stride = if last == after {
+                    stride.saturating_mul(2)
+                } else {
+                    1
+                };
+                let resume = match last.checked_add(stride - 1) {
+                    Some(from) => resume_after(conn, from)?,
+                    None => None,
+                };
+                match resume {
+                    Some(resume) => {
+                        // Row ids start at 1: a scan that failed before its first row lost
+                        // at most the rows below `resume`.
+                        skipped.lost_rows = skipped
+                            .lost_rows
+                            .saturating_add(resume.abs_diff(last.max(0)).max(1));
+                        after = resume;
+                    }
+                    None => {
+                        skipped.lost_rows = skipped.lost_rows.saturating_add(1);
+                        return Ok(skipped);
+                    }
                 }
-                None => {
-                    skipped.lost_rows = skipped.lost_rows.saturating_add(1);
-                    return Ok(skipped);
-                }
-            },
+            }
         }
     }
 }
@@ -174,33 +192,37 @@ fn readable_after(conn: &Connection, x: i64) -> Result<Option<bool>> {
 }
 
 /// The smallest row id past `last` from which a scan can go on (by galloping, then a binary
-/// search); `None` when nothing readable follows.
+/// search); `None` when nothing readable follows. Each seek either runs into damage, finds
+/// the next row, or finds none; the damaged stretch is a range of row ids, so at most about
+/// 130 seeks find its end, wherever the row ids lie in the whole `i64` range.
 fn resume_after(conn: &Connection, last: i64) -> Result<Option<i64>> {
+    // Gallop from the last damaged spot until a seek no longer runs into damage.
     let mut bad = last;
     let mut step: i64 = 1;
-    let good = loop {
-        let Some(x) = last.checked_add(step) else {
-            return Ok(None);
-        };
+    let past = loop {
+        let x = bad.checked_add(step).unwrap_or(i64::MAX);
         match readable_after(conn, x)? {
-            Some(true) => break x,
-            Some(false) => return Ok(None),
+            Some(_) => break x,
+            None if x == i64::MAX => return Ok(None),
             None => {
                 bad = x;
                 step = step.saturating_mul(2);
             }
         }
     };
-    // The first x in (bad, good] whose next row is readable.
-    let (mut lo, mut hi) = (bad, good);
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
+    // The first x in (bad, past] whose seek does not run into damage.
+    let (mut lo, mut hi) = (bad, past);
+    while i128::from(hi) - i128::from(lo) > 1 {
+        let mid = i64::try_from((i128::from(lo) + i128::from(hi)) / 2).unwrap_or(hi);
         match readable_after(conn, mid)? {
             Some(_) => hi = mid,
             None => lo = mid,
         }
     }
-    Ok(Some(hi))
+    Ok(match readable_after(conn, hi)? {
+        Some(true) => Some(hi),
+        _ => None,
+    })
 }
 
 /// Every well-formed record row, still sealed (rows a damaged page hides are left where they
