@@ -269,3 +269,61 @@ fn many_rows_added_after_the_image_are_read_and_a_read_then_makes_a_new_one() {
     drop(journal);
     assert_eq!(through_image(&reopen(&path)), seen);
 }
+
+#[test]
+fn an_older_image_put_back_or_rows_changed_behind_its_back_are_never_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _, path) = new_journal(dir.path());
+    let ids: Vec<RecordId> = (0..20)
+        .map(|i| {
+            journal
+                .insert_record("note", format!("note {i}").as_bytes())
+                .unwrap()
+        })
+        .collect();
+    through_image(&journal);
+    let old_image = dir.path().join("old-image.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("VACUUM INTO ?1", [old_image.to_str().unwrap()])
+        .unwrap();
+    // Deleted here: the image is erased and the record gone.
+    journal.delete_record(&ids[3]).unwrap();
+    through_image(&journal);
+    drop(journal);
+    let deleted = ids[3].to_string();
+    let shows_deleted = |journal: &Journal| through_image(journal).iter().any(|r| r.0 == deleted);
+
+    // The image from before the deletion copied back: not current, so the rows are read.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("ATTACH ?1 AS old", [old_image.to_str().unwrap()])
+        .unwrap();
+    conn.execute_batch("DELETE FROM image; INSERT INTO image SELECT * FROM old.image;")
+        .unwrap();
+    drop(conn);
+    let journal = reopen(&path);
+    assert!(!shows_deleted(&journal));
+    assert_eq!(through_image(&journal), through_rows(&journal));
+    drop(journal);
+
+    // A covered row removed behind the journal's back, or a new one moved below the image:
+    // the counts differ and the rows are read.
+    for sql in [
+        "DELETE FROM records WHERE rowid = 5",
+        "UPDATE records SET rowid = -5 WHERE rowid = (SELECT max(rowid) FROM records)",
+    ] {
+        let journal = reopen(&path);
+        journal.insert_record("note", b"after the image").unwrap();
+        through_image(&journal);
+        journal
+            .insert_record("note", b"after the image again")
+            .unwrap();
+        drop(journal);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        let journal = reopen(&path);
+        assert_eq!(through_image(&journal), through_rows(&journal), "{sql}");
+    }
+}

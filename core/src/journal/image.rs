@@ -36,8 +36,9 @@ use std::collections::HashSet;
 
 /// The format of an image's plaintext.
 const IMAGE_FORMAT: u8 = 1;
-/// The header: the format byte and the highest clock (8 bytes).
-const HEADER_LEN: usize = 9;
+/// The header: the format byte, the highest clock (8 bytes) and how many rows `records`
+/// held when the image was made (8 bytes).
+const HEADER_LEN: usize = 17;
 /// The associated-data label of an image.
 const IMAGE_LABEL: &[u8; 8] = b"wm-image";
 /// The largest decompressed image an open accepts (a bound on what one allocation takes).
@@ -64,7 +65,7 @@ impl ImageBuilder {
     pub(super) fn new() -> Self {
         let mut plain = SecretBytes::with_capacity(1 << 20);
         plain.push(IMAGE_FORMAT);
-        plain.extend_from_slice(&[0; 8]);
+        plain.extend_from_slice(&[0; 16]);
         ImageBuilder { plain }
     }
 
@@ -96,16 +97,18 @@ impl ImageBuilder {
         p.extend_from_slice(view.body);
     }
 
-    /// Compresses, pads and seals the image, with `max_clock` in its header, under the
-    /// content key of `generation`.
+    /// Compresses, pads and seals the image, with `max_clock` and `rows` in its header, under
+    /// the content key of `generation`.
     fn seal(
         &mut self,
         keyring: &mut Keyring,
         generation: u32,
         context: &[u8],
         max_clock: u64,
+        rows: u64,
     ) -> Result<Vec<u8>> {
-        self.plain[1..HEADER_LEN].copy_from_slice(&max_clock.to_be_bytes());
+        self.plain[1..9].copy_from_slice(&max_clock.to_be_bytes());
+        self.plain[9..HEADER_LEN].copy_from_slice(&rows.to_be_bytes());
         let too_big = || Error::Crypto("the journal image is too large");
         let plain_len = u32::try_from(self.plain.len()).map_err(|_| too_big())?;
         let bound = lz4_flex::block::get_maximum_output_size(self.plain.len());
@@ -129,11 +132,12 @@ struct Entry {
     payload: std::ops::Range<usize>,
 }
 
-/// An opened image: its plaintext, where each record is in it, and its header's clock.
+/// An opened image: its plaintext, where each record is in it, and its header.
 struct Opened {
     plain: SecretBytes,
     entries: Vec<Entry>,
     max_clock: u64,
+    rows: u64,
 }
 
 fn open_image(keyring: &mut Keyring, journal_id: &[u8; 16], stored: StoredImage) -> Option<Opened> {
@@ -154,7 +158,8 @@ fn open_image(keyring: &mut Keyring, journal_id: &[u8; 16], stored: StoredImage)
     if n != plain_len || plain.first() != Some(&IMAGE_FORMAT) {
         return None;
     }
-    let max_clock = u64::from_be_bytes(plain.get(1..HEADER_LEN)?.try_into().ok()?);
+    let max_clock = u64::from_be_bytes(plain.get(1..9)?.try_into().ok()?);
+    let rows = u64::from_be_bytes(plain.get(9..HEADER_LEN)?.try_into().ok()?);
     let mut entries = Vec::new();
     let mut at = HEADER_LEN;
     while at < plain.len() {
@@ -179,6 +184,7 @@ fn open_image(keyring: &mut Keyring, journal_id: &[u8; 16], stored: StoredImage)
         plain,
         entries,
         max_clock,
+        rows,
     })
 }
 
@@ -211,6 +217,16 @@ pub(super) fn visit(
     let Some(opened) = open_image(keyring, journal_id, stored) else {
         return Ok(None);
     };
+    // Every row the image covers is still there, and no other: a row removed, or moved above
+    // or below `covers`, behind the journal's back makes the counts differ.
+    let total = match records::count(conn) {
+        Ok(total) => total,
+        Err(Error::Database(_) | Error::CorruptJournal { .. }) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    if total.checked_sub(added.len() as u64) != Some(opened.rows) {
+        return Ok(None);
+    }
     if !added.is_empty() {
         // A row above `covers` is always a new record; one the image also holds means the
         // file was changed behind the journal's back.
@@ -264,8 +280,10 @@ pub(super) fn store(
         .map_err(|_| Error::Crypto("the key generation counter is exhausted"))?;
     // This connection holds the journal's lock, so only another connection could add a row
     // after this; `data_version` below tells.
-    let covers = match records::last_rowid(&state.conn) {
-        Ok(last) => last.unwrap_or(i64::MIN),
+    let (covers, rows) = match records::last_rowid(&state.conn)
+        .and_then(|last| Ok((last, records::count(&state.conn)?)))
+    {
+        Ok((last, rows)) => (last.unwrap_or(i64::MIN), rows),
         // A file SQLite cannot read all of: the rows are read each time instead.
         Err(Error::Database(_) | Error::CorruptJournal { .. }) => return Ok(()),
         Err(other) => return Err(other),
@@ -273,7 +291,7 @@ pub(super) fn store(
     let token: [u8; 16] = crate::crypto::random_array()?;
     let context = image_context(&state.journal_id, &token, covers);
     let keyring = state.keyring.as_mut().ok_or(Error::Locked)?;
-    let envelope = builder.seal(keyring, generation, &context, max_clock)?;
+    let envelope = builder.seal(keyring, generation, &context, max_clock, rows)?;
     let image = StoredImage {
         covers,
         token,

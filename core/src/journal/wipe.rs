@@ -25,9 +25,8 @@ impl Journal {
         let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut conn = state.conn;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(
-            "DELETE FROM key_slots; DELETE FROM records; DELETE FROM settings; DELETE FROM image;",
-        )?;
+        tx.execute_batch("DELETE FROM key_slots; DELETE FROM records; DELETE FROM settings;")?;
+        crate::store::image::erase(&tx)?;
         tx.commit()?;
         connection::checkpoint_truncate(&conn)?;
         conn.close().map_err(|(_, e)| Error::from(e))?;

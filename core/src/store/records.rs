@@ -280,6 +280,14 @@ pub(crate) fn ids_after(conn: &Connection, after: i64) -> rusqlite::Result<Vec<[
     Ok(out)
 }
 
+/// How many rows `records` holds (tombstones and unreadable rows included).
+pub(crate) fn count(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM records")?
+        .query_row([], |row| row.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// The highest row id of `records` (`None` when it is empty).
 pub(crate) fn last_rowid(conn: &Connection) -> Result<Option<i64>> {
     Ok(conn
@@ -293,10 +301,4 @@ pub(crate) fn delete(conn: &Connection, id: &[u8; 16]) -> Result<bool> {
         .prepare_cached("DELETE FROM records WHERE id = ?1")?
         .execute([&id[..]])?
         > 0)
-}
-
-/// How many records the journal holds.
-pub(crate) fn count(conn: &Connection) -> Result<u64> {
-    let n: i64 = conn.query_row("SELECT count(*) FROM records", [], |row| row.get(0))?;
-    Ok(u64::try_from(n).unwrap_or(0))
 }

@@ -150,11 +150,13 @@ fn v3_write_state(tx: &Transaction<'_>) -> Result<()> {
 }
 
 /// Version 4: the journal image (`store::image`), every live record in one sealed row, so
-/// an open reads one row and the few written after it. Existing journals start without one;
-/// the first full read makes it.
+/// an open reads one row and the few written after it, and in `write_state` the token of the
+/// current image (an older image put back is not current). Existing journals start without
+/// one; the first full read makes it.
 fn v4_image(tx: &Transaction<'_>) -> Result<()> {
     Ok(tx.execute_batch(
-        "-- covers: the highest row id of records the image holds; token: random, bound into
+        "ALTER TABLE write_state ADD COLUMN image_token BLOB;
+         -- covers: the highest row id of records the image holds; token: random, bound into
          -- the seal with covers.
          CREATE TABLE image (
              id       INTEGER PRIMARY KEY CHECK (id = 1),
