@@ -834,43 +834,34 @@ fn merge_concurrent<T: StoredRecord>(
     }
 }
 
-/// Before a deletion from a device that had not seen this journal's version removes it,
-/// keeps that text as a conflict copy (for the kinds that keep one).
-fn copy_before_deletion(
+/// A deletion from a device that had not seen this journal's version (stamped `edited`) of
+/// the record `id`: for a kind that keeps conflict copies, that version is kept as a copy and
+/// the deletion applies (true); for any other kind, a version edited after the deletion wins
+/// and the deletion does not apply (false), since it would be lost.
+fn before_concurrent_deletion(
     w: &mut RecordWriter<'_>,
     kind: &str,
     id: &RecordId,
-    stamp: Stamp,
+    edited: Stamp,
+    deletion: Stamp,
     report: &mut MergeReport,
-) -> Result<()> {
+) -> Result<bool> {
     macro_rules! try_kind {
         ($t:ty) => {
             if kind == <$t as StoredRecord>::KIND {
-                if let Some(local) = stored::load::<$t>(w, id)? {
-                    keep_copy(w, id, &local, stamp, report)?;
+                let Some(local) = stored::load::<$t>(w, id)? else {
+                    return Ok(true);
+                };
+                if !local.keeps_conflict_copies(id) {
+                    return Ok(edited <= deletion);
                 }
-                return Ok(());
+                keep_copy(w, id, &local, edited, report)?;
+                return Ok(true);
             }
         };
     }
     for_each_kind!(try_kind);
-    Ok(())
-}
-
-/// Whether the record `id` of `kind`, as stored here, is of a kind that keeps a conflict copy
-/// of a losing version (see [`StoredRecord::conflict_copy`]).
-fn kind_keeps_copies(w: &mut RecordWriter<'_>, kind: &str, id: &RecordId) -> Result<bool> {
-    macro_rules! try_kind {
-        ($t:ty) => {
-            if kind == <$t as StoredRecord>::KIND {
-                return Ok(
-                    stored::load::<$t>(w, id)?.is_some_and(|local| local.keeps_conflict_copies(id))
-                );
-            }
-        };
-    }
-    for_each_kind!(try_kind);
-    Ok(false)
+    Ok(true)
 }
 
 /// Merges a record this build cannot read (another kind, or a newer body version) under its
@@ -970,11 +961,17 @@ fn merge_deletion(
         // made here after the deletion (not seen here) wins instead: it would be lost. From
         // a backup, the later one wins.
         Stored::Live((true, edited)) if rules.is_sync() || deletion.stamp > edited => {
-            if rules.concurrent(edited) {
-                if edited > deletion.stamp && !kind_keeps_copies(w, &deletion.kind, &id)? {
-                    return Ok(Merged::Kept);
-                }
-                copy_before_deletion(w, &deletion.kind, &id, edited, report)?;
+            if rules.concurrent(edited)
+                && !before_concurrent_deletion(
+                    w,
+                    &deletion.kind,
+                    &id,
+                    edited,
+                    deletion.stamp,
+                    report,
+                )?
+            {
+                return Ok(Merged::Kept);
             }
             remember(w)?;
             Ok(Merged::Deleted)
