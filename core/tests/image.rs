@@ -13,19 +13,19 @@ use waymark_core::{Journal, RecordId};
 /// Every live record as (id, kind, revision, body version, body), sorted.
 type Seen = Vec<(String, String, u64, u8, Vec<u8>)>;
 
+fn seen(v: waymark_core::RecordView<'_>) -> (String, String, u64, u8, Vec<u8>) {
+    (
+        v.id.to_string(),
+        v.kind.to_string(),
+        v.revision,
+        v.body_version,
+        v.body.to_vec(),
+    )
+}
+
 fn through_image(journal: &Journal) -> Seen {
     let mut out = Vec::new();
-    let damage = journal
-        .visit_records(|v| {
-            out.push((
-                v.id.to_string(),
-                v.kind.to_string(),
-                v.revision,
-                v.body_version,
-                v.body.to_vec(),
-            ));
-        })
-        .unwrap();
+    let damage = journal.visit_records(|v| out.push(seen(v))).unwrap();
     assert_eq!(damage.count(), 0, "{damage:?}");
     out.sort();
     out
@@ -33,19 +33,20 @@ fn through_image(journal: &Journal) -> Seen {
 
 fn through_rows(journal: &Journal) -> Seen {
     let mut out = Vec::new();
-    journal
-        .scan_records(|v| {
-            out.push((
-                v.id.to_string(),
-                v.kind.to_string(),
-                v.revision,
-                v.body_version,
-                v.body.to_vec(),
-            ));
-        })
-        .unwrap();
+    journal.scan_records(|v| out.push(seen(v))).unwrap();
     out.sort();
     out
+}
+
+/// `n` notes ("note 0", "note 1", ...), each its own action; their ids.
+fn notes(journal: &Journal, n: usize) -> Vec<RecordId> {
+    (0..n)
+        .map(|i| {
+            journal
+                .insert_record("note", format!("note {i}").as_bytes())
+                .unwrap()
+        })
+        .collect()
 }
 
 /// Whether the file holds an image, and the highest row id it covers.
@@ -149,11 +150,7 @@ fn the_image_shows_what_the_rows_hold_through_every_kind_of_write() {
 fn a_damaged_or_altered_image_is_never_trusted_and_the_next_read_makes_a_new_one() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, path) = new_journal(dir.path());
-    for i in 0..50 {
-        journal
-            .insert_record("note", format!("note {i}").as_bytes())
-            .unwrap();
-    }
+    notes(&journal, 50);
     let expected = through_rows(&journal);
     assert_eq!(through_image(&journal), expected);
     assert!(has_image(&path));
@@ -193,11 +190,7 @@ fn a_damaged_or_altered_image_is_never_trusted_and_the_next_read_makes_a_new_one
 fn rows_added_behind_the_journals_back_are_read_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, path) = new_journal(dir.path());
-    for i in 0..20 {
-        journal
-            .insert_record("note", format!("note {i}").as_bytes())
-            .unwrap();
-    }
+    notes(&journal, 20);
     through_image(&journal);
     assert!(has_image(&path));
     drop(journal);
@@ -222,13 +215,7 @@ fn rows_added_behind_the_journals_back_are_read_and_reported() {
 fn deleting_or_editing_erases_the_image_in_the_same_commit() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, path) = new_journal(dir.path());
-    let ids: Vec<RecordId> = (0..10)
-        .map(|i| {
-            journal
-                .insert_record("note", format!("note {i}").as_bytes())
-                .unwrap()
-        })
-        .collect();
+    let ids = notes(&journal, 10);
     through_image(&journal);
     assert!(has_image(&path));
     journal.delete_record(&ids[0]).unwrap();
@@ -250,11 +237,7 @@ fn many_rows_added_after_the_image_are_read_and_a_read_then_makes_a_new_one() {
     journal.insert_record("note", b"first").unwrap();
     through_image(&journal);
     let first = image_covers(&path).unwrap();
-    for i in 0..100 {
-        journal
-            .insert_record("note", format!("note {i}").as_bytes())
-            .unwrap();
-    }
+    notes(&journal, 100);
     // A few hundred rows are read after the image; it stays as it was.
     assert_eq!(through_image(&journal).len(), 101);
     assert_eq!(image_covers(&path), Some(first));
@@ -274,13 +257,7 @@ fn many_rows_added_after_the_image_are_read_and_a_read_then_makes_a_new_one() {
 fn an_older_image_put_back_or_rows_changed_behind_its_back_are_never_trusted() {
     let dir = tempfile::tempdir().unwrap();
     let (journal, _, path) = new_journal(dir.path());
-    let ids: Vec<RecordId> = (0..20)
-        .map(|i| {
-            journal
-                .insert_record("note", format!("note {i}").as_bytes())
-                .unwrap()
-        })
-        .collect();
+    let ids = notes(&journal, 20);
     through_image(&journal);
     let old_image = dir.path().join("old-image.db");
     rusqlite::Connection::open(&path)

@@ -188,6 +188,12 @@ fn open_image(keyring: &mut Keyring, journal_id: &[u8; 16], stored: StoredImage)
     })
 }
 
+/// Whether `e` (from SQLite: busy, read-only, full, a damaged page) only means the image
+/// cannot be used or stored now: the rows are read instead, and reading works.
+fn only_a_shortcut(e: &Error) -> bool {
+    matches!(e, Error::Database(_) | Error::CorruptJournal { .. })
+}
+
 /// What reading the image did.
 pub(super) struct FromImage {
     /// Rows added after the image that could not be read.
@@ -221,7 +227,7 @@ pub(super) fn visit(
     // or below `covers`, behind the journal's back makes the counts differ.
     let total = match records::count(conn) {
         Ok(total) => total,
-        Err(Error::Database(_) | Error::CorruptJournal { .. }) => return Ok(None),
+        Err(e) if only_a_shortcut(&e) => return Ok(None),
         Err(other) => return Err(other),
     };
     if total.checked_sub(added.len() as u64) != Some(opened.rows) {
@@ -284,8 +290,7 @@ pub(super) fn store(
         .and_then(|last| Ok((last, records::count(&state.conn)?)))
     {
         Ok((last, rows)) => (last.unwrap_or(i64::MIN), rows),
-        // A file SQLite cannot read all of: the rows are read each time instead.
-        Err(Error::Database(_) | Error::CorruptJournal { .. }) => return Ok(()),
+        Err(e) if only_a_shortcut(&e) => return Ok(()),
         Err(other) => return Err(other),
     };
     let token: [u8; 16] = crate::crypto::random_array()?;
@@ -326,8 +331,7 @@ pub(super) fn store(
             Ok(())
         }
         Ok(None) => Ok(()),
-        // Busy, read-only, full, a damaged page: reading worked; the image is a shortcut.
-        Err(Error::Database(_) | Error::CorruptJournal { .. }) => Ok(()),
+        Err(e) if only_a_shortcut(&e) => Ok(()),
         Err(other) => Err(other),
     }
 }

@@ -33,11 +33,7 @@ pub(crate) fn load(conn: &Connection) -> Result<Option<StoredImage>> {
     let row = statement
         .query_row([], |row| {
             let covers = row.get_ref(0)?.as_i64().ok();
-            let token = row
-                .get_ref(1)?
-                .as_blob()
-                .ok()
-                .and_then(|b| <[u8; 16]>::try_from(b).ok());
+            let token = super::records::blob_16(row.get_ref(1)?);
             let envelope = row.get_ref(2)?.as_blob().ok().map(<[u8]>::to_vec);
             Ok(covers.zip(token).zip(envelope))
         })

@@ -58,6 +58,14 @@ pub(crate) struct Skipped {
     pub(crate) lost_rows: u64,
 }
 
+/// A 16-byte blob (a record id, a token), or `None` for any other value.
+pub(crate) fn blob_16(value: rusqlite::types::ValueRef<'_>) -> Option<[u8; 16]> {
+    value
+        .as_blob()
+        .ok()
+        .and_then(|blob| <[u8; 16]>::try_from(blob).ok())
+}
+
 /// Whether SQLite reports damage to the file itself (a corrupt page, not a database).
 pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
     matches!(
@@ -154,11 +162,7 @@ fn scan_from(
     while let Some(row) = rows.next()? {
         let rowid: i64 = row.get(0)?;
         *last = rowid;
-        let id = row
-            .get_ref(1)?
-            .as_blob()
-            .ok()
-            .and_then(|blob| <[u8; 16]>::try_from(blob).ok());
+        let id = blob_16(row.get_ref(1)?);
         let revision = match row.get_ref(2)? {
             rusqlite::types::ValueRef::Integer(r) if r >= 1 => Some(revision_from_db(r)),
             _ => None,
@@ -268,12 +272,7 @@ pub(crate) fn ids_after(conn: &Connection, after: i64) -> rusqlite::Result<Vec<[
     let mut rows = statement.query([after])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        if let Some(id) = row
-            .get_ref(0)?
-            .as_blob()
-            .ok()
-            .and_then(|blob| <[u8; 16]>::try_from(blob).ok())
-        {
+        if let Some(id) = blob_16(row.get_ref(0)?) {
             out.push(id);
         }
     }
