@@ -152,6 +152,22 @@ pub enum Error {
         detail: String,
     },
 
+    /// The sync store's key file was written under a newer key of this journal (the key was
+    /// rotated on another device): this device can no longer read or write the store.
+    /// Nothing was synced; join this device to the store again with the journal's current
+    /// passphrase or recovery code.
+    #[error("the journal's key was changed on another device: join this device to the sync store again with the current passphrase or recovery code (nothing was synced)")]
+    SyncKeyChanged,
+
+    /// The sync store shows less than this device saw in it before: it was rolled back or
+    /// restored from an older copy, files were removed from it, or files another device wrote
+    /// have not all arrived yet. Nothing was changed here or in the store.
+    #[error("the sync store shows less than it did at an earlier sync ({detail}): it was rolled back or restored from an older copy, or files are still arriving; nothing was changed (if the store was restored on purpose, sync again sending this device's whole journal)")]
+    SyncRolledBack {
+        /// What is missing, in this crate's words (never content).
+        detail: &'static str,
+    },
+
     /// The disk (or the space the system allows) is full. The write was rolled back:
     /// nothing changed.
     #[error("the disk is full: nothing was changed")]

@@ -127,6 +127,22 @@ pub enum WaymarkError {
         /// What to show.
         summary: String,
     },
+    /// The journal's key was changed (rotated) on another device: this device can no longer
+    /// sync with the store. Join it to the store again with the current passphrase or
+    /// recovery code; nothing was synced.
+    #[error("{summary}")]
+    SyncKeyChanged {
+        /// What to show.
+        summary: String,
+    },
+    /// The sync store shows less than it did at an earlier sync (rolled back, restored from
+    /// an older copy, or still receiving files). Nothing was changed; `syncResending`
+    /// repairs a store restored on purpose.
+    #[error("{summary}")]
+    SyncRolledBack {
+        /// What to show.
+        summary: String,
+    },
     /// The disk is full; the write was rolled back and nothing changed.
     #[error("{summary}")]
     DiskFull {
@@ -178,6 +194,8 @@ impl From<CoreError> for WaymarkError {
             CoreError::UnfinishedJournal { .. } => WaymarkError::UnfinishedJournal { summary },
             CoreError::BackupDamaged { .. } => WaymarkError::BackupDamaged { summary },
             CoreError::SyncStore { .. } => WaymarkError::SyncFailed { summary },
+            CoreError::SyncKeyChanged => WaymarkError::SyncKeyChanged { summary },
+            CoreError::SyncRolledBack { .. } => WaymarkError::SyncRolledBack { summary },
             _ => WaymarkError::Storage { summary },
         }
     }

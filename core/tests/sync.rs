@@ -270,6 +270,8 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
     let laptop = join(&c, &store);
     phone.write_entry(entry("plan for Friday")).unwrap();
     phone.sync(&store).unwrap();
+    phone.write_entry(entry("call Sam on Sunday")).unwrap();
+    phone.sync(&store).unwrap();
     let names: Vec<String> = store
         .list()
         .unwrap()
@@ -288,7 +290,7 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
     stranger.write_entry(entry("someone else's")).unwrap();
     stranger.sync(&foreign_store).unwrap();
     for name in foreign_store.list().unwrap() {
-        if name.starts_with("c-") {
+        if name.starts_with("c-") || name.starts_with("s-") {
             store
                 .put(
                     "c-ffffffffffffffffffffffffffffffff",
@@ -299,6 +301,8 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
     }
     let report = laptop.sync(&store).unwrap();
     assert!(report.refused >= 2, "{report:?}");
+    // The stranger's blob is under a key this journal does not hold: told apart from damage.
+    assert_eq!(report.foreign, 1, "{report:?}");
     assert!(laptop.search("someone", 10).unwrap().is_empty());
     // Refused blobs are never applied, reported at every sync while they are there, and
     // never removed by a compaction (someone should look at them).
@@ -315,10 +319,21 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
         stranger.sync(&store),
         Err(Error::SyncStore { .. })
     ));
-    // This journal can: it recognises its own files and writes its keys again.
-    phone.sync(&store).unwrap();
+    // Nor does this journal while a file it cannot open is there: it could be this journal's
+    // under a key changed on another device, and old keys must never be written over that.
+    assert!(matches!(phone.sync(&store), Err(Error::SyncStore { .. })));
+    assert!(store.get("keys").unwrap().is_none());
+    // Once the stranger's file is gone it recognises its own files and writes its keys
+    // again; nothing is applied twice.
+    store.delete("c-ffffffffffffffffffffffffffffffff").unwrap();
+    let before = content(&laptop);
+    let repaired = phone.sync(&store).unwrap();
     assert!(store.get("keys").unwrap().is_some());
-    laptop.sync(&store).unwrap();
+    assert_eq!(repaired.merged.conflict_copies, 0, "{repaired:?}");
+    let after = laptop.sync(&store).unwrap();
+    assert_eq!(after.merged.conflict_copies, 0, "{after:?}");
+    assert_eq!(content(&laptop), content(&phone));
+    assert!(content(&laptop).len() >= before.len());
 }
 
 #[test]

@@ -91,6 +91,8 @@ pub(crate) struct Keyring {
     content_keys: Vec<(u32, Box<SealingKey>)>,
     /// The lookup-index HMAC key, derived on first use.
     lookup: Option<Box<ring::hmac::Key>>,
+    /// The key of the journal's sealed local state, derived on first use.
+    local_state: Option<Box<SealingKey>>,
 }
 
 impl Drop for Keyring {
@@ -105,6 +107,11 @@ impl Drop for Keyring {
         if let Some(key) = &mut self.lookup {
             **key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &[0u8; 32]);
         }
+        if let Some(key) = &mut self.local_state {
+            if let Ok(zeros) = SealingKey::new(&[0u8; 32], 0) {
+                **key = zeros;
+            }
+        }
     }
 }
 
@@ -115,6 +122,7 @@ impl Keyring {
             data_key,
             content_keys: Vec::new(),
             lookup: None,
+            local_state: None,
         }
     }
 
@@ -194,6 +202,28 @@ impl Keyring {
         };
         let key = self.content_key(key_id)?;
         Ok(envelope::open_in_place(key, buffer, context))
+    }
+
+    /// The key that seals the journal's local state (`journal::local_state`), derived on
+    /// first use.
+    pub(crate) fn local_state_key(&mut self) -> Result<&SealingKey> {
+        if self.local_state.is_none() {
+            let bytes = derive_subkey(
+                self.data_key.bytes(),
+                super::subkeys::LABEL_LOCAL_STATE,
+                &[],
+            )?;
+            self.local_state = Some(Box::new(SealingKey::new(&bytes, 0)?));
+        }
+        self.local_state
+            .as_deref()
+            .ok_or(Error::Crypto("the local-state key could not be derived"))
+    }
+
+    /// The keys this journal's devices share a sync store with (see `crypto::sync_keys`).
+    pub(crate) fn sync_keys(&self) -> Result<super::sync_keys::SyncKeys> {
+        let root = super::sync_keys::root_of(self.data_key.bytes())?;
+        super::sync_keys::SyncKeys::from_root(&root)
     }
 
     /// A keyed HMAC-SHA256 tag over `namespace` and `key` under the lookup-index subkey, so

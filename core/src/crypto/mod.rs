@@ -14,6 +14,7 @@ pub mod kdf;
 pub(crate) mod keyring;
 pub mod recovery_code;
 pub mod subkeys;
+pub(crate) mod sync_keys;
 pub(crate) mod wipe;
 
 use crate::error::{Error, Result};

@@ -17,6 +17,9 @@ pub const LABEL_RECORD_CONTENT: &[u8] = b"waymark/v1/record-content";
 pub const LABEL_LOOKUP_INDEX: &[u8] = b"waymark/v1/lookup-index";
 /// The label of the key that protects exports made from an unlocked journal.
 pub const LABEL_EXPORT: &[u8] = b"waymark/v1/export";
+/// The label of the key that seals what a journal keeps for itself alone (its sync
+/// bookkeeping), never synced or backed up.
+pub const LABEL_LOCAL_STATE: &[u8] = b"waymark/v1/local-state";
 
 struct OutputLen(usize);
 

@@ -115,6 +115,32 @@ fn settle_ids(moving: &mut [Moving]) -> u64 {
     kept
 }
 
+/// The sync roots to keep after a rotation away from `old`: the ones kept before (read
+/// under `old`), then `old`'s own, at most [`super::shared_keys::KEEP_PREVIOUS_KEYS`].
+fn previous_roots_after_rotation(
+    conn: &rusqlite::Connection,
+    old: &mut Keyring,
+    journal_id: &[u8; 16],
+) -> Result<Zeroizing<Vec<u8>>> {
+    let kept = super::local_state::read(
+        conn,
+        old,
+        journal_id,
+        super::shared_keys::PREVIOUS_SYNC_ROOTS,
+    )
+    .ok()
+    .flatten()
+    .unwrap_or_default();
+    let mut roots = Zeroizing::new(Vec::with_capacity(kept.len() + 32));
+    let keep = super::shared_keys::KEEP_PREVIOUS_KEYS - 1;
+    let chunks: Vec<&[u8]> = kept.chunks_exact(32).collect();
+    for root in &chunks[chunks.len().saturating_sub(keep)..] {
+        roots.extend_from_slice(root);
+    }
+    roots.extend_from_slice(crate::crypto::sync_keys::root_of(old.data_key().bytes())?.as_ref());
+    Ok(roots)
+}
+
 impl Journal {
     /// Every key slot, oldest first. Works while locked.
     pub fn slots(&self) -> Result<Vec<KeySlot>> {
@@ -460,9 +486,21 @@ impl Journal {
         drop(moving);
         let records_resealed = resealed.len() as u64;
         let clock = state.write.clock;
-        let tx = state
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let super::State { conn, keyring, .. } = &mut *state;
+        let old_keyring = keyring.as_mut().ok_or(Error::Locked)?;
+        let previous_roots = previous_roots_after_rotation(conn, old_keyring, &journal_id)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // What the journal keeps for itself moves to the new key with the records; the old
+        // key's sync root is kept so the first sync can bring in what other devices wrote
+        // under it (`recovery::sync`).
+        super::local_state::reseal_all(&tx, old_keyring, &mut new_keyring, &journal_id)?;
+        super::local_state::write(
+            &tx,
+            &mut new_keyring,
+            &journal_id,
+            super::shared_keys::PREVIOUS_SYNC_ROOTS,
+            &previous_roots,
+        )?;
         for old_id in &dropped {
             records::delete(&tx, old_id)?;
         }

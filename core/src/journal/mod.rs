@@ -15,6 +15,7 @@ mod image;
 #[cfg(all(test, target_os = "linux"))]
 mod key_memory;
 mod key_slots;
+mod local_state;
 mod records;
 mod shared_keys;
 mod slot_keys;

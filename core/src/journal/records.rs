@@ -26,9 +26,9 @@ use zeroize::Zeroizing;
 
 /// Writes records inside one transaction of [`Journal::write`].
 pub struct RecordWriter<'a> {
-    tx: Transaction<'a>,
-    keyring: &'a mut Keyring,
-    journal_id: [u8; 16],
+    pub(super) tx: Transaction<'a>,
+    pub(super) keyring: &'a mut Keyring,
+    pub(super) journal_id: [u8; 16],
     device: u64,
     write: WriteState,
     /// Seals reserved by this transaction in `write.generation` (added to the stored row).
@@ -38,7 +38,7 @@ pub struct RecordWriter<'a> {
     /// See `State::clock_floor_known`.
     clock_floor_known: bool,
     seals_per_key: u64,
-    deleted: bool,
+    pub(super) deleted: bool,
     replaced: bool,
     scratch: Zeroizing<Vec<u8>>,
     touched: Vec<Written>,
@@ -371,9 +371,9 @@ impl RecordWriter<'_> {
         crate::store::settings::get(&self.tx, name)
     }
 
-    /// Sets a value of the journal's settings table in this transaction.
-    pub(crate) fn set_setting(&mut self, name: &str, value: &[u8]) -> Result<()> {
-        crate::store::settings::set(&self.tx, name, value)
+    /// Removes a value of the journal's settings table in this transaction.
+    pub(crate) fn remove_setting(&mut self, name: &str) -> Result<()> {
+        crate::store::settings::delete(&self.tx, name)
     }
 
     /// Erases a row outright, leaving no tombstone (a record in quarantine the person

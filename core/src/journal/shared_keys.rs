@@ -7,11 +7,10 @@
 //! data key, opened only by the passphrase (through Argon2id) or the recovery code. The data
 //! key itself is never written anywhere in clear. Device-key slots stay on their device.
 
-use super::{slot_keys, staging, Journal, State};
-use crate::crypto::envelope::SealingKey;
+use super::{local_state, slot_keys, staging, Journal, RecordWriter, State};
 use crate::crypto::keyring::{DataKey, Keyring};
 use crate::crypto::recovery_code::RecoveryCode;
-use crate::crypto::subkeys;
+use crate::crypto::sync_keys::SyncKeys;
 use crate::error::{Error, Result};
 use crate::store::connection::{self, Mode};
 use crate::store::slots::{self, SlotKind, SlotRow};
@@ -22,8 +21,12 @@ use rusqlite::TransactionBehavior;
 use std::path::Path;
 use std::sync::Mutex;
 
-/// The label of the key that seals what a journal puts in a sync store.
-pub(crate) const LABEL_SYNC: &[u8] = b"waymark/v1/sync";
+/// The local value holding the sync roots of the data keys this journal had before its
+/// rotations (newest last), so the first sync after a rotation can bring in what the other
+/// devices wrote under the old key.
+pub(crate) const PREVIOUS_SYNC_ROOTS: &str = "previous_sync_roots";
+/// How many earlier keys a journal keeps the sync roots of.
+pub(crate) const KEEP_PREVIOUS_KEYS: usize = 4;
 
 /// A journal's id and the key slots a new device joins with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,13 +58,33 @@ impl Journal {
         })
     }
 
-    /// The key that seals what this journal puts in a sync store: derived from the data key
-    /// under its own label, the same on every device of the journal. Needs it unlocked.
-    pub(crate) fn sync_key(&self) -> Result<SealingKey> {
+    /// The keys that seal and authenticate what this journal puts in a sync store: derived
+    /// from the data key, the same on every device of the journal. Needs it unlocked.
+    pub(crate) fn sync_keys(&self) -> Result<SyncKeys> {
         let mut state = self.state();
-        let data_key = state.keyring()?.data_key().bytes();
-        let key = subkeys::derive_subkey(data_key, LABEL_SYNC, &[])?;
-        SealingKey::new(&key, 1)
+        state.keyring()?.sync_keys()
+    }
+
+    /// The sync keys of the data keys this journal had before its last rotations, newest
+    /// first (at most [`KEEP_PREVIOUS_KEYS`]). Needs it unlocked.
+    pub(crate) fn previous_sync_keys(&self) -> Result<Vec<SyncKeys>> {
+        let mut state = self.state();
+        let journal_id = state.journal_id;
+        let super::State { conn, keyring, .. } = &mut *state;
+        let keyring = keyring.as_mut().ok_or(Error::Locked)?;
+        let Some(roots) = local_state::read(conn, keyring, &journal_id, PREVIOUS_SYNC_ROOTS)?
+        else {
+            return Ok(Vec::new());
+        };
+        roots
+            .chunks_exact(32)
+            .rev()
+            .map(|root| {
+                let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+                bytes.copy_from_slice(root);
+                SyncKeys::from_root(&bytes)
+            })
+            .collect()
     }
 
     /// This file's device id (stamped on every write it makes).
@@ -79,9 +102,9 @@ impl Journal {
         shared: &SharedSlots,
         secret: JoinSecret<'_>,
         options: JournalOptions,
-    ) -> Result<Journal> {
+    ) -> Result<(Journal, SlotRow)> {
         options.validate()?;
-        let data_key = open_shared(shared, secret)?;
+        let (data_key, opened) = open_shared(shared, secret)?;
         Journal::clear_the_way(path)?;
         let staging = staging::staging_path(path)?;
         let mut conn =
@@ -126,12 +149,48 @@ impl Journal {
                 1,
             )),
         };
-        journal.publish(path)
+        Ok((journal.publish(path)?, opened))
     }
 }
 
-/// Opens the data key from shared slots with `secret`.
-fn open_shared(shared: &SharedSlots, secret: JoinSecret<'_>) -> Result<DataKey> {
+impl RecordWriter<'_> {
+    /// Replaces this journal's passphrase and recovery-code slots by `rows` (slots another
+    /// device of the journal shared), in this transaction; platform slots stay. Every row
+    /// must be intact for this journal and there must be at least one, or nothing changes.
+    pub(crate) fn replace_shared_slots(&mut self, rows: &[SlotRow]) -> Result<()> {
+        if rows.is_empty()
+            || rows
+                .iter()
+                .any(|r| r.kind == SlotKind::Platform || !r.is_intact(&self.journal_id))
+        {
+            return Err(Error::SyncStore {
+                detail: "the key slots another device shared are damaged".into(),
+            });
+        }
+        for row in slots::all(&self.tx)? {
+            if row.kind != SlotKind::Platform {
+                slots::delete(&self.tx, row.id)?;
+            }
+        }
+        for row in rows {
+            slots::insert(
+                &self.tx,
+                &self.journal_id,
+                row.kind,
+                &row.label,
+                &row.salt,
+                &row.params,
+                &row.wrapped_key,
+            )?;
+        }
+        // The retired slots must not linger in the write-ahead log (S11).
+        self.deleted = true;
+        Ok(())
+    }
+}
+
+/// Opens the data key from shared slots with `secret`; returns it with the slot that opened.
+fn open_shared(shared: &SharedSlots, secret: JoinSecret<'_>) -> Result<(DataKey, SlotRow)> {
     let (kind, code) = match secret {
         JoinSecret::Passphrase(_) => (SlotKind::Passphrase, None),
         JoinSecret::RecoveryCode(typed) => {
@@ -150,7 +209,7 @@ fn open_shared(shared: &SharedSlots, secret: JoinSecret<'_>) -> Result<DataKey> 
             (JoinSecret::RecoveryCode(_), None) => None,
         };
         if let Some(key) = opened {
-            return Ok(key);
+            return Ok((key, (*row).clone()));
         }
     }
     Err(slot_keys::nothing_opened(intact.len(), damaged))

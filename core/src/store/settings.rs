@@ -83,3 +83,20 @@ pub(crate) fn journal_id(conn: &Connection) -> Result<[u8; 16]> {
             detail: "the journal id is malformed",
         })
 }
+
+/// The names of every setting starting with `prefix`.
+pub(crate) fn names_with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<String>> {
+    let mut statement = conn.prepare("SELECT name FROM settings WHERE substr(name, 1, ?2) = ?1")?;
+    let names = statement
+        .query_map(rusqlite::params![prefix, prefix.len() as i64], |row| {
+            row.get::<_, String>(0)
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(names)
+}
+
+/// Removes a setting (absent is fine).
+pub(crate) fn delete(conn: &Connection, name: &str) -> Result<()> {
+    conn.execute("DELETE FROM settings WHERE name = ?1", [name])?;
+    Ok(())
+}

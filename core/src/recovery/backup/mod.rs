@@ -501,6 +501,9 @@ impl Known {
 pub(crate) struct MergeRules {
     pub(crate) now: DateTime<Utc>,
     pub(crate) sender_knew: Option<Known>,
+    /// In a sync: what this journal knew of every device's writes before this merge, and
+    /// its own device id.
+    pub(crate) receiver_knew: Option<(Known, u64)>,
 }
 
 impl MergeRules {
@@ -511,6 +514,17 @@ impl MergeRules {
     /// True in a sync when the sender had not seen the local write stamped `stamp`.
     fn concurrent(&self, stamp: Stamp) -> bool {
         self.sender_knew.as_ref().is_some_and(|k| k.missed(stamp))
+    }
+
+    /// True in a sync when this journal knew the write stamped `stamp` before (it wrote it,
+    /// or applied it or something later of its device): whatever it holds now already
+    /// settled it, so it is never news and never a concurrent edit (a version that arrives
+    /// again through another device's snapshot does not bring a deleted record back as a
+    /// conflict copy).
+    fn old_news(&self, stamp: Stamp) -> bool {
+        self.receiver_knew
+            .as_ref()
+            .is_some_and(|(known, me)| stamp.device == *me || !known.missed(stamp))
     }
 }
 
@@ -551,6 +565,7 @@ impl Recovery {
         let rules = MergeRules {
             now: self.now(),
             sender_knew: None,
+            receiver_knew: None,
         };
         self.write(|w| {
             let mut report = MergeReport::default();
@@ -714,8 +729,12 @@ fn merge_typed<T: StoredRecord>(
             view.revision,
         )
     })?;
+    let old_news = rules.old_news(record.stamp);
     let local = match local {
         Stored::Absent => None,
+        // A version this journal knew before it deleted the record (or settled since) never
+        // brings it back.
+        Stored::Deleted(_) if old_news => return Ok(Merged::StayedDeleted),
         // In a sync, a version sent by a device that had not seen the deletion here is a
         // concurrent edit: the deletion stands (nothing deleted comes back) and text a person
         // wrote is kept as a conflict copy. A kind that keeps no copy (a check-in, a
@@ -760,7 +779,7 @@ fn merge_typed<T: StoredRecord>(
         Some((false, false, _, _)) => quarantine(w, record, QuarantineReason::Invalid),
         Some((false, true, stamp, revision)) => {
             let wins = incoming_wins(record, stamp, revision);
-            if rules.concurrent(stamp) {
+            if rules.concurrent(stamp) && !old_news {
                 let loser = if wins { stamp } else { record.stamp };
                 if merge_concurrent::<T>(w, &id, value, wins, loser, report)? {
                     w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
@@ -880,6 +899,7 @@ fn merge_raw(
         )
     })? {
         Stored::Absent => None,
+        Stored::Deleted(_) if rules.old_news(record.stamp) => return Ok(Merged::StayedDeleted),
         Stored::Deleted(deleted) if rules.concurrent(deleted) => return Ok(Merged::StayedDeleted),
         Stored::Deleted(_) if rules.is_sync() => None,
         Stored::Deleted(deleted) if record.stamp <= deleted => return Ok(Merged::StayedDeleted),
@@ -955,6 +975,15 @@ fn merge_deletion(
                 remember(w)?;
             }
             Ok(Merged::Unchanged)
+        }
+        // A deletion this journal knew before settled what it holds: only a later one wins.
+        Stored::Live((true, edited)) if rules.old_news(deletion.stamp) => {
+            if deletion.stamp > edited {
+                remember(w)?;
+                Ok(Merged::Deleted)
+            } else {
+                Ok(Merged::Kept)
+            }
         }
         // In a sync a deletion stands (no deletion comes back); an edit made here and not
         // sent yet is kept first as a conflict copy. Where the kind keeps no copy, an edit

@@ -1,45 +1,47 @@
-//! What a sync store holds, and how it is sealed.
+//! Change sets and snapshots: what a sync store holds besides `keys`, and how they are
+//! sealed.
 //!
-//! - `keys`: the journal id and its passphrase and recovery-code slots (wrapped copies of
-//!   the data key: the passphrase opens one through Argon2id, the recovery code the other),
-//!   so a new device can join. Readable without a key, and nothing in it is readable
-//!   without the passphrase or the code; the slots carry their own checksums.
 //! - `c-` followed by 32 random hex digits: a **change set**, the records and deletions one
-//!   device wrote since its last sync.
-//! - `s-` and 32 random hex digits: a **snapshot**, a whole journal and the names of the
-//!   change sets and snapshots it replaces (compaction).
+//!   device wrote since its last push to this store.
+//! - `s-` and 32 random hex digits: a **snapshot**, everything a device's journal holds, and
+//!   the names of the blobs it replaces (a compaction).
 //!
-//! Change sets and snapshots are sealed with AES-256-GCM under the sync key (HKDF of the
-//! data key with its own label, the same on every device of the journal), with the blob's
-//! name as associated data (a blob renamed is refused), and padded to a Padmé length of at
-//! least 4 KiB, so neither names nor sizes tell what is inside: no dates, kinds, device
-//! names or counts.
+//! Each is sealed with AES-256-GCM under the blob key of the sync keys (`crypto::sync_keys`),
+//! whose public commitment names the envelope's key id, with the blob's name as associated
+//! data (a renamed blob is refused), and padded to a Padmé length of at least 4 KiB: neither
+//! names nor sizes tell what is inside (no dates, kinds, device names or counts). Inside,
+//! besides the records:
+//! - the writing device, its **sequence number** for this blob and the one of its previous
+//!   blob in this store (see `ledger`), and what it held of every device's blobs;
+//! - what it knew of every device's writes (hybrid clocks);
+//! - the key slots it held and their version, so a device that meets a lost or older `keys`
+//!   file still learns the newest slots.
+//!
+//! Blobs written before the sync epochs (envelope key id 1, no sequence numbers) are still
+//! opened, to move a store to this format once.
 
+use super::keys_file::{self, decode_slot, write_slot, MAX_SLOTS};
+use super::ledger::{self, KeysVersion, Seqs};
 use crate::codec::{Reader, Writer};
-use crate::crypto::envelope::{self, SealingKey};
+use crate::crypto::envelope::{self, Envelope, SealingKey};
+use crate::crypto::sync_keys::{SyncKeys, LEGACY_ENVELOPE_ID};
 use crate::error::{Error, Result};
-use crate::journal::SharedSlots;
 use crate::record::RecordId;
 use crate::recovery::backup::{Known, Payload};
-use crate::store::slots::{SlotKind, SlotRow};
-use crate::Stamp;
+use crate::store::slots::SlotRow;
 use zeroize::Zeroizing;
 
-/// The name of the blob holding the key slots.
-pub(crate) const KEYS: &str = "keys";
 /// The prefix of a change set's name.
 pub(crate) const CHANGE: &str = "c-";
 /// The prefix of a snapshot's name.
 pub(crate) const SNAPSHOT: &str = "s-";
 
-/// The first bytes of the keys blob.
-const KEYS_MAGIC: &[u8; 8] = b"WMSKEYS1";
-/// The layout version inside a sealed blob.
-const SEALED_VERSION: u8 = 1;
+/// The layout version inside a blob written before the sync epochs.
+const LEGACY_VERSION: u8 = 1;
+/// The layout version inside a blob.
+const SEALED_VERSION: u8 = 2;
 /// The smallest padded plaintext of a sealed blob.
 const MIN_SEALED: usize = 4096;
-/// At most this many slots in a keys blob (a journal has two or three).
-const MAX_SLOTS: usize = 16;
 /// At most this many names a snapshot replaces.
 const MAX_COVERS: usize = 100_000;
 
@@ -54,13 +56,37 @@ pub(crate) fn is_sealed_name(name: &str) -> bool {
     name.strip_prefix(CHANGE).is_some_and(hex) || name.strip_prefix(SNAPSHOT).is_some_and(hex)
 }
 
+/// The key slots a device held when it wrote a blob, and their version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SlotSet {
+    pub(crate) version: KeysVersion,
+    pub(crate) rows: Vec<SlotRow>,
+}
+
+/// Who wrote a blob, and what it held then (see the module docs).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Header {
+    /// The writing device.
+    pub(crate) origin: u64,
+    /// Its sequence number for this blob.
+    pub(crate) seq: u64,
+    /// The sequence number of its previous blob in this store (0: none).
+    pub(crate) prev: u64,
+    /// For each device, the highest sequence number whose content the writer held.
+    pub(crate) applied: Seqs,
+    /// The key slots it held.
+    pub(crate) slots: Option<SlotSet>,
+}
+
 /// What a sealed blob holds.
 pub(crate) struct Sealed {
+    /// Who wrote it; `None` for a blob written before the sync epochs.
+    pub(crate) header: Option<Header>,
     /// The records and deletions.
     pub(crate) payload: Payload,
     /// For a snapshot: the names it replaces.
     pub(crate) covers: Vec<String>,
-    /// What the sending device knew when it sent this (see [`Known`]).
+    /// What the writer knew of each device's writes when it wrote this.
     pub(crate) known: Known,
 }
 
@@ -68,31 +94,50 @@ mod tag {
     pub const PAYLOAD: u32 = 1;
     pub const COVERS: u32 = 2;
     pub const KNOWN: u32 = 3;
-    pub const DEVICE: u32 = 1;
-    pub const CLOCK: u32 = 2;
+    pub const ORIGIN: u32 = 4;
+    pub const SEQ: u32 = 5;
+    pub const PREV: u32 = 6;
+    pub const APPLIED: u32 = 7;
+    pub const SLOTS: u32 = 8;
+    pub const SLOT_VERSION: u32 = 1;
+    pub const SLOT: u32 = 2;
 }
 
-/// At most this many devices in a version vector.
-const MAX_DEVICES: usize = 4096;
-
-/// The associated data of the blob named `name`.
-fn context(name: &str) -> Vec<u8> {
-    let mut out = b"waymark sync blob v1:".to_vec();
+/// The associated data of the blob named `name` in `version`.
+fn context(version: u8, name: &str) -> Vec<u8> {
+    let mut out = if version == LEGACY_VERSION {
+        b"waymark sync blob v1:".to_vec()
+    } else {
+        b"waymark sync blob v2:".to_vec()
+    };
     out.extend_from_slice(name.as_bytes());
     out
 }
 
-/// Seals `sealed` for the blob named `name`.
-pub(crate) fn seal(key: &SealingKey, name: &str, sealed: &Sealed) -> Result<Vec<u8>> {
+/// Seals `sealed` (which must have a header) for the blob named `name` under `keys`.
+pub(crate) fn seal(keys: &SyncKeys, name: &str, sealed: &Sealed) -> Result<Vec<u8>> {
+    let header = sealed
+        .header
+        .as_ref()
+        .ok_or(Error::Crypto("a sync blob needs its writer"))?;
     let mut w = Writer::new();
     w.bytes_field(tag::PAYLOAD, &sealed.payload.encode());
     for covered in &sealed.covers {
         w.bytes_field(tag::COVERS, covered.as_bytes());
     }
-    for (&device, &clock) in &sealed.known.0 {
-        w.nested(tag::KNOWN, |k| {
-            k.uint(tag::DEVICE, device);
-            k.uint(tag::CLOCK, clock);
+    ledger::write_known(&sealed.known, &mut w, tag::KNOWN);
+    w.uint(tag::ORIGIN, header.origin);
+    w.uint(tag::SEQ, header.seq);
+    w.uint(tag::PREV, header.prev);
+    header.applied.write(&mut w, tag::APPLIED);
+    if let Some(slots) = &header.slots {
+        w.nested(tag::SLOTS, |s| {
+            s.nested(tag::SLOT_VERSION, |v| {
+                keys_file::write_version(v, &slots.version)
+            });
+            for row in &slots.rows {
+                write_slot(s, tag::SLOT, row);
+            }
         });
     }
     let content = Zeroizing::new(w.into_bytes());
@@ -104,17 +149,79 @@ pub(crate) fn seal(key: &SealingKey, name: &str, sealed: &Sealed) -> Result<Vec<
     plain.extend_from_slice(&len.to_be_bytes());
     plain.extend_from_slice(&content);
     plain.resize(padded, 0);
-    envelope::seal(key, &context(name), &plain)
+    envelope::seal(keys.blobs(), &context(SEALED_VERSION, name), &plain)
 }
 
-/// Opens the blob named `name`; `None` when it does not authenticate (another journal's, or
-/// changed, renamed or truncated) or does not parse.
-pub(crate) fn open(key: &SealingKey, name: &str, bytes: Vec<u8>) -> Option<Sealed> {
+/// Which of a device's keys a blob opened under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Under {
+    /// The journal's current key.
+    Current,
+    /// A key the journal rotated away from (the index into its previous keys).
+    Previous(usize),
+}
+
+/// What opening a blob found.
+pub(crate) enum Opened {
+    /// It opened: a blob of this journal under one of its keys (legacy blobs have no
+    /// header).
+    Sealed(Box<Sealed>, Under),
+    /// It names one of this device's keys but does not open or parse: changed, truncated,
+    /// renamed, or damaged.
+    Damaged,
+    /// It was sealed under a key this device does not hold (the envelope's key id): another
+    /// journal's, or this journal's under a key from before this device joined.
+    Foreign(u32),
+}
+
+/// Opens the blob named `name` with this device's `current` keys or one of its `previous`
+/// ones, whichever its envelope names.
+pub(crate) fn open(
+    current: &SyncKeys,
+    previous: &[SyncKeys],
+    name: &str,
+    bytes: Vec<u8>,
+) -> Opened {
+    let Ok(envelope) = Envelope::parse(&bytes) else {
+        return Opened::Damaged;
+    };
+    let id = envelope.key_id;
+    let mut candidates: Vec<(&SealingKey, Under, u8)> = Vec::new();
+    if id == current.envelope_id() {
+        candidates.push((current.blobs(), Under::Current, SEALED_VERSION));
+    }
+    for (i, keys) in previous.iter().enumerate() {
+        if id == keys.envelope_id() {
+            candidates.push((keys.blobs(), Under::Previous(i), SEALED_VERSION));
+        }
+    }
+    if id == LEGACY_ENVELOPE_ID {
+        candidates.push((current.legacy(), Under::Current, LEGACY_VERSION));
+        for (i, keys) in previous.iter().enumerate() {
+            candidates.push((keys.legacy(), Under::Previous(i), LEGACY_VERSION));
+        }
+    }
+    if candidates.is_empty() {
+        return Opened::Foreign(id);
+    }
     let mut buffer = Zeroizing::new(bytes);
-    let range = envelope::open_in_place(key, &mut buffer, &context(name))?;
-    let plain = &buffer[range];
-    let (&version, rest) = plain.split_first()?;
-    if version != SEALED_VERSION {
+    for (key, under, version) in candidates {
+        let mut attempt = Zeroizing::new(buffer.to_vec());
+        if let Some(range) = envelope::open_in_place(key, &mut attempt, &context(version, name)) {
+            buffer = attempt;
+            return match parse(version, &buffer[range]) {
+                Some(sealed) => Opened::Sealed(Box::new(sealed), under),
+                None => Opened::Damaged,
+            };
+        }
+    }
+    Opened::Damaged
+}
+
+/// Parses an opened blob's plaintext of layout `version`.
+fn parse(version: u8, plain: &[u8]) -> Option<Sealed> {
+    let (&found, rest) = plain.split_first()?;
+    if found != version {
         return None;
     }
     let (len, rest) = rest.split_at_checked(4)?;
@@ -123,6 +230,7 @@ pub(crate) fn open(key: &SealingKey, name: &str, bytes: Vec<u8>) -> Option<Seale
     let mut payload = None;
     let mut covers = Vec::new();
     let mut known = Known::default();
+    let mut header = Header::default();
     let mut reader = Reader::new(content);
     while let Some((t, wire, _)) = reader.next_field().ok()? {
         match t {
@@ -134,155 +242,107 @@ pub(crate) fn open(key: &SealingKey, name: &str, bytes: Vec<u8>) -> Option<Seale
                 }
                 covers.push(name.to_owned());
             }
-            tag::KNOWN => {
-                if known.0.len() >= MAX_DEVICES {
-                    return None;
-                }
-                let (mut device, mut clock) = (None, None);
-                let mut inner = Reader::new(wire.bytes().ok()?);
-                while let Some((t, wire, _)) = inner.next_field().ok()? {
-                    match t {
-                        tag::DEVICE => device = Some(wire.varint().ok()?),
-                        tag::CLOCK => clock = Some(wire.varint().ok()?),
-                        _ => {}
-                    }
-                }
-                known.learn(Stamp {
-                    device: device?,
-                    clock: clock?,
-                });
+            tag::KNOWN => ledger::read_known_pair(&mut known, wire.bytes().ok()?)?,
+            tag::ORIGIN if version == SEALED_VERSION => header.origin = wire.varint().ok()?,
+            tag::SEQ if version == SEALED_VERSION => header.seq = wire.varint().ok()?,
+            tag::PREV if version == SEALED_VERSION => header.prev = wire.varint().ok()?,
+            tag::APPLIED if version == SEALED_VERSION => {
+                header.applied.read_pair(wire.bytes().ok()?)?
+            }
+            tag::SLOTS if version == SEALED_VERSION => {
+                header.slots = Some(parse_slots(wire.bytes().ok()?)?)
             }
             _ => {}
         }
     }
+    let header = if version == SEALED_VERSION {
+        // Sequence numbers start at 1 and a blob's previous one is below its own.
+        if header.seq == 0 || header.prev >= header.seq {
+            return None;
+        }
+        Some(header)
+    } else {
+        None
+    };
     Some(Sealed {
+        header,
         payload: payload?,
         covers,
         known,
     })
 }
 
-mod keys_tag {
-    pub const JOURNAL_ID: u32 = 1;
-    pub const SLOT: u32 = 2;
-    pub const STORE_ID: u32 = 3;
-    pub const KIND: u32 = 1;
-    pub const LABEL: u32 = 2;
-    pub const SALT: u32 = 3;
-    pub const PARAMS: u32 = 4;
-    pub const WRAPPED: u32 = 5;
-    pub const CHECKSUM: u32 = 6;
-}
-
-/// What the keys blob holds: the slots, and the store's own random id (so a device keeps a
-/// separate sync state for each store it syncs with).
-pub(crate) struct Keys {
-    pub(crate) shared: SharedSlots,
-    pub(crate) store_id: [u8; 16],
-}
-
-/// The keys blob of `keys`.
-pub(crate) fn encode_keys(keys: &Keys) -> Vec<u8> {
-    let shared = &keys.shared;
-    let mut w = Writer::new();
-    w.bytes_field(keys_tag::JOURNAL_ID, &shared.journal_id);
-    w.bytes_field(keys_tag::STORE_ID, &keys.store_id);
-    for row in &shared.rows {
-        w.nested(keys_tag::SLOT, |s| {
-            s.uint(keys_tag::KIND, u64::try_from(row.kind.to_db()).unwrap_or(0));
-            s.bytes_field(keys_tag::LABEL, row.label.as_bytes());
-            s.bytes_field(keys_tag::SALT, &row.salt);
-            s.bytes_field(keys_tag::PARAMS, &row.params);
-            s.bytes_field(keys_tag::WRAPPED, &row.wrapped_key);
-            if let Some(sum) = &row.checksum {
-                s.bytes_field(keys_tag::CHECKSUM, sum);
-            }
-        });
-    }
-    let mut out = KEYS_MAGIC.to_vec();
-    out.extend_from_slice(&w.into_bytes());
-    out
-}
-
-/// Reads a keys blob; refuses one that is not Waymark's or is malformed.
-pub(crate) fn decode_keys(bytes: &[u8]) -> Result<Keys> {
-    let refused = || Error::SyncStore {
-        detail: "the store's key blob is not a Waymark journal's (or is damaged)".into(),
-    };
-    let body = bytes
-        .strip_prefix(KEYS_MAGIC.as_slice())
-        .ok_or_else(refused)?;
-    let mut journal_id = None;
-    let mut store_id = [0u8; 16];
+fn parse_slots(bytes: &[u8]) -> Option<SlotSet> {
+    let mut version = None;
     let mut rows = Vec::new();
-    let mut reader = Reader::new(body);
-    while let Some((t, wire, _)) = reader.next_field().map_err(|_| refused())? {
-        match t {
-            keys_tag::JOURNAL_ID => {
-                journal_id = Some(
-                    <[u8; 16]>::try_from(wire.bytes().map_err(|_| refused())?)
-                        .map_err(|_| refused())?,
-                );
-            }
-            keys_tag::STORE_ID => {
-                store_id = <[u8; 16]>::try_from(wire.bytes().map_err(|_| refused())?)
-                    .map_err(|_| refused())?;
-            }
-            keys_tag::SLOT => {
-                if rows.len() >= MAX_SLOTS {
-                    return Err(refused());
-                }
-                rows.push(decode_slot(wire.bytes().map_err(|_| refused())?).ok_or_else(refused)?);
-            }
-            _ => {}
-        }
-    }
-    Ok(Keys {
-        shared: SharedSlots {
-            journal_id: journal_id.ok_or_else(refused)?,
-            rows,
-        },
-        store_id,
-    })
-}
-
-fn decode_slot(bytes: &[u8]) -> Option<SlotRow> {
-    let mut kind = None;
-    let mut label = String::new();
-    let mut salt = Vec::new();
-    let mut params = Vec::new();
-    let mut wrapped_key = Vec::new();
-    let mut checksum = None;
     let mut reader = Reader::new(bytes);
-    let small = |b: &[u8]| (b.len() <= 1024).then(|| b.to_vec());
     while let Some((t, wire, _)) = reader.next_field().ok()? {
         match t {
-            keys_tag::KIND => {
-                kind = match wire.varint().ok()? {
-                    1 => Some(SlotKind::Passphrase),
-                    2 => Some(SlotKind::RecoveryCode),
-                    _ => return None,
+            tag::SLOT_VERSION => version = Some(keys_file::decode_version(wire.bytes().ok()?)?),
+            tag::SLOT => {
+                if rows.len() >= MAX_SLOTS {
+                    return None;
                 }
+                rows.push(decode_slot(wire.bytes().ok()?)?);
             }
-            keys_tag::LABEL => {
-                label = std::str::from_utf8(&small(wire.bytes().ok()?)?)
-                    .ok()?
-                    .to_owned()
-            }
-            keys_tag::SALT => salt = small(wire.bytes().ok()?)?,
-            keys_tag::PARAMS => params = small(wire.bytes().ok()?)?,
-            keys_tag::WRAPPED => wrapped_key = small(wire.bytes().ok()?)?,
-            keys_tag::CHECKSUM => checksum = Some(small(wire.bytes().ok()?)?),
             _ => {}
         }
     }
-    Some(SlotRow {
-        id: 0,
-        kind: kind?,
-        label,
-        salt,
-        params,
-        wrapped_key,
-        checksum: Some(checksum?),
+    Some(SlotSet {
+        version: version?,
+        rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn sealed(seq: u64) -> Sealed {
+        let mut applied = Seqs::default();
+        applied.raise(4, seq);
+        Sealed {
+            header: Some(Header {
+                origin: 4,
+                seq,
+                prev: seq - 1,
+                applied,
+                slots: None,
+            }),
+            payload: Payload {
+                created_at: chrono::Utc.timestamp_opt(1_700_000_000, 0).unwrap(),
+                records: Vec::new(),
+                deletions: Vec::new(),
+            },
+            covers: Vec::new(),
+            known: Known::default(),
+        }
+    }
+
+    #[test]
+    fn a_blob_opens_under_its_key_by_its_name_only() {
+        let current = SyncKeys::from_root(&[1u8; 32]).unwrap();
+        let old = SyncKeys::from_root(&[2u8; 32]).unwrap();
+        let name = fresh_name(CHANGE).unwrap();
+        let bytes = seal(&current, &name, &sealed(3)).unwrap();
+        match open(&current, &[], &name, bytes.clone()) {
+            Opened::Sealed(s, Under::Current) => assert_eq!(s.header.unwrap().seq, 3),
+            _ => panic!("did not open"),
+        }
+        let other_name = fresh_name(CHANGE).unwrap();
+        assert!(matches!(
+            open(&current, &[], &other_name, bytes.clone()),
+            Opened::Damaged
+        ));
+        assert!(matches!(
+            open(&old, &[], &name, bytes.clone()),
+            Opened::Foreign(_)
+        ));
+        let under_old = seal(&old, &name, &sealed(2)).unwrap();
+        assert!(matches!(
+            open(&current, &[old], &name, under_old),
+            Opened::Sealed(_, Under::Previous(0))
+        ));
+    }
 }

@@ -2,65 +2,71 @@
 //! server, or a shell's own storage through the [`SyncStore`] trait.
 //!
 //! **What a sync does** ([`Recovery::sync`]), in this order:
-//! 1. Puts the journal's key slots in the store (blob `keys`) if they are not there, and
-//!    refuses a store that holds another journal's.
-//! 2. **Pulls**: applies every change set and snapshot it has not applied yet (snapshots
-//!    first), each in one transaction together with the note that it was applied, by the
-//!    merge rules of backups (`recovery::backup`): matched by identity, the later edit wins,
-//!    deletions travel as tombstones, everything checked like input and quarantined when it
-//!    breaks a rule. A blob that does not open under this journal's sync key (another
-//!    journal's, changed, renamed, truncated) is **refused**, counted, never applied.
-//!    **Concurrent edits**: a record this device changed and has not sent yet, met by a
-//!    different version from another device, is a concurrent edit. The later one wins; text a
-//!    person wrote that lost (a journal entry) is kept as a **conflict copy** (an entry with
-//!    `conflict_of` set), and a day's check-in is merged field by field (mood from one
-//!    device, evening review from the other). Nothing a person wrote is silently lost.
-//! 3. **Pushes**: what this device wrote since its last push to this store, as one sealed
-//!    change set; the first push to an empty store carries the whole journal (each store has
-//!    its own id in `keys`, and this device its own state for each). A device that syncs
-//!    with several stores forwards other devices' writes only to a store it starts: keep one
-//!    store per journal; moving to a new one, the first sync to it carries everything.
-//! 4. **Compacts**: when the store holds 16 change sets or more, writes a snapshot of the
-//!    whole journal naming what it replaces, then removes those, so a new device joins from
-//!    one blob. Tombstones stay in snapshots, so a device offline for a year still learns of
-//!    the deletions.
+//! 1. Reads the store's `keys` file ([`keys_file`]) and tells whose it is: this journal's
+//!    under its current key (its HMAC verified), under a key this device rotated away from
+//!    (the first sync after `rotate-key`), under a later key (the key was rotated on another
+//!    device: [`Error::SyncKeyChanged`], nothing synced), another journal's (refused), or
+//!    missing or altered (written again, under a new store id).
+//! 2. **Pulls** ([`pull`]): opens what it has not opened in this store, refuses to go on if
+//!    the store shows less than it did before ([`Error::SyncRolledBack`]), and applies what
+//!    is new by the writers' sequence numbers ([`ledger`]): never anything this journal holds
+//!    already, so no replayed, restored or re-listed blob is applied twice. Applying merges
+//!    by the rules of backups (`recovery::backup`): matched by identity, the later edit
+//!    wins, deletions travel as tombstones, everything checked like input. **Concurrent
+//!    edits** (a version the sender had not seen this journal's edit of, and this journal
+//!    had not seen before) keep what a person wrote: a journal entry or reflection as a
+//!    **conflict copy**, a day's check-in field by field, a safety plan or card item by item.
+//!    A blob that does not open is **refused**, counted, never applied.
+//! 3. **The key slots** ([`secrets`]): the newest verified set wins on every device; a
+//!    newer one from another device is adopted here and the person told what changed.
+//! 4. **Pushes** ([`push`]): what this device wrote since its last push to this store as one
+//!    change set, or everything as a snapshot when the store is new, when resending, after a
+//!    key rotation, after bringing in blobs under an earlier key, or when the store holds 16
+//!    change sets (then the snapshot replaces what it covers: a compaction).
+//! 5. Writes `keys` when the store's is missing, altered or older, then removes what a
+//!    snapshot replaced.
 //!
-//! **Idempotent and resumable.** Applying a blob and noting it applied commit together; a
-//! blob is written under a fresh name in one piece before this device notes it sent. A sync
-//! killed at any point leaves both sides consistent, and the next one completes (at worst
-//! it sends a change set again, which changes nothing where it is applied). Two devices
-//! syncing at once write different names; a blob a compaction removed before another device
-//! read it is in the snapshot that device reads next.
+//! **Idempotent and resumable.** Applying a blob and noting it in the ledger commit
+//! together; a blob's sequence number is saved before the blob is written, and a blob is
+//! written whole under a fresh name before this device notes it sent. A sync killed at any
+//! point leaves both sides consistent, and the next one completes.
 //!
 //! **Joining** ([`Recovery::join`]): a new device reads `keys`, opens the data key with the
-//! passphrase or the recovery code, makes its journal with the same id and slots, and syncs.
-//! After `rotate-key` on one device, the others must join again (the sync key changes with
-//! the data key).
+//! passphrase or the recovery code, makes its journal with the same id and slots, checks the
+//! file's HMAC, and syncs; a secret another device has replaced since does not join.
 
 mod blob;
 mod folder;
+mod keys_file;
+mod ledger;
+mod pull;
+mod push;
+mod secrets;
 mod state;
 mod store;
 #[cfg(feature = "webdav")]
 mod webdav;
 
 pub use folder::FolderStore;
+pub use secrets::SecretChange;
 pub use store::{is_blob_name, StoreError, SyncStore, MAX_BLOB_BYTES};
 #[cfg(feature = "webdav")]
 pub use webdav::WebDavStore;
 
-use super::backup::{
-    deletions_of, merge_payload_in, BackupRecord, MergeReport, MergeRules, Payload,
-};
+use super::backup::MergeReport;
 use super::clock::Clock;
 use super::Recovery;
+use crate::crypto::sync_keys::{SyncKeys, LEGACY_ENVELOPE_ID};
 use crate::error::{Error, Result};
 use crate::journal::JoinSecret;
+use crate::store::slots::SlotRow;
 use crate::{Journal, JournalOptions};
-use blob::{Sealed, CHANGE, KEYS, SNAPSHOT};
+use blob::SlotSet;
+use keys_file::{KeysFile, KEYS};
+use ledger::{KeysVersion, Ledger};
+use push::Push;
 use serde::Serialize;
-use state::SyncState;
-use std::collections::BTreeSet;
+use state::StoreState;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -80,24 +86,69 @@ pub struct SyncReport {
     /// What applying them did: records added, updated, deleted, kept; conflict copies made;
     /// records quarantined.
     pub merged: MergeReport,
-    /// Blobs refused: not this journal's, changed or damaged. Never applied.
+    /// Blobs refused: they name this journal's key but do not open (changed, truncated,
+    /// renamed or damaged). Never applied.
     pub refused: i64,
+    /// Blobs sealed under a key this device does not hold: another journal's, or this
+    /// journal's from before a key change. Never applied (the device that changed the key
+    /// brings in what they hold).
+    pub foreign: i64,
+    /// Change sets waiting for an earlier change set of the same device that the store does
+    /// not show yet (still arriving, or withheld): applied once it arrives.
+    pub waiting: i64,
     /// Blobs this device replaced by a snapshot (0 when it did not compact).
     pub compacted: i64,
+    /// Changes of secret made on another device and adopted here.
+    pub secrets_changed: Vec<SecretChange>,
+    /// True when this sync moved the store to the key `rotate-key` made here: everything was
+    /// sent again under it, and what was under the old key removed once covered.
+    pub key_changed_in_store: bool,
+    /// True when the store's key file was missing or altered and was written again.
+    pub keys_repaired: bool,
 }
 
-/// The store a sync writes to, with its key and id.
-#[derive(Clone, Copy)]
-struct Target<'a> {
-    store: &'a dyn SyncStore,
-    key: &'a crate::crypto::envelope::SealingKey,
-    store_id: &'a [u8; 16],
-    /// True when this sync put the journal's keys in an empty store.
-    new_store: bool,
-}
-
-/// How far a sync has come: `done` of `total` blobs from the store applied.
+/// How far a sync has come: `done` of `total` blobs from the store opened.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
+/// What the store's `keys` file told.
+enum StoreKeys {
+    /// None, or one whose HMAC fails under this journal's key: written again.
+    Missing { altered: bool },
+    /// A file from before the sync epochs.
+    Legacy { store_id: [u8; 16] },
+    /// This journal's under its current key.
+    Current { store_id: [u8; 16], slots: SlotSet },
+    /// This journal's under a key it rotated away from.
+    Previous {
+        store_id: [u8; 16],
+        version: KeysVersion,
+    },
+}
+
+/// One sync with one store: what every step needs.
+pub(crate) struct Session<'a> {
+    store: &'a dyn SyncStore,
+    keys: SyncKeys,
+    previous: Vec<SyncKeys>,
+    store_id: [u8; 16],
+    me: u64,
+    /// The store's keys are from before the sync epochs.
+    legacy_store: bool,
+    /// The store had no (valid) keys file.
+    keys_missing: bool,
+    /// Send everything and skip the rollback check (the person restored the store on
+    /// purpose, or another device reported a damaged file).
+    resend: bool,
+}
+
+impl Session<'_> {
+    /// The envelope key ids of every key this device holds.
+    fn envelope_ids(&self) -> Vec<u32> {
+        let mut ids = vec![self.keys.envelope_id(), LEGACY_ENVELOPE_ID];
+        ids.extend(self.previous.iter().map(SyncKeys::envelope_id));
+        ids
+    }
+}
 
 impl Recovery {
     /// Syncs with `store` (see the module docs). Needs the journal unlocked.
@@ -105,7 +156,7 @@ impl Recovery {
         self.sync_with_progress(store, &mut |_, _| {})
     }
 
-    /// Like [`Recovery::sync`], calling `progress` before each blob it pulls.
+    /// Like [`Recovery::sync`], calling `progress` before each blob it opens.
     pub fn sync_with_progress(
         &self,
         store: &dyn SyncStore,
@@ -114,10 +165,11 @@ impl Recovery {
         self.sync_inner(store, progress, false)
     }
 
-    /// Like [`Recovery::sync_with_progress`], but sends the whole journal again, not only
-    /// what was written since the last sync: for when another device reported a damaged
-    /// file in the store (what it held reaches the others again). Changes nothing anywhere
-    /// else: every device already holding a record finds it unchanged.
+    /// Like [`Recovery::sync_with_progress`], but sends the whole journal again as one
+    /// snapshot, and goes on where the store shows less than before: for a store restored
+    /// from an older copy on purpose, or when another device reported a damaged file (what
+    /// it held reaches the others again). Every device already holding a record finds it
+    /// unchanged.
     pub fn sync_resending(
         &self,
         store: &dyn SyncStore,
@@ -132,262 +184,140 @@ impl Recovery {
         progress: Progress<'_>,
         resend: bool,
     ) -> Result<SyncReport> {
+        let out = self.sync_session(store, progress, resend);
+        // The sync keys were dropped (and overwritten) with the session; what deriving and
+        // using them left on the stack goes too (S6).
+        crate::crypto::keyring::scrub_stack();
+        out
+    }
+
+    fn sync_session(
+        &self,
+        store: &dyn SyncStore,
+        progress: Progress<'_>,
+        resend: bool,
+    ) -> Result<SyncReport> {
         let journal = self.journal();
-        let key = journal.sync_key()?;
-        let (store_id, new_store) = self.share_keys(store)?;
-        let listed: BTreeSet<String> = store
-            .list()?
-            .into_iter()
-            .filter(|n| blob::is_sealed_name(n))
-            .collect();
-        let mut state = self.write(|w| SyncState::load(w, &key, &store_id))?;
-        state.seen.retain(|n| listed.contains(n));
-        state.refused.retain(|n| listed.contains(n));
-        let mut report = SyncReport::default();
-
-        let mut pending: Vec<&String> =
-            listed.iter().filter(|n| !state.seen.contains(*n)).collect();
-        pending.sort_by_key(|n| !n.starts_with(SNAPSHOT));
-        let total = pending.len();
-        for (done, name) in pending.into_iter().enumerate() {
-            progress(done, total);
-            if state.seen.contains(name) {
-                continue; // in a snapshot applied meanwhile
+        let keys = journal.sync_keys()?;
+        let previous = journal.previous_sync_keys()?;
+        let ledger = self.write(Ledger::load)?;
+        let found = read_keys(store, journal, &keys, &previous, &ledger)?;
+        let (store_id, legacy_store, keys_missing) = match &found {
+            StoreKeys::Missing { .. } => (crate::crypto::random_array()?, false, true),
+            StoreKeys::Legacy { store_id } => (*store_id, true, false),
+            StoreKeys::Current { store_id, .. } | StoreKeys::Previous { store_id, .. } => {
+                (*store_id, false, false)
             }
-            let Some(bytes) = store::get_bounded(store, name)? else {
-                continue; // removed by a compaction: its snapshot comes next time
-            };
-            let mut next = state.clone();
-            next.seen.insert(name.clone());
-            match blob::open(&key, name, bytes) {
-                None => {
-                    next.refused.insert(name.clone());
-                    self.write(|w| next.save(w, &key, &store_id))?;
-                }
-                Some(sealed) => {
-                    let applied_already = name.starts_with(SNAPSHOT)
-                        && !sealed.covers.is_empty()
-                        && sealed.covers.iter().all(|c| state.seen.contains(c));
-                    next.seen.extend(sealed.covers.iter().cloned());
-                    // A snapshot holds everything its device knew; a change set only what its
-                    // device wrote, so only that is learnt from it.
-                    if name.starts_with(SNAPSHOT) {
-                        next.known.learn_all(&sealed.known);
-                    }
-                    for r in &sealed.payload.records {
-                        next.known.learn(r.stamp);
-                    }
-                    for d in &sealed.payload.deletions {
-                        next.known.learn(d.stamp);
-                    }
-                    let rules = MergeRules {
-                        now: self.now(),
-                        sender_knew: Some(sealed.known.clone()),
-                    };
-                    let merged = &mut report.merged;
-                    self.write(|w| {
-                        if !applied_already {
-                            merge_payload_in(w, &sealed.payload, &rules, merged)?;
-                        }
-                        next.save(w, &key, &store_id)
-                    })?;
-                    report.received += 1;
-                }
-            }
-            state = next;
-        }
-        progress(total, total);
-        report.refused = crate::recovery::counts::of_len(state.refused.len()).into();
-
-        let target = Target {
-            store,
-            key: &key,
-            store_id: &store_id,
-            new_store: new_store || resend,
         };
-        self.push(&target, &mut state, &mut report)?;
-        let changes = listed.iter().filter(|n| n.starts_with(CHANGE)).count();
-        if changes >= COMPACT_AFTER {
-            self.compact(&target, &mut state, &mut report)?;
+        let session = Session {
+            store,
+            keys,
+            previous,
+            store_id,
+            me: journal.device(),
+            legacy_store,
+            keys_missing,
+            resend,
+        };
+        let mut report = SyncReport {
+            keys_repaired: matches!(found, StoreKeys::Missing { altered: true }),
+            ..SyncReport::default()
+        };
+        let mut state = self.write(|w| StoreState::load(w, &session.store_id))?;
+        let pulled = self.pull(&session, &mut state, &mut report, progress)?;
+
+        let slots = self.settle_slots(&session, &found, pulled.slots.clone(), &mut report)?;
+        let transition = matches!(found, StoreKeys::Previous { .. });
+        let full = keys_missing
+            || resend
+            || transition
+            || legacy_store
+            || pulled.relay
+            || pulled.changes_listed >= COMPACT_AFTER;
+        let replaced = if full {
+            let covers = self.replaceable(&state)?;
+            self.push(
+                &session,
+                &mut state,
+                &slots,
+                Push::Snapshot(covers),
+                &mut report,
+            )?
+        } else {
+            self.push(&session, &mut state, &slots, Push::Changes, &mut report)?
+        };
+        let publish = match &found {
+            StoreKeys::Current { slots: theirs, .. } => theirs.version < slots.version,
+            _ => true,
+        };
+        if publish {
+            let bytes = keys_file::encode(
+                &journal.shared_slots()?.journal_id,
+                &session.store_id,
+                &slots.rows,
+                &session.keys,
+                &slots.version,
+            )?;
+            store.put(KEYS, &bytes)?;
         }
+        for name in &replaced {
+            store.delete(name)?;
+        }
+        report.compacted = crate::recovery::counts::of_len(replaced.len()).into();
+        report.key_changed_in_store = transition;
         Ok(report)
     }
 
-    /// Puts this journal's key slots in the store (keeping the store's id), or refuses a
-    /// store of another journal; returns the store's id, and whether the store was empty.
-    fn share_keys(&self, store: &dyn SyncStore) -> Result<([u8; 16], bool)> {
-        let shared = self.journal().shared_slots()?;
-        let (store_id, current) = match store::get_bounded(store, KEYS)? {
-            Some(theirs) => {
-                let keys = blob::decode_keys(&theirs)?;
-                if keys.shared.journal_id != shared.journal_id {
-                    return Err(Error::SyncStore {
-                        detail: "the store holds another journal: join it from a new journal \
-                                 (`waymark join`), or sync to an empty folder"
-                            .into(),
-                    });
-                }
-                (keys.store_id, Some(theirs))
-            }
-            None => {
-                self.claim_keyless(store)?;
-                (crate::crypto::random_array()?, None)
-            }
-        };
-        let encoded = blob::encode_keys(&blob::Keys { shared, store_id });
-        // New, or this device's slots are newer (a passphrase changed here): share them.
-        if current.as_deref() != Some(encoded.as_slice()) {
-            store.put(KEYS, &encoded)?;
-        }
-        Ok((store_id, current.is_none()))
-    }
-
-    /// A store without `keys` is only this journal's to take when it holds no change set or
-    /// snapshot, or when one of them opens under this journal's key (its `keys` was lost):
-    /// another journal's files are never compacted away.
-    fn claim_keyless(&self, store: &dyn SyncStore) -> Result<()> {
-        let key = self.journal().sync_key()?;
-        let sealed: Vec<String> = store
-            .list()?
-            .into_iter()
-            .filter(|n| blob::is_sealed_name(n))
-            .collect();
-        if sealed.is_empty() {
-            return Ok(());
-        }
-        for name in sealed.iter().take(8) {
-            if let Some(bytes) = store::get_bounded(store, name)? {
-                if blob::open(&key, name, bytes).is_some() {
-                    return Ok(());
-                }
-            }
-        }
-        Err(Error::SyncStore {
-            detail: "the folder holds another journal's sync files but no keys: use an empty \
-                     folder for this journal"
-                .into(),
-        })
-    }
-
-    /// Sends what this device wrote since its last push as one change set.
-    fn push(
+    /// Settles which key slots are the journal's (see [`secrets`]): this device's own, or a
+    /// newer set another device shared (adopted here); returns the set, with its version.
+    fn settle_slots(
         &self,
-        target: &Target<'_>,
-        state: &mut SyncState,
+        session: &Session<'_>,
+        found: &StoreKeys,
+        from_blobs: Option<SlotSet>,
         report: &mut SyncReport,
-    ) -> Result<()> {
+    ) -> Result<SlotSet> {
         let journal = self.journal();
-        let device = journal.device();
-        let since = state.sent;
-        // The first push to a store this sync found empty carries the whole journal (a new
-        // store, or a second one); every other push what this device wrote since the last.
-        let everything = target.new_store;
-        let mine =
-            |stamp: crate::Stamp| everything || (stamp.device == device && stamp.clock > since);
-        let mut latest = since;
-        let mut records = Vec::new();
-        journal.visit_records(|r| {
-            if mine(r.stamp) && r.quarantine.is_none() {
-                if r.stamp.device == device {
-                    latest = latest.max(r.stamp.clock);
+        let local = journal.shared_slots()?.rows;
+        let ledger = self.write(Ledger::load)?;
+        let mut newest: Option<SlotSet> = from_blobs;
+        let mut highest_epoch = newest.as_ref().map_or(0, |s| s.version.epoch);
+        match found {
+            StoreKeys::Current { slots, .. } => {
+                highest_epoch = highest_epoch.max(slots.version.epoch);
+                if newest.as_ref().is_none_or(|n| n.version < slots.version) {
+                    newest = Some(slots.clone());
                 }
-                records.push(BackupRecord::of(&r));
             }
-        })?;
-        let mut deletions = deletions_of(journal)?;
-        deletions.retain(|d| mine(d.stamp));
-        for d in deletions.iter().filter(|d| d.stamp.device == device) {
-            latest = latest.max(d.stamp.clock);
+            StoreKeys::Previous { version, .. } => highest_epoch = highest_epoch.max(version.epoch),
+            StoreKeys::Missing { .. } | StoreKeys::Legacy { .. } => {}
         }
-
-        if records.is_empty() && deletions.is_empty() {
-            return Ok(());
-        }
-        report.sent = crate::recovery::counts::of_len(records.len()).into();
-        report.sent_deletions = crate::recovery::counts::of_len(deletions.len()).into();
-        let name = blob::fresh_name(CHANGE)?;
-        let mut known = state.known.clone();
-        known.learn(crate::Stamp {
-            clock: latest,
-            device,
-        });
-        let sealed = Sealed {
-            payload: Payload {
-                created_at: self.now(),
-                records,
-                deletions,
-            },
-            covers: Vec::new(),
-            known: known.clone(),
+        let now = u64::try_from(self.now().timestamp_millis()).unwrap_or(0);
+        let mine = SlotSet {
+            version: secrets::local_version(&ledger, &local, highest_epoch, now, session.me),
+            rows: local.clone(),
         };
-        let mut next = state.clone();
-        next.sent = latest;
-        next.known = known;
-        self.send(target, &name, &sealed, next, state)
-    }
-
-    /// Writes `sealed` to the store as the blob `name`, and only then saves `next` (with the
-    /// blob noted as seen) as this device's state for the store.
-    fn send(
-        &self,
-        target: &Target<'_>,
-        name: &str,
-        sealed: &Sealed,
-        mut next: SyncState,
-        state: &mut SyncState,
-    ) -> Result<()> {
-        target
-            .store
-            .put(name, &blob::seal(target.key, name, sealed)?)?;
-        next.seen.insert(name.to_owned());
-        self.write(|w| next.save(w, target.key, target.store_id))?;
-        *state = next;
-        Ok(())
-    }
-
-    /// Replaces every blob this device has applied (or written) by one snapshot.
-    fn compact(
-        &self,
-        target: &Target<'_>,
-        state: &mut SyncState,
-        report: &mut SyncReport,
-    ) -> Result<()> {
-        let journal = self.journal();
-        let mut records = Vec::new();
-        journal.visit_records(|r| {
-            if r.quarantine.is_none() {
-                records.push(BackupRecord::of(&r));
+        match newest {
+            Some(newer) if newer.version > mine.version && !newer.rows.is_empty() => {
+                let changed = self.write(|w| secrets::adopt(w, &local, &newer))?;
+                report.secrets_changed = changed;
+                Ok(newer)
             }
-        })?;
-        let covers: Vec<String> = state
-            .seen
-            .iter()
-            .filter(|n| !state.refused.contains(*n))
-            .cloned()
-            .collect();
-        let name = blob::fresh_name(SNAPSHOT)?;
-        let sealed = Sealed {
-            payload: Payload {
-                created_at: self.now(),
-                records,
-                deletions: deletions_of(journal)?,
-            },
-            covers,
-            known: state.known.clone(),
-        };
-        self.send(target, &name, &sealed, state.clone(), state)?;
-        for covered in &sealed.covers {
-            target.store.delete(covered)?;
+            _ => {
+                let digest = secrets::digest(&mine.rows);
+                let version = mine.version;
+                self.write(|w| Ledger::update(w, |l| l.keys = Some((version, digest))))?;
+                Ok(mine)
+            }
         }
-        report.compacted = crate::recovery::counts::of_len(sealed.covers.len()).into();
-        Ok(())
     }
 
     /// Makes this device's journal at `path` from the journal in `store`: reads its key
     /// slots, opens the data key with `secret` (a passphrase runs Argon2id: slow), creates
-    /// the journal with the same id and slots (complete or not at all), and syncs it full.
-    /// A store without a journal is [`Error::SyncStore`]; a wrong secret
-    /// [`Error::WrongSecret`], leaving nothing at `path`.
+    /// the journal with the same id and slots (complete or not at all), checks the store's
+    /// key file, and syncs it full. A store without a journal is [`Error::SyncStore`]; a
+    /// wrong secret, or one another device has replaced since, [`Error::WrongSecret`],
+    /// leaving nothing at `path`.
     pub fn join(
         path: &Path,
         store: &dyn SyncStore,
@@ -395,15 +325,117 @@ impl Recovery {
         options: JournalOptions,
         clock: Arc<dyn Clock>,
     ) -> Result<(Recovery, SyncReport)> {
-        let keys = store::get_bounded(store, KEYS)?.ok_or_else(|| Error::SyncStore {
+        let bytes = store::get_bounded(store, KEYS)?.ok_or_else(|| Error::SyncStore {
             detail: "the store holds no journal yet: sync a device that has one to it first".into(),
         })?;
-        let keys = blob::decode_keys(&keys)?;
-        let journal = crate::journal::unlock_scrubbed(|| {
-            Journal::create_joined(path, &keys.shared, secret, options)
+        let file = keys_file::decode(&bytes)?;
+        let shared = crate::journal::SharedSlots {
+            journal_id: file.journal_id,
+            rows: file.rows.clone(),
+        };
+        let (journal, opened) = crate::journal::unlock_scrubbed(|| {
+            Journal::create_joined(path, &shared, secret, options)
         })?;
         let recovery = Recovery::new(journal, clock);
-        let report = recovery.sync(store)?;
-        Ok((recovery, report))
+        match recovery.first_sync(store, &file, &opened) {
+            Ok(report) => Ok((recovery, report)),
+            Err(e) => {
+                // Nothing of a join that failed stays behind.
+                let _ = recovery.into_journal().wipe();
+                Err(e)
+            }
+        }
     }
+
+    /// The sync that fills a journal just joined: the store's key file must verify under the
+    /// key its slots opened, and the slot that opened must still be one of the journal's
+    /// after the sync (a store showing an older key file cannot let a replaced passphrase
+    /// or recovery code join).
+    fn first_sync(
+        &self,
+        store: &dyn SyncStore,
+        file: &KeysFile,
+        opened: &SlotRow,
+    ) -> Result<SyncReport> {
+        if file.signed.is_some() {
+            let keys = self.journal().sync_keys()?;
+            let version = file
+                .verified_version(&keys)
+                .ok_or_else(|| Error::SyncStore {
+                    detail:
+                        "the store's key file was changed by someone without the journal's key: \
+                         nothing was joined"
+                            .into(),
+                })?;
+            let digest = secrets::digest(&file.rows);
+            self.write(|w| Ledger::update(w, |l| l.keys = Some((version, digest))))?;
+        }
+        let report = self.sync(store)?;
+        let still_opens = self
+            .journal()
+            .shared_slots()?
+            .rows
+            .iter()
+            .any(|r| r.salt == opened.salt && r.wrapped_key == opened.wrapped_key);
+        if !still_opens {
+            return Err(Error::WrongSecret);
+        }
+        Ok(report)
+    }
+}
+
+/// Reads the store's `keys` file and tells whose it is (see [`StoreKeys`]).
+fn read_keys(
+    store: &dyn SyncStore,
+    journal: &Journal,
+    keys: &SyncKeys,
+    previous: &[SyncKeys],
+    ledger: &Ledger,
+) -> Result<StoreKeys> {
+    let Some(bytes) = store::get_bounded(store, KEYS)? else {
+        return Ok(StoreKeys::Missing { altered: false });
+    };
+    let file = keys_file::decode(&bytes)?;
+    if file.journal_id != journal.shared_slots()?.journal_id {
+        return Err(Error::SyncStore {
+            detail: "the store holds another journal: join it from a new journal, or sync to \
+                     an empty folder"
+                .into(),
+        });
+    }
+    let Some(signed) = &file.signed else {
+        // A file from before the sync epochs: only a store this device never synced in the
+        // new format is moved from it (a device that has would be downgraded by it).
+        return Ok(if ledger.keys.is_none() {
+            StoreKeys::Legacy {
+                store_id: file.store_id,
+            }
+        } else {
+            StoreKeys::Missing { altered: true }
+        });
+    };
+    if signed.key_id == keys.id() {
+        return Ok(match file.verified_version(keys) {
+            Some(version) => StoreKeys::Current {
+                store_id: file.store_id,
+                slots: SlotSet {
+                    version,
+                    rows: file.rows,
+                },
+            },
+            None => StoreKeys::Missing { altered: true },
+        });
+    }
+    for old in previous {
+        if signed.key_id == old.id() {
+            return Ok(match file.verified_version(old) {
+                Some(version) => StoreKeys::Previous {
+                    store_id: file.store_id,
+                    version,
+                },
+                None => StoreKeys::Missing { altered: true },
+            });
+        }
+    }
+    Err(Error::SyncKeyChanged)
 }
