@@ -745,7 +745,11 @@ fn merge_typed<T: StoredRecord>(
                 w.put_stamped(&id, T::KIND, BODY_VERSION, record.stamp, &incoming)?;
                 return Ok(Merged::Added);
             }
-            keep_copy(w, &id, &value, record.stamp, report)?;
+            let of = CopyOf::Deleted {
+                deletion: deleted,
+                writer: record.stamp.device,
+            };
+            keep_copy(w, &id, &value, of, report)?;
             return Ok(Merged::StayedDeleted);
         }
         Stored::Deleted(_) if rules.is_sync() => {
@@ -792,26 +796,59 @@ fn merge_typed<T: StoredRecord>(
     }
 }
 
-/// Keeps `loser` (the version stamped `loser_stamp` of the record `id`) as a conflict copy,
-/// for the kinds that keep one. The copy's id comes from the record and the version, so two
-/// devices that both keep the same loser make one copy, not two.
+/// Which version a conflict copy keeps, which decides its id: two devices that keep the same
+/// version make one copy, not two.
+#[derive(Clone, Copy)]
+enum CopyOf {
+    /// The version stamped so, which lost to a concurrent edit.
+    Version(Stamp),
+    /// The versions one device wrote of a record another device deleted without seeing
+    /// them (the deletion stamped `deletion`): one copy, holding the latest of them (they
+    /// arrive in their writer's order).
+    Deleted { deletion: Stamp, writer: u64 },
+}
+
+/// Keeps `loser` (a version of the record `id`, see [`CopyOf`]) as a conflict copy, for the
+/// kinds that keep one. A copy of a record deleted elsewhere is brought up to date when a
+/// later version of the same writer arrives; a copy the person deleted is never made again.
 fn keep_copy<T: StoredRecord>(
     w: &mut RecordWriter<'_>,
     id: &RecordId,
     loser: &T,
-    loser_stamp: Stamp,
+    of: CopyOf,
     report: &mut MergeReport,
 ) -> Result<()> {
     let mut key = id.as_bytes().to_vec();
-    key.extend_from_slice(&loser_stamp.clock.to_be_bytes());
-    key.extend_from_slice(&loser_stamp.device.to_be_bytes());
+    match of {
+        CopyOf::Version(stamp) => {
+            key.extend_from_slice(&stamp.clock.to_be_bytes());
+            key.extend_from_slice(&stamp.device.to_be_bytes());
+        }
+        CopyOf::Deleted { deletion, writer } => {
+            key.extend_from_slice(b"deleted");
+            key.extend_from_slice(&deletion.clock.to_be_bytes());
+            key.extend_from_slice(&deletion.device.to_be_bytes());
+            key.extend_from_slice(&writer.to_be_bytes());
+        }
+    }
     let copy_id = w.lookup_id("conflict_copy", &key)?;
     if let Some(copy) = loser.conflict_copy(copy_id, id) {
         // Made already (here, or by the other device), or made and deleted since by the
-        // person: either way not again.
-        if matches!(w.peek_state(&copy_id, |_| ())?, Stored::Absent) {
-            stored::save(w, &copy)?;
-            report.conflict_copies += 1;
+        // person: either way not again, but a later version of a deleted record's text
+        // replaces the one kept.
+        match w.peek_state(&copy_id, |_| ())? {
+            Stored::Absent => {
+                stored::save(w, &copy)?;
+                report.conflict_copies += 1;
+            }
+            Stored::Live(()) if matches!(of, CopyOf::Deleted { .. }) => {
+                let empty = crate::codec::Unknown::default();
+                let held = stored::load::<T>(w, &copy_id)?.map(|c| c.to_body(&empty));
+                if held.as_deref() != Some(copy.to_body(&empty).as_slice()) {
+                    stored::save(w, &copy)?;
+                }
+            }
+            _ => {}
         }
     }
     Ok(())
@@ -838,7 +875,7 @@ fn merge_concurrent<T: StoredRecord>(
     } else {
         (local.clone(), incoming)
     };
-    keep_copy(w, id, &loser, loser_stamp, report)?;
+    keep_copy(w, id, &loser, CopyOf::Version(loser_stamp), report)?;
     let empty = crate::codec::Unknown::default();
     let winner_body = winner.to_body(&empty);
     let merged = T::merge_concurrent(winner, &loser);
@@ -874,7 +911,11 @@ fn before_concurrent_deletion(
                 if !local.keeps_conflict_copies(id) {
                     return Ok(edited <= deletion);
                 }
-                keep_copy(w, id, &local, edited, report)?;
+                let of = CopyOf::Deleted {
+                    deletion,
+                    writer: edited.device,
+                };
+                keep_copy(w, id, &local, of, report)?;
                 return Ok(true);
             }
         };

@@ -234,22 +234,20 @@ impl Recovery {
             || legacy_store
             || pulled.relay
             || pulled.changes_listed >= COMPACT_AFTER;
-        let replaced = if full {
-            let covers = self.replaceable(&state)?;
-            self.push(
-                &session,
-                &mut state,
-                &slots,
-                Push::Snapshot(covers),
-                &mut report,
-            )?
-        } else {
-            self.push(&session, &mut state, &slots, Push::Changes, &mut report)?
-        };
         let publish = match &found {
             StoreKeys::Current { slots: theirs, .. } => theirs.version < slots.version,
             _ => true,
         };
+        let what = if full {
+            Push::Snapshot(self.replaceable(&state)?)
+        } else if publish {
+            // New slots also travel in a blob, even with nothing else to send: a store that
+            // puts an older key file back cannot hide them from a device that joins.
+            Push::ChangesAlways
+        } else {
+            Push::Changes
+        };
+        let replaced = self.push(&session, &mut state, &slots, what, &mut report)?;
         if publish {
             let bytes = keys_file::encode(
                 &journal.shared_slots()?.journal_id,

@@ -4,7 +4,8 @@
 //! Each blob is fetched, opened and told about once per store (the store's state remembers
 //! it). A blob at or below what the ledger holds of its writer is never applied again. A
 //! snapshot above it applies (it holds everything its writer had); a change set applies once
-//! its writer's previous blob in this store is held, and otherwise **waits**: it stays
+//! its writer's previous blob in this store is held, and everything its writer held of the
+//! other devices (causal order), and otherwise **waits**: it stays
 //! in the store, unapplied, reported as waiting, until the blob before it arrives (a file
 //! sync still delivering it) or a snapshot covers it. Before anything is applied, the store
 //! is compared with the most this device has ever seen in it: less is a rollback, and the
@@ -31,15 +32,28 @@ pub(super) enum Verdict {
     Waiting,
 }
 
-/// The one rule that decides whether a blob is applied (see the module docs).
+/// The one rule that decides whether a blob is applied (see the module docs): never at or
+/// below what this journal holds of its writer; a snapshot above it at once; a change set
+/// once this journal holds its writer's previous blob in the store and everything its
+/// writer held of the other devices (so an edit never arrives before the version it
+/// replaced, and a version this journal knew is always told from a concurrent one).
 pub(super) fn verdict(ledger: &Ledger, name: &str, info: &BlobInfo) -> Verdict {
     let held = ledger.applied.get(info.origin);
     if info.seq <= held {
-        Verdict::Held
-    } else if name.starts_with(SNAPSHOT) || info.prev <= held {
-        Verdict::Apply
-    } else {
+        return Verdict::Held;
+    }
+    if name.starts_with(SNAPSHOT) {
+        return Verdict::Apply;
+    }
+    let depends = info
+        .applied
+        .0
+        .iter()
+        .any(|(&device, &seq)| device != info.origin && seq > ledger.applied.get(device));
+    if info.prev > held || depends {
         Verdict::Waiting
+    } else {
+        Verdict::Apply
     }
 }
 

@@ -18,8 +18,11 @@ use crate::Stamp;
 
 /// What a push sends.
 pub(super) enum Push {
-    /// What this device wrote since its last push to the store.
+    /// What this device wrote since its last push to the store (nothing when it wrote
+    /// nothing).
     Changes,
+    /// The same, sent even when it is empty (to carry new key slots).
+    ChangesAlways,
     /// Everything, replacing the blobs named (which this journal holds).
     Snapshot(Vec<String>),
 }
@@ -55,7 +58,7 @@ impl Recovery {
         for d in deletions.iter().filter(|d| d.stamp.device == me) {
             latest = latest.max(d.stamp.clock);
         }
-        if !everything && records.is_empty() && deletions.is_empty() {
+        if matches!(what, Push::Changes) && records.is_empty() && deletions.is_empty() {
             return Ok(Vec::new());
         }
         report.sent = crate::recovery::counts::of_len(records.len()).into();
@@ -77,7 +80,7 @@ impl Recovery {
         });
         let covers = match what {
             Push::Snapshot(covers) => covers,
-            Push::Changes => Vec::new(),
+            Push::Changes | Push::ChangesAlways => Vec::new(),
         };
         let header = Header {
             origin: me,
