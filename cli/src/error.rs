@@ -140,6 +140,14 @@ impl fmt::Display for CliError {
             CliError::Core(E::BackupDamaged { detail }) => {
                 write!(f, "the backup is damaged and cannot be used: {detail}")
             }
+            CliError::Core(E::SyncKeyChanged) => write!(
+                f,
+                "the journal's key was changed on another device (`waymark rotate-key`), so this device can no longer sync with the folder; nothing was synced. `waymark join` with the same --folder or --webdav joins it again with the journal's current passphrase (or --recovery-code) and keeps everything this journal holds"
+            ),
+            CliError::Core(E::SyncRolledBack { detail }) => write!(
+                f,
+                "the sync folder shows less than it did at an earlier sync ({detail}): it was rolled back or restored from an older copy, files were removed from it, or a file sync is still bringing files in; nothing was changed. Wait and sync again; if you restored the folder on purpose, `waymark sync --resend` sends this device's whole journal to it again"
+            ),
             CliError::Core(e) => write!(f, "{e}"),
             CliError::Invalid { field, rule } => write!(f, "invalid {}: {rule}", flag_for(field)),
             CliError::NoJournal(path) => write!(

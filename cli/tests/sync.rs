@@ -60,8 +60,22 @@ fn a_phone_and_a_laptop_share_a_folder() {
     let out = laptop.run(&["join", "--folder", folder_s]).ok();
     assert!(out.contains("Joined"), "{out}");
     assert_eq!(entries(&laptop), entries(&phone));
-    let again = laptop.run(&["join", "--folder", folder_s]);
-    assert_ne!(again.code, 0, "joining over a journal must be refused");
+    // Joining again over the folder's own journal only syncs; over another journal it is
+    // refused.
+    let again = laptop.run(&["join", "--folder", folder_s]).ok();
+    assert!(again.contains("already this folder's journal"), "{again}");
+    let stranger = Waymark::new();
+    stranger.init();
+    let refused = stranger.run(&["join", "--folder", folder_s]);
+    assert_ne!(
+        refused.code, 0,
+        "joining over another journal must be refused"
+    );
+    assert!(
+        refused.stderr.contains("another journal"),
+        "{}",
+        refused.stderr
+    );
 
     // Both edit the entry before syncing: the later edit wins, the other is a copy.
     laptop

@@ -436,6 +436,9 @@ fn a_rotated_key_keeps_every_record_and_a_device_left_behind_is_told_to_join_aga
     let again = p.phone.sync(&p.store).unwrap();
     assert_eq!((again.refused, again.foreign), (0, 0), "{again:?}");
     // The laptop, still on the old key, is told in words, and writes nothing.
+    p.laptop
+        .write_entry(entry("never sent from the laptop"))
+        .unwrap();
     let listed = p.store.list().unwrap();
     let keys = p.store.get("keys").unwrap();
     assert!(matches!(
@@ -444,6 +447,25 @@ fn a_rotated_key_keeps_every_record_and_a_device_left_behind_is_told_to_join_aga
     ));
     assert_eq!(p.store.list().unwrap(), listed);
     assert_eq!(p.store.get("keys").unwrap(), keys);
+    // It joins again in place: moves to the new key and keeps what it never sent.
+    let rejoined = p
+        .laptop
+        .join_again(&p.store, JoinSecret::Passphrase(PASSPHRASE))
+        .unwrap();
+    assert!(rejoined.key_adopted, "{rejoined:?}");
+    p.phone.sync(&p.store).unwrap();
+    assert!(bodies(&p.phone).contains(&"never sent from the laptop".to_owned()));
+    assert_eq!(content(&p.laptop), content(&p.phone));
+    p.laptop.journal().lock();
+    p.laptop
+        .journal()
+        .unlock_with_passphrase(PASSPHRASE)
+        .unwrap();
+    p.laptop.journal().lock();
+    p.laptop
+        .journal()
+        .unlock_with_recovery_code(&new_code)
+        .unwrap();
     // Joining again, a device has everything any device synced; the old recovery code does
     // not join, the new one does.
     let tablet = join(&p.root.path().join("tablet"), &p.store);

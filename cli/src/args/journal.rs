@@ -101,8 +101,10 @@ pub struct SyncCommandArgs {
     /// Where the journal syncs.
     #[command(flatten)]
     pub store: SyncArgs,
-    /// Send the whole journal again, not only what is new: when another device reports a
-    /// file in the sync folder it cannot read.
+    /// Send the whole journal again as one snapshot, not only what is new: when another
+    /// device reports a file in the sync folder it cannot read or change sets that wait, or
+    /// after restoring the folder from an older copy on purpose (it goes on where the folder
+    /// shows less than before).
     #[arg(long)]
     pub resend: bool,
 }

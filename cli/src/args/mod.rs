@@ -134,7 +134,8 @@ pub enum Command {
     /// wrote here, applies what they wrote; everything in the folder is encrypted.
     Sync(SyncCommandArgs),
     /// Make this device's journal (at --journal) from the journal in a sync folder, with its
-    /// passphrase (WAYMARK_PASSPHRASE) or --recovery-code.
+    /// passphrase (WAYMARK_PASSPHRASE) or --recovery-code; over the folder's own journal,
+    /// join it again after its key was rotated on another device, keeping what it holds.
     Join(SyncArgs),
     /// Write everything in PLAINTEXT (JSON or CSV): only for moving your data elsewhere.
     Export(ExportArgs),

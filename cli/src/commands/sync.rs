@@ -11,7 +11,7 @@ use crate::render::format::count;
 use crate::session;
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
-use waymark_core::recovery::sync::{FolderStore, SyncReport, SyncStore, WebDavStore};
+use waymark_core::recovery::sync::{FolderStore, SecretChange, SyncReport, SyncStore, WebDavStore};
 use waymark_core::recovery::Recovery;
 use waymark_core::{JoinSecret, JournalOptions};
 
@@ -131,12 +131,49 @@ fn print_report(ctx: &Ctx, report: &SyncReport) {
     }
     if report.refused > 0 {
         say(ctx.out.red(&format!(
-            "{} in the sync folder cannot be read by this journal (damaged, changed, or another journal's): nothing of {} is applied, and {} stay until you remove {}. On your other devices, `waymark sync --resend` sends their whole journal again.",
+            "{} in the sync folder cannot be read by this journal (damaged or changed): nothing of {} is applied, and {} stay until you remove {}. On your other devices, `waymark sync --resend` sends their whole journal again.",
             count(report.refused, "file", "files"),
             if report.refused == 1 { "it" } else { "them" },
             if report.refused == 1 { "it will" } else { "they will" },
             if report.refused == 1 { "it" } else { "them" },
         )));
+    }
+    if report.foreign > 0 {
+        say(format!(
+            "{} in the sync folder {} under a key this journal does not hold (another journal's, or this journal's from before its key was changed on another device): not applied. The device that changed the key brings in what {} held; remove {} if {} another journal's.",
+            count(report.foreign, "file", "files"),
+            if report.foreign == 1 { "is" } else { "are" },
+            if report.foreign == 1 { "it" } else { "they" },
+            if report.foreign == 1 { "it" } else { "them" },
+            if report.foreign == 1 { "it is" } else { "they are" },
+        ));
+    }
+    if report.waiting > 0 {
+        say(ctx.out.bold(&format!(
+            "{} from your other devices {} for an earlier one the folder does not show yet (still arriving, or lost): {} applied once it arrives. If this lasts, run `waymark sync --resend` on your other devices.",
+            count(report.waiting, "change set", "change sets"),
+            if report.waiting == 1 { "waits" } else { "wait" },
+            if report.waiting == 1 { "it is" } else { "they are" },
+        )));
+    }
+    for change in &report.secrets_changed {
+        say(ctx.out.bold(match change {
+            SecretChange::Passphrase => "The passphrase was changed on another device: from now on the new one opens this journal here too, and the old one no longer does.",
+            SecretChange::RecoveryCode => "The recovery code was replaced on another device: the old code no longer opens this journal anywhere; keep the new one you were shown there.",
+        }));
+    }
+    if report.key_changed_in_store {
+        say(ctx.out.bold(
+            "The journal's new key (from `waymark rotate-key`) now protects the sync folder: everything was sent again under it. Your other devices say so at their next sync; `waymark join` with the same folder moves each of them to it and keeps what it holds.",
+        ));
+    }
+    if report.keys_repaired {
+        say("The folder's key file was missing or changed: it was written again.");
+    }
+    if report.key_adopted {
+        say(ctx.out.bold(
+            "This journal now uses the key the journal was rotated to on another device, and opens with the current passphrase and recovery code.",
+        ));
     }
     if report.compacted > 0 {
         say(format!(
@@ -146,13 +183,11 @@ fn print_report(ctx: &Ctx, report: &SyncReport) {
     }
 }
 
-/// `waymark join --folder DIR`.
+/// `waymark join --folder DIR`: a new journal from the folder, or this journal joined to it
+/// again after its key was rotated on another device.
 pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
     if ctx.path.exists() && !waymark_core::Journal::is_unfinished(&ctx.path) {
-        return Err(waymark_core::Error::AlreadyExists {
-            path: ctx.path.clone(),
-        }
-        .into());
+        return join_again(ctx, args);
     }
     let store = store(args)?;
     let secret = if ctx.recovery_code {
@@ -203,5 +238,50 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
         ctx.path.display(),
         where_of(args)
     ));
+    Ok(())
+}
+
+/// `waymark join` over an existing journal: the folder's own journal joins it again, keeping
+/// what it holds (see `Recovery::join_again`); another journal is refused.
+fn join_again(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
+    let recovery = ctx.open()?;
+    let store = store(args)?;
+    let secret = if ctx.recovery_code {
+        session::secret("recovery code", "WAYMARK_RECOVERY_CODE")?
+    } else {
+        session::secret("passphrase", "WAYMARK_PASSPHRASE")?
+    };
+    let secret = if ctx.recovery_code {
+        JoinSecret::RecoveryCode(&secret)
+    } else {
+        JoinSecret::Passphrase(&secret)
+    };
+    let report = recovery.join_again(store.as_ref(), secret)?;
+    if ctx.out.json {
+        #[derive(Serialize)]
+        struct Joined<'a> {
+            journal: String,
+            report: &'a SyncReport,
+        }
+        return ctx.out.json(
+            "join",
+            &Joined {
+                journal: ctx.path.display().to_string(),
+                report: &report,
+            },
+        );
+    }
+    if report.key_adopted {
+        say(format!(
+            "Joined again: the journal at {} now uses the journal's new key, kept everything it held and sent what it had not sent yet.",
+            ctx.path.display()
+        ));
+    } else {
+        say(format!(
+            "The journal at {} is already this folder's journal: synced.",
+            ctx.path.display()
+        ));
+    }
+    print_report(ctx, &report);
     Ok(())
 }

@@ -17,6 +17,7 @@ mod key_memory;
 mod key_slots;
 mod local_state;
 mod records;
+mod rekey;
 mod shared_keys;
 mod slot_keys;
 mod staging;

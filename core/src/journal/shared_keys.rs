@@ -153,6 +153,52 @@ impl Journal {
     }
 }
 
+impl Journal {
+    /// Opens the data key wrapped in `shared` (another device's slots) with `secret`; returns
+    /// it with the slot that opened. Runs Argon2id for a passphrase.
+    pub(crate) fn open_shared_key(
+        shared: &SharedSlots,
+        secret: JoinSecret<'_>,
+    ) -> Result<(DataKey, SlotRow)> {
+        super::unlock::scrubbed(|| open_shared(shared, secret))
+    }
+
+    /// Moves this unlocked journal to `new_key`, the key another device of the journal rotated
+    /// to (opened from its `rows` by the person's secret): every record is re-sealed under it
+    /// and the slots become `rows`, in one transaction, as a rotation made here would; what
+    /// this journal holds stays. Device-key slots are dropped.
+    pub(crate) fn adopt_data_key(
+        &self,
+        new_key: DataKey,
+        rows: &[SlotRow],
+        natural_key: super::NaturalKey<'_>,
+    ) -> Result<()> {
+        if rows.is_empty() || rows.iter().any(|r| r.kind == SlotKind::Platform) {
+            return Err(Error::SyncStore {
+                detail: "the key slots another device shared are damaged".into(),
+            });
+        }
+        let adopted = super::unlock::scrubbed(|| {
+            let mut state = self.state();
+            if rows.iter().any(|r| !r.is_intact(&state.journal_id)) {
+                return Err(Error::SyncStore {
+                    detail: "the key slots another device shared are damaged".into(),
+                });
+            }
+            let old_slots = slots::all(&state.conn)?;
+            super::rekey::reseal_under(
+                &mut state,
+                new_key,
+                super::rekey::NewSlots::Shared(rows),
+                &old_slots,
+                natural_key,
+            )?;
+            Ok(())
+        });
+        adopted.map_err(|e| super::explain_io(&self.path, e))
+    }
+}
+
 impl RecordWriter<'_> {
     /// Replaces this journal's passphrase and recovery-code slots by `rows` (slots another
     /// device of the journal shared), in this transaction; platform slots stay. Every row

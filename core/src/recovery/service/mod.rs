@@ -140,7 +140,9 @@ impl Recovery {
         self.warm.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn drop_warm(&self) {
+    /// Drops the warm snapshot (the next read rebuilds it): for changes made under it, such
+    /// as a new data key.
+    pub(crate) fn drop_warm(&self) {
         *self.warm() = None;
     }
 

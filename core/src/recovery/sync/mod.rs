@@ -37,6 +37,7 @@
 
 mod blob;
 mod folder;
+mod join;
 mod keys_file;
 mod ledger;
 mod pull;
@@ -54,21 +55,16 @@ pub use store::{is_blob_name, StoreError, SyncStore, MAX_BLOB_BYTES};
 pub use webdav::WebDavStore;
 
 use super::backup::MergeReport;
-use super::clock::Clock;
 use super::Recovery;
 use crate::crypto::sync_keys::{SyncKeys, LEGACY_ENVELOPE_ID};
 use crate::error::{Error, Result};
-use crate::journal::JoinSecret;
-use crate::store::slots::SlotRow;
-use crate::{Journal, JournalOptions};
+use crate::Journal;
 use blob::SlotSet;
-use keys_file::{KeysFile, KEYS};
+use keys_file::KEYS;
 use ledger::{KeysVersion, Ledger};
 use push::Push;
 use serde::Serialize;
 use state::StoreState;
-use std::path::Path;
-use std::sync::Arc;
 
 /// A store holding this many change sets or more is compacted into a snapshot.
 pub const COMPACT_AFTER: usize = 16;
@@ -105,6 +101,9 @@ pub struct SyncReport {
     pub key_changed_in_store: bool,
     /// True when the store's key file was missing or altered and was written again.
     pub keys_repaired: bool,
+    /// True when this device moved to the key the journal was rotated to on another device
+    /// ([`Recovery::join_again`]); its device-key slots were dropped: enrol it again.
+    pub key_adopted: bool,
 }
 
 /// How far a sync has come: `done` of `total` blobs from the store opened.
@@ -308,77 +307,6 @@ impl Recovery {
                 Ok(mine)
             }
         }
-    }
-
-    /// Makes this device's journal at `path` from the journal in `store`: reads its key
-    /// slots, opens the data key with `secret` (a passphrase runs Argon2id: slow), creates
-    /// the journal with the same id and slots (complete or not at all), checks the store's
-    /// key file, and syncs it full. A store without a journal is [`Error::SyncStore`]; a
-    /// wrong secret, or one another device has replaced since, [`Error::WrongSecret`],
-    /// leaving nothing at `path`.
-    pub fn join(
-        path: &Path,
-        store: &dyn SyncStore,
-        secret: JoinSecret<'_>,
-        options: JournalOptions,
-        clock: Arc<dyn Clock>,
-    ) -> Result<(Recovery, SyncReport)> {
-        let bytes = store::get_bounded(store, KEYS)?.ok_or_else(|| Error::SyncStore {
-            detail: "the store holds no journal yet: sync a device that has one to it first".into(),
-        })?;
-        let file = keys_file::decode(&bytes)?;
-        let shared = crate::journal::SharedSlots {
-            journal_id: file.journal_id,
-            rows: file.rows.clone(),
-        };
-        let (journal, opened) = crate::journal::unlock_scrubbed(|| {
-            Journal::create_joined(path, &shared, secret, options)
-        })?;
-        let recovery = Recovery::new(journal, clock);
-        match recovery.first_sync(store, &file, &opened) {
-            Ok(report) => Ok((recovery, report)),
-            Err(e) => {
-                // Nothing of a join that failed stays behind.
-                let _ = recovery.into_journal().wipe();
-                Err(e)
-            }
-        }
-    }
-
-    /// The sync that fills a journal just joined: the store's key file must verify under the
-    /// key its slots opened, and the slot that opened must still be one of the journal's
-    /// after the sync (a store showing an older key file cannot let a replaced passphrase
-    /// or recovery code join).
-    fn first_sync(
-        &self,
-        store: &dyn SyncStore,
-        file: &KeysFile,
-        opened: &SlotRow,
-    ) -> Result<SyncReport> {
-        if file.signed.is_some() {
-            let keys = self.journal().sync_keys()?;
-            let version = file
-                .verified_version(&keys)
-                .ok_or_else(|| Error::SyncStore {
-                    detail:
-                        "the store's key file was changed by someone without the journal's key: \
-                         nothing was joined"
-                            .into(),
-                })?;
-            let digest = secrets::digest(&file.rows);
-            self.write(|w| Ledger::update(w, |l| l.keys = Some((version, digest))))?;
-        }
-        let report = self.sync(store)?;
-        let still_opens = self
-            .journal()
-            .shared_slots()?
-            .rows
-            .iter()
-            .any(|r| r.salt == opened.salt && r.wrapped_key == opened.wrapped_key);
-        if !still_opens {
-            return Err(Error::WrongSecret);
-        }
-        Ok(report)
     }
 }
 

@@ -26,9 +26,41 @@ impl std::fmt::Debug for WebDavStore {
     }
 }
 
-/// True when `host` is this computer.
+/// True when `host` (as written in a URL) is this computer: exactly `localhost`, or an IP
+/// address parsed as one and in 127.0.0.0/8 or `::1` (bracketed). A name that merely starts
+/// like one (`127.attacker.example`) is a name like any other.
 fn is_loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "::1") || host.starts_with("127.")
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return v6
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|a| a.is_loopback());
+    }
+    host.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|a| a.is_loopback())
+}
+
+/// Checks that a request was done: `expected` statuses count (a 2xx, or 207 for a listing);
+/// anything else, a redirect included (this store never follows one: a redirect could send
+/// the credentials or a blob elsewhere), is an error naming the status.
+fn done(
+    result: Result<ureq::Response, ureq::Error>,
+    expected: impl Fn(u16) -> bool,
+) -> Result<ureq::Response, ureq::Error> {
+    match result {
+        Ok(response) if expected(response.status()) => Ok(response),
+        Ok(response) => {
+            let status = response.status();
+            Err(ureq::Error::Status(status, response))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn success(status: u16) -> bool {
+    (200..300).contains(&status)
 }
 
 impl WebDavStore {
@@ -41,11 +73,26 @@ impl WebDavStore {
             .ok_or_else(|| StoreError("the WebDAV URL must start with https://".into()))?;
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
         let host_only = host.rsplit_once('@').map_or(host, |(_, h)| h);
-        let host_name = if host_only.starts_with('[') {
-            host_only.split_inclusive(']').next().unwrap_or(host_only)
-        } else {
-            host_only.split(':').next().unwrap_or(host_only)
+        // The host, then nothing or a port: `[::1]:8080`, `example.org:443`, `127.0.0.1`.
+        let (host_name, port) = match host_only.strip_prefix('[') {
+            Some(bracketed) => match bracketed.split_once(']') {
+                Some((inside, after)) => (&host_only[..inside.len() + 2], after),
+                None => ("", ""),
+            },
+            None => match host_only.split_once(':') {
+                Some((name, port)) => (name, &host_only[name.len()..][..port.len() + 1]),
+                None => (host_only, ""),
+            },
         };
+        let port_ok = port.is_empty()
+            || port.strip_prefix(':').is_some_and(|p| {
+                !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+            });
+        if !port_ok {
+            return Err(StoreError(
+                "the WebDAV URL's server is not a name or address with an optional port".into(),
+            ));
+        }
         match scheme {
             "https" => {}
             "http" if is_loopback(host_name) => {}
@@ -98,7 +145,7 @@ impl WebDavStore {
 
     /// Makes the collection (MKCOL); one that exists already is fine.
     fn make_collection(&self) -> Result<(), StoreError> {
-        match self.request("MKCOL", &self.base).call() {
+        match done(self.request("MKCOL", &self.base).call(), success) {
             Ok(_) | Err(ureq::Error::Status(405, _)) => Ok(()),
             Err(e) => Err(failed("made", e)),
         }
@@ -113,6 +160,9 @@ fn failed(what: &str, error: ureq::Error) -> StoreError {
         }
         ureq::Error::Status(404, _) => "the server has no such folder".to_owned(),
         ureq::Error::Status(507, _) => "the server is out of space".to_owned(),
+        ureq::Error::Status(code @ 300..=399, _) => format!(
+            "the server answered with a redirect (HTTP {code}); use the URL it redirects to"
+        ),
         ureq::Error::Status(code, _) => format!("the server answered HTTP {code}"),
         ureq::Error::Transport(t) => match t.kind() {
             ureq::ErrorKind::Dns => "the server's name does not resolve".to_owned(),
@@ -165,12 +215,12 @@ fn hrefs(xml: &str) -> Vec<String> {
 impl SyncStore for WebDavStore {
     fn list(&self) -> Result<Vec<String>, StoreError> {
         let propfind = r#"<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"><prop><resourcetype/></prop></propfind>"#;
-        let response = match self
+        let listed = self
             .request("PROPFIND", &self.base)
             .set("Depth", "1")
             .set("Content-Type", "application/xml; charset=utf-8")
-            .send_string(propfind)
-        {
+            .send_string(propfind);
+        let response = match done(listed, |status| status == 207) {
             Ok(response) => response,
             Err(ureq::Error::Status(404, _)) => {
                 self.make_collection()?;
@@ -187,7 +237,7 @@ impl SyncStore for WebDavStore {
     }
 
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        match self.request("GET", &self.url(name)?).call() {
+        match done(self.request("GET", &self.url(name)?).call(), success) {
             Ok(response) => Ok(Some(body(response, MAX_BLOB_BYTES)?)),
             Err(ureq::Error::Status(404 | 410, _)) => Ok(None),
             Err(e) => Err(failed("read", e)),
@@ -197,11 +247,11 @@ impl SyncStore for WebDavStore {
     fn put(&self, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
         let url = self.url(name)?;
         let put = || {
-            self.request("PUT", &url)
+            let sent = self
+                .request("PUT", &url)
                 .set("Content-Type", "application/octet-stream")
-                .send_bytes(bytes)
-                .map(|_| ())
-                .map_err(Box::new)
+                .send_bytes(bytes);
+            done(sent, success).map(|_| ()).map_err(Box::new)
         };
         match put() {
             Ok(()) => Ok(()),
@@ -214,7 +264,7 @@ impl SyncStore for WebDavStore {
     }
 
     fn delete(&self, name: &str) -> Result<(), StoreError> {
-        match self.request("DELETE", &self.url(name)?).call() {
+        match done(self.request("DELETE", &self.url(name)?).call(), success) {
             Ok(_) | Err(ureq::Error::Status(404 | 410, _)) => Ok(()),
             Err(e) => Err(failed("changed", e)),
         }
@@ -271,5 +321,18 @@ mod tests {
         assert!(WebDavStore::new("https://cloud.example.org/dav", None).is_ok());
         assert!(WebDavStore::new("http://127.0.0.1:8080/dav/", None).is_ok());
         assert!(WebDavStore::new("http://localhost:8080/dav/", None).is_ok());
+        assert!(WebDavStore::new("http://127.8.9.10/dav/", None).is_ok());
+        assert!(WebDavStore::new("http://[::1]:8080/dav/", None).is_ok());
+        // Names that only look like this computer are refused.
+        for url in [
+            "http://127.attacker.example/dav/",
+            "http://127.0.0.1.attacker.example/dav/",
+            "http://localhost.attacker.example/dav/",
+            "http://[::1].example/dav/",
+            "http://[::2]/dav/",
+            "http://0x7f.0.0.1/dav/",
+        ] {
+            assert!(WebDavStore::new(url, None).is_err(), "{url}");
+        }
     }
 }
