@@ -48,14 +48,14 @@ fn is_loopback(host: &str) -> bool {
 fn done(
     result: Result<ureq::Response, ureq::Error>,
     expected: impl Fn(u16) -> bool,
-) -> Result<ureq::Response, ureq::Error> {
+) -> Result<ureq::Response, Box<ureq::Error>> {
     match result {
         Ok(response) if expected(response.status()) => Ok(response),
         Ok(response) => {
             let status = response.status();
-            Err(ureq::Error::Status(status, response))
+            Err(Box::new(ureq::Error::Status(status, response)))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(Box::new(e)),
     }
 }
 
@@ -145,7 +145,7 @@ impl WebDavStore {
 
     /// Makes the collection (MKCOL); one that exists already is fine.
     fn make_collection(&self) -> Result<(), StoreError> {
-        match done(self.request("MKCOL", &self.base).call(), success) {
+        match done(self.request("MKCOL", &self.base).call(), success).map_err(|e| *e) {
             Ok(_) | Err(ureq::Error::Status(405, _)) => Ok(()),
             Err(e) => Err(failed("made", e)),
         }
@@ -220,7 +220,7 @@ impl SyncStore for WebDavStore {
             .set("Depth", "1")
             .set("Content-Type", "application/xml; charset=utf-8")
             .send_string(propfind);
-        let response = match done(listed, |status| status == 207) {
+        let response = match done(listed, |status| status == 207).map_err(|e| *e) {
             Ok(response) => response,
             Err(ureq::Error::Status(404, _)) => {
                 self.make_collection()?;
@@ -237,7 +237,7 @@ impl SyncStore for WebDavStore {
     }
 
     fn get(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        match done(self.request("GET", &self.url(name)?).call(), success) {
+        match done(self.request("GET", &self.url(name)?).call(), success).map_err(|e| *e) {
             Ok(response) => Ok(Some(body(response, MAX_BLOB_BYTES)?)),
             Err(ureq::Error::Status(404 | 410, _)) => Ok(None),
             Err(e) => Err(failed("read", e)),
@@ -251,7 +251,7 @@ impl SyncStore for WebDavStore {
                 .request("PUT", &url)
                 .set("Content-Type", "application/octet-stream")
                 .send_bytes(bytes);
-            done(sent, success).map(|_| ()).map_err(Box::new)
+            done(sent, success).map(|_| ())
         };
         match put() {
             Ok(()) => Ok(()),
@@ -264,7 +264,7 @@ impl SyncStore for WebDavStore {
     }
 
     fn delete(&self, name: &str) -> Result<(), StoreError> {
-        match done(self.request("DELETE", &self.url(name)?).call(), success) {
+        match done(self.request("DELETE", &self.url(name)?).call(), success).map_err(|e| *e) {
             Ok(_) | Err(ureq::Error::Status(404 | 410, _)) => Ok(()),
             Err(e) => Err(failed("changed", e)),
         }
