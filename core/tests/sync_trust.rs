@@ -913,3 +913,94 @@ fn devices_converge_whatever_the_store_does_over_many_seeds() {
         hostile_model(seed);
     }
 }
+
+#[test]
+fn a_safety_plan_edited_on_two_devices_keeps_every_item_either_added_and_none_removed() {
+    use waymark_core::recovery::safety_plan::{PlanSection, SafetyItem};
+    let p = pair();
+    let item = |text: &str| SafetyItem {
+        text: text.into(),
+        card_id: None,
+        contact_id: None,
+        phone: None,
+    };
+    p.phone
+        .add_safety_item(PlanSection::WarningSigns, item("not sleeping"))
+        .unwrap();
+    p.phone
+        .add_safety_item(PlanSection::Reasons, item("my daughter"))
+        .unwrap();
+    p.phone.sync(&p.store).unwrap();
+    p.laptop.sync(&p.store).unwrap();
+    // Before they sync again: a reason on the laptop, a warning sign on the phone, and the
+    // phone removes the reason it had.
+    tick();
+    p.laptop
+        .add_safety_item(PlanSection::Reasons, item("the sea in the morning"))
+        .unwrap();
+    tick();
+    p.phone
+        .add_safety_item(PlanSection::WarningSigns, item("skipping meals"))
+        .unwrap();
+    p.phone.remove_safety_item(PlanSection::Reasons, 1).unwrap();
+    for device in [&p.laptop, &p.phone, &p.laptop] {
+        device.sync(&p.store).unwrap();
+    }
+    let texts = |r: &Recovery, section: PlanSection| -> Vec<String> {
+        r.safety_plan()
+            .unwrap()
+            .sections
+            .into_iter()
+            .find(|s| s.section == section)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|i| i.text)
+            .collect()
+    };
+    for device in [&p.phone, &p.laptop] {
+        assert_eq!(
+            texts(device, PlanSection::WarningSigns),
+            ["not sleeping", "skipping meals"]
+        );
+        assert_eq!(
+            texts(device, PlanSection::Reasons),
+            ["the sea in the morning"]
+        );
+    }
+}
+
+#[test]
+fn a_card_edited_on_two_devices_keeps_every_step_either_added_and_none_removed() {
+    use waymark_core::recovery::cards::{CardCategory, CardInput};
+    let p = pair();
+    let input = |steps: &[&str]| CardInput {
+        title: "Walk round the block".into(),
+        steps: steps.iter().map(|s| s.to_string()).collect(),
+        category: CardCategory::MyPlan,
+        helps_with: Vec::new(),
+    };
+    let card = p
+        .phone
+        .add_card(input(&["shoes on", "go", "breathe"]))
+        .unwrap();
+    p.phone.sync(&p.store).unwrap();
+    p.laptop.sync(&p.store).unwrap();
+    tick();
+    p.laptop
+        .edit_card(&card.id, input(&["shoes on", "go", "breathe", "text Sam"]))
+        .unwrap();
+    tick();
+    p.phone
+        .edit_card(&card.id, input(&["shoes on", "go", "count the trees"]))
+        .unwrap();
+    for device in [&p.laptop, &p.phone, &p.laptop] {
+        device.sync(&p.store).unwrap();
+    }
+    for device in [&p.phone, &p.laptop] {
+        assert_eq!(
+            device.card(&card.id).unwrap().steps,
+            ["shoes on", "go", "count the trees", "text Sam"]
+        );
+    }
+}

@@ -97,6 +97,45 @@ pub(crate) struct StoredCard {
     pub steps: Vec<String>,
     pub category: CardCategory,
     pub helps_with: Vec<TriggerCategory>,
+    /// When each step was last added and removed on any device (see `recovery::items`).
+    #[serde(default)]
+    pub step_marks: Vec<crate::recovery::items::ItemMark>,
+}
+
+impl StoredCard {
+    /// The name of a step for merging.
+    fn step_key(step: &String) -> String {
+        crate::recovery::items::item_key(&[step.as_bytes()])
+    }
+
+    /// Notes in the marks what an edit changed, from the steps as they were, at `now`.
+    pub(crate) fn note_changes(&mut self, before: &[String], now: chrono::DateTime<chrono::Utc>) {
+        let keys = |steps: &[String]| steps.iter().map(Self::step_key).collect::<Vec<_>>();
+        crate::recovery::items::note_changes(
+            &mut self.step_marks,
+            &keys(before),
+            &keys(&self.steps),
+            now.timestamp_millis(),
+        );
+    }
+
+    /// Two concurrent versions merged: the later title and category, the steps item by item
+    /// (see `recovery::items`).
+    pub(crate) fn merge_steps(winner: StoredCard, loser: &StoredCard) -> StoredCard {
+        let marks = crate::recovery::items::merge_marks(&winner.step_marks, &loser.step_marks);
+        let steps = crate::recovery::items::merge_list(
+            &winner.steps,
+            &loser.steps,
+            Self::step_key,
+            &marks,
+            crate::recovery::validate::MAX_LIST,
+        );
+        StoredCard {
+            steps,
+            step_marks: marks,
+            ..winner
+        }
+    }
 }
 
 /// Favourite and archive flags of one card, built-in or custom.

@@ -20,6 +20,7 @@ pub mod fuzz;
 #[cfg(feature = "demo")]
 pub mod generator;
 pub mod help_now;
+pub mod items;
 pub mod journey;
 pub mod limits;
 pub mod milestones;

@@ -12,6 +12,7 @@
 
 use super::cards::CopingCard;
 use super::crisis_lines::{self, CrisisLine};
+use super::items::{self, ItemMark};
 use super::support::SupportContact;
 use super::validate;
 use crate::error::{Error, Result};
@@ -127,9 +128,81 @@ pub struct SafetyPlan {
     pub version: i32,
     /// When it was last edited.
     pub updated_at: Option<DateTime<Utc>>,
+    /// When each item was last added and removed on any device, so two devices' additions
+    /// merge item by item (sync bookkeeping: digests and times, never text; left out of the
+    /// JSON export).
+    #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub item_marks: Vec<ItemMark>,
+}
+
+/// The name of an item of `section` for merging (see `recovery::items`).
+fn item_key(section: PlanSection, item: &SafetyItem) -> String {
+    let contact = item.contact_id.map(|c| *c.as_bytes());
+    items::item_key(&[
+        &[section.step() as u8, section as u8],
+        item.text.as_bytes(),
+        item.card_id.as_deref().unwrap_or("").as_bytes(),
+        contact.as_ref().map_or(&[][..], |c| &c[..]),
+        item.phone.as_deref().unwrap_or("").as_bytes(),
+    ])
 }
 
 impl SafetyPlan {
+    /// The item names of every section, in the plan's order.
+    fn item_keys(&self) -> Vec<String> {
+        PlanSection::ALL
+            .iter()
+            .flat_map(|&section| {
+                self.section(section)
+                    .iter()
+                    .map(move |i| item_key(section, i))
+            })
+            .collect()
+    }
+
+    /// Notes in the marks what an edit changed, from the plan as it was (`before`), at
+    /// `now` (see `recovery::items`).
+    pub(crate) fn note_changes(&mut self, before: &SafetyPlan, now: DateTime<Utc>) {
+        let after = self.item_keys();
+        items::note_changes(
+            &mut self.item_marks,
+            &before.item_keys(),
+            &after,
+            now.timestamp_millis(),
+        );
+    }
+
+    /// Two concurrent versions merged item by item (see `recovery::items`); the country and
+    /// the rest from `winner`, starter lines confirmed or removed on either kept.
+    pub(crate) fn merge_items(winner: SafetyPlan, loser: &SafetyPlan) -> SafetyPlan {
+        let marks = items::merge_marks(&winner.item_marks, &loser.item_marks);
+        let mut merged = winner.clone();
+        for section in PlanSection::ALL {
+            *merged.section_mut(section) = items::merge_list(
+                winner.section(section),
+                loser.section(section),
+                |i| item_key(section, i),
+                &marks,
+                validate::MAX_LIST,
+            );
+        }
+        for line in &loser.confirmed_lines {
+            if !merged.confirmed_lines.contains(line) && !winner.removed_lines.contains(line) {
+                merged.confirmed_lines.push(line.clone());
+            }
+        }
+        for line in &loser.removed_lines {
+            if !merged.removed_lines.contains(line) && !winner.confirmed_lines.contains(line) {
+                merged.removed_lines.push(line.clone());
+            }
+        }
+        merged.version = winner.version.max(loser.version);
+        merged.updated_at = winner.updated_at.max(loser.updated_at);
+        merged.item_marks = marks;
+        merged
+    }
+
     /// The items of `section`.
     pub fn section(&self, section: PlanSection) -> &Vec<SafetyItem> {
         match section {
@@ -233,6 +306,7 @@ pub(crate) fn check_plan(plan: &SafetyPlan) -> Result<()> {
     if plan.confirmed_lines.len() + plan.removed_lines.len() > 200 {
         return Err(Error::invalid("line", "must name at most 200 lines"));
     }
+    items::check_marks(&plan.item_marks)?;
     Ok(())
 }
 

@@ -33,9 +33,12 @@ impl Recovery {
     pub fn edit_card(&self, card_id: &str, input: CardInput) -> Result<CopingCard> {
         input.validate()?;
         let id = custom_id(card_id)?;
-        let stored = stored_card(id, input);
+        let mut stored = stored_card(id, input);
+        let now = self.now();
         self.write(|w| {
-            let _: StoredCard = load_in(w, &id, "card")?;
+            let before: StoredCard = load_in(w, &id, "card")?;
+            stored.step_marks = before.step_marks.clone();
+            stored.note_changes(&before.steps, now);
             stored::save(w, &stored)
         })?;
         self.card(card_id)
@@ -142,6 +145,7 @@ fn stored_card(id: RecordId, input: CardInput) -> StoredCard {
         steps: input.steps,
         category: input.category,
         helps_with: input.helps_with,
+        step_marks: Vec::new(),
     }
 }
 

@@ -83,8 +83,10 @@ impl Recovery {
         let now = self.now();
         self.write(|w| {
             stored::update::<SafetyPlan>(w, &plan_identity(), |current| {
-                let mut plan = current.unwrap_or_default();
+                let before = current.unwrap_or_default();
+                let mut plan = before.clone();
                 change(&mut plan)?;
+                plan.note_changes(&before, now);
                 safety_plan::check_plan(&plan)?;
                 plan.version = plan.version.saturating_add(1);
                 plan.updated_at = Some(now);

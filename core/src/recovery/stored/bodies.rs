@@ -10,6 +10,7 @@ use crate::record::RecordId;
 use crate::recovery::cards::{CardCategory, CardOutcome, CardState, CardUse, StoredCard};
 use crate::recovery::check_in::{CheckIn, EveningReview, Halt};
 use crate::recovery::entries::JournalEntry;
+use crate::recovery::items::ItemMark;
 use crate::recovery::journey::{EarlierLimit, Journey, Lapse, LapseKind};
 use crate::recovery::limits::{Limit, LimitPeriod, UseLog};
 use crate::recovery::reflection::{
@@ -183,6 +184,7 @@ message!(StoredCard {
     3 => steps: Vec<String>,
     4 => category: CardCategory,
     5 => helps_with: Vec<TriggerCategory>,
+    6 => step_marks: Vec<ItemMark>,
 });
 
 message!(CardState {
@@ -336,6 +338,13 @@ message!(SafetyPlan {
     10 => removed_lines: Vec<String>,
     11 => version: i32,
     12 => updated_at: Option<DateTime<Utc>>,
+    13 => item_marks: Vec<ItemMark>,
+});
+
+message!(ItemMark {
+    1 => item: String,
+    2 => added_at: i64,
+    3 => removed_at: i64,
 });
 
 message!(UrgeSession {

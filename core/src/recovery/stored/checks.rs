@@ -192,7 +192,7 @@ impl Valid for StoredCard {
         if self.helps_with.len() > MAX_LIST {
             return Err(Error::invalid("helps_with", "must have at most 20 items"));
         }
-        Ok(())
+        crate::recovery::items::check_marks(&self.step_marks)
     }
 }
 

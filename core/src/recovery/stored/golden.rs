@@ -133,6 +133,8 @@ fn card() -> StoredCard {
         steps: vec!["Shoes on".into(), "Go".into()],
         category: CardCategory::MyPlan,
         helps_with: vec![TriggerCategory::Emotions, TriggerCategory::Halt],
+        // Marks came after the golden files (body tag 6): an old body reads with none.
+        step_marks: Vec::new(),
     }
 }
 
@@ -312,6 +314,8 @@ fn safety_plan() -> SafetyPlan {
         removed_lines: vec![],
         version: 3,
         updated_at: Some(at(1_762_196_400, 5)),
+        // Marks came after the golden files (body tag 13): an old body reads with none.
+        item_marks: Vec::new(),
     }
 }
 

@@ -200,15 +200,10 @@ impl StoredRecord for StoredCard {
         Identity::Own(self.id)
     }
     /// A card of the person's own edited on two devices at once keeps the later title and
-    /// category, and every step either device wrote (the later's first).
+    /// category, and its steps item by item: every step either device added (the later's
+    /// first), none either removed.
     fn merge_concurrent(winner: Self, loser: &Self) -> Self {
-        let mut steps = winner.steps.clone();
-        for step in &loser.steps {
-            if !steps.contains(step) && steps.len() < crate::recovery::validate::MAX_LIST {
-                steps.push(step.clone());
-            }
-        }
-        StoredCard { steps, ..winner }
+        StoredCard::merge_steps(winner, loser)
     }
 }
 
@@ -298,6 +293,11 @@ impl StoredRecord for SafetyPlan {
             namespace: Self::KIND,
             key: SAFETY_PLAN_KEY.into(),
         }
+    }
+    /// A plan edited on two devices at once merges item by item: every item either device
+    /// added is kept, none either removed comes back.
+    fn merge_concurrent(winner: Self, loser: &Self) -> Self {
+        SafetyPlan::merge_items(winner, loser)
     }
 }
 
