@@ -1004,3 +1004,19 @@ fn a_card_edited_on_two_devices_keeps_every_step_either_added_and_none_removed()
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_sync_folder_others_can_read_is_made_private_and_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("shared");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let store = FolderStore::new(&dir).unwrap();
+    assert!(store.made_private());
+    let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+    // Opened again, there is nothing to say.
+    assert!(!FolderStore::new(&dir).unwrap().made_private());
+}

@@ -40,9 +40,15 @@ fn store(args: &SyncArgs) -> Result<Box<dyn SyncStore>> {
             "folder",
             "no folder at that path (create it first, or check the drive is connected)",
         )),
-        Some(folder) => Ok(Box::new(
-            FolderStore::new(folder).map_err(waymark_core::Error::from)?,
-        )),
+        Some(folder) => {
+            let store = FolderStore::new(folder).map_err(waymark_core::Error::from)?;
+            if store.made_private() {
+                crate::output::write_stderr(
+                    "The sync folder could be read by other users of this computer: it is now private to you (permissions 0700).\n",
+                );
+            }
+            Ok(Box::new(store))
+        }
         None => Err(CliError::invalid(
             "folder",
             "give --folder DIR or --webdav URL",

@@ -127,3 +127,53 @@ fn no_copy_of_the_data_key_or_a_subkey_remains_after_lock() {
         "copies of (data key, content key, lookup key) left after lock"
     );
 }
+
+/// The sync keys of `journal`'s data key, masked: the root, and the blob and key-file keys
+/// derived from it.
+#[inline(never)]
+fn sync_needles(journal: &Journal) -> (Needle, Needle, Needle) {
+    let state = journal.state();
+    let key = state.keyring.as_ref().unwrap().data_key().bytes();
+    let root = crate::crypto::sync_keys::root_of(key).unwrap();
+    let blobs = derive_subkey(&root, b"waymark/v2/sync-blobs", &[]).unwrap();
+    let mac = derive_subkey(&root, b"waymark/v2/sync-keys-mac", &[]).unwrap();
+    (Needle::new(&root), Needle::new(&blobs), Needle::new(&mac))
+}
+
+#[test]
+fn no_copy_of_a_sync_key_remains_after_a_sync_and_a_lock() {
+    use crate::recovery::clock::FixedClock;
+    use crate::recovery::sync::FolderStore;
+    use crate::recovery::Recovery;
+    let dir = tempfile::tempdir().unwrap();
+    let options = JournalOptions {
+        kdf: KdfParams::new(256, 1, 1).unwrap(),
+        ..JournalOptions::default()
+    };
+    let passphrase = "correct horse battery staple";
+    let (journal, _) = Journal::create(&dir.path().join("j.db"), passphrase, options).unwrap();
+    let recovery = Recovery::new(
+        journal,
+        std::sync::Arc::new(FixedClock::new(chrono::Utc::now())),
+    );
+    recovery
+        .write_entry(crate::recovery::entries::EntryInput {
+            body: "a good walk".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let store = FolderStore::new(&dir.path().join("store")).unwrap();
+    // Two syncs: one that fills the store, one that reads it back.
+    recovery.sync(&store).unwrap();
+    recovery.sync(&store).unwrap();
+    let (root, blobs, mac) = sync_needles(recovery.journal());
+    crate::crypto::keyring::scrub_stack();
+    let after_sync = occurrences(&[&root, &blobs, &mac]);
+    assert_eq!(
+        after_sync,
+        [0, 0, 0],
+        "copies of (sync root, blob key, key-file key) left after a sync, while unlocked"
+    );
+    recovery.journal().lock();
+    assert_eq!(occurrences(&[&root, &blobs, &mac]), [0, 0, 0]);
+}

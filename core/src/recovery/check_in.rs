@@ -200,6 +200,20 @@ pub enum CheckInDelivery {
     },
 }
 
+impl CheckIn {
+    /// Overwrites every text it holds (a copy that is done with).
+    pub(crate) fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.trigger_tags.iter_mut().for_each(Zeroize::zeroize);
+        self.intention.zeroize();
+        if let Some(review) = &mut self.evening_review {
+            review.note.zeroize();
+        }
+        self.gratitude.iter_mut().for_each(Zeroize::zeroize);
+        self.note.zeroize();
+    }
+}
+
 impl CheckInInput {
     /// Overwrites every text it holds (a held check-in that was written or dropped).
     pub(crate) fn wipe(&mut self) {

@@ -31,11 +31,12 @@ impl Recovery {
     /// (intention, note, gratitude, trigger tags) and an evening review already written are
     /// kept, so nothing written earlier that day is dropped.
     pub fn check_in(&self, input: CheckInInput) -> Result<CheckIn> {
-        self.check_in_at(input, self.now())
+        self.check_in_at(&input, self.now())
     }
 
     /// Checks in as if at `now`: without a date, for the recovery day `now` falls in.
-    pub(super) fn check_in_at(&self, input: CheckInInput, now: DateTime<Utc>) -> Result<CheckIn> {
+    /// The input is only read (a held check-in keeps its one copy, wiped when it goes).
+    pub(super) fn check_in_at(&self, input: &CheckInInput, now: DateTime<Utc>) -> Result<CheckIn> {
         input.validate()?;
         let date = match input.date {
             Some(date) => self.day_or_today(Some(date))?,
@@ -56,7 +57,7 @@ impl Recovery {
                     updated_at: now,
                     review_written_at: None,
                 });
-                let (evening_review, review_written_at) = match input.evening_review {
+                let (evening_review, review_written_at) = match input.evening_review.clone() {
                     Some(review) => (Some(review), Some(now)),
                     None => (earlier.evening_review, earlier.review_written_at),
                 };
@@ -72,11 +73,11 @@ impl Recovery {
                     mood: input.mood,
                     craving: input.craving,
                     halt: input.halt,
-                    trigger_tags: or_earlier(input.trigger_tags, earlier.trigger_tags),
-                    intention: input.intention.or(earlier.intention),
+                    trigger_tags: or_earlier(input.trigger_tags.clone(), earlier.trigger_tags),
+                    intention: input.intention.clone().or(earlier.intention),
                     evening_review,
-                    gratitude: or_earlier(input.gratitude, earlier.gratitude),
-                    note: input.note.or(earlier.note),
+                    gratitude: or_earlier(input.gratitude.clone(), earlier.gratitude),
+                    note: input.note.clone().or(earlier.note),
                     updated_at: now,
                     review_written_at,
                 })

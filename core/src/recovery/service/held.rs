@@ -43,13 +43,20 @@ impl Recovery {
     /// check-in has no date of its own in practice (the day it was given is used).
     pub fn check_in_or_hold(&self, input: CheckInInput) -> Result<CheckInDelivery> {
         input.validate()?;
+        // One copy of what the person gave, wiped when it goes (written, or held then
+        // written or dropped): never a clone left in freed memory.
+        let mut item = HeldCheckIn {
+            input,
+            given_at: self.now(),
+        };
         if self.journal.is_unlocked() {
-            match self.check_in(input.clone()) {
+            match self.check_in_at(&item.input, item.given_at) {
                 Ok(check_in) => return Ok(CheckInDelivery::Written { check_in }),
                 Err(Error::Locked) => {}
                 Err(e) => return Err(e),
             }
         }
+        item.given_at = self.now();
         let mut held = self.held();
         if held.len() >= MAX_HELD_CHECK_INS {
             return Err(Error::invalid(
@@ -57,10 +64,7 @@ impl Recovery {
                 "at most 32 check-ins can wait for an unlock: unlock the journal",
             ));
         }
-        held.push(HeldCheckIn {
-            input,
-            given_at: self.now(),
-        });
+        held.push(item);
         Ok(CheckInDelivery::Held {
             waiting: counts::of_len(held.len()),
         })
@@ -95,8 +99,11 @@ impl Recovery {
         let mut kept = Vec::new();
         let mut failure = None;
         for item in waiting {
-            match self.check_in_at(item.input.clone(), item.given_at) {
-                Ok(_) => written += 1,
+            match self.check_in_at(&item.input, item.given_at) {
+                Ok(mut check_in) => {
+                    check_in.wipe();
+                    written += 1;
+                }
                 Err(e) => {
                     failure.get_or_insert(e);
                     kept.push(item);

@@ -1,7 +1,9 @@
 //! [`FolderStore`]: a sync store in a folder on this computer, which is also how Syncthing,
 //! iCloud Drive, Dropbox or Google Drive folders are used. Each blob is one file named like
 //! the blob; it is written under a temporary name, flushed to disk and renamed, so a reader
-//! (or a file-sync tool) never sees half a blob.
+//! (or a file-sync tool) never sees half a blob. The folder is private to its owner (S20): a
+//! new one is made 0700, an existing one other users could read is made 0700 too (and
+//! [`FolderStore::made_private`] says so), or refused when it cannot be.
 
 use super::store::{is_blob_name, StoreError, SyncStore, MAX_BLOB_BYTES};
 use std::io::{Read, Write};
@@ -14,6 +16,7 @@ const PARTIAL: &str = ".partial-";
 #[derive(Debug, Clone)]
 pub struct FolderStore {
     dir: PathBuf,
+    made_private: bool,
 }
 
 impl FolderStore {
@@ -28,7 +31,14 @@ impl FolderStore {
         }
         Ok(FolderStore {
             dir: dir.to_path_buf(),
+            made_private: make_private(dir)?,
         })
+    }
+
+    /// True when the folder could be read by other users of this computer and was made
+    /// owner-only (0700) when this store was opened.
+    pub fn made_private(&self) -> bool {
+        self.made_private
     }
 
     fn path(&self, name: &str) -> Result<PathBuf, StoreError> {
@@ -38,6 +48,33 @@ impl FolderStore {
             Err(StoreError("a blob name is not one Waymark writes".into()))
         }
     }
+}
+
+/// Makes `dir` owner-only when others could list or read it; returns whether it changed
+/// anything. A folder that cannot be changed (another user's) is refused.
+#[cfg(unix)]
+fn make_private(dir: &Path) -> Result<bool, StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir)
+        .map_err(|e| failed("read", &e))?
+        .permissions()
+        .mode();
+    if mode & 0o077 == 0 {
+        return Ok(false);
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|_| {
+        StoreError(
+            "the sync folder can be read by other users of this computer and could not be made \
+             private: make it yours and run `chmod 700` on it"
+                .into(),
+        )
+    })?;
+    Ok(true)
+}
+
+#[cfg(not(unix))]
+fn make_private(_dir: &Path) -> Result<bool, StoreError> {
+    Ok(false)
 }
 
 fn failed(what: &str, e: &std::io::Error) -> StoreError {
