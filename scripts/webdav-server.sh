@@ -59,8 +59,12 @@ LoadModule authz_user_module $modules/mod_authz_user.so
 LoadModule auth_basic_module $modules/mod_auth_basic.so
 LoadModule dav_module $modules/mod_dav.so
 LoadModule dav_fs_module $modules/mod_dav_fs.so
+LoadModule alias_module $modules/mod_alias.so
 DAVLockDB "$_webdav_dir/lock/DAVLock"
 DocumentRoot "$_webdav_dir/www"
+# One path answers every request with a redirect, as a misconfigured or hostile server
+# might: the sync test checks that nothing sent there counts as stored.
+Redirect 301 /waymark-moved/ http://127.0.0.1:$port/waymark/
 <Directory "$_webdav_dir/www">
   DAV On
   AuthType Basic
@@ -78,6 +82,7 @@ CONF
   done
   export WAYMARK_WEBDAV_TEST_URL="http://127.0.0.1:$port/waymark/"
   export WAYMARK_WEBDAV_TEST_DIR="$_webdav_dir/www/waymark"
+  export WAYMARK_WEBDAV_TEST_REDIRECT_URL="http://127.0.0.1:$port/waymark-moved/"
   export WAYMARK_WEBDAV_TEST_USER="$user"
   export WAYMARK_WEBDAV_TEST_PASSWORD="$password"
   echo "webdav: Apache mod_dav on 127.0.0.1:$port" >&2

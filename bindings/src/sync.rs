@@ -116,6 +116,45 @@ impl WaymarkJournal {
     pub fn sync(&self, storage: Arc<dyn SyncStorage>) -> Result<SyncReport> {
         self.with(|r| r.sync(&ForeignStore(storage)))
     }
+
+    /// Like [`WaymarkJournal::sync`], sending the whole journal again as one snapshot and
+    /// going on where the storage shows less than before: after `SyncRolledBack` for a
+    /// storage the person restored from an older copy on purpose, or when another device
+    /// reports files it cannot read (`refused`) or change sets that keep waiting.
+    pub fn sync_resending(&self, storage: Arc<dyn SyncStorage>) -> Result<SyncReport> {
+        self.with(|r| r.sync_resending(&ForeignStore(storage), &mut |_, _| {}))
+    }
+
+    /// Joins this journal to `storage` again after its key was rotated on another device
+    /// (`SyncKeyChanged`), keeping everything it holds: opened with the journal's current
+    /// `passphrase` or `recovery_code` (give exactly one), it moves this journal to the new
+    /// key and syncs (`report.key_adopted`). Device-key slots are dropped: enrol the device
+    /// key again. Slow: Argon2id for a passphrase, re-sealing every record, then a sync.
+    #[uniffi::method(default(passphrase = None, recovery_code = None))]
+    pub fn join_again(
+        &self,
+        storage: Arc<dyn SyncStorage>,
+        passphrase: Option<String>,
+        recovery_code: Option<String>,
+    ) -> Result<SyncReport> {
+        let secret = one_secret(&passphrase, &recovery_code)?;
+        self.with(|r| r.join_again(&ForeignStore(storage), secret))
+    }
+}
+
+/// The one secret of a join: the passphrase or the recovery code.
+fn one_secret<'a>(
+    passphrase: &'a Option<String>,
+    recovery_code: &'a Option<String>,
+) -> Result<JoinSecret<'a>> {
+    match (passphrase, recovery_code) {
+        (Some(p), None) => Ok(JoinSecret::Passphrase(p)),
+        (None, Some(c)) => Ok(JoinSecret::RecoveryCode(c)),
+        _ => Err(WaymarkError::from(waymark_core::Error::invalid(
+            "passphrase",
+            "give the journal's passphrase or its recovery code (one of them)",
+        ))),
+    }
 }
 
 /// A journal made on this device from the journal in a sync storage, and its first sync.
@@ -140,16 +179,7 @@ pub fn join_journal(
     kdf: Option<KdfParams>,
     clock: Option<Arc<dyn ShellClock>>,
 ) -> Result<JoinedJournal> {
-    let secret = match (&passphrase, &recovery_code) {
-        (Some(p), None) => JoinSecret::Passphrase(p),
-        (None, Some(c)) => JoinSecret::RecoveryCode(c),
-        _ => {
-            return Err(WaymarkError::from(waymark_core::Error::invalid(
-                "passphrase",
-                "give the journal's passphrase or its recovery code (one of them)",
-            )))
-        }
-    };
+    let secret = one_secret(&passphrase, &recovery_code)?;
     let (recovery, report): (Recovery, SyncReport) = Recovery::join(
         Path::new(&path),
         &ForeignStore(storage),

@@ -497,6 +497,22 @@ fn devices_syncing_through_a_real_webdav_server_converge_and_lose_nothing() {
             assert_eq!(occurrences_in_tree(Path::new(&dir), needle), 0);
         }
     }
+    // A path the server answers with a redirect stores nothing, and says so in one line.
+    if let Ok(moved) = std::env::var("WAYMARK_WEBDAV_TEST_REDIRECT_URL") {
+        let before = std::env::var("WAYMARK_WEBDAV_TEST_DIR")
+            .map(|dir| std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0))
+            .unwrap_or(0);
+        let root = tempfile::tempdir().unwrap();
+        let (phone, _) = recovery_at(root.path(), utc(2026, 11, 25, 9, 0), "Europe/Berlin");
+        phone.write_entry(entry("sent to a redirect")).unwrap();
+        let redirected = WebDavStore::new(&moved, Some((&user, &password))).unwrap();
+        let error = phone.sync(&redirected).unwrap_err().to_string();
+        assert!(error.contains("redirect"), "{error}");
+        let after = std::env::var("WAYMARK_WEBDAV_TEST_DIR")
+            .map(|dir| std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0))
+            .unwrap_or(0);
+        assert_eq!(before, after, "something was stored through a redirect");
+    }
     // A wrong password is refused with a sentence, not a crash.
     let wrong = WebDavStore::new(&url, Some((&user, "not the password"))).unwrap();
     let error = wrong.list().unwrap_err();

@@ -303,6 +303,7 @@ pub fn rotate_key(ctx: &Ctx) -> Result<()> {
             .bold("Your new recovery code (shown only this once; the old one no longer works):"));
         say(format!("    {}", ctx.out.bold(&code)));
     }
+    say("If this journal syncs with your other devices, the next `waymark sync` here moves the sync folder to the new key; each other device then runs `waymark join` with the same folder and keeps what it holds.");
     Ok(())
 }
 

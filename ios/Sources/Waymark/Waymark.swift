@@ -188,6 +188,25 @@ public final class Waymark: @unchecked Sendable {
         try await call { try $0.sync(storage: storage) }
     }
 
+    /// Like `sync(_:)`, sending the whole journal again as one snapshot and going on where
+    /// `storage` shows less than before: after `WaymarkError.syncRolledBack` for a storage
+    /// the person restored from an older copy on purpose.
+    public func syncResending(_ storage: SyncStorage) async throws -> SyncReport {
+        try await call { try $0.syncResending(storage: storage) }
+    }
+
+    /// Joins this journal to `storage` again after its key was rotated on another device
+    /// (`WaymarkError.syncKeyChanged`), keeping everything it holds; give the journal's
+    /// current `passphrase` or `recoveryCode`. The device-key slot is dropped: enrol it
+    /// again. Slow (Argon2id, every record re-sealed).
+    public func joinAgain(
+        _ storage: SyncStorage, passphrase: String? = nil, recoveryCode: String? = nil
+    ) async throws -> SyncReport {
+        try await call {
+            try $0.joinAgain(storage: storage, passphrase: passphrase, recoveryCode: recoveryCode)
+        }
+    }
+
     /// Merges the backup at `path` from another device, without duplicates (slow: Argon2id).
     public func mergeBackup(from path: String, passphrase: String) async throws -> MergeReport {
         try await call { try $0.mergeBackup(path: path, passphrase: passphrase) }

@@ -46,6 +46,12 @@ final class MemoryStorage: SyncStorage, @unchecked Sendable {
     private var blobs: [String: Data] = [:]
     var offline = false
 
+    /// Everything it holds, to put back later (a storage restored from an older copy).
+    var copy: [String: Data] {
+        get { lock.withLock { blobs } }
+        set { lock.withLock { blobs = newValue } }
+    }
+
     private func check() throws {
         if offline { throw SyncStorageFailure.failed(reason: "no network") }
     }
@@ -246,6 +252,48 @@ final class WaymarkTests: XCTestCase {
         let folder = try folderSyncStorage(path: dir.appendingPathComponent("shared").path)
         let toFolder = try await phone.sync(folder)
         XCTAssertGreaterThanOrEqual(toFolder.sent, 2)
+    }
+
+    func testAChangeOfSecretOrKeyReachesTheOtherDeviceAndARolledBackStorageIsCaught() async throws {
+        let storage = MemoryStorage()
+        let newPassphrase = "a brand new passphrase here"
+        let phone = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        _ = try await phone.call { try $0.checkIn(input: CheckInInput(mood: 3, craving: 4)) }
+        _ = try await phone.sync(storage)
+        let ipadPath = dir.appendingPathComponent("ipad.db").path
+        let ipad = try await Waymark.join(path: ipadPath, storage: storage, passphrase: passphrase, kdf: fast).waymark
+        let before = storage.copy
+        // The phone changes the passphrase; the iPad, which never did, adopts it.
+        try await phone.changePassphrase(from: passphrase, to: newPassphrase)
+        _ = try await phone.sync(storage)
+        let adopted = try await ipad.sync(storage)
+        XCTAssertEqual(adopted.secretsChanged, [.passphrase])
+        // The storage is put back as it was before: caught, nothing changed; resending repairs it.
+        storage.copy = before
+        do {
+            _ = try await ipad.sync(storage)
+            XCTFail("a rolled-back storage synced")
+        } catch WaymarkError.syncRolledBack(let summary) {
+            XCTAssertTrue(summary.contains("shows less"))
+        }
+        _ = try await ipad.syncResending(storage)
+        _ = try await phone.sync(storage)
+        // The phone rotates the key: the iPad is told, joins again and keeps its own.
+        _ = try await phone.rotateDataKey(passphrase: newPassphrase)
+        let moved = try await phone.sync(storage)
+        XCTAssertTrue(moved.keyChangedInStore)
+        _ = try await ipad.call { try $0.writeEntry(input: EntryInput(body: "written on the iPad")) }
+        do {
+            _ = try await ipad.sync(storage)
+            XCTFail("a device on the old key synced")
+        } catch WaymarkError.syncKeyChanged(let summary) {
+            XCTAssertTrue(summary.contains("join"))
+        }
+        let rejoined = try await ipad.joinAgain(storage, passphrase: newPassphrase)
+        XCTAssertTrue(rejoined.keyAdopted)
+        _ = try await phone.sync(storage)
+        let texts = try await phone.call { w in try w.entries(from: try w.today(), to: try w.today()).map(\.body) }
+        XCTAssertEqual(texts, ["written on the iPad"])
     }
 
     func testSlowCallsHaveAsyncWrappers() async throws {

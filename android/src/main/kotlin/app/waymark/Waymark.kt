@@ -193,6 +193,25 @@ class Waymark private constructor(
      */
     suspend fun sync(storage: SyncStorage): SyncReport = call { it.sync(storage) }
 
+    /**
+     * Like [sync], sending the whole journal again as one snapshot and going on where
+     * [storage] shows less than before: after `WaymarkException.SyncRolledBack` for a storage
+     * the person restored from an older copy on purpose. Runs on [io].
+     */
+    suspend fun syncResending(storage: SyncStorage): SyncReport = call { it.syncResending(storage) }
+
+    /**
+     * Joins this journal to [storage] again after its key was rotated on another device
+     * (`WaymarkException.SyncKeyChanged`), keeping everything it holds; give the journal's
+     * current [passphrase] or [recoveryCode]. The device-key slot is dropped: enrol it again.
+     * Slow (Argon2id, every record re-sealed): runs on [io].
+     */
+    suspend fun joinAgain(
+        storage: SyncStorage,
+        passphrase: String? = null,
+        recoveryCode: String? = null,
+    ): SyncReport = call { it.joinAgain(storage, passphrase, recoveryCode) }
+
     /** Merges the backup at [path] from another device, without duplicates (slow: Argon2id). */
     suspend fun mergeBackup(path: String, passphrase: String): MergeReport =
         call { it.mergeBackup(path, passphrase) }

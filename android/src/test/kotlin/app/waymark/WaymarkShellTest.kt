@@ -219,6 +219,51 @@ class WaymarkShellTest {
     }
 
     @Test
+    fun aChangeOfSecretOrKeyReachesTheOtherDeviceAndARolledBackStorageIsCaught() = runBlocking {
+        val storage = MemoryStorage()
+        val tabletPath = File(dir, "tablet.db").path
+        val newPassphrase = "a brand new passphrase here"
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { phone ->
+            phone.call { it.checkIn(CheckInInput(mood = 3, craving = 4)) }
+            phone.sync(storage)
+            Waymark.join(tabletPath, storage, passphrase = passphrase, kdf = fast).waymark.use { tablet ->
+                val before = HashMap(storage.blobs)
+                // The phone changes the passphrase; the tablet, which never did, adopts it.
+                phone.changePassphrase(passphrase, newPassphrase)
+                phone.sync(storage)
+                val adopted = tablet.sync(storage)
+                assertEquals(listOf(SecretChange.Passphrase), adopted.secretsChanged)
+                // The storage is put back as it was before: caught, nothing changed; resending
+                // repairs it.
+                storage.blobs.clear()
+                storage.blobs.putAll(before)
+                try {
+                    tablet.sync(storage)
+                    fail("a rolled-back storage synced")
+                } catch (e: WaymarkException.SyncRolledBack) {
+                    assertTrue(e.message!!.contains("shows less"))
+                }
+                tablet.syncResending(storage)
+                phone.sync(storage)
+                // The phone rotates the key: the tablet is told, joins again and keeps its own.
+                phone.rotateDataKey(newPassphrase)
+                assertTrue(phone.sync(storage).keyChangedInStore)
+                tablet.call { it.writeEntry(app.waymark.core.EntryInput(body = "written on the tablet")) }
+                try {
+                    tablet.sync(storage)
+                    fail("a device on the old key synced")
+                } catch (e: WaymarkException.SyncKeyChanged) {
+                    assertTrue(e.message!!.contains("join"))
+                }
+                assertTrue(tablet.joinAgain(storage, passphrase = newPassphrase).keyAdopted)
+                phone.sync(storage)
+                val texts = phone.call { p -> p.entries(p.today(), p.today()).map { it.body } }
+                assertEquals(listOf("written on the tablet"), texts)
+            }
+        }
+    }
+
+    @Test
     fun slowCallsHaveSuspendWrappersAndCloseTwiceIsHarmless() = runBlocking {
         val backup = File(dir, "b.wmbackup").path
         val created = Waymark.create(path, passphrase, kdf = fast)
