@@ -12,22 +12,9 @@ use std::path::Path;
 use std::sync::Arc;
 use waymark_core::recovery::check_in::{CheckInInput, EveningReview};
 use waymark_core::recovery::clock::FixedClock;
-use waymark_core::recovery::entries::EntryInput;
 use waymark_core::recovery::sync::{FolderStore, SyncStore, COMPACT_AFTER};
 use waymark_core::recovery::Recovery;
 use waymark_core::{Error, JoinSecret};
-
-fn entry(text: &str) -> EntryInput {
-    EntryInput {
-        body: text.into(),
-        ..EntryInput::default()
-    }
-}
-
-/// A short pause, so two devices' writes never share a millisecond of their clocks.
-fn tick() {
-    std::thread::sleep(std::time::Duration::from_millis(3));
-}
 
 /// A new device joined to the journal in `store`.
 fn join(dir: &Path, store: &dyn SyncStore) -> Recovery {
@@ -42,20 +29,6 @@ fn join(dir: &Path, store: &dyn SyncStore) -> Recovery {
     recovery
 }
 
-/// Every live record as (kind, id, body), sorted: what a device holds.
-fn content(recovery: &Recovery) -> Vec<(String, String, Vec<u8>)> {
-    let mut out: Vec<_> = recovery
-        .journal()
-        .records(None)
-        .unwrap()
-        .records
-        .into_iter()
-        .map(|r| (r.kind, r.id.to_string(), r.body.to_vec()))
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn a_second_device_joins_and_edits_deletions_and_check_ins_travel_both_ways() {
     let root = tempfile::tempdir().unwrap();
@@ -64,21 +37,23 @@ fn a_second_device_joins_and_edits_deletions_and_check_ins_travel_both_ways() {
     std::fs::create_dir(&phone_dir).unwrap();
     let (phone, _) = recovery_at(&phone_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
     phone.set_time_zone("Europe/Berlin").unwrap();
-    let bridge = phone.write_entry(entry("the night at the bridge")).unwrap();
-    let walk = phone.write_entry(entry("a good walk")).unwrap();
+    let bridge = phone
+        .write_entry(entry_text("the night at the bridge"))
+        .unwrap();
+    let walk = phone.write_entry(entry_text("a good walk")).unwrap();
     let first = phone.sync(&store).unwrap();
     assert!(first.sent >= 3, "{first:?}");
 
     let laptop_dir = root.path().join("laptop");
     std::fs::create_dir(&laptop_dir).unwrap();
     let laptop = join(&laptop_dir, &store);
-    assert_eq!(content(&laptop), content(&phone));
+    assert_eq!(device_content(&laptop), device_content(&phone));
     assert_eq!(laptop.settings().unwrap().time_zone, "Europe/Berlin");
 
     tick();
     laptop.delete_entry(&bridge.id).unwrap();
     laptop
-        .edit_entry(&walk.id, entry("a good walk by the river"))
+        .edit_entry(&walk.id, entry_text("a good walk by the river"))
         .unwrap();
     laptop.sync(&store).unwrap();
     let pulled = phone.sync(&store).unwrap();
@@ -88,7 +63,7 @@ fn a_second_device_joins_and_edits_deletions_and_check_ins_travel_both_ways() {
         phone.entry(&walk.id).unwrap().body,
         "a good walk by the river"
     );
-    assert_eq!(content(&laptop), content(&phone));
+    assert_eq!(device_content(&laptop), device_content(&phone));
 
     // Syncing again changes nothing and sends nothing.
     let again = phone.sync(&store).unwrap();
@@ -106,7 +81,7 @@ fn a_second_device_joins_and_edits_deletions_and_check_ins_travel_both_ways() {
     let tablet_dir = root.path().join("tablet");
     std::fs::create_dir(&tablet_dir).unwrap();
     let tablet = join(&tablet_dir, &stick);
-    assert_eq!(content(&tablet), content(&phone));
+    assert_eq!(device_content(&tablet), device_content(&phone));
 }
 
 #[test]
@@ -116,7 +91,7 @@ fn concurrent_edits_keep_both_texts_and_merge_a_days_check_in_field_by_field() {
     let phone_dir = root.path().join("phone");
     std::fs::create_dir(&phone_dir).unwrap();
     let (phone, _) = recovery_at(&phone_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
-    let plan = phone.write_entry(entry("plan for Friday")).unwrap();
+    let plan = phone.write_entry(entry_text("plan for Friday")).unwrap();
     phone
         .check_in(CheckInInput {
             mood: 2,
@@ -132,7 +107,7 @@ fn concurrent_edits_keep_both_texts_and_merge_a_days_check_in_field_by_field() {
     // Both edit the plan, offline; the phone adds a note to the day's check-in, the laptop
     // writes the day's evening review.
     phone
-        .edit_entry(&plan.id, entry("plan for Friday: call Sam first"))
+        .edit_entry(&plan.id, entry_text("plan for Friday: call Sam first"))
         .unwrap();
     phone
         .check_in(CheckInInput {
@@ -144,7 +119,10 @@ fn concurrent_edits_keep_both_texts_and_merge_a_days_check_in_field_by_field() {
         .unwrap();
     tick();
     laptop
-        .edit_entry(&plan.id, entry("plan for Friday: go to the 7pm meeting"))
+        .edit_entry(
+            &plan.id,
+            entry_text("plan for Friday: go to the 7pm meeting"),
+        )
         .unwrap();
     laptop
         .write_evening_review(
@@ -163,7 +141,7 @@ fn concurrent_edits_keep_both_texts_and_merge_a_days_check_in_field_by_field() {
         "{laptop_report:?}"
     );
     phone.sync(&store).unwrap();
-    assert_eq!(content(&laptop), content(&phone));
+    assert_eq!(device_content(&laptop), device_content(&phone));
 
     // The later edit (the laptop's) is the entry; the phone's text is a conflict copy of it.
     let today = date(2026, 11, 25);
@@ -195,7 +173,7 @@ fn the_store_holds_nothing_readable() {
     let (phone, _) = recovery_at(root.path(), utc(2026, 11, 25, 9, 0), "America/New_York");
     phone.set_time_zone("America/New_York").unwrap();
     phone
-        .write_entry(entry("MARKER-SYNC-ENTRY relapsed at the party"))
+        .write_entry(entry_text("MARKER-SYNC-ENTRY relapsed at the party"))
         .unwrap();
     phone
         .check_in(CheckInInput {
@@ -240,7 +218,7 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
     let a = root.path().join("a");
     std::fs::create_dir(&a).unwrap();
     let (phone, _) = recovery_at(&a, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
-    phone.write_entry(entry("a good walk")).unwrap();
+    phone.write_entry(entry_text("a good walk")).unwrap();
     phone.sync(&store).unwrap();
 
     // Another journal cannot sync into this store.
@@ -268,9 +246,9 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
     // A laptop joins, then the store is tampered with: one blob flipped, one renamed, one
     // from the stranger's journal dropped in.
     let laptop = join(&c, &store);
-    phone.write_entry(entry("plan for Friday")).unwrap();
+    phone.write_entry(entry_text("plan for Friday")).unwrap();
     phone.sync(&store).unwrap();
-    phone.write_entry(entry("call Sam on Sunday")).unwrap();
+    phone.write_entry(entry_text("call Sam on Sunday")).unwrap();
     phone.sync(&store).unwrap();
     let names: Vec<String> = store
         .list()
@@ -287,7 +265,7 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
         .put("c-00000000000000000000000000000000", &other)
         .unwrap();
     let foreign_store = FolderStore::new(&root.path().join("foreign")).unwrap();
-    stranger.write_entry(entry("someone else's")).unwrap();
+    stranger.write_entry(entry_text("someone else's")).unwrap();
     stranger.sync(&foreign_store).unwrap();
     for name in foreign_store.list().unwrap() {
         if name.starts_with("c-") || name.starts_with("s-") {
@@ -326,14 +304,14 @@ fn tampered_renamed_and_foreign_blobs_are_refused_and_a_wrong_secret_joins_nothi
     // Once the stranger's file is gone it recognises its own files and writes its keys
     // again; nothing is applied twice.
     store.delete("c-ffffffffffffffffffffffffffffffff").unwrap();
-    let before = content(&laptop);
+    let before = device_content(&laptop);
     let repaired = phone.sync(&store).unwrap();
     assert!(store.get("keys").unwrap().is_some());
     assert_eq!(repaired.merged.conflict_copies, 0, "{repaired:?}");
     let after = laptop.sync(&store).unwrap();
     assert_eq!(after.merged.conflict_copies, 0, "{after:?}");
-    assert_eq!(content(&laptop), content(&phone));
-    assert!(content(&laptop).len() >= before.len());
+    assert_eq!(device_content(&laptop), device_content(&phone));
+    assert!(device_content(&laptop).len() >= before.len());
 }
 
 #[test]
@@ -344,7 +322,12 @@ fn many_syncs_compact_into_a_snapshot_that_a_new_device_joins_from_with_its_dele
     let mut ids = Vec::new();
     let mut compacted = Vec::new();
     for i in 0..COMPACT_AFTER + 4 {
-        ids.push(phone.write_entry(entry(&format!("day {i}"))).unwrap().id);
+        ids.push(
+            phone
+                .write_entry(entry_text(&format!("day {i}")))
+                .unwrap()
+                .id,
+        );
         compacted.push(phone.sync(&store).unwrap().compacted);
     }
     // The first sync that finds 16 change sets in the store replaces them (and the journal's
@@ -364,7 +347,7 @@ fn many_syncs_compact_into_a_snapshot_that_a_new_device_joins_from_with_its_dele
     let new_dir = root.path().join("new");
     std::fs::create_dir(&new_dir).unwrap();
     let new = join(&new_dir, &store);
-    assert_eq!(content(&new), content(&phone));
+    assert_eq!(device_content(&new), device_content(&phone));
     assert!(new.entry(&ids[0]).is_err());
 }
 
@@ -504,7 +487,7 @@ fn devices_syncing_through_a_real_webdav_server_converge_and_lose_nothing() {
             .unwrap_or(0);
         let root = tempfile::tempdir().unwrap();
         let (phone, _) = recovery_at(root.path(), utc(2026, 11, 25, 9, 0), "Europe/Berlin");
-        phone.write_entry(entry("sent to a redirect")).unwrap();
+        phone.write_entry(entry_text("sent to a redirect")).unwrap();
         let redirected = WebDavStore::new(&moved, Some((&user, &password))).unwrap();
         let error = phone.sync(&redirected).unwrap_err().to_string();
         assert!(error.contains("redirect"), "{error}");
@@ -577,13 +560,13 @@ fn model_test(seeds: &[u64], make_store: impl Fn(&Path) -> Box<dyn SyncStore>) -
                 }
                 0..=3 => {
                     let text = format!("entry {step} from device {d}");
-                    device.write_entry(entry(&text)).unwrap();
+                    device.write_entry(entry_text(&text)).unwrap();
                     written.push(text);
                 }
                 4..=5 if !live.is_empty() => {
                     let target = &live[rng.below(live.len())];
                     let text = format!("edit {step} from device {d}");
-                    device.edit_entry(&target.id, entry(&text)).unwrap();
+                    device.edit_entry(&target.id, entry_text(&text)).unwrap();
                     replaced.insert(target.body.clone());
                     written.push(text);
                 }
@@ -635,9 +618,9 @@ fn model_test(seeds: &[u64], make_store: impl Fn(&Path) -> Box<dyn SyncStore>) -
                 compactions += i64::from(report.compacted > 0);
             }
         }
-        let reference = content(&devices[0]);
+        let reference = device_content(&devices[0]);
         for (n, device) in devices.iter().enumerate().skip(1) {
-            let other = content(device);
+            let other = device_content(device);
             let differing: Vec<String> = reference
                 .iter()
                 .filter(|r| !other.contains(r))
@@ -724,7 +707,7 @@ fn a_reflection_rewritten_on_two_devices_keeps_both_and_two_devices_can_sync_at_
     });
     phone.sync(&store).unwrap();
     laptop.sync(&store).unwrap();
-    assert_eq!(content(&phone), content(&laptop));
+    assert_eq!(device_content(&phone), device_content(&laptop));
     let learned: Vec<String> = phone
         .reflections(None)
         .unwrap()
@@ -801,8 +784,8 @@ fn a_day_changed_on_both_devices_keeps_each_devices_part_whichever_syncs_first()
             device.sync(&store).unwrap();
         }
         assert_eq!(
-            content(&laptop),
-            content(&desktop),
+            device_content(&laptop),
+            device_content(&desktop),
             "laptop first: {laptop_first}"
         );
         let day = laptop.check_in_on(date(2026, 11, 25)).unwrap().unwrap();
@@ -825,7 +808,7 @@ fn a_changed_passphrase_reaches_the_folder_at_the_next_sync_even_with_nothing_to
     let root = tempfile::tempdir().unwrap();
     let store = FolderStore::new(&root.path().join("store")).unwrap();
     let (phone, _) = recovery_at(root.path(), utc(2026, 11, 25, 9, 0), "Europe/Berlin");
-    phone.write_entry(entry("a good walk")).unwrap();
+    phone.write_entry(entry_text("a good walk")).unwrap();
     phone.sync(&store).unwrap();
     phone
         .journal()
@@ -849,7 +832,7 @@ fn a_changed_passphrase_reaches_the_folder_at_the_next_sync_even_with_nothing_to
         Arc::new(FixedClock::new(utc(2026, 11, 25, 9, 0))),
     )
     .unwrap();
-    assert_eq!(content(&new), content(&phone));
+    assert_eq!(device_content(&new), device_content(&phone));
 }
 
 #[test]
@@ -918,7 +901,7 @@ fn a_card_and_a_lapse_edited_on_two_devices_keep_what_each_wrote() {
     for device in [&phone, &laptop, &phone] {
         device.sync(&store).unwrap();
     }
-    assert_eq!(content(&phone), content(&laptop));
+    assert_eq!(device_content(&phone), device_content(&laptop));
     let steps = phone.card(&card.id).unwrap().steps;
     assert!(
         steps.contains(&"walk the long way home".to_owned()),
@@ -1030,6 +1013,6 @@ fn an_edit_made_after_a_deletion_the_device_had_not_seen_is_never_lost() {
                 "{device}: {kept:?}"
             );
         }
-        assert_eq!(content(&phone), content(&laptop));
+        assert_eq!(device_content(&phone), device_content(&laptop));
     }
 }

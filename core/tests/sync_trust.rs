@@ -14,24 +14,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use waymark_core::recovery::clock::FixedClock;
-use waymark_core::recovery::entries::EntryInput;
 use waymark_core::recovery::sync::{FolderStore, SecretChange, StoreError, SyncStore};
 use waymark_core::recovery::Recovery;
 use waymark_core::{Error, JoinSecret};
 
 const NEW_PASSPHRASE: &str = "a brand new passphrase here";
-
-fn entry(text: &str) -> EntryInput {
-    EntryInput {
-        body: text.into(),
-        ..EntryInput::default()
-    }
-}
-
-/// A short pause, so two devices' writes never share a millisecond of their clocks.
-fn tick() {
-    std::thread::sleep(std::time::Duration::from_millis(3));
-}
 
 fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::new(utc(2026, 11, 25, 12, 0)))
@@ -69,20 +56,6 @@ fn bodies(recovery: &Recovery) -> Vec<String> {
     out
 }
 
-/// Every live record as (kind, id, body), sorted: what a device holds.
-fn content(recovery: &Recovery) -> Vec<(String, String, Vec<u8>)> {
-    let mut out: Vec<_> = recovery
-        .journal()
-        .records(None)
-        .unwrap()
-        .records
-        .into_iter()
-        .map(|r| (r.kind, r.id.to_string(), r.body.to_vec()))
-        .collect();
-    out.sort();
-    out
-}
-
 /// A phone with two entries synced to a folder, and a laptop joined from it.
 struct Pair {
     root: tempfile::TempDir,
@@ -97,8 +70,10 @@ fn pair() -> Pair {
     let phone_dir = root.path().join("phone");
     std::fs::create_dir(&phone_dir).unwrap();
     let (phone, _) = recovery_at(&phone_dir, utc(2026, 11, 25, 9, 0), "Europe/Berlin");
-    phone.write_entry(entry("the night at the bridge")).unwrap();
-    phone.write_entry(entry("a good walk")).unwrap();
+    phone
+        .write_entry(entry_text("the night at the bridge"))
+        .unwrap();
+    phone.write_entry(entry_text("a good walk")).unwrap();
     phone.sync(&store).unwrap();
     let laptop = join(&root.path().join("laptop"), &store);
     Pair {
@@ -161,7 +136,7 @@ fn a_deleted_entry_stays_deleted_when_the_keys_file_is_removed() {
     assert_gone_everywhere(&p, &bridge);
     // A device joining now gets the journal as it is.
     let tablet = join(&p.root.path().join("tablet"), &p.store);
-    assert_eq!(content(&tablet), content(&p.phone));
+    assert_eq!(device_content(&tablet), device_content(&p.phone));
 }
 
 #[test]
@@ -183,7 +158,7 @@ fn a_deleted_entry_stays_deleted_when_a_byte_of_the_store_id_is_flipped() {
 #[test]
 fn a_change_set_hidden_for_one_sync_and_put_back_is_not_applied_again() {
     let p = pair();
-    p.phone.write_entry(entry("plan for Friday")).unwrap();
+    p.phone.write_entry(entry_text("plan for Friday")).unwrap();
     p.phone.sync(&p.store).unwrap();
     p.laptop.sync(&p.store).unwrap();
     let bridge = delete_the_bridge(&p);
@@ -217,7 +192,7 @@ fn a_change_set_hidden_for_one_sync_and_put_back_is_not_applied_again() {
         }
     }
     assert_gone_everywhere(&p, &bridge);
-    assert_eq!(content(&p.phone), content(&p.laptop));
+    assert_eq!(device_content(&p.phone), device_content(&p.laptop));
 }
 
 #[test]
@@ -236,7 +211,9 @@ fn an_old_blob_replayed_after_a_compaction_is_never_applied() {
     keep(&p);
     // Enough syncs for a compaction, which removes the old change sets.
     for i in 0..18 {
-        p.phone.write_entry(entry(&format!("note {i}"))).unwrap();
+        p.phone
+            .write_entry(entry_text(&format!("note {i}")))
+            .unwrap();
         p.phone.sync(&p.store).unwrap();
         keep(&p);
     }
@@ -267,20 +244,20 @@ fn a_store_rolled_back_to_an_earlier_copy_is_refused_and_resending_repairs_it() 
     let p = pair();
     let before = p.root.path().join("before");
     copy_folder(&p.root.path().join("store"), &before);
-    p.laptop.write_entry(entry("after the copy")).unwrap();
+    p.laptop.write_entry(entry_text("after the copy")).unwrap();
     p.laptop.sync(&p.store).unwrap();
     p.phone.sync(&p.store).unwrap();
     let bridge = delete_the_bridge(&p);
     // The folder is put back as it was.
     copy_folder(&before, &p.root.path().join("store"));
-    let held = content(&p.phone);
+    let held = device_content(&p.phone);
     let refused = p.phone.sync(&p.store);
     assert!(
         matches!(refused, Err(Error::SyncRolledBack { .. })),
         "{refused:?}"
     );
     assert_eq!(
-        content(&p.phone),
+        device_content(&p.phone),
         held,
         "a refused sync changed nothing here"
     );
@@ -299,9 +276,9 @@ fn a_store_rolled_back_to_an_earlier_copy_is_refused_and_resending_repairs_it() 
     p.phone.sync_resending(&p.store, &mut |_, _| {}).unwrap();
     p.laptop.sync(&p.store).unwrap();
     assert_gone_everywhere(&p, &bridge);
-    assert_eq!(content(&p.phone), content(&p.laptop));
+    assert_eq!(device_content(&p.phone), device_content(&p.laptop));
     let tablet = join(&p.root.path().join("tablet"), &p.store);
-    assert_eq!(content(&tablet), content(&p.phone));
+    assert_eq!(device_content(&tablet), device_content(&p.phone));
 }
 
 #[test]
@@ -345,7 +322,7 @@ fn the_other_order_and_an_older_keys_file_put_back_never_let_the_old_passphrase_
         .journal()
         .change_passphrase(PASSPHRASE, NEW_PASSPHRASE)
         .unwrap();
-    p.laptop.write_entry(entry("from the laptop")).unwrap();
+    p.laptop.write_entry(entry_text("from the laptop")).unwrap();
     p.laptop.sync(&p.store).unwrap();
     p.phone.sync(&p.store).unwrap();
     p.laptop.sync(&p.store).unwrap();
@@ -413,13 +390,15 @@ fn a_rotated_key_keeps_every_record_and_a_device_left_behind_is_told_to_join_aga
     let p = pair();
     // The laptop writes and syncs before the phone rotates; the phone has not pulled it.
     p.laptop
-        .write_entry(entry("synced before the rotation"))
+        .write_entry(entry_text("synced before the rotation"))
         .unwrap();
     p.laptop.sync(&p.store).unwrap();
     let rotation = p.phone.rotate_data_key(PASSPHRASE, None).unwrap();
     let new_code = rotation.recovery_code.unwrap().reveal().to_string();
     // Still before the phone's next sync, the laptop writes once more.
-    p.laptop.write_entry(entry("synced just after it")).unwrap();
+    p.laptop
+        .write_entry(entry_text("synced just after it"))
+        .unwrap();
     p.laptop.sync(&p.store).unwrap();
     let moved = p.phone.sync(&p.store).unwrap();
     assert!(moved.key_changed_in_store, "{moved:?}");
@@ -437,7 +416,7 @@ fn a_rotated_key_keeps_every_record_and_a_device_left_behind_is_told_to_join_aga
     assert_eq!((again.refused, again.foreign), (0, 0), "{again:?}");
     // The laptop, still on the old key, is told in words, and writes nothing.
     p.laptop
-        .write_entry(entry("never sent from the laptop"))
+        .write_entry(entry_text("never sent from the laptop"))
         .unwrap();
     let listed = p.store.list().unwrap();
     let keys = p.store.get("keys").unwrap();
@@ -455,7 +434,7 @@ fn a_rotated_key_keeps_every_record_and_a_device_left_behind_is_told_to_join_aga
     assert!(rejoined.key_adopted, "{rejoined:?}");
     p.phone.sync(&p.store).unwrap();
     assert!(bodies(&p.phone).contains(&"never sent from the laptop".to_owned()));
-    assert_eq!(content(&p.laptop), content(&p.phone));
+    assert_eq!(device_content(&p.laptop), device_content(&p.phone));
     p.laptop.journal().lock();
     p.laptop
         .journal()
@@ -469,7 +448,7 @@ fn a_rotated_key_keeps_every_record_and_a_device_left_behind_is_told_to_join_aga
     // Joining again, a device has everything any device synced; the old recovery code does
     // not join, the new one does.
     let tablet = join(&p.root.path().join("tablet"), &p.store);
-    assert_eq!(content(&tablet), content(&p.phone));
+    assert_eq!(device_content(&tablet), device_content(&p.phone));
     let other = p.root.path().join("other.db");
     try_join(&other, &p.store, JoinSecret::RecoveryCode(&new_code)).unwrap();
 }
@@ -711,7 +690,7 @@ fn hostile_model(seed: u64) -> Outcome {
         match choice {
             0..=3 => {
                 let text = format!("entry {step} from device {d}");
-                let made = device.write_entry(entry(&text)).unwrap();
+                let made = device.write_entry(entry_text(&text)).unwrap();
                 texts.wrote(&text, d, step, made.id);
                 written.push(text);
             }
@@ -726,7 +705,7 @@ fn hostile_model(seed: u64) -> Outcome {
                             target.id, target.body, target.conflict_of
                         );
                     }
-                    device.edit_entry(&target.id, entry(&text)).unwrap();
+                    device.edit_entry(&target.id, entry_text(&text)).unwrap();
                     replaced.insert(target.body.clone());
                     texts.replaced(&target.body, target.id, step, d);
                     texts.wrote(&text, d, step, target.id);
@@ -806,6 +785,7 @@ fn hostile_model(seed: u64) -> Outcome {
             waiting += sync_as_a_person(device, &store)
                 .unwrap_or_else(|e| panic!("seed {seed}: device {n} cannot sync: {e}"));
         }
+        outcome.waiting_seen += waiting;
         if waiting > 0 && round < 3 {
             for device in &devices {
                 device.sync_resending(&store, &mut |_, _| {}).unwrap();
@@ -814,9 +794,9 @@ fn hostile_model(seed: u64) -> Outcome {
             panic!("seed {seed}: {waiting} change sets still wait after resending");
         }
     }
-    let reference = content(&devices[0]);
+    let reference = device_content(&devices[0]);
     for (n, device) in devices.iter().enumerate().skip(1) {
-        let other = content(device);
+        let other = device_content(device);
         let only_first: Vec<_> = reference
             .iter()
             .filter(|r| !other.contains(r))

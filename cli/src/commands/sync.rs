@@ -189,6 +189,44 @@ fn print_report(ctx: &Ctx, report: &SyncReport) {
     }
 }
 
+/// The secret a join opens the folder's key with: the passphrase, or the recovery code with
+/// `--recovery-code`.
+struct Typed(zeroize::Zeroizing<String>);
+
+fn join_secret(ctx: &Ctx) -> Result<Typed> {
+    Ok(Typed(if ctx.recovery_code {
+        session::secret("recovery code", "WAYMARK_RECOVERY_CODE")?
+    } else {
+        session::secret("passphrase", "WAYMARK_PASSPHRASE")?
+    }))
+}
+
+impl Typed {
+    fn as_secret(&self, ctx: &Ctx) -> JoinSecret<'_> {
+        if ctx.recovery_code {
+            JoinSecret::RecoveryCode(&self.0)
+        } else {
+            JoinSecret::Passphrase(&self.0)
+        }
+    }
+}
+
+/// The `Joined` JSON document of a join.
+fn joined_json(ctx: &Ctx, report: &SyncReport) -> Result<()> {
+    #[derive(Serialize)]
+    struct Joined<'a> {
+        journal: String,
+        report: &'a SyncReport,
+    }
+    ctx.out.json(
+        "join",
+        &Joined {
+            journal: ctx.path.display().to_string(),
+            report,
+        },
+    )
+}
+
 /// `waymark join --folder DIR`: a new journal from the folder, or this journal joined to it
 /// again after its key was rotated on another device.
 pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
@@ -196,16 +234,8 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
         return join_again(ctx, args);
     }
     let store = store(args)?;
-    let secret = if ctx.recovery_code {
-        session::secret("recovery code", "WAYMARK_RECOVERY_CODE")?
-    } else {
-        session::secret("passphrase", "WAYMARK_PASSPHRASE")?
-    };
-    let secret = if ctx.recovery_code {
-        JoinSecret::RecoveryCode(&secret)
-    } else {
-        JoinSecret::Passphrase(&secret)
-    };
+    let typed = join_secret(ctx)?;
+    let secret = typed.as_secret(ctx);
     session::create_parent(&ctx.path)?;
     let (recovery, report) = Recovery::join(
         &ctx.path,
@@ -215,18 +245,7 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
         session::clock()?,
     )?;
     if ctx.out.json {
-        #[derive(Serialize)]
-        struct Joined<'a> {
-            journal: String,
-            report: &'a SyncReport,
-        }
-        return ctx.out.json(
-            "join",
-            &Joined {
-                journal: ctx.path.display().to_string(),
-                report: &report,
-            },
-        );
+        return joined_json(ctx, &report);
     }
     drop(recovery);
     say(format!(
@@ -252,30 +271,11 @@ pub fn join(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
 fn join_again(ctx: &Ctx, args: &SyncArgs) -> Result<()> {
     let recovery = ctx.open()?;
     let store = store(args)?;
-    let secret = if ctx.recovery_code {
-        session::secret("recovery code", "WAYMARK_RECOVERY_CODE")?
-    } else {
-        session::secret("passphrase", "WAYMARK_PASSPHRASE")?
-    };
-    let secret = if ctx.recovery_code {
-        JoinSecret::RecoveryCode(&secret)
-    } else {
-        JoinSecret::Passphrase(&secret)
-    };
+    let typed = join_secret(ctx)?;
+    let secret = typed.as_secret(ctx);
     let report = recovery.join_again(store.as_ref(), secret)?;
     if ctx.out.json {
-        #[derive(Serialize)]
-        struct Joined<'a> {
-            journal: String,
-            report: &'a SyncReport,
-        }
-        return ctx.out.json(
-            "join",
-            &Joined {
-                journal: ctx.path.display().to_string(),
-                report: &report,
-            },
-        );
+        return joined_json(ctx, &report);
     }
     if report.key_adopted {
         say(format!(

@@ -234,19 +234,7 @@ pub(super) fn reseal_under(
                 slot_keys::insert_verified(&tx, &journal_id, slot, new_keyring.data_key())?;
             }
         }
-        NewSlots::Shared(rows) => {
-            for row in *rows {
-                slots::insert(
-                    &tx,
-                    &journal_id,
-                    row.kind,
-                    &row.label,
-                    &row.salt,
-                    &row.params,
-                    &row.wrapped_key,
-                )?;
-            }
-        }
+        NewSlots::Shared(rows) => super::shared_keys::insert_shared(&tx, &journal_id, rows)?,
     }
     for old in old_slots {
         slots::delete(&tx, old.id)?;

@@ -113,17 +113,7 @@ impl Journal {
             schema::migrate(&mut conn, &staging)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             Journal::begin(&tx, &shared.journal_id)?;
-            for row in &shared.rows {
-                slots::insert(
-                    &tx,
-                    &shared.journal_id,
-                    row.kind,
-                    &row.label,
-                    &row.salt,
-                    &row.params,
-                    &row.wrapped_key,
-                )?;
-            }
+            insert_shared(&tx, &shared.journal_id, &shared.rows)?;
             tx.commit()?;
             let write = write_state::load(&conn)?;
             let device = settings::device_id(&conn)?;
@@ -218,21 +208,32 @@ impl RecordWriter<'_> {
                 slots::delete(&self.tx, row.id)?;
             }
         }
-        for row in rows {
-            slots::insert(
-                &self.tx,
-                &self.journal_id,
-                row.kind,
-                &row.label,
-                &row.salt,
-                &row.params,
-                &row.wrapped_key,
-            )?;
-        }
+        insert_shared(&self.tx, &self.journal_id, rows)?;
         // The retired slots must not linger in the write-ahead log (S11).
         self.deleted = true;
         Ok(())
     }
+}
+
+/// Inserts slot rows another device shared, as they are (each gets a new id and checksum for
+/// this file; the wrap is bound to the journal id, not to the row).
+pub(super) fn insert_shared(
+    conn: &rusqlite::Connection,
+    journal_id: &[u8; 16],
+    rows: &[SlotRow],
+) -> Result<()> {
+    for row in rows {
+        slots::insert(
+            conn,
+            journal_id,
+            row.kind,
+            &row.label,
+            &row.salt,
+            &row.params,
+            &row.wrapped_key,
+        )?;
+    }
+    Ok(())
 }
 
 /// Opens the data key from shared slots with `secret`; returns it with the slot that opened.

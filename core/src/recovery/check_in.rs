@@ -200,31 +200,47 @@ pub enum CheckInDelivery {
     },
 }
 
+/// Overwrites the texts a check-in (given or stored) holds.
+fn wipe_texts(
+    trigger_tags: &mut [String],
+    intention: &mut Option<String>,
+    evening_review: &mut Option<EveningReview>,
+    gratitude: &mut [String],
+    note: &mut Option<String>,
+) {
+    use zeroize::Zeroize;
+    trigger_tags.iter_mut().for_each(Zeroize::zeroize);
+    intention.zeroize();
+    if let Some(review) = evening_review {
+        review.note.zeroize();
+    }
+    gratitude.iter_mut().for_each(Zeroize::zeroize);
+    note.zeroize();
+}
+
 impl CheckIn {
     /// Overwrites every text it holds (a copy that is done with).
     pub(crate) fn wipe(&mut self) {
-        use zeroize::Zeroize;
-        self.trigger_tags.iter_mut().for_each(Zeroize::zeroize);
-        self.intention.zeroize();
-        if let Some(review) = &mut self.evening_review {
-            review.note.zeroize();
-        }
-        self.gratitude.iter_mut().for_each(Zeroize::zeroize);
-        self.note.zeroize();
+        wipe_texts(
+            &mut self.trigger_tags,
+            &mut self.intention,
+            &mut self.evening_review,
+            &mut self.gratitude,
+            &mut self.note,
+        );
     }
 }
 
 impl CheckInInput {
     /// Overwrites every text it holds (a held check-in that was written or dropped).
     pub(crate) fn wipe(&mut self) {
-        use zeroize::Zeroize;
-        self.trigger_tags.iter_mut().for_each(Zeroize::zeroize);
-        self.intention.zeroize();
-        if let Some(review) = &mut self.evening_review {
-            review.note.zeroize();
-        }
-        self.gratitude.iter_mut().for_each(Zeroize::zeroize);
-        self.note.zeroize();
+        wipe_texts(
+            &mut self.trigger_tags,
+            &mut self.intention,
+            &mut self.evening_review,
+            &mut self.gratitude,
+            &mut self.note,
+        );
     }
 
     pub(crate) fn validate(&self) -> Result<()> {

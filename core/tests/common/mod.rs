@@ -184,3 +184,30 @@ pub fn stored_content(journal: &Journal) -> Vec<(String, u64, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// Every live record as (kind, id, body), sorted: what a device holds, to compare devices.
+pub fn device_content(recovery: &Recovery) -> Vec<(String, String, Vec<u8>)> {
+    let mut out: Vec<_> = recovery
+        .journal()
+        .records(None)
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|r| (r.kind, r.id.to_string(), r.body.to_vec()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// A journal entry with only a body.
+pub fn entry_text(text: &str) -> waymark_core::recovery::entries::EntryInput {
+    waymark_core::recovery::entries::EntryInput {
+        body: text.into(),
+        ..Default::default()
+    }
+}
+
+/// A short pause, so two devices' writes never share a millisecond of their clocks.
+pub fn tick() {
+    std::thread::sleep(std::time::Duration::from_millis(3));
+}

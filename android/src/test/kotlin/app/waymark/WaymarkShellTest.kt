@@ -18,6 +18,7 @@ import app.waymark.core.RegularMeeting
 import app.waymark.core.Weekday
 import app.waymark.core.ReviewRange
 import app.waymark.core.SafetyItem
+import app.waymark.core.SecretChange
 import app.waymark.core.SlotKind
 import app.waymark.ffi.PlatformKeyFailure
 import app.waymark.core.WaymarkException
