@@ -13,7 +13,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 SECONDS_EACH="${1:-30}"
 shift || true
-ALL=(envelope slot_params backup_file backup_payload body recovery_code cli_parsers merge)
+ALL=(envelope slot_params backup_file backup_payload body recovery_code cli_parsers merge sync_files)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 

@@ -1,7 +1,8 @@
 //! Writes the seed corpus of every fuzz target into `fuzz/corpus/TARGET/`: real envelopes,
 //! slot parameters, a backup file, a backup's decrypted content, the golden bodies of every
-//! kind and version, recovery codes and command-line values. Run once (the corpus is
-//! committed): `cargo run --manifest-path fuzz/Cargo.toml --bin seeds`.
+//! kind and version, recovery codes and command-line values, a sync folder's files. Run once
+//! (the corpus is committed): `cargo run --manifest-path fuzz/Cargo.toml --bin seeds`, or
+//! with target names to write only theirs (`... --bin seeds -- sync_files`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,9 +50,44 @@ fn hex(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The seeds of `sync_files`: a journal synced to a folder, and what that left in the folder
+/// and in the journal's own state.
+fn sync_files() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+    let options = JournalOptions {
+        kdf: KdfParams::new(8, 1, 1).expect("params"),
+        ..JournalOptions::default()
+    };
+    let (journal, _) =
+        Journal::create(&dir.path().join("seed.db"), "seed passphrase", options).expect("journal");
+    let recovery = Recovery::new(journal, Arc::new(FixedClock::new(now)));
+    let story = generate(&GeneratorSpec::story(3, 7, now, "Europe/Berlin")).expect("a story");
+    recovery.import(&story).expect("imported");
+    let seeds = waymark_core::recovery::fuzz::sync_seeds(&recovery, &dir.path().join("folder"))
+        .expect("synced");
+    for (i, seed) in seeds.iter().enumerate() {
+        put("sync_files", &format!("seed-{i}"), seed);
+    }
+}
+
 fn main() {
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    if !only.is_empty() {
+        for target in &only {
+            match target.as_str() {
+                "sync_files" => sync_files(),
+                other => eprintln!("seeds: no separate seeds for {other}"),
+            }
+        }
+        return;
+    }
+    sync_files();
     let key = SealingKey::new(&[7u8; 32], 1).expect("a key");
-    for (i, plain) in [&b""[..], b"a short payload", &[0u8; 300]].iter().enumerate() {
+    for (i, plain) in [&b""[..], b"a short payload", &[0u8; 300]]
+        .iter()
+        .enumerate()
+    {
         put(
             "envelope",
             &format!("sealed-{i}"),
@@ -115,8 +151,16 @@ fn main() {
 
     let code = code.reveal().to_string();
     put("recovery_code", "real", code.as_bytes());
-    put("recovery_code", "lower-spaced", code.to_lowercase().replace('-', " ").as_bytes());
-    put("recovery_code", "look-alikes", code.replace('0', "O").replace('1', "l").as_bytes());
+    put(
+        "recovery_code",
+        "lower-spaced",
+        code.to_lowercase().replace('-', " ").as_bytes(),
+    );
+    put(
+        "recovery_code",
+        "look-alikes",
+        code.replace('0', "O").replace('1', "l").as_bytes(),
+    );
     for (i, text) in [
         "2026-03-01",
         "21:30",

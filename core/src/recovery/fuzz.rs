@@ -88,3 +88,18 @@ pub fn merge(recovery: &Recovery, data: &[u8]) {
 pub fn payload_of(recovery: &Recovery) -> Vec<u8> {
     fuzz_entry::payload_of(recovery)
 }
+
+/// What sync reads from a store or from its own sealed state: a `keys` file, a blob's
+/// plaintext, the ledger, a store's state (the first byte picks which).
+pub fn sync_files(data: &[u8]) {
+    super::sync::fuzz_entry::sync_files(data);
+}
+
+/// Real inputs for [`sync_files`]: `recovery` synced to a folder in `dir`, and what that
+/// left in the folder and in its own state.
+pub fn sync_seeds(
+    recovery: &Recovery,
+    dir: &std::path::Path,
+) -> crate::error::Result<Vec<Vec<u8>>> {
+    super::sync::fuzz_entry::seeds(recovery, dir)
+}

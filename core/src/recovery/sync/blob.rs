@@ -116,6 +116,15 @@ fn context(version: u8, name: &str) -> Vec<u8> {
 
 /// Seals `sealed` (which must have a header) for the blob named `name` under `keys`.
 pub(crate) fn seal(keys: &SyncKeys, name: &str, sealed: &Sealed) -> Result<Vec<u8>> {
+    envelope::seal(
+        keys.blobs(),
+        &context(SEALED_VERSION, name),
+        &plaintext(sealed)?,
+    )
+}
+
+/// The padded plaintext of `sealed` (which must have a header), as it is sealed.
+pub(super) fn plaintext(sealed: &Sealed) -> Result<Zeroizing<Vec<u8>>> {
     let header = sealed
         .header
         .as_ref()
@@ -149,7 +158,7 @@ pub(crate) fn seal(keys: &SyncKeys, name: &str, sealed: &Sealed) -> Result<Vec<u
     plain.extend_from_slice(&len.to_be_bytes());
     plain.extend_from_slice(&content);
     plain.resize(padded, 0);
-    envelope::seal(keys.blobs(), &context(SEALED_VERSION, name), &plain)
+    Ok(plain)
 }
 
 /// Which of a device's keys a blob opened under.
@@ -218,8 +227,9 @@ pub(crate) fn open(
     Opened::Damaged
 }
 
-/// Parses an opened blob's plaintext of layout `version`.
-fn parse(version: u8, plain: &[u8]) -> Option<Sealed> {
+/// Parses an opened blob's plaintext of layout `version` (1 before the sync epochs, 2 now);
+/// `None` when it is malformed. Never panics, whatever the bytes (fuzzed).
+pub(super) fn parse(version: u8, plain: &[u8]) -> Option<Sealed> {
     let (&found, rest) = plain.split_first()?;
     if found != version {
         return None;

@@ -175,7 +175,8 @@ impl Ledger {
         Ok(out)
     }
 
-    fn encode(&self) -> Vec<u8> {
+    /// The ledger's encoding (sealed by the journal's local state).
+    pub(super) fn encode(&self) -> Vec<u8> {
         let mut w = Writer::new();
         self.applied.write(&mut w, tag::APPLIED);
         write_known(&self.known, &mut w, tag::KNOWN);
@@ -188,7 +189,8 @@ impl Ledger {
         w.into_bytes()
     }
 
-    fn decode(bytes: &[u8]) -> Option<Ledger> {
+    /// A ledger from its encoding; `None` when malformed. Never panics (fuzzed).
+    pub(super) fn decode(bytes: &[u8]) -> Option<Ledger> {
         let mut ledger = Ledger::default();
         let mut version = KeysVersion::default();
         let mut digest = None;

@@ -365,3 +365,68 @@ fn read_keys(
     }
     Err(Error::SyncKeyChanged)
 }
+
+/// Fuzzing entry points (feature `fuzzing`): everything sync reads from a store or from its
+/// own sealed state, as if it had authenticated. None may panic, whatever the bytes.
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzz_entry {
+    use super::*;
+
+    /// The first byte picks what the rest is read as: a `keys` file (then checked under a
+    /// fixed key), an opened blob's plaintext (both layouts), the ledger, or a store's state.
+    pub(crate) fn sync_files(data: &[u8]) {
+        let [pick, rest @ ..] = data else {
+            return;
+        };
+        match pick % 4 {
+            0 => {
+                if let (Ok(file), Ok(keys)) =
+                    (keys_file::decode(rest), SyncKeys::from_root(&[7u8; 32]))
+                {
+                    let _ = file.verified_version(&keys);
+                }
+            }
+            1 => {
+                for version in [1, 2] {
+                    if let Some(sealed) = blob::parse(version, rest) {
+                        let _ = sealed.payload.encode();
+                    }
+                }
+            }
+            2 => {
+                let _ = ledger::Ledger::decode(rest).map(|l| l.encode());
+            }
+            _ => {
+                let _ = state::StoreState::decode(rest).map(|s| s.encode());
+            }
+        }
+    }
+
+    /// Real inputs for [`sync_files`] (each with its picking byte): `recovery` synced to a
+    /// folder in `dir`, then its keys file, a blob's plaintext, its ledger and its state with
+    /// the folder.
+    pub(crate) fn seeds(recovery: &Recovery, dir: &std::path::Path) -> Result<Vec<Vec<u8>>> {
+        let store = FolderStore::new(dir)?;
+        recovery.sync(&store)?;
+        let keys = recovery.journal().sync_keys()?;
+        let previous = recovery.journal().previous_sync_keys()?;
+        let mut out = Vec::new();
+        if let Some(bytes) = store.get(KEYS)? {
+            out.push([&[0u8][..], &bytes].concat());
+        }
+        let file = keys_file::decode(&store.get(KEYS)?.unwrap_or_default())?;
+        for name in store.list()? {
+            let Some(bytes) = store.get(&name)? else {
+                continue;
+            };
+            if let blob::Opened::Sealed(sealed, _) = blob::open(&keys, &previous, &name, bytes) {
+                out.push([&[1u8][..], &blob::plaintext(&sealed)?].concat());
+            }
+        }
+        let ledger = recovery.write(Ledger::load)?;
+        out.push([&[2u8][..], &ledger.encode()].concat());
+        let state = recovery.write(|w| StoreState::load(w, &file.store_id))?;
+        out.push([&[3u8][..], &state.encode()].concat());
+        Ok(out)
+    }
+}

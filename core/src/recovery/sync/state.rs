@@ -124,7 +124,8 @@ impl StoreState {
         self.seen.insert(name.to_owned(), info.clone());
     }
 
-    fn encode(&self) -> Vec<u8> {
+    /// The state's encoding (sealed by the journal's local state).
+    pub(super) fn encode(&self) -> Vec<u8> {
         let mut w = Writer::new();
         for (name, info) in &self.seen {
             w.nested(tag::SEEN, |b| {
@@ -156,7 +157,8 @@ impl StoreState {
         w.into_bytes()
     }
 
-    fn decode(bytes: &[u8]) -> Option<StoreState> {
+    /// A store's state from its encoding; `None` when malformed. Never panics (fuzzed).
+    pub(super) fn decode(bytes: &[u8]) -> Option<StoreState> {
         let mut state = StoreState::default();
         let mut reader = Reader::new(bytes);
         let name = |b: &[u8]| std::str::from_utf8(b).ok().map(str::to_owned);
