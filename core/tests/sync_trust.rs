@@ -1002,3 +1002,35 @@ fn a_sync_folder_others_can_read_is_made_private_and_says_so() {
     // Opened again, there is nothing to say.
     assert!(!FolderStore::new(&dir).unwrap().made_private());
 }
+
+#[test]
+fn a_day_checked_in_on_two_devices_keeps_both_intentions() {
+    use waymark_core::recovery::check_in::CheckInInput;
+    let p = pair();
+    let check_in = |r: &Recovery, mood: i32, intention: &str| {
+        r.check_in(CheckInInput {
+            mood,
+            craving: 3,
+            intention: Some(intention.into()),
+            ..CheckInInput::default()
+        })
+        .unwrap();
+    };
+    check_in(&p.laptop, 4, "call my sister");
+    tick();
+    check_in(&p.phone, 2, "get to the meeting");
+    for device in [&p.phone, &p.laptop, &p.phone] {
+        device.sync(&p.store).unwrap();
+    }
+    for device in [&p.phone, &p.laptop] {
+        let today = device.today().unwrap();
+        let day = device.check_in_on(today).unwrap().unwrap();
+        // The mood is the one given last (the laptop's clock reads 12:00, the phone's
+        // 09:00); both intentions the person wrote are kept, the later first.
+        assert_eq!(day.mood, 4);
+        assert_eq!(
+            day.intention.as_deref(),
+            Some("call my sister / get to the meeting")
+        );
+    }
+}

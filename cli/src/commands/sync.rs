@@ -31,7 +31,9 @@ fn store(args: &SyncArgs) -> Result<Box<dyn SyncStore>> {
                 ))
             }
         };
-        let store = WebDavStore::new(url, credentials).map_err(waymark_core::Error::from)?;
+        // A URL refused before anything is sent is bad input (exit 2), like a bad flag.
+        let store =
+            WebDavStore::new(url, credentials).map_err(|e| CliError::invalid("webdav", e.0))?;
         return Ok(Box::new(store));
     }
     match &args.folder {
@@ -122,8 +124,9 @@ fn print_report(ctx: &Ctx, report: &SyncReport) {
     }
     if m.conflict_copies > 0 {
         say(ctx.out.bold(&format!(
-            "{} written here and changed elsewhere at the same time: both kept (`waymark entry list` shows the conflict copies).",
+            "{} changed on two devices at the same time (or deleted on one and changed on the other): the other version is kept as a conflict copy (`waymark entry list` shows {}).",
             count(m.conflict_copies, "entry was", "entries were"),
+            if m.conflict_copies == 1 { "it" } else { "them" },
         )));
     }
     if m.quarantined > 0 {

@@ -110,9 +110,9 @@ impl EveningReview {
 }
 
 /// A day's check-in edited on two devices at once, merged field by field: the check-in itself
-/// (mood, craving, HALT, intention) from the device that gave it last, the evening review
-/// from the device that wrote it last, lists joined, what one side lacks taken from the
-/// other, and two different notes both kept (the later first). A mood given on the phone and
+/// (mood, craving, HALT) from the device that gave it last, the evening review from the
+/// device that wrote it last, lists joined, what one side lacks taken from the other, and
+/// two different intentions or notes both kept (the later first). A mood given on the phone and
 /// an evening review written on the laptop are both there; nothing either wrote is lost.
 pub(crate) fn merge_concurrent(winner: CheckIn, loser: &CheckIn) -> CheckIn {
     let (morning, other) = if loser.updated_at > winner.updated_at {
@@ -158,7 +158,12 @@ pub(crate) fn merge_concurrent(winner: CheckIn, loser: &CheckIn) -> CheckIn {
             &other.trigger_tags,
             validate::MAX_TAGS,
         ),
-        intention: morning.intention.or_else(|| other.intention.clone()),
+        intention: both_texts(
+            morning.intention,
+            other.intention.as_deref(),
+            " / ",
+            validate::SHORT_TEXT * 2,
+        ),
         evening_review: review,
         review_written_at,
         gratitude: join(morning.gratitude, &other.gratitude, validate::MAX_LIST),
@@ -170,10 +175,21 @@ pub(crate) fn merge_concurrent(winner: CheckIn, loser: &CheckIn) -> CheckIn {
 
 /// Two notes written at once: both, the later first, when they differ and fit a note.
 pub(crate) fn both_notes(mine: Option<String>, theirs: Option<&str>) -> Option<String> {
+    both_texts(mine, theirs, "\n\n", validate::NOTE_TEXT)
+}
+
+/// Two texts written at once: both, the later (`mine`) first and `separator` between, when
+/// they differ and fit in `max` characters; else the later.
+fn both_texts(
+    mine: Option<String>,
+    theirs: Option<&str>,
+    separator: &str,
+    max: usize,
+) -> Option<String> {
     match (mine, theirs) {
-        (Some(mine), Some(theirs)) if mine != theirs => {
-            let both = format!("{mine}\n\n{theirs}");
-            Some(if both.chars().count() <= validate::NOTE_TEXT {
+        (Some(mine), Some(theirs)) if mine != theirs && !mine.contains(theirs) => {
+            let both = format!("{mine}{separator}{theirs}");
+            Some(if both.chars().count() <= max {
                 both
             } else {
                 mine

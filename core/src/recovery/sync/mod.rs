@@ -224,6 +224,8 @@ impl Recovery {
         };
         let mut state = self.write(|w| StoreState::load(w, &session.store_id))?;
         let pulled = self.pull(&session, &mut state, &mut report, progress)?;
+        // A folder with files and no key file had one: it is written again, and said so.
+        report.keys_repaired |= keys_missing && !state.seen.is_empty();
 
         let slots = self.settle_slots(&session, &found, pulled.slots.clone(), &mut report)?;
         let transition = matches!(found, StoreKeys::Previous { .. });

@@ -236,12 +236,17 @@ impl Recovery {
             observed.raise_all(&info.applied);
         }
         if !session.resend {
-            if let Some((_, _, _)) = state.frontier.first_above(&observed) {
+            if let Some((device, _, _)) = state.frontier.first_above(&observed) {
+                // Files of this device's own can only come back from it: said so, since
+                // resending on another device does not bring them.
+                let own = state.frontier.get(session.me) > observed.get(session.me);
                 return Err(Error::SyncRolledBack {
                     detail: if observed.0.is_empty() {
                         "none of the files this device saw there before is left"
+                    } else if own || device == session.me {
+                        "files this device wrote there are gone, and nothing that replaced them is there: only this device can send them again"
                     } else {
-                        "files this device saw there before are gone, and nothing that replaced them is there"
+                        "files another device wrote there are gone, and nothing that replaced them is there"
                     },
                 });
             }
