@@ -1034,3 +1034,78 @@ fn a_day_checked_in_on_two_devices_keeps_both_intentions() {
         );
     }
 }
+
+/// `fixtures/sync-before-epochs/`: a phone and a laptop synced through a folder by the
+/// release before the sync epochs (see `fixtures/README.md`), each with a write it never
+/// sent.
+#[test]
+fn a_folder_synced_by_the_release_before_the_epochs_moves_to_them_with_nothing_lost() {
+    use waymark_core::{Journal, JournalOptions};
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sync-before-epochs");
+    let root = tempfile::tempdir().unwrap();
+    for name in ["phone.db", "laptop.db"] {
+        std::fs::copy(fixture.join(name), root.path().join(name)).unwrap();
+    }
+    copy_folder(&fixture.join("folder"), &root.path().join("folder"));
+    let store = FolderStore::new(&root.path().join("folder")).unwrap();
+    // The fixture was written on 2026-12-07.
+    let open = |name: &str| {
+        let journal = Journal::open(&root.path().join(name), JournalOptions::default()).unwrap();
+        journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+        Recovery::new(journal, Arc::new(FixedClock::new(utc(2026, 12, 8, 12, 0))))
+    };
+    let (phone, laptop) = (open("phone.db"), open("laptop.db"));
+    for device in [&phone, &laptop, &phone] {
+        let report = device.sync(&store).unwrap();
+        assert_eq!(report.merged.conflict_copies, 0, "{report:?}");
+        assert!(report.secrets_changed.is_empty(), "{report:?}");
+        assert_eq!(
+            (report.refused, report.foreign, report.merged.quarantined),
+            (0, 0, 0),
+            "{report:?}"
+        );
+    }
+    let expected = [
+        "a good walk",
+        "not synced yet, on the laptop",
+        "not synced yet, on the phone",
+        "synced by the laptop last",
+        "written on the laptop",
+    ];
+    let mut texts: Vec<String> = phone
+        .entries(date(2026, 1, 1), date(2027, 12, 31))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.body)
+        .collect();
+    texts.sort();
+    assert_eq!(texts, expected);
+    assert_eq!(device_content(&phone), device_content(&laptop));
+    let bridge: waymark_core::RecordId = std::fs::read_to_string(fixture.join("bridge-id.txt"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(phone.entry(&bridge).is_err(), "the deleted entry came back");
+    // The folder is in the new format: its key file authenticated, no old blob left.
+    assert!(store.get("keys").unwrap().unwrap().starts_with(b"WMSKEYS2"));
+    for name in store.list().unwrap() {
+        if name != "keys" {
+            let bytes = store.get(&name).unwrap().unwrap();
+            assert_ne!(
+                &bytes[2..6],
+                &[0, 0, 0, 1],
+                "{name} is still in the old format"
+            );
+        }
+    }
+    let (tablet, _) = Recovery::join(
+        &root.path().join("tablet.db"),
+        &store,
+        JoinSecret::Passphrase(PASSPHRASE),
+        fast_options(),
+        Arc::new(FixedClock::new(utc(2026, 12, 8, 12, 0))),
+    )
+    .unwrap();
+    assert_eq!(device_content(&tablet), device_content(&phone));
+}

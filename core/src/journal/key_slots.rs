@@ -80,7 +80,13 @@ impl Journal {
                 Ok(KeySlot {
                     id: row.id,
                     kind: row.kind,
-                    label: row.label,
+                    // A passphrase slot's label names its passphrase for sync; the shells
+                    // only name platform slots.
+                    label: if row.kind == SlotKind::Platform {
+                        row.label
+                    } else {
+                        String::new()
+                    },
                     kdf,
                 })
             })
@@ -110,7 +116,7 @@ impl Journal {
         }
         let (old_slot, data_key) =
             opened.ok_or_else(|| slot_keys::nothing_opened(intact.len(), damaged))?;
-        let new_slot = slot_keys::passphrase_slot(new, &self.options().kdf)?;
+        let new_slot = slot_keys::passphrase_slot(new, &self.options().kdf, None)?;
         let tx = state
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -128,7 +134,7 @@ impl Journal {
     }
 
     fn add_passphrase_here(&self, passphrase: &str) -> Result<i64> {
-        let new_slot = slot_keys::passphrase_slot(passphrase, &self.options().kdf)?;
+        let new_slot = slot_keys::passphrase_slot(passphrase, &self.options().kdf, None)?;
         let mut state = self.state();
         if slots::all(&state.conn)?
             .iter()
@@ -309,7 +315,17 @@ impl Journal {
             Journal::verify_passphrase(&state, passphrase, keyring.data_key())?;
         }
         let new_key = DataKey::generate()?;
-        let mut new_slots = vec![slot_keys::passphrase_slot(passphrase, &self.options().kdf)?];
+        // The passphrase stays the same: its slot keeps its label.
+        let label = old_slots
+            .iter()
+            .find(|r| r.kind == SlotKind::Passphrase)
+            .map(|r| r.label.clone())
+            .unwrap_or_default();
+        let mut new_slots = vec![slot_keys::passphrase_slot(
+            passphrase,
+            &self.options().kdf,
+            Some(&label),
+        )?];
         let mut platform_slots_removed = 0;
         for row in old_slots.iter().filter(|r| r.kind == SlotKind::Platform) {
             match platform {

@@ -274,7 +274,7 @@ impl Journal {
         let journal_id: [u8; 16] = random_array()?;
         let data_key = DataKey::generate()?;
         let code = RecoveryCode::generate()?;
-        let passphrase_slot = slot_keys::passphrase_slot(passphrase, &options.kdf)?;
+        let passphrase_slot = slot_keys::passphrase_slot(passphrase, &options.kdf, None)?;
         let recovery_slot = slot_keys::recovery_slot(&code)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::begin(&tx, &journal_id)?;

@@ -87,13 +87,31 @@ pub(crate) fn validate_label(label: &str) -> Result<()> {
 }
 
 /// A passphrase slot under `params` with a fresh salt (runs Argon2id: slow by design).
-pub(crate) fn passphrase_slot(passphrase: &str, params: &KdfParams) -> Result<NewSlot> {
+///
+/// Its label names the passphrase, not the wrap: a new passphrase gets a new random label
+/// (`same_passphrase` is `None`); the same passphrase wrapped again (stronger parameters on
+/// unlock, a new data key) keeps the label it had. So the person's other devices can tell "the
+/// passphrase was changed" from "the same passphrase, wrapped again" (`recovery::sync`).
+/// Slots made before labels have an empty one, kept the same way.
+pub(crate) fn passphrase_slot(
+    passphrase: &str,
+    params: &KdfParams,
+    same_passphrase: Option<&str>,
+) -> Result<NewSlot> {
     validate_new_passphrase(passphrase)?;
     let salt = random_array()?;
     let kek = derive_key(passphrase.as_bytes(), &salt, params)?;
+    let label = match same_passphrase {
+        Some(label) => label.to_owned(),
+        None => {
+            let id: [u8; 8] = random_array()?;
+            let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+            format!("passphrase-{hex}")
+        }
+    };
     Ok(NewSlot {
         kind: SlotKind::Passphrase,
-        label: String::new(),
+        label,
         salt,
         params: params.to_bytes().to_vec(),
         kek,

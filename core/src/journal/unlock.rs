@@ -65,7 +65,8 @@ impl Journal {
                 // A passphrase too short for today's rules still opens its old slot; it just
                 // cannot be re-wrapped until it is changed.
                 let upgraded = if params.is_weaker_than(&self.options().kdf) {
-                    slot_keys::passphrase_slot(passphrase, &self.options().kdf).ok()
+                    slot_keys::passphrase_slot(passphrase, &self.options().kdf, Some(&row.label))
+                        .ok()
                 } else {
                     None
                 };

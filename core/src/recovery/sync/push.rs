@@ -127,11 +127,19 @@ impl Recovery {
     /// and never one still waiting.
     pub(super) fn replaceable(&self, state: &StoreState) -> Result<Vec<String>> {
         let ledger = self.write(Ledger::load)?;
-        Ok(state
+        let mut names: Vec<String> = state
             .seen
             .iter()
             .filter(|(_, info)| info.is_legacy() || info.seq <= ledger.applied.get(info.origin))
             .map(|(name, _)| name.clone())
-            .collect())
+            .collect();
+        names.extend(
+            state
+                .legacy_seen
+                .iter()
+                .filter(|n| !state.seen.contains_key(*n))
+                .cloned(),
+        );
+        Ok(names)
     }
 }

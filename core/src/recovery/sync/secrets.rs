@@ -11,7 +11,6 @@
 
 use super::blob::SlotSet;
 use super::ledger::{KeysVersion, Ledger};
-use crate::crypto::kdf::KdfParams;
 use crate::error::Result;
 use crate::store::slots::{SlotKind, SlotRow};
 use crate::RecordWriter;
@@ -81,7 +80,10 @@ pub(crate) fn local_version(
     }
 }
 
-/// What changed for a person between `before` and `after`.
+/// What changed for a person between `before` and `after`: the passphrase when the
+/// passphrases the slots name (their labels) differ, not when the same one was wrapped again
+/// (stronger parameters on another device's unlock); the recovery code when its slots differ
+/// (they are never wrapped again).
 pub(crate) fn changes(before: &[SlotRow], after: &[SlotRow]) -> Vec<SecretChange> {
     let of = |rows: &[SlotRow], kind: SlotKind| -> Vec<(Vec<u8>, Vec<u8>)> {
         let mut set: Vec<_> = rows
@@ -92,38 +94,23 @@ pub(crate) fn changes(before: &[SlotRow], after: &[SlotRow]) -> Vec<SecretChange
         set.sort();
         set
     };
+    let labels = |rows: &[SlotRow]| -> Vec<String> {
+        let mut set: Vec<String> = rows
+            .iter()
+            .filter(|r| r.kind == SlotKind::Passphrase)
+            .map(|r| r.label.clone())
+            .collect();
+        set.sort();
+        set
+    };
     let mut out = Vec::new();
-    let (old, new) = (
-        of(before, SlotKind::Passphrase),
-        of(after, SlotKind::Passphrase),
-    );
-    if old != new && !only_strengthened(before, after) {
+    if labels(before) != labels(after) {
         out.push(SecretChange::Passphrase);
     }
     if of(before, SlotKind::RecoveryCode) != of(after, SlotKind::RecoveryCode) {
         out.push(SecretChange::RecoveryCode);
     }
     out
-}
-
-/// True when the passphrase slots of `after` are as many as `before`'s and each is made with
-/// stronger Argon2id parameters: the same passphrase re-wrapped on unlock (S3), not a new one.
-fn only_strengthened(before: &[SlotRow], after: &[SlotRow]) -> bool {
-    let params = |rows: &[SlotRow]| -> Option<Vec<KdfParams>> {
-        rows.iter()
-            .filter(|r| r.kind == SlotKind::Passphrase)
-            .map(|r| KdfParams::from_bytes(&r.params).ok())
-            .collect()
-    };
-    match (params(before), params(after)) {
-        (Some(old), Some(new)) if !old.is_empty() && old.len() == new.len() => {
-            new.iter().all(|n| {
-                old.iter()
-                    .all(|o| o.is_weaker_than(n) && !n.is_weaker_than(o))
-            })
-        }
-        _ => false,
-    }
 }
 
 /// Adopts `newer` (a set of slots another device shared, verified under this journal's key)
@@ -145,12 +132,19 @@ pub(crate) fn adopt(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::kdf::KdfParams;
 
     fn row(kind: SlotKind, salt: u8, params: &KdfParams) -> SlotRow {
         SlotRow {
             id: 1,
             kind,
-            label: String::new(),
+            label: if kind == SlotKind::Passphrase && salt != 5 {
+                format!("passphrase-{salt}")
+            } else if kind == SlotKind::Passphrase {
+                "passphrase-1".into()
+            } else {
+                String::new()
+            },
             salt: vec![salt; 16],
             params: params.to_bytes().to_vec(),
             wrapped_key: vec![salt; 60],
