@@ -40,6 +40,9 @@ fi
 source scripts/webdav-server.sh
 trap webdav_stop EXIT
 webdav_start || echo "no WebDAV server: the WebDAV sync test will skip (CI=true: fail)"
+# Property tests run from a fixed seed here, so a landing never depends on luck; a plain
+# `cargo test` (no PROPTEST_RNG_SEED) explores new random cases each run.
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261207}"
 set +e
 cargo test --workspace --locked 2>&1 | tee "$log_dir/cargo-test.log"
 status=${PIPESTATUS[0]}

@@ -286,14 +286,25 @@ proptest! {
         );
         let mut now = start_instant + Duration::minutes(offset_minutes);
         let mut previous: Option<(chrono::NaiveDate, i32)> = None;
+        let mut was_pending = false;
         for step in steps {
             let c = count(&j, &[], now, &now_tz, day_starts_at);
             let today = recovery_day(now, &now_tz, day_starts_at);
-            let expected = (today - j.sober_since).num_days().max(0) as i32;
+            // A start with a time counts nothing until that moment has come, whatever date
+            // the phone's calendar shows (it can be a day ahead of the start's zone).
+            let pending = with_time && now < start_instant;
+            let expected = if pending {
+                0
+            } else {
+                (today - j.sober_since).num_days().max(0) as i32
+            };
             prop_assert_eq!(c.current_streak_days, expected);
             prop_assert_eq!(c.total_sober_days, expected);
             prop_assert!(c.elapsed_hours < 24 && c.elapsed_minutes < 60);
-            if let Some((prev_day, prev_count)) = previous {
+            // Crossing the start moment is the one step that may add more than the days moved.
+            let crossed = was_pending && !pending;
+            was_pending = pending;
+            if let (Some((prev_day, prev_count)), false) = (previous, crossed) {
                 let moved = (today - prev_day).num_days();
                 let delta = i64::from(c.current_streak_days) - i64::from(prev_count);
                 if moved >= 0 {
@@ -326,4 +337,26 @@ proptest! {
         let minutes = i64::from(c.elapsed_days) * 1440 + i64::from(c.elapsed_hours) * 60 + i64::from(c.elapsed_minutes);
         prop_assert_eq!(minutes, later_minutes);
     }
+}
+
+/// The case a random run of `counter_follows_the_local_calendar` once found: a start at
+/// 12:31 UTC on 2 December 2015, asked 2,141 minutes before it from Samoa, whose calendar is
+/// already on 2 December. The start moment has not come: no day yet, on any count.
+#[test]
+fn a_start_moment_that_has_not_come_counts_no_day_even_where_the_calendar_is_past_its_date() {
+    let start = chrono::DateTime::from_timestamp(1_449_059_460, 0).unwrap();
+    let utc: Zone = "UTC".parse().unwrap();
+    let local = utc.local(start);
+    let j = plain_journey(local.date(), Some(local.time()), "UTC");
+    let apia: Zone = "Pacific/Apia".parse().unwrap();
+    let now = start - Duration::minutes(2_141);
+    let c = count(&j, &[], now, &apia, 0);
+    assert_eq!(
+        (c.current_streak_days, c.total_sober_days, c.sober_days_last_30),
+        (0, 0, 0)
+    );
+    assert_eq!(c.next_attempt_starts_on, Some(local.date()));
+    // From the moment itself, the days are the calendar's.
+    let c = count(&j, &[], start, &apia, 0);
+    assert_eq!(c.current_streak_days, (recovery_day(start, &apia, 0) - local.date()).num_days() as i32);
 }

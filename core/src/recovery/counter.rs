@@ -68,6 +68,7 @@ fn sober_days_in_window(attempts: &[Attempt], today: NaiveDate, days: u64) -> i3
         .unwrap_or(NaiveDate::MIN);
     attempts
         .iter()
+        .filter(|a| !a.pending)
         .map(|a| {
             let end = a.end.unwrap_or(today).min(today);
             let start = a.start.max(window_start);
@@ -117,8 +118,14 @@ pub fn count(
 ) -> SoberCounter {
     let today = recovery_day(now, zone, day_starts_at);
     let mut attempts = attempts(journey, lapses, today, day_starts_at);
+    // An attempt whose start moment has not come yet (a start with a time, later today or
+    // tomorrow; the phone's calendar may already be on the start's date or past it) counts no
+    // day: a person who sets "from 22:00" sees 0 until 22:00.
     if let Some(last) = attempts.last_mut() {
         last.pending = now < last.start_instant;
+        if last.pending {
+            last.sober_days = 0;
+        }
     }
     let current = attempts.last().cloned();
     let (current_days, elapsed) = match &current {
