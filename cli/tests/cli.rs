@@ -744,3 +744,76 @@ fn the_journal_defaults_to_the_data_directory_and_the_calendar_can_show_mood() {
         "today's mood 5 and the legend: {text}"
     );
 }
+
+#[test]
+fn small_words_and_habits_a_person_trips_over() {
+    // `init` takes the passphrase from WAYMARK_PASSPHRASE when no new one is given.
+    let w = Waymark::new();
+    w.run_with(
+        &[
+            "init",
+            "--zone",
+            "Asia/Tokyo",
+            "--currency",
+            "JPY",
+            "--kdf-memory-mib",
+            "1",
+            "--kdf-passes",
+            "1",
+        ],
+        &[("WAYMARK_PASSPHRASE", PASSPHRASE)],
+        None,
+    )
+    .ok();
+    w.run(&["home"]).ok();
+
+    // A backup merged into a fresh journal brings its settings, not the fresh defaults.
+    let backup = w.path("tokyo.wmbackup");
+    let env = [
+        ("WAYMARK_PASSPHRASE", PASSPHRASE),
+        ("WAYMARK_BACKUP_PASSPHRASE", "the backup passphrase"),
+    ];
+    w.run_with(&["backup", "--out", backup.to_str().unwrap()], &env, None)
+        .ok();
+    let fresh = Waymark::new();
+    fresh.init();
+    fresh
+        .run_with(&["merge", "--from", backup.to_str().unwrap()], &env, None)
+        .ok();
+    let settings = fresh.run(&["--json", "settings"]).json("settings");
+    assert_eq!(settings["time_zone"], "Asia/Tokyo", "{settings}");
+    assert_eq!(settings["currency"], "JPY", "{settings}");
+
+    // A not-found error never repeats what was typed.
+    let typed = "0123456789abcdef0123456789abcdef";
+    let missing = w.run(&["entry", "show", typed]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(!missing.stderr.contains(typed), "{}", missing.stderr);
+
+    // A limit goal's first milestone says it counts days within the limit.
+    w.run(&[
+        "journey",
+        "add",
+        "--name",
+        "drinking less",
+        "--since",
+        "2026-11-02",
+        "--limit",
+        "2",
+        "--per",
+        "day",
+        "--unit",
+        "drinks",
+    ])
+    .ok();
+    let milestones = w.run(&["milestones", "--journey", "drinking less"]).ok();
+    assert!(
+        milestones.contains("24 hours within your limit"),
+        "{milestones}"
+    );
+
+    // Reminders for -1 days are refused, naming the flag, not turned into one day.
+    let refused = w.run(&["reminders", "--days", "-1"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("--days"), "{}", refused.stderr);
+}

@@ -23,8 +23,9 @@ pub enum Error {
     #[error("the journal is locked: unlock it first")]
     Locked,
 
-    /// Nothing with that id exists (it was never written, or it was deleted).
-    #[error("no {what} with id {id}")]
+    /// Nothing with that id exists (it was never written, or it was deleted). The message
+    /// does not repeat the id: it is what was typed, and a person may have typed anything.
+    #[error("no {what} with that id (it was never written here, or it was deleted)")]
     NotFound {
         /// What was looked for, such as "record" or "key slot".
         what: &'static str,

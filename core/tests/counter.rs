@@ -352,11 +352,18 @@ fn a_start_moment_that_has_not_come_counts_no_day_even_where_the_calendar_is_pas
     let now = start - Duration::minutes(2_141);
     let c = count(&j, &[], now, &apia, 0);
     assert_eq!(
-        (c.current_streak_days, c.total_sober_days, c.sober_days_last_30),
+        (
+            c.current_streak_days,
+            c.total_sober_days,
+            c.sober_days_last_30
+        ),
         (0, 0, 0)
     );
     assert_eq!(c.next_attempt_starts_on, Some(local.date()));
     // From the moment itself, the days are the calendar's.
     let c = count(&j, &[], start, &apia, 0);
-    assert_eq!(c.current_streak_days, (recovery_day(start, &apia, 0) - local.date()).num_days() as i32);
+    assert_eq!(
+        c.current_streak_days,
+        (recovery_day(start, &apia, 0) - local.date()).num_days() as i32
+    );
 }

@@ -133,7 +133,7 @@ pub enum HelpNowCommand {
 #[command(args_conflicts_with_subcommands = true)]
 pub struct RemindersArgs {
     /// How many days ahead to show (1-14).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 7, allow_negative_numbers = true)]
     pub days: i32,
     /// What to do (default: what would be scheduled in the next days).
     #[command(subcommand)]

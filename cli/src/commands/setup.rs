@@ -30,7 +30,14 @@ pub fn init(ctx: &Ctx, args: &InitArgs) -> Result<()> {
             "must be an IANA time zone name such as Europe/Berlin",
         ));
     }
-    let passphrase = session::new_secret("new passphrase", "WAYMARK_NEW_PASSPHRASE")?;
+    // A new journal's passphrase: WAYMARK_NEW_PASSPHRASE, or WAYMARK_PASSPHRASE (the one the
+    // journal will open with), or asked.
+    let passphrase = match std::env::var("WAYMARK_NEW_PASSPHRASE")
+        .or_else(|_| std::env::var("WAYMARK_PASSPHRASE"))
+    {
+        Ok(value) => zeroize::Zeroizing::new(value),
+        Err(_) => session::new_secret("new passphrase", "WAYMARK_NEW_PASSPHRASE")?,
+    };
     let (recovery, code) = session::create(&ctx.path, &passphrase, kdf)?;
     recovery.set_time_zone(&zone)?;
     if let Some(currency) = &args.currency {

@@ -78,6 +78,17 @@ impl MilestoneSpan {
         }
     }
 
+    /// How a person reads it for a journey of `limit` kind: "24 hours", "30 days" for
+    /// staying away; "24 hours within your limit", "30 days within your limit" for a limit
+    /// goal, where the days are ones kept within the limit, not days without.
+    pub fn label_for(&self, limit: bool) -> String {
+        if limit {
+            format!("{} within your limit", self.label())
+        } else {
+            self.label()
+        }
+    }
+
     /// How a person reads it: "24 hours", "30 days", "6 months", "1 year", "18 months".
     pub fn label(&self) -> String {
         match *self {
@@ -230,7 +241,7 @@ fn attempt_milestones(
             Some(Milestone {
                 acknowledged: reached && acknowledged(&key),
                 key,
-                label: span.label(),
+                label: span.label_for(journey.limit.is_some()),
                 custom: i >= standard_len,
                 due_on: due,
                 reached,

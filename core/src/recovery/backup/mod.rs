@@ -49,6 +49,7 @@ pub use crate::files::write_atomically;
 pub use file::{FORMAT_VERSION, MAX_BACKUP_BYTES};
 
 use super::clock::Clock;
+use super::settings::Settings;
 use super::stored::{self, decode, for_each_kind, StoredRecord, BODY_VERSION};
 use super::Recovery;
 use crate::codec::{self, Reader, Writer};
@@ -561,17 +562,43 @@ impl Recovery {
 
     /// Merges `backup` into this journal in one transaction, by the rule in the module docs.
     /// Restoring is merging into a new, empty journal.
+    ///
+    /// Into a journal that holds nothing yet but the settings it was made with (a fresh
+    /// `init`), the backup's settings are taken whole: its zone, currency and day start are the
+    /// person's, the fresh ones only defaults.
     pub fn merge_backup(&self, backup: &Backup) -> Result<MergeReport> {
         let rules = MergeRules {
             now: self.now(),
             sender_knew: None,
             receiver_knew: None,
         };
+        let fresh = self.holds_only_settings()?;
         self.write(|w| {
             let mut report = MergeReport::default();
+            if fresh
+                && backup
+                    .payload
+                    .records
+                    .iter()
+                    .any(|r| r.kind == Settings::KIND)
+            {
+                let id = stored::id_for(w, &Settings::default().identity())?;
+                w.erase(&id)?;
+            }
             merge_payload_in(w, &backup.payload, &rules, &mut report)?;
             Ok(report)
         })
+    }
+
+    /// True when the journal holds no record but its settings, and remembers no deletion.
+    fn holds_only_settings(&self) -> Result<bool> {
+        let mut others = 0usize;
+        self.journal().visit_records(|r| {
+            if r.kind != Settings::KIND {
+                others += 1;
+            }
+        })?;
+        Ok(others == 0 && deletions_of(self.journal())?.is_empty())
     }
 }
 

@@ -3,7 +3,9 @@
 
 use super::Recovery;
 use crate::error::Result;
-use crate::recovery::reminders::{riskiest_window, schedule, Reminder, ReminderPrefs, RiskyWindow};
+use crate::recovery::reminders::{
+    riskiest_window, schedule, Reminder, ReminderPrefs, RiskyWindow, MAX_DAYS,
+};
 use crate::recovery::stored;
 
 impl Recovery {
@@ -22,10 +24,12 @@ impl Recovery {
     }
 
     /// The notifications to schedule now, for today's recovery day and the `days - 1` after
-    /// it (`days` clamped to 1..=14), in the person's current zone, sorted by delivery time.
-    /// Call it again after every change of preferences, zone, check-in or trigger, and
-    /// replace what was scheduled by [`Reminder::id`].
+    /// it (`days` from 1 to 14; anything else is [`crate::Error::InvalidInput`] naming
+    /// `days`), in the person's current zone, sorted by delivery time. Call it again after
+    /// every change of preferences, zone, check-in or trigger, and replace what was scheduled
+    /// by [`Reminder::id`].
     pub fn reminders(&self, days: i32) -> Result<Vec<Reminder>> {
+        crate::recovery::validate::in_range("days", days, 1, MAX_DAYS)?;
         let now = self.now();
         self.view(|s| {
             let prefs = s.reminder_prefs.clone().unwrap_or_default();
