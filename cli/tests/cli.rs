@@ -765,7 +765,7 @@ fn small_words_and_habits_a_person_trips_over() {
         None,
     )
     .ok();
-    w.run(&["home"]).ok();
+    w.run(&["entry", "write", "--text", "a first evening"]).ok();
 
     // A backup merged into a fresh journal brings its settings, not the fresh defaults.
     let backup = w.path("tokyo.wmbackup");

@@ -563,16 +563,21 @@ impl Recovery {
     /// Merges `backup` into this journal in one transaction, by the rule in the module docs.
     /// Restoring is merging into a new, empty journal.
     ///
-    /// Into a journal that holds nothing yet but the settings it was made with (a fresh
-    /// `init`), the backup's settings are taken whole: its zone, currency and day start are the
-    /// person's, the fresh ones only defaults.
+    /// Into a journal that holds nothing yet but its settings (a fresh `init`), a backup that
+    /// holds a journal's content brings its settings whole: its zone, currency and day start
+    /// are the person's, the fresh ones only what the new journal was made with.
     pub fn merge_backup(&self, backup: &Backup) -> Result<MergeReport> {
         let rules = MergeRules {
             now: self.now(),
             sender_knew: None,
             receiver_knew: None,
         };
-        let fresh = self.holds_only_settings()?;
+        let fresh = backup
+            .payload
+            .records
+            .iter()
+            .any(|r| r.kind != Settings::KIND)
+            && self.holds_only_settings()?;
         self.write(|w| {
             let mut report = MergeReport::default();
             if fresh
