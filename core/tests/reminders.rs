@@ -750,18 +750,24 @@ fn discreet_reminders_show_no_names_and_no_recovery_words() {
 }
 
 #[test]
-fn the_window_is_clamped_and_the_off_switch_silences_everything() {
+fn the_window_is_one_to_fourteen_days_and_the_off_switch_silences_everything() {
     let dir = tempfile::tempdir().unwrap();
     // 08:00 in Berlin.
     let (r, _clock) = recovery_at(dir.path(), utc(2026, 6, 10, 6, 0), "Europe/Berlin");
     let check_in_days = |days: i32| -> Vec<NaiveDate> {
         local_dates(&of_kind(&r.reminders(days).unwrap(), ReminderKind::CheckIn))
     };
-    assert_eq!(check_in_days(0), vec![date(2026, 6, 10)], "at least today");
     assert_eq!(check_in_days(1), vec![date(2026, 6, 10)]);
-    let most = check_in_days(1000);
+    let most = check_in_days(14);
     assert_eq!(most.len(), 14);
     assert_eq!(most.last(), Some(&date(2026, 6, 23)));
+    // Outside 1-14 is refused, naming the field: never silently another window.
+    for days in [-1, 0, 15, 1000, i32::MIN, i32::MAX] {
+        match r.reminders(days) {
+            Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "days"),
+            other => panic!("{days}: {other:?}"),
+        }
+    }
 
     r.set_reminder_prefs(ReminderPrefs {
         enabled: false,
@@ -794,4 +800,68 @@ fn an_evening_review_set_inside_quiet_hours_comes_before_they_begin_not_the_next
         Some(&utc(2026, 6, 10, 22, 30)),
         "{evenings:?}"
     );
+}
+
+#[test]
+fn a_milestone_tomorrow_is_never_delivered_on_the_day_it_refers_to() {
+    let dir = tempfile::tempdir().unwrap();
+    // Wednesday 10 June 2026, 14:00 in Berlin; 30 days since 12 May fall due tomorrow. The
+    // evening review is at 22:30, inside quiet hours 22:00-07:00.
+    let (r, _clock) = recovery_at(dir.path(), utc(2026, 6, 10, 12, 0), "Europe/Berlin");
+    r.add_journey(journey("alcohol", date(2026, 5, 12), "Europe/Berlin"))
+        .unwrap();
+    r.set_reminder_prefs(ReminderPrefs {
+        evening_review_at: NaiveTime::from_hms_opt(22, 30, 0),
+        quiet_from: NaiveTime::from_hms_opt(22, 0, 0),
+        quiet_until: NaiveTime::from_hms_opt(7, 0, 0),
+        ..ReminderPrefs::default()
+    })
+    .unwrap();
+    let all = r.reminders(3).unwrap();
+    let milestones = of_kind(&all, ReminderKind::Milestone);
+    assert_eq!(milestones.len(), 1, "{milestones:?}");
+    // Half an hour before quiet hours begin, the evening before: not 07:00 on the day.
+    assert_eq!(
+        milestones[0].local_time,
+        date(2026, 6, 10).and_time(hm(21, 30))
+    );
+    let reviews = of_kind(&all, ReminderKind::EveningReview);
+    assert_eq!(
+        reviews[0].local_time,
+        date(2026, 6, 10).and_time(hm(21, 30))
+    );
+
+    // An evening time after midnight (the day starts at 00:00, so it falls on the eve's
+    // own early morning): before quiet hours began is the day before the eve, so it is
+    // dropped rather than said a day early or on the day.
+    r.set_reminder_prefs(ReminderPrefs {
+        evening_review_at: NaiveTime::from_hms_opt(1, 0, 0),
+        quiet_from: NaiveTime::from_hms_opt(22, 0, 0),
+        quiet_until: NaiveTime::from_hms_opt(7, 0, 0),
+        ..ReminderPrefs::default()
+    })
+    .unwrap();
+    assert!(of_kind(&r.reminders(3).unwrap(), ReminderKind::Milestone).is_empty());
+}
+
+#[test]
+fn a_milestone_after_the_spring_change_is_reminded_at_half_past_nine_berlin_time() {
+    let dir = tempfile::tempdir().unwrap();
+    // Sunday 29 March 2026, Berlin moved to summer time at 02:00; 30 days since 28 February
+    // fall due on Monday 30 March.
+    let (r, _clock) = recovery_at(dir.path(), utc(2026, 3, 29, 10, 0), "Europe/Berlin");
+    r.add_journey(journey("alcohol", date(2026, 2, 28), "Europe/Berlin"))
+        .unwrap();
+    r.set_reminder_prefs(ReminderPrefs {
+        evening_review_at: NaiveTime::from_hms_opt(22, 30, 0),
+        quiet_from: NaiveTime::from_hms_opt(22, 0, 0),
+        quiet_until: NaiveTime::from_hms_opt(7, 0, 0),
+        ..ReminderPrefs::default()
+    })
+    .unwrap();
+    let all = r.reminders(2).unwrap();
+    let m = of_kind(&all, ReminderKind::Milestone);
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert_eq!(m[0].local_time, date(2026, 3, 29).and_time(hm(21, 30)));
+    assert_eq!(m[0].at, utc(2026, 3, 29, 19, 30), "summer time: UTC+2");
 }

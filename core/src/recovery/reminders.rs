@@ -35,12 +35,15 @@
 //!
 //! **Quiet hours** (`quiet_from`..`quiet_until`, local, may wrap midnight such as
 //! 22:00-07:00; the start is inside, the end is not; equal start and end mean no quiet
-//! hours). A check-in or milestone reminder that falls inside is *moved* to the end of the
-//! quiet period it falls in: `quiet_until` that morning, or the next morning when it falls
-//! before midnight in quiet hours that wrap. An evening review in the evening part of quiet
-//! hours comes 30 minutes *before* they begin instead ("how did today go?" belongs to the
-//! day it asks about); in the morning part, at their end. A meeting reminder or risky-hours
-//! nudge inside quiet hours is *dropped*: its moment has passed by the time quiet hours end.
+//! hours). A check-in reminder that falls inside is *moved* to the end of the quiet period it
+//! falls in: `quiet_until` that morning, or the next morning when it falls before midnight
+//! in quiet hours that wrap. An evening review in the evening part of quiet hours comes 30
+//! minutes *before* they begin instead ("how did today go?" belongs to the day it asks
+//! about); in the morning part, at their end. A milestone reminder ("tomorrow: 30 days")
+//! is never delivered on the day it refers to: inside quiet hours it comes 30 minutes
+//! before they began, when that is still the evening before, and is *dropped* otherwise. A
+//! meeting reminder or risky-hours nudge inside quiet hours is *dropped*: its moment has
+//! passed by the time quiet hours end.
 //!
 //! **Daily cap.** At most `daily_cap` reminders are delivered on one recovery day (counted
 //! where they are delivered, after quiet hours moved them). When there are more, they are
@@ -528,6 +531,27 @@ impl Plan<'_> {
                 else {
                     return;
                 };
+                let at = instant_of(before, self.zone);
+                (at, self.zone.local(at))
+            }
+            // "Tomorrow: 30 days" on the day itself would be wrong: the milestone reminder
+            // comes before the quiet period began, if that is still the evening before.
+            Some((q, Some(_))) if kind == ReminderKind::Milestone => {
+                let began_on = if local.time() >= q.from {
+                    Some(local.date())
+                } else {
+                    local.date().pred_opt()
+                };
+                let Some(before) = began_on.and_then(|d| {
+                    d.and_time(q.from)
+                        .checked_sub_signed(Duration::minutes(EVENING_BEFORE_QUIET_MINUTES))
+                }) else {
+                    return;
+                };
+                if recovery_day_of(before, self.day_start) != recovery_day_of(local, self.day_start)
+                {
+                    return;
+                }
                 let at = instant_of(before, self.zone);
                 (at, self.zone.local(at))
             }
