@@ -12,6 +12,7 @@ use waymark_core::recovery::check_in::{
 };
 use waymark_core::recovery::counter::SoberCounter;
 use waymark_core::recovery::entries::{EntryInput, JournalEntry};
+use waymark_core::recovery::window::{DatedList, OutsideWindow};
 use waymark_core::recovery::journey::{
     Journey, JourneyInput, JourneyPatch, Lapse, LapseInput, LapsePatch,
 };
@@ -311,6 +312,18 @@ impl WaymarkJournal {
     /// Entries between two dates, both included.
     pub fn entries(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
         self.with(|r| r.entries(from, to))
+    }
+
+    /// What the days `from..=to` leave out of a list over days (check-ins, triggers,
+    /// entries, meetings, outreach): how many earlier and later, from and to which day. A
+    /// screen shows "none in the last 30 days; 12 earlier" instead of an empty list.
+    pub fn outside_window(
+        &self,
+        list: DatedList,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<OutsideWindow> {
+        self.with(|r| r.outside_window(list, from, to))
     }
 
     /// Deletes an entry.

@@ -56,6 +56,9 @@ struct Envelope<'a, T: Serialize> {
     schema: &'static str,
     command: &'a str,
     data: &'a T,
+    /// For a list over days: what its span leaves out (`Window` in docs/cli-json.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    window: Option<&'a waymark_core::recovery::window::OutsideWindow>,
 }
 
 impl Out {
@@ -75,10 +78,32 @@ impl Out {
 
     /// The JSON document of `command` holding `data`, as [`Out::json`] prints it.
     pub fn json_text<T: Serialize>(&self, command: &str, data: &T) -> Result<String> {
+        self.document(command, data, None)
+    }
+
+    /// Prints the JSON document of a list over days: `data`, and beside it `window`, what
+    /// the list's span leaves out.
+    pub fn json_with_window<T: Serialize>(
+        &self,
+        command: &str,
+        data: &T,
+        window: &waymark_core::recovery::window::OutsideWindow,
+    ) -> Result<()> {
+        write_stdout(&self.document(command, data, Some(window))?);
+        Ok(())
+    }
+
+    fn document<T: Serialize>(
+        &self,
+        command: &str,
+        data: &T,
+        window: Option<&waymark_core::recovery::window::OutsideWindow>,
+    ) -> Result<String> {
         let envelope = Envelope {
             schema: JSON_SCHEMA,
             command,
             data,
+            window,
         };
         let mut text = serde_json::to_string_pretty(&envelope).map_err(|e| {
             CliError::io("writing JSON to", std::path::Path::new("stdout"), e.into())

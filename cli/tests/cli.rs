@@ -817,3 +817,91 @@ fn small_words_and_habits_a_person_trips_over() {
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(refused.stderr.contains("--days"), "{}", refused.stderr);
 }
+
+#[test]
+fn a_list_whose_window_is_empty_says_what_is_outside_it() {
+    let w = Waymark::new();
+    w.init();
+    w.run_at(
+        "2025-01-03T20:00:00Z",
+        &[
+            "entry",
+            "write",
+            "--text",
+            "an old evening",
+            "--date",
+            "2025-01-03",
+        ],
+    )
+    .ok();
+    w.run_at(
+        "2025-02-10T20:00:00Z",
+        &[
+            "entry",
+            "write",
+            "--text",
+            "a winter note",
+            "--date",
+            "2025-02-10",
+        ],
+    )
+    .ok();
+    w.run_at(
+        "2025-02-10T20:00:00Z",
+        &[
+            "meeting",
+            "log",
+            "--kind",
+            "twelve_step",
+            "--date",
+            "2025-02-10",
+        ],
+    )
+    .ok();
+    let now = "2026-11-25T12:00:00Z";
+    let entries = w.run_at(now, &["entry", "list"]).ok();
+    assert!(!entries.contains("(none yet)"), "{entries}");
+    assert!(entries.contains("(none in the last 30 days)"), "{entries}");
+    assert!(
+        entries.contains("None in the last 30 days; 2 entries earlier, from 2025-01-03 (`--from 2025-01-03` shows them)."),
+        "{entries}"
+    );
+    let meetings = w.run_at(now, &["meeting", "list"]).ok();
+    assert!(
+        meetings.contains("1 meeting earlier, from 2025-02-10"),
+        "{meetings}"
+    );
+    // A span that holds some says how many more lie outside it.
+    let partial = w
+        .run_at(
+            now,
+            &[
+                "entry",
+                "list",
+                "--from",
+                "2025-02-01",
+                "--to",
+                "2025-02-28",
+            ],
+        )
+        .ok();
+    assert!(partial.contains("a winter note"), "{partial}");
+    assert!(
+        partial.contains("1 entry earlier, from 2025-01-03"),
+        "{partial}"
+    );
+    // The same counts in JSON, beside the data.
+    let out = w.run_at(now, &["--json", "entry", "list"]).ok();
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["data"], serde_json::json!([]));
+    let window = &doc["window"];
+    assert_eq!(window["inside"], 0);
+    assert_eq!(window["earlier"], 2);
+    assert_eq!(window["earliest"], "2025-01-03");
+    assert_eq!(window["later"], 0);
+    assert_eq!(window["from"], "2026-10-27");
+    // A journal with nothing at all still says "(none yet)".
+    let empty = Waymark::new();
+    empty.init();
+    assert!(empty.run(&["entry", "list"]).ok().contains("(none yet)"));
+}

@@ -6,20 +6,47 @@ use crate::args::{CardsCommand, CheckInArgs, DateRange, EveningArgs, Helped, Tri
 use crate::error::Result;
 use crate::parse;
 use crate::render::table::Table;
-use chrono::{Duration, NaiveDate};
+use crate::render::window::Span;
+use chrono::Duration;
 use waymark_core::recovery::cards::{CardCategory, CardInput, CardOutcome, CopingCard};
 use waymark_core::recovery::check_in::{CheckInInput, EveningReview, Halt};
 use waymark_core::recovery::clock::Zone;
 use waymark_core::recovery::names::Named;
 use waymark_core::recovery::triggers::{TriggerInput, TriggerPatch, UrgeOutcome};
+use waymark_core::recovery::window::DatedList;
 use waymark_core::recovery::Recovery;
 
 /// `--from`/`--to`, defaulting to the last 30 days.
-pub fn range(recovery: &Recovery, r: &DateRange) -> Result<(NaiveDate, NaiveDate)> {
+pub fn range(recovery: &Recovery, r: &DateRange) -> Result<Span> {
     let today = recovery.today()?;
     let to = parse::opt_date("to", r.to.as_deref())?.unwrap_or(today);
     let from = parse::opt_date("from", r.from.as_deref())?.unwrap_or(to - Duration::days(29));
-    Ok((from, to))
+    Ok(Span {
+        from,
+        to,
+        default: r.from.is_none() && r.to.is_none(),
+    })
+}
+
+/// Prints a list over days: `--json` with what its span leaves out beside the data, or the
+/// table (empty: what the span holds) and the sentence saying what it leaves out.
+pub fn print_windowed<T: serde::Serialize>(
+    ctx: &Ctx,
+    command: &str,
+    data: &T,
+    window: &waymark_core::recovery::window::OutsideWindow,
+    span: &Span,
+    table: Table,
+    things: (&str, &str),
+) -> Result<()> {
+    if ctx.out.json {
+        return ctx.out.json_with_window(command, data, window);
+    }
+    say(table.when_empty(span.empty_label(window)).render());
+    if let Some(sentence) = crate::render::window::left_out(span, window, things) {
+        say(sentence);
+    }
+    Ok(())
 }
 
 /// `waymark check-in`.
@@ -79,11 +106,9 @@ pub fn evening(ctx: &Ctx, a: EveningArgs) -> Result<()> {
 /// `waymark check-ins`.
 pub fn check_ins(ctx: &Ctx, r: &DateRange) -> Result<()> {
     let recovery = ctx.open()?;
-    let (from, to) = range(&recovery, r)?;
-    let list = recovery.check_ins(from, to)?;
-    if ctx.out.json {
-        return ctx.out.json("check-ins", &list);
-    }
+    let span = range(&recovery, r)?;
+    let list = recovery.check_ins(span.from, span.to)?;
+    let window = recovery.outside_window(DatedList::CheckIns, span.from, span.to)?;
     let mut table = Table::new(&["date", ">mood", ">craving", "halt", "intention"]);
     for c in &list {
         let halt: String = [
@@ -103,8 +128,15 @@ pub fn check_ins(ctx: &Ctx, r: &DateRange) -> Result<()> {
             c.intention.clone().unwrap_or_default(),
         ]);
     }
-    say(table.render());
-    Ok(())
+    print_windowed(
+        ctx,
+        "check-ins",
+        &list,
+        &window,
+        &span,
+        table,
+        ("check-in", "check-ins"),
+    )
 }
 
 /// `waymark trigger ...`.
@@ -206,11 +238,9 @@ pub fn trigger(ctx: &Ctx, command: TriggerCommand) -> Result<()> {
         }
         TriggerCommand::List(r) => {
             let recovery = ctx.open()?;
-            let (from, to) = range(&recovery, &r)?;
-            let list = recovery.triggers(from, to)?;
-            if ctx.out.json {
-                return ctx.out.json("trigger list", &list);
-            }
+            let span = range(&recovery, &r)?;
+            let list = recovery.triggers(span.from, span.to)?;
+            let window = recovery.outside_window(DatedList::Triggers, span.from, span.to)?;
             let reckoner = recovery.settings()?.reckoner();
             let mut table = Table::new(&[
                 "day",
@@ -242,8 +272,15 @@ pub fn trigger(ctx: &Ctx, command: TriggerCommand) -> Result<()> {
                     t.id.to_string(),
                 ]);
             }
-            say(table.render());
-            Ok(())
+            print_windowed(
+                ctx,
+                "trigger list",
+                &list,
+                &window,
+                &span,
+                table,
+                ("trigger", "triggers"),
+            )
         }
     }
 }

@@ -212,19 +212,14 @@ pub fn outreach(ctx: &Ctx, command: OutreachCommand) -> Result<()> {
             }
         }
         OutreachCommand::List(r) => {
-            let (from, to) = super::daily::range(&recovery, &r)?;
+            let span = super::daily::range(&recovery, &r)?;
             let reckoner = recovery.settings()?.reckoner();
-            let list: Vec<_> = recovery
-                .outreach()?
-                .into_iter()
-                .filter(|o| {
-                    let day = reckoner.day_of(o.at, o.time_zone.as_deref());
-                    day >= from && day <= to
-                })
-                .collect();
-            if ctx.out.json {
-                return ctx.out.json("outreach list", &list);
-            }
+            let list = recovery.outreach_between(span.from, span.to)?;
+            let window = recovery.outside_window(
+                waymark_core::recovery::window::DatedList::Outreach,
+                span.from,
+                span.to,
+            )?;
             let names: std::collections::HashMap<_, _> = recovery
                 .contacts()?
                 .into_iter()
@@ -255,7 +250,15 @@ pub fn outreach(ctx: &Ctx, command: OutreachCommand) -> Result<()> {
                     o.id.to_string(),
                 ]);
             }
-            say(table.render());
+            super::daily::print_windowed(
+                ctx,
+                "outreach list",
+                &list,
+                &window,
+                &span,
+                table,
+                ("outreach", "outreach"),
+            )?;
         }
     }
     Ok(())
@@ -339,19 +342,21 @@ pub fn meeting(ctx: &Ctx, command: MeetingCommand) -> Result<()> {
             }
         }
         MeetingCommand::List(r) => {
-            let (from, to) = super::daily::range(&recovery, &r)?;
+            let span = super::daily::range(&recovery, &r)?;
             #[derive(Serialize)]
             struct Meetings {
                 meetings: Vec<waymark_core::recovery::support::Meeting>,
                 ninety_in_ninety: NinetyInNinety,
             }
             let data = Meetings {
-                meetings: recovery.meetings(from, to)?,
+                meetings: recovery.meetings(span.from, span.to)?,
                 ninety_in_ninety: recovery.ninety_in_ninety()?,
             };
-            if ctx.out.json {
-                return ctx.out.json("meeting list", &data);
-            }
+            let window = recovery.outside_window(
+                waymark_core::recovery::window::DatedList::Meetings,
+                span.from,
+                span.to,
+            )?;
             let mut table = Table::new(&["date", "kind", "name", "id"]);
             for m in &data.meetings {
                 table.row(vec![
@@ -361,8 +366,18 @@ pub fn meeting(ctx: &Ctx, command: MeetingCommand) -> Result<()> {
                     m.id.to_string(),
                 ]);
             }
-            say(table.render());
-            say(ninety_sentence(&data.ninety_in_ninety));
+            super::daily::print_windowed(
+                ctx,
+                "meeting list",
+                &data,
+                &window,
+                &span,
+                table,
+                ("meeting", "meetings"),
+            )?;
+            if !ctx.out.json {
+                say(ninety_sentence(&data.ninety_in_ninety));
+            }
         }
     }
     Ok(())

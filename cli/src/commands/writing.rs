@@ -248,11 +248,13 @@ pub fn entry(ctx: &Ctx, command: EntryCommand) -> Result<()> {
         }
         EntryCommand::List(r) => {
             let recovery = ctx.open()?;
-            let (from, to) = super::daily::range(&recovery, &r)?;
-            let list = recovery.entries(from, to)?;
-            if ctx.out.json {
-                return ctx.out.json("entry list", &list);
-            }
+            let span = super::daily::range(&recovery, &r)?;
+            let list = recovery.entries(span.from, span.to)?;
+            let window = recovery.outside_window(
+                waymark_core::recovery::window::DatedList::Entries,
+                span.from,
+                span.to,
+            )?;
             let mut table = Table::new(&["id", "date", "title", ">words"]);
             for e in &list {
                 let title = e.title.clone().unwrap_or_else(|| shorten(&e.body, 40));
@@ -266,8 +268,16 @@ pub fn entry(ctx: &Ctx, command: EntryCommand) -> Result<()> {
                     e.body.split_whitespace().count().to_string(),
                 ]);
             }
-            say(table.render());
-            if list.iter().any(|e| e.conflict_of.is_some()) {
+            super::daily::print_windowed(
+                ctx,
+                "entry list",
+                &list,
+                &window,
+                &span,
+                table,
+                ("entry", "entries"),
+            )?;
+            if !ctx.out.json && list.iter().any(|e| e.conflict_of.is_some()) {
                 note("A conflict copy is text written on one device while another changed or deleted the same entry: `entry show ID` says which; edit or delete as you like.");
             }
         }

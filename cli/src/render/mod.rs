@@ -4,3 +4,4 @@ pub mod calendar;
 pub mod format;
 pub mod spark;
 pub mod table;
+pub mod window;

@@ -6,6 +6,7 @@
 pub struct Table {
     headers: Vec<(String, bool)>,
     rows: Vec<Vec<String>>,
+    empty: Option<String>,
 }
 
 impl Table {
@@ -20,7 +21,14 @@ impl Table {
                 })
                 .collect(),
             rows: Vec::new(),
+            empty: None,
         }
+    }
+
+    /// What the table says under its header when it has no rows (default "(none yet)").
+    pub fn when_empty(mut self, text: String) -> Table {
+        self.empty = Some(text);
+        self
     }
 
     /// Adds a row; missing cells are empty, extra cells are dropped.
@@ -33,7 +41,8 @@ impl Table {
     pub fn render(&self) -> String {
         if self.rows.is_empty() {
             let header: Vec<&str> = self.headers.iter().map(|(h, _)| h.as_str()).collect();
-            return format!("{}\n(none yet)", header.join("  ").trim_end());
+            let empty = self.empty.as_deref().unwrap_or("(none yet)");
+            return format!("{}\n{empty}", header.join("  ").trim_end());
         }
         let width = |s: &str| visible_width(s);
         let mut widths: Vec<usize> = self.headers.iter().map(|(h, _)| width(h)).collect();

@@ -42,6 +42,7 @@ pub mod sync;
 pub mod triggers;
 pub mod urge;
 pub mod validate;
+pub mod window;
 pub mod words;
 
 pub use service::Recovery;

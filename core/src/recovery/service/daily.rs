@@ -10,6 +10,7 @@ use crate::recovery::stored::{self, Identity, StoredRecord};
 use crate::recovery::triggers::{
     TriggerEvent, TriggerInput, TriggerLogged, TriggerPatch, UrgeOutcome,
 };
+use crate::recovery::window::DatedList;
 use crate::RecordWriter;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::BTreeSet;
@@ -117,11 +118,8 @@ impl Recovery {
     /// Check-ins from `from` to `to` (both included), oldest first.
     pub fn check_ins(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CheckIn>> {
         self.view(|s| {
-            Ok(s.check_ins
-                .iter()
-                .filter(|c| c.date >= from && c.date <= to)
-                .cloned()
-                .collect())
+            let days = super::window::days_of(s, DatedList::CheckIns);
+            Ok(super::window::between(&s.check_ins, &days, from, to))
         })
     }
 
@@ -213,15 +211,8 @@ impl Recovery {
     /// logged in) is from `from` to `to`, both included, oldest first.
     pub fn triggers(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<TriggerEvent>> {
         self.view(|s| {
-            let reckoner = s.settings.clone().unwrap_or_default().reckoner();
-            Ok(s.triggers
-                .iter()
-                .filter(|t| {
-                    let day = reckoner.day_of(t.at, Some(&t.time_zone));
-                    day >= from && day <= to
-                })
-                .cloned()
-                .collect())
+            let days = super::window::days_of(s, DatedList::Triggers);
+            Ok(super::window::between(&s.triggers, &days, from, to))
         })
     }
 

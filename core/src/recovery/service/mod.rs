@@ -30,6 +30,7 @@ mod reminders;
 mod safety;
 mod screens;
 mod support;
+mod window;
 mod writing;
 
 use super::clock::{recovery_day, Clock};

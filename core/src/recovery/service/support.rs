@@ -10,6 +10,7 @@ use crate::recovery::support::{
     NinetyInNinety, Outreach, OutreachInput, OutreachPatch, SupportContact,
 };
 use crate::recovery::validate;
+use crate::recovery::window::DatedList;
 use crate::RecordWriter;
 use chrono::{Duration, NaiveDate};
 
@@ -155,11 +156,8 @@ impl Recovery {
     /// Meetings from `from` to `to` (both included), oldest first.
     pub fn meetings(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Meeting>> {
         self.view(|s| {
-            Ok(s.meetings
-                .iter()
-                .filter(|m| m.date >= from && m.date <= to)
-                .cloned()
-                .collect())
+            let days = super::window::days_of(s, DatedList::Meetings);
+            Ok(super::window::between(&s.meetings, &days, from, to))
         })
     }
 

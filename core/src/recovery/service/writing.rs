@@ -11,6 +11,7 @@ use crate::recovery::reflection::{Reflection, ReflectionInput};
 use crate::recovery::search::{self, SearchHit};
 use crate::recovery::stored::{self, StoredRecord};
 use crate::recovery::triggers::TriggerEvent;
+use crate::recovery::window::DatedList;
 use chrono::NaiveDate;
 
 impl Recovery {
@@ -218,11 +219,8 @@ impl Recovery {
     /// Entries dated `from` to `to` (both included), oldest first.
     pub fn entries(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
         self.view(|s| {
-            Ok(s.entries
-                .iter()
-                .filter(|e| e.date >= from && e.date <= to)
-                .cloned()
-                .collect())
+            let days = super::window::days_of(s, DatedList::Entries);
+            Ok(super::window::between(&s.entries, &days, from, to))
         })
     }
 
