@@ -12,7 +12,6 @@ use waymark_core::recovery::check_in::{
 };
 use waymark_core::recovery::counter::SoberCounter;
 use waymark_core::recovery::entries::{EntryInput, JournalEntry};
-use waymark_core::recovery::window::{DatedList, OutsideWindow};
 use waymark_core::recovery::journey::{
     Journey, JourneyInput, JourneyPatch, Lapse, LapseInput, LapsePatch,
 };
@@ -30,6 +29,7 @@ use waymark_core::recovery::support::{
 use waymark_core::recovery::triggers::{
     TriggerCategory, TriggerEvent, TriggerInput, TriggerLogged, TriggerPatch,
 };
+use waymark_core::recovery::window::{DatedList, OutsideWindow};
 use waymark_core::RecordId;
 
 #[uniffi::export]

@@ -905,3 +905,64 @@ fn a_list_whose_window_is_empty_says_what_is_outside_it() {
     empty.init();
     assert!(empty.run(&["entry", "list"]).ok().contains("(none yet)"));
 }
+
+#[test]
+fn a_csv_export_never_hands_a_spreadsheet_a_formula() {
+    let w = Waymark::new();
+    w.init();
+    w.run(&[
+        "entry",
+        "write",
+        "--text",
+        "=HYPERLINK(\"http://example.org\",\"click\")",
+    ])
+    .ok();
+    w.run(&[
+        "check-in",
+        "--mood",
+        "3",
+        "--craving",
+        "2",
+        "--note",
+        "+1 more day",
+        "--intention",
+        "@home tonight",
+    ])
+    .ok();
+    w.run(&["entry", "write", "--text", "-2 cigarettes today, good"])
+        .ok();
+    let out = w.path("export");
+    w.run(&["export", "--format", "csv", "--out", out.to_str().unwrap()])
+        .ok();
+    let mut cells = 0;
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("csv") {
+            continue;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_path(&path)
+            .unwrap();
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                cells += 1;
+                // Numbers (a negative one) are numbers; text never starts a formula.
+                if cell.parse::<f64>().is_ok() {
+                    continue;
+                }
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{}: {cell:?}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(cells > 10);
+    let entries = std::fs::read_to_string(out.join("entries.csv")).unwrap();
+    assert!(entries.contains("'=HYPERLINK"), "{entries}");
+    assert!(entries.contains("'-2 cigarettes"), "{entries}");
+    let readme = std::fs::read_to_string(out.join("README.txt")).unwrap();
+    assert!(readme.contains("apostrophe"), "{readme}");
+}

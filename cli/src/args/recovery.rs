@@ -191,7 +191,7 @@ pub enum LapseCommand {
         #[arg(long)]
         sober_again_from: Option<String>,
         /// A note ("-" reads it from standard input).
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         note: Option<String>,
         /// The trigger that led to it (its id, see `waymark trigger list`).
         #[arg(long)]
@@ -217,7 +217,7 @@ pub enum LapseCommand {
         #[arg(long)]
         sober_again_from: Option<String>,
         /// A new note ("-" reads it from standard input).
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         note: Option<String>,
         /// Link the trigger that led to it.
         #[arg(long)]
@@ -263,13 +263,13 @@ pub struct CheckInArgs {
     #[arg(long = "tag")]
     pub tags: Vec<String>,
     /// Today's intention.
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     pub intention: Option<String>,
     /// Something you are grateful for (repeatable).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     pub gratitude: Vec<String>,
     /// A note ("-" reads it from standard input).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     pub note: Option<String>,
 }
 
@@ -280,7 +280,7 @@ pub struct EveningArgs {
     #[arg(long)]
     pub rating: i32,
     /// A note ("-" reads it from standard input).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     pub note: Option<String>,
     /// The day (default: today).
     #[arg(long)]
@@ -341,7 +341,7 @@ pub struct TriggerArgs {
     #[arg(long = "tag")]
     pub tags: Vec<String>,
     /// The situation ("-" reads it from standard input).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     pub situation: Option<String>,
     /// The journey it concerns, by name or id.
     #[arg(long)]
@@ -373,7 +373,7 @@ pub struct TriggerChanges {
     #[arg(long = "tag")]
     pub tags: Vec<String>,
     /// The situation ("-" reads it from standard input).
-    #[arg(long)]
+    #[arg(allow_hyphen_values = true, long)]
     pub situation: Option<String>,
     /// The journey it concerns, by name or id.
     #[arg(long)]
@@ -417,10 +417,10 @@ pub enum CardsCommand {
     /// Add your own card.
     Add {
         /// Its title.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         title: String,
         /// A step (repeatable, in order).
-        #[arg(long = "step", required = true)]
+        #[arg(allow_hyphen_values = true, long = "step", required = true)]
         steps: Vec<String>,
         /// What it helps with (repeatable).
         #[arg(long = "helps-with", value_parser = named::<TriggerCategory>())]

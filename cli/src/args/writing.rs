@@ -28,49 +28,61 @@ pub struct ReflectArgs {
     #[arg(long)]
     pub draft: bool,
     /// What happened ("-" reads it from standard input).
-    #[arg(long, help_heading = "Lapse reflection")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Lapse reflection")]
     pub what_happened: Option<String>,
     /// Where, when and with whom.
-    #[arg(long = "where", help_heading = "Lapse reflection")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "where",
+        help_heading = "Lapse reflection"
+    )]
     pub where_when_who: Option<String>,
     /// What led up to it.
     #[arg(long, help_heading = "Lapse reflection")]
     pub trigger: Option<String>,
     /// Thoughts and feelings before.
-    #[arg(long, help_heading = "Lapse reflection")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Lapse reflection")]
     pub feelings: Option<String>,
     /// What you tried.
-    #[arg(long, help_heading = "Lapse reflection")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Lapse reflection")]
     pub tried: Option<String>,
     /// What you learned.
-    #[arg(long, help_heading = "Lapse reflection")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Lapse reflection")]
     pub learned: Option<String>,
     /// A kind word to yourself.
-    #[arg(long, help_heading = "Lapse reflection")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Lapse reflection")]
     pub kind_word: Option<String>,
     /// What made you vulnerable (sleep, stress, illness, HALT...).
-    #[arg(long, help_heading = "Chain analysis")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Chain analysis")]
     pub vulnerability: Option<String>,
     /// The prompting event.
-    #[arg(long, help_heading = "Chain analysis")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Chain analysis")]
     pub prompting_event: Option<String>,
     /// A link in the chain, in order (repeatable).
-    #[arg(long = "link", help_heading = "Chain analysis")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "link",
+        help_heading = "Chain analysis"
+    )]
     pub links: Vec<String>,
     /// A skill that could replace the link at the same position (repeatable).
-    #[arg(long = "skill", help_heading = "Chain analysis")]
+    #[arg(
+        allow_hyphen_values = true,
+        long = "skill",
+        help_heading = "Chain analysis"
+    )]
     pub skills: Vec<String>,
     /// The behaviour itself.
-    #[arg(long, help_heading = "Chain analysis")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Chain analysis")]
     pub behaviour: Option<String>,
     /// What followed, short and long term.
-    #[arg(long, help_heading = "Chain analysis")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Chain analysis")]
     pub consequences: Option<String>,
     /// Repair: what you will do to put things right.
-    #[arg(long, help_heading = "Chain analysis")]
+    #[arg(allow_hyphen_values = true, long, help_heading = "Chain analysis")]
     pub repair: Option<String>,
     /// Next time, I will... (repeatable; each can become a coping card).
-    #[arg(long = "plan")]
+    #[arg(allow_hyphen_values = true, long = "plan")]
     pub plan: Vec<String>,
 }
 
@@ -80,10 +92,10 @@ pub enum EntryCommand {
     /// Write an entry; the text comes from --text or standard input.
     Write {
         /// A title.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         title: Option<String>,
         /// The text ("-" or absent: read standard input).
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         text: Option<String>,
         /// Mood 1-5.
         #[arg(long)]
@@ -102,10 +114,10 @@ pub enum EntryCommand {
         /// The entry's id.
         id: String,
         /// A new title.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         title: Option<String>,
         /// New text ("-" reads standard input).
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         text: Option<String>,
         /// A new mood 1-5.
         #[arg(long)]
@@ -149,7 +161,7 @@ pub enum ContactCommand {
         #[arg(long)]
         phone: Option<String>,
         /// A note.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         note: Option<String>,
     },
     /// Change a contact: only what you give changes.
@@ -166,7 +178,7 @@ pub enum ContactCommand {
         #[arg(long)]
         phone: Option<String>,
         /// A new note.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         note: Option<String>,
         /// Empty an optional field (repeatable).
         #[arg(long, value_parser = named::<ContactField>())]
@@ -191,7 +203,7 @@ pub enum OutreachCommand {
         #[arg(long, value_parser = yes_no())]
         helped: Option<bool>,
         /// A note.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         note: Option<String>,
         /// When, in your time zone: HH:MM (today) or YYYY-MM-DD HH:MM (default: now).
         #[arg(long)]
@@ -211,7 +223,7 @@ pub enum OutreachCommand {
         #[arg(long, value_parser = yes_no())]
         helped: Option<bool>,
         /// A new note.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         note: Option<String>,
         /// When, in the time zone it was logged in: HH:MM or YYYY-MM-DD HH:MM.
         #[arg(long)]
@@ -253,7 +265,7 @@ pub enum MeetingCommand {
         #[arg(long)]
         name: Option<String>,
         /// A note.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         note: Option<String>,
     },
     /// Change a logged meeting: only what you give changes.
@@ -270,7 +282,7 @@ pub enum MeetingCommand {
         #[arg(long)]
         name: Option<String>,
         /// A new note.
-        #[arg(long)]
+        #[arg(allow_hyphen_values = true, long)]
         note: Option<String>,
         /// Empty an optional field (repeatable).
         #[arg(long, value_parser = named::<MeetingField>())]

@@ -148,23 +148,26 @@ pub fn merge(ctx: &Ctx, args: &MergeArgs) -> Result<()> {
     print_report(ctx, "merge", &report)
 }
 
-/// One CSV cell: text quoted when it holds a comma, quote or line break; nested values as
-/// compact JSON.
+/// The characters that make a spreadsheet read a cell as a formula when the cell starts
+/// with them (CSV injection: `=HYPERLINK(...)`, `+1+1`, `@SUM(...)`, a tab or a carriage
+/// return before one).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One CSV cell's text: nested values as compact JSON; text that a spreadsheet would run as
+/// a formula gets an apostrophe in front, so it shows as the text it is (said in the
+/// export's README.txt). Numbers, booleans and nested values are never text a person wrote
+/// at a cell's start, and stay as they are.
 fn cell(value: &Value) -> String {
-    let text = match value {
+    match value {
         Value::Null => String::new(),
+        Value::String(s) if s.starts_with(FORMULA_STARTS) => format!("'{s}"),
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
     }
 }
 
-/// A list of records as CSV: one column per top-level field, in the order of the first
-/// record's fields.
+/// A list of records as CSV (RFC 4180, through the `csv` crate, CRLF line ends): one column
+/// per top-level field, in the order of the first record's fields.
 fn csv<T: Serialize>(items: &[T]) -> Result<String> {
     let rows: Vec<Value> = items
         .iter()
@@ -180,18 +183,49 @@ fn csv<T: Serialize>(items: &[T]) -> Result<String> {
             }
         }
     }
-    let mut out = columns.join(",");
-    out.push_str("\r\n");
+    let failed = |e: csv::Error| {
+        CliError::io(
+            "writing CSV",
+            Path::new("the export"),
+            std::io::Error::other(e.to_string()),
+        )
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer.write_record(&columns).map_err(failed)?;
     for row in &rows {
-        let cells: Vec<String> = columns
-            .iter()
-            .map(|c| cell(row.get(c).unwrap_or(&Value::Null)))
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        writer
+            .write_record(
+                columns
+                    .iter()
+                    .map(|c| cell(row.get(c).unwrap_or(&Value::Null))),
+            )
+            .map_err(failed)?;
     }
-    Ok(out)
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| failed(e.into_error().into()))?;
+    String::from_utf8(bytes).map_err(|_| {
+        CliError::io(
+            "writing CSV",
+            Path::new("the export"),
+            std::io::Error::other("not UTF-8"),
+        )
+    })
 }
+
+/// The README.txt of a CSV export: what the files are, and the apostrophes.
+const CSV_README: &str = "\
+Waymark export (CSV): one file per kind of record, one row per record, UTF-8, comma-separated,
+quoted where needed (RFC 4180). Nested values (lists, a day's evening review) are JSON.
+
+These files are NOT encrypted: anyone who can read them can read everything you wrote.
+
+So that a spreadsheet never runs text you wrote as a formula, a cell whose text began with =,
++, -, @, a tab or a carriage return starts with an apostrophe (') here: `'=call Sam` was
+written `=call Sam`. Spreadsheets show such a cell as plain text.
+";
 
 /// Refuses an `--out` whose folder does not exist (nothing is created outside it).
 pub fn folder_exists(out: &Path) -> Result<()> {
@@ -249,6 +283,9 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
                 write_atomically(&path, text.as_bytes())?;
                 written.push(path);
             }
+            let readme = args.out.join("README.txt");
+            write_atomically(&readme, CSV_README.as_bytes())?;
+            written.push(readme);
         }
     }
     note(format!(
@@ -299,5 +336,43 @@ mod tests {
             text,
             "a,b,c\r\nplain,\"[1,2]\",\r\n\"say \"\"hi\"\", then\nleave\",[],3\r\n"
         );
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_as_a_formula_gets_an_apostrophe_and_numbers_do_not() {
+        #[derive(Serialize)]
+        struct Row {
+            note: &'static str,
+            delta: i32,
+        }
+        let rows: Vec<Row> = ["=1+1", "+1", "-2 today", "@SUM(A1)", "\tx", "\rx", "fine"]
+            .into_iter()
+            .map(|note| Row { note, delta: -3 })
+            .collect();
+        let text = csv(&rows).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let column = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "note")
+            .unwrap();
+        let notes: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[column].to_owned())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "'=1+1",
+                "'+1",
+                "'-2 today",
+                "'@SUM(A1)",
+                "'\tx",
+                "'\rx",
+                "fine"
+            ]
+        );
+        assert!(text.contains("\r\n-3,"), "numbers stay numbers: {text}");
     }
 }
