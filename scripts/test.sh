@@ -32,6 +32,12 @@ cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 step "cargo test --workspace"
 # The report test renders HTML in Chromium; it fails without one when CI=true.
 ( source scripts/toolchains.sh && ensure_chromium ) || echo "no Chromium: the report test will skip its rendering (CI=true: fail)"
+# The report test also runs axe-core in that Chromium (through playwright-core, from npm).
+if ( source scripts/toolchains.sh && ensure_axe ); then
+  export WAYMARK_AXE_MODULES="${WAYMARK_TOOLCHAINS:-$HOME/.cache/waymark-toolchains}/axe/node_modules"
+else
+  echo "no axe-core: the report test will skip its accessibility check (CI=true: fail)"
+fi
 if [ -z "${WAYMARK_CHROMIUM:-}" ] && command -v chromium >/dev/null 2>&1; then
   export WAYMARK_CHROMIUM="$(command -v chromium)"
 fi

@@ -49,6 +49,24 @@ ensure_chromium() {
     export WAYMARK_CHROMIUM="$(command -v chromium)"
 }
 
+# axe-core (the accessibility checker) and playwright-core (to drive Chromium), from the npm
+# registry, for the report test; sets WAYMARK_AXE_MODULES to their node_modules.
+ensure_axe() {
+    local dir="$WAYMARK_TOOLCHAINS/axe"
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        _say "node and npm are needed for the accessibility check of the report"
+        return 1
+    fi
+    if [ ! -f "$dir/node_modules/axe-core/axe.min.js" ] || [ ! -d "$dir/node_modules/playwright-core" ]; then
+        _say "installing axe-core and playwright-core from npm (for the report's accessibility check)"
+        mkdir -p "$dir"
+        [ -f "$dir/package.json" ] || echo '{"name":"waymark-axe","private":true}' > "$dir/package.json"
+        (cd "$dir" && npm install --no-audit --no-fund --silent axe-core@4 playwright-core@1 >/dev/null 2>&1) \
+            || { _say "npm install axe-core playwright-core failed"; return 1; }
+    fi
+    export WAYMARK_AXE_MODULES="$dir/node_modules"
+}
+
 ensure_kotlin() {
     if command -v kotlinc >/dev/null 2>&1; then
         KOTLINC="$(command -v kotlinc)"

@@ -60,6 +60,43 @@ fn screenshot(browser: &Path, html: &Path, png: &Path, profile: &Path) {
     }
 }
 
+/// Runs axe-core in Chromium on `html` (scripts/axe-check.js, with the npm modules that
+/// scripts/toolchains.sh `ensure_axe` installs) and fails on any violation, whatever its
+/// impact. Without the modules it skips, saying so; with CI=true that is a failure.
+fn accessibility(html: &Path) {
+    let Some(modules) = std::env::var_os("WAYMARK_AXE_MODULES") else {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "axe-core is needed for the accessibility check (scripts/toolchains.sh ensure_axe)"
+        );
+        eprintln!(
+            "skipping the accessibility check: set WAYMARK_AXE_MODULES (scripts/test.sh does)"
+        );
+        return;
+    };
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/axe-check.js");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(html)
+        .env("NODE_PATH", modules)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "axe could not run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert!(found["passes"].as_u64().unwrap() > 10, "{stdout}");
+    assert_eq!(
+        found["violations"],
+        serde_json::json!([]),
+        "accessibility violations in the report"
+    );
+}
+
 /// (pixels, pixels that are not near-white, pixels near `rgb`) of an RGB(A) PNG.
 fn count(png: &Path, rgb: [[u8; 3]; 2]) -> (usize, usize, [usize; 2]) {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
@@ -130,8 +167,23 @@ fn the_report_is_self_contained_and_renders_its_charts() {
         assert!(!text.contains(forbidden), "found {forbidden}");
     }
     assert!(text.contains("default-src 'none'"));
+    // Every chart says in words what it shows, and holds its figures in a table a screen
+    // reader reads; the page has its landmarks.
+    assert!(text.contains("<main>") && text.contains("<header>"));
+    for label in text.split(r#"role="img" aria-label=""#).skip(1) {
+        let label = &label[..label.find('"').unwrap()];
+        assert!(
+            label.len() > 30 && label.contains(':'),
+            "a chart without a description: {label:?}"
+        );
+    }
+    assert!(
+        text.matches(r#"<table class="visually-hidden">"#).count() >= 5,
+        "charts without a data table"
+    );
 
     let Some(browser) = chromium() else { return };
+    accessibility(&html);
     let png = w.path("report.png");
     screenshot(&browser, &html, &png, &w.path("profile"));
     // The sober-day green of the calendar and the mood line's blue.

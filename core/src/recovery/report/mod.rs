@@ -38,6 +38,7 @@ svg { width: 100%; height: auto; } .frame { fill: none; stroke: #d5dae3; }
 .lapse-block { border-left: 4px solid #d9534f; padding: .2em .8em; margin: .8em 0; }
 .plan { break-before: page; page-break-before: always; } .plan h3 { margin-bottom: .2em; } .plan li { margin: .2em 0; } .check { color: #9a5b00; }
 table.weeks { border-collapse: collapse; margin-top: .4em; } table.weeks td, table.weeks th { padding: .1em .6em; border-bottom: 1px solid #eef1f5; text-align: right; } .overweek { color: #b5651d; font-weight: 600; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } svg, .card, .lapse-block { break-inside: avoid; } }
 "#;
 
@@ -47,7 +48,7 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
     let mut h = String::with_capacity(64 * 1024);
     let _ = write!(
         h,
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><meta name="viewport" content="width=device-width"><title>Waymark progress report</title><style>{STYLE}</style></head><body><h1>Progress report</h1><p class="sub">{} to {} · made with Waymark on {}</p>"#,
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><meta name="viewport" content="width=device-width"><title>Waymark progress report</title><style>{STYLE}</style></head><body><header><h1>Progress report</h1><p class="sub">{} to {} · made with Waymark on {}</p></header><main>"#,
         r.from, r.to, r.today
     );
 
@@ -130,8 +131,9 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
                     max: 10.0,
                 },
             ],
-            &chart_from.to_string(),
-            &r.to.to_string(),
+            chart_from,
+            r.to,
+            "Mood and craving, 7-day average",
         ));
     }
 
@@ -164,7 +166,7 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
             r.to,
             r.today,
         ));
-        h.push_str(r#"<p class="sub"><svg viewBox="0 0 520 14" style="width:520px"><rect class="sober" width="10" height="10" y="2"/><text x="14" y="11" class="axis">sober</text><rect class="today" x="70" width="10" height="10" y="2"/><text x="84" y="11" class="axis">today</text><rect class="lapse" x="140" width="10" height="10" y="2"/><text x="154" y="11" class="axis">lapse</text><rect class="relapse" x="210" width="10" height="10" y="2"/><text x="224" y="11" class="axis">relapse</text><rect class="none" x="290" width="10" height="10" y="2"/><text x="304" y="11" class="axis">before the journey</text></svg></p>"#);
+        h.push_str(r#"<p class="sub"><svg viewBox="0 0 520 14" style="width:520px" aria-hidden="true" focusable="false"><rect class="sober" width="10" height="10" y="2"/><text x="14" y="11" class="axis">sober</text><rect class="today" x="70" width="10" height="10" y="2"/><text x="84" y="11" class="axis">today</text><rect class="lapse" x="140" width="10" height="10" y="2"/><text x="154" y="11" class="axis">lapse</text><rect class="relapse" x="210" width="10" height="10" y="2"/><text x="224" y="11" class="axis">relapse</text><rect class="none" x="290" width="10" height="10" y="2"/><text x="304" y="11" class="axis">before the journey</text></svg></p>"#);
     }
 
     let t = &r.triggers;
@@ -184,20 +186,39 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
                 }
             })
             .collect();
-        h.push_str(&svg::bars(&t.by_hour, &hours, "#7a5fb0"));
+        let hour_names: Vec<String> = (0..24).map(|i| format!("{i:02}:00")).collect();
+        h.push_str(&svg::bars(
+            &t.by_hour,
+            &hours,
+            ("hour", &hour_names),
+            "#7a5fb0",
+            "Triggers by hour of day",
+        ));
         h.push_str("<h3>By weekday</h3>");
         let weekdays: Vec<String> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
-        h.push_str(&svg::bars(&t.by_weekday, &weekdays, "#7a5fb0"));
+        h.push_str(&svg::bars(
+            &t.by_weekday,
+            &weekdays,
+            ("weekday", &weekdays),
+            "#7a5fb0",
+            "Triggers by weekday",
+        ));
         h.push_str("<h3>By kind</h3>");
         let (counts, names): (Vec<i32>, Vec<String>) = t
             .by_category
             .iter()
             .map(|c| (c.count, c.category.name().to_owned()))
             .unzip();
-        h.push_str(&svg::bars(&counts, &names, "#5f86b0"));
+        h.push_str(&svg::bars(
+            &counts,
+            &names,
+            ("kind", &names),
+            "#5f86b0",
+            "Triggers by kind",
+        ));
     }
 
     if !r.most_helpful_cards.is_empty() {
@@ -207,7 +228,11 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
             .iter()
             .map(|c| (c.title.clone(), c.helped, c.uses))
             .collect();
-        h.push_str(&svg::horizontal(&rows, "#3f9d63"));
+        h.push_str(&svg::horizontal(
+            &rows,
+            "#3f9d63",
+            "Coping cards: times they helped of times used",
+        ));
     }
 
     if !r.lapses.is_empty() {
@@ -281,7 +306,7 @@ pub fn html(r: &ProgressReview, currency: &Currency, plan: Option<&SafetyPlanVie
     if let Some(plan) = plan {
         h.push_str(&safety_plan_page(plan));
     }
-    h.push_str("</body></html>\n");
+    h.push_str("</main></body></html>\n");
     h
 }
 
@@ -327,7 +352,35 @@ fn calendar(
         weeks.push(week);
         monday += Duration::weeks(1);
     }
-    svg::calendar(&weeks, &labels)
+    // In words: how many days of each kind, and the days that were not sober.
+    let count_of = |class: &str| weeks.iter().flatten().filter(|c| **c == class).count();
+    let mut parts = vec![format!("{} sober", count_of("sober") + count_of("today"))];
+    for (class, word) in [
+        ("lapse", "with a lapse"),
+        ("relapse", "in a relapse"),
+        ("over", "over the limit"),
+    ] {
+        let n = count_of(class);
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    let mut hard: Vec<String> = lapses
+        .iter()
+        .filter(|l| l.date >= from && l.date <= to)
+        .map(|l| l.date.to_string())
+        .collect();
+    hard.sort();
+    let summary = format!(
+        "Calendar, {from} to {to}: days {}{}",
+        parts.join(", "),
+        if hard.is_empty() {
+            String::new()
+        } else {
+            format!("; not sober from {}", hard.join(", "))
+        }
+    );
+    svg::calendar(&weeks, &labels, &summary)
 }
 
 /// The safety plan on a page of its own (printed on a new sheet), for `--with-safety-plan`.
