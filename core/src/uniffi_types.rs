@@ -14,7 +14,11 @@
 //! - `NaiveDateTime` (a local date and time, as a reminder shows it) as seconds since
 //!   1970-01-01T00:00 counted as if in UTC (an `i64`): `java.time.LocalDateTime`, Swift
 //!   `LocalDateTime`;
-//! - `DateTime<Utc>` (an instant) as a timestamp (`java.time.Instant`, Swift `Date`).
+//! - `DateTime<Utc>` (an instant) as microseconds since 1970-01-01T00:00Z (an `i64`):
+//!   `java.time.Instant`, Swift `Date`. Both shells check the range as they lower it (years 1
+//!   to 9999; a Swift `Date` that is not a finite number too), so `Instant.MAX` or
+//!   `Date(timeIntervalSince1970: .nan)` is `InvalidInput` naming `instant`, never a trap in
+//!   generated code or a panic here.
 //!
 //! The shells' types cannot hold a malformed value, and their constructors refuse one as
 //! `InvalidInput`; a value that still cannot be lifted (a record id that is not 32 hex
@@ -25,7 +29,6 @@
 use crate::ffi_error::WaymarkError;
 use crate::record::RecordId;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use std::time::SystemTime;
 use uniffi::deps::anyhow;
 
 /// A value the shell passed that cannot be lifted, as the `InvalidInput` every exported call
@@ -69,8 +72,11 @@ uniffi::custom_type!(NaiveDateTime, i64, {
         .ok_or_else(|| refused("local_time", "must fall in the years 1 to 9999")),
 });
 
-uniffi::custom_type!(Timestamp, SystemTime, {
+uniffi::custom_type!(Timestamp, i64, {
     remote,
-    lower: |instant| instant.into(),
-    try_lift: |time| Ok(DateTime::<Utc>::from(time)),
+    // Every instant the library makes or keeps is within years 1 to 9999.
+    lower: |instant| instant.timestamp_micros(),
+    try_lift: |micros| DateTime::from_timestamp_micros(micros)
+        .filter(|t| (1..=9999).contains(&chrono::Datelike::year(t)))
+        .ok_or_else(|| refused("instant", "must fall in the years 1 to 9999")),
 });

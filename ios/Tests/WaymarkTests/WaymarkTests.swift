@@ -254,6 +254,56 @@ final class WaymarkTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(toFolder.sent, 2)
     }
 
+    /// Extreme dates, NaN and infinite ones among them, and numbers at their limits: every
+    /// one is an answer or a `WaymarkError` (`.invalidInput` naming the field), never a trap
+    /// in generated code or a panic crossing as an error an app cannot match.
+    func testExtremeInstantsDatesAndNumbersAreInvalidInputNeverAPanic() async throws {
+        let w = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast).waymark
+        _ = try await w.call { try $0.setTimeZone(zone: "Pacific/Kiritimati") }
+        let journey = try await w.call { [journey = self.journey()] in try $0.addJourney(input: journey) }
+        let instants: [Date] = [
+            Date(timeIntervalSince1970: 1e13), Date(timeIntervalSince1970: -1e13),
+            Date(timeIntervalSince1970: .nan), Date(timeIntervalSince1970: .infinity),
+            Date(timeIntervalSince1970: -.infinity), Date(timeIntervalSince1970: Double(Int64.max)),
+            .distantPast, .distantFuture, Date(timeIntervalSince1970: 0),
+        ]
+        var refused = 0
+        var fields = Set<String>()
+        func attempt(_ what: String, _ body: @escaping @Sendable (WaymarkJournal) throws -> Void) async {
+            do {
+                try await w.call(body)
+            } catch WaymarkError.invalidInput(let field, _, _) {
+                refused += 1
+                fields.insert(field)
+            } catch let error as WaymarkError {
+                _ = error
+                refused += 1
+            } catch {
+                XCTFail("\(what): \(type(of: error)) \(error)")
+            }
+        }
+        for at in instants {
+            // Describing a NaN Date traps in Foundation: name it by its number.
+            await attempt("logTrigger \(at.timeIntervalSince1970)") {
+                _ = try $0.logTrigger(input: TriggerInput(at: at, category: .emotions, intensity: 5, urgeMinutes: Int32.max))
+            }
+        }
+        let journeyId = journey.id
+        for days in [Int32.min, Int32.max, -719_162, 2_932_896] {
+            let day = Day(epochDay: days)
+            await attempt("checkInOn \(days)") { _ = try $0.checkInOn(date: day) }
+            await attempt("entries \(days)") { _ = try $0.entries(from: day, to: day) }
+            await attempt("recordLapse \(days)") {
+                _ = try $0.recordLapse(input: LapseInput(journeyId: journeyId, kind: .lapse, date: day))
+            }
+        }
+        await attempt("reminders") { _ = try $0.reminders(days: Int32.min) }
+        await attempt("helpNow") { _ = try $0.helpNow(intensity: Int32.max) }
+        XCTAssertGreaterThan(refused, 10)
+        XCTAssertTrue(fields.contains("instant"), "\(fields)")
+        _ = try await w.call { try $0.home() }
+    }
+
     func testAChangeOfSecretOrKeyReachesTheOtherDeviceAndARolledBackStorageIsCaught() async throws {
         let storage = MemoryStorage()
         let newPassphrase = "a brand new passphrase here"

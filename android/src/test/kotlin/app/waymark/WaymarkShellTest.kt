@@ -219,6 +219,71 @@ class WaymarkShellTest {
         }
     }
 
+    /**
+     * Extreme instants, dates and numbers from Kotlin: every one is an answer or a
+     * WaymarkException (InvalidInput naming the field), never a panic crossing as an
+     * InternalException or any other throwable.
+     */
+    @Test
+    fun extremeInstantsDatesAndNumbersAreInvalidInputNeverAPanic() = runBlocking<Unit> {
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            w.call { it.setTimeZone("Pacific/Kiritimati") }
+            val journey = w.call { it.addJourney(journeyInput()) }
+            val sam = w.call { it.addContact(ContactInput("Sam", ContactRole.Sponsor, null, null)) }
+            val instants = listOf(
+                java.time.Instant.MIN, java.time.Instant.MAX, java.time.Instant.EPOCH,
+                java.time.Instant.ofEpochSecond(10_000_000_000_000L),
+                java.time.Instant.ofEpochSecond(-62_135_596_801L),
+                java.time.Instant.ofEpochSecond(253_402_300_799L, 999_999_999),
+                java.time.Instant.ofEpochMilli(Long.MAX_VALUE), java.time.Instant.ofEpochMilli(Long.MIN_VALUE),
+            )
+            val dates = listOf(
+                java.time.LocalDate.MIN, java.time.LocalDate.MAX, java.time.LocalDate.of(1, 1, 1),
+                java.time.LocalDate.of(9999, 12, 31), java.time.LocalDate.ofEpochDay(Int.MAX_VALUE.toLong()),
+                java.time.LocalDate.ofEpochDay(Int.MIN_VALUE.toLong()),
+            )
+            var refused = 0
+            val fields = mutableSetOf<String>()
+            suspend fun attempt(what: String, block: (app.waymark.ffi.WaymarkJournal) -> Unit) {
+                try {
+                    w.call(block)
+                } catch (e: WaymarkException.InvalidInput) {
+                    refused++
+                    fields += e.field
+                } catch (e: WaymarkException) {
+                    refused++
+                } catch (e: Throwable) {
+                    fail("$what: ${e::class.qualifiedName} ${e.message}")
+                }
+            }
+            for (at in instants) {
+                attempt("logTrigger $at") {
+                    it.logTrigger(TriggerInput(at = at, category = TriggerCategory.Emotions, intensity = 5, urgeMinutes = Int.MAX_VALUE))
+                }
+                attempt("logOutreach $at") {
+                    it.logOutreach(app.waymark.core.OutreachInput(sam.id, app.waymark.core.OutreachMethod.Call, at = at))
+                }
+            }
+            for (day in dates) {
+                attempt("checkInOn $day") { it.checkInOn(day) }
+                attempt("checkIn $day") { it.checkIn(CheckInInput(date = day, mood = 3, craving = 3)) }
+                attempt("entries $day") { it.entries(day, day) }
+                attempt("addJourney $day") { it.addJourney(journeyInput().copy(soberSince = day)) }
+                attempt("recordLapse $day") {
+                    it.recordLapse(app.waymark.core.LapseInput(journey.id, app.waymark.core.LapseKind.Lapse, day))
+                }
+            }
+            attempt("reminders") { it.reminders(Int.MIN_VALUE) }
+            attempt("helpNow") { it.helpNow(Int.MAX_VALUE) }
+            attempt("costly journey") {
+                it.addJourney(journeyInput().copy(dailyCostCents = Long.MAX_VALUE, dailyMinutes = Int.MAX_VALUE, customMilestoneDays = listOf(Int.MAX_VALUE, Int.MIN_VALUE)))
+            }
+            assertTrue("only $refused refused", refused > 15)
+            assertTrue("$fields", "instant" in fields && "date" in fields)
+            w.home()
+        }
+    }
+
     @Test
     fun aChangeOfSecretOrKeyReachesTheOtherDeviceAndARolledBackStorageIsCaught() = runBlocking {
         val storage = MemoryStorage()
