@@ -130,7 +130,7 @@ impl fmt::Display for CliError {
             ),
             CliError::Core(E::CorruptJournal { detail }) => write!(
                 f,
-                "the journal is damaged: {detail}. Restore a backup (`waymark restore`) or keep the file for a repair"
+                "the journal is damaged: {detail}. `waymark backup` still saves every record that reads, and `waymark restore` of that backup gives a whole journal again (keep the damaged file until you have checked the restored one)"
             ),
             CliError::Core(E::UnfinishedJournal { path }) => write!(
                 f,

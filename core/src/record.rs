@@ -227,6 +227,9 @@ pub struct FileCheck {
     /// Whether SQLite's own check of the file's structure (every table and index, the
     /// journal image included) passed.
     pub structure_ok: bool,
+    /// Records whose rows no longer opened and were rewritten from the journal image's good
+    /// copy before the check (they are whole again, and counted in `records`).
+    pub repaired: u64,
 }
 
 impl FileCheck {

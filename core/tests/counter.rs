@@ -284,15 +284,22 @@ proptest! {
             with_time.then(|| start_local.time()),
             start_zone,
         );
+        let day_start = chrono::NaiveTime::from_hms_opt(day_starts_at as u32, 0, 0).unwrap();
+        let begins = waymark_core::recovery::clock::start_instant(
+            j.sober_since,
+            Some(j.sober_since_time.unwrap_or(day_start)),
+            &start_tz,
+        );
         let mut now = start_instant + Duration::minutes(offset_minutes);
         let mut previous: Option<(chrono::NaiveDate, i32)> = None;
         let mut was_pending = false;
         for step in steps {
             let c = count(&j, &[], now, &now_tz, day_starts_at);
             let today = recovery_day(now, &now_tz, day_starts_at);
-            // A start with a time counts nothing until that moment has come, whatever date
-            // the phone's calendar shows (it can be a day ahead of the start's zone).
-            let pending = with_time && now < start_instant;
+            // A start counts nothing until its moment has come, whatever date the phone's
+            // calendar shows (it can be a day ahead of the start's zone): the time given, or
+            // for a date alone the hour the person's day starts, in the start's zone.
+            let pending = now < begins;
             let expected = if pending {
                 0
             } else {
@@ -301,8 +308,9 @@ proptest! {
             prop_assert_eq!(c.current_streak_days, expected);
             prop_assert_eq!(c.total_sober_days, expected);
             prop_assert!(c.elapsed_hours < 24 && c.elapsed_minutes < 60);
-            // Crossing the start moment is the one step that may add more than the days moved.
-            let crossed = was_pending && !pending;
+            // Crossing the start moment (either way: the clock can go back before it) is the
+            // one step that may move the count by more than the days moved.
+            let crossed = was_pending != pending;
             was_pending = pending;
             if let (Some((prev_day, prev_count)), false) = (previous, crossed) {
                 let moved = (today - prev_day).num_days();

@@ -161,7 +161,7 @@ fn a_zeroed_page_loses_only_what_was_on_it() {
 }
 
 #[test]
-fn a_zeroed_page_under_a_current_image_hides_nothing_until_the_rows_are_read_again() {
+fn a_zeroed_page_under_a_current_image_loses_nothing_an_edit_is_refused_and_a_backup_saves_all() {
     let dir = tempfile::tempdir().unwrap();
     let path = long_journal(dir.path(), 300);
     // A full read stores a fresh image.
@@ -201,16 +201,21 @@ fn a_zeroed_page_under_a_current_image_hides_nothing_until_the_rows_are_read_aga
         })
         .unwrap();
     assert!(scanned.lost_rows > 0, "{scanned:?}");
-    // ... and once an edit drops the image, the next read reads the rows and says so.
-    r.edit_entry(
+    // ... and an edit cannot drop the image, the only copy of what was on the page: the
+    // rows cannot be rewritten into a page that is gone, so the edit is refused as damage
+    // and changes nothing ...
+    let refused = r.edit_entry(
         &readable[0],
         EntryInput {
             body: "edited".into(),
             date: Some(date(2026, 11, 1)),
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
+    assert!(
+        matches!(refused, Err(waymark_core::Error::CorruptJournal { .. })),
+        "{refused:?}"
+    );
     let r2 = waymark_core::recovery::Recovery::new(
         {
             let j = Journal::open(&path, fast_options()).unwrap();
@@ -220,8 +225,25 @@ fn a_zeroed_page_under_a_current_image_hides_nothing_until_the_rows_are_read_aga
         Arc::new(FixedClock::new(utc(2026, 11, 25, 20, 0))),
     );
     let after = r2.snapshot().unwrap();
-    assert!(after.entries.len() < 300);
-    assert!(after.lost_rows > 0);
+    assert_eq!(after.entries.len(), 300);
+    assert_eq!(after.damaged_count(), 0);
+    // ... and a backup saves every entry, so a restore gives a whole journal.
+    let file = dir.path().join("saved.wmbackup");
+    let written = r2
+        .write_backup(&file, "a long backup passphrase", &fast_options().kdf)
+        .unwrap();
+    assert_eq!(written.damaged, 0);
+    let other = tempfile::tempdir().unwrap();
+    let restored = Backup::read(&file, "a long backup passphrase")
+        .unwrap()
+        .restore(
+            &other.path().join("rescued.db"),
+            PASSPHRASE,
+            fast_options(),
+            Arc::new(FixedClock::new(utc(2026, 11, 25, 21, 0))),
+        )
+        .unwrap();
+    assert_eq!(restored.recovery.snapshot().unwrap().entries.len(), 300);
 }
 
 /// The page a table's b-tree starts at.

@@ -304,3 +304,76 @@ fn an_older_image_put_back_or_rows_changed_behind_its_back_are_never_trusted() {
         assert_eq!(through_image(&journal), through_rows(&journal), "{sql}");
     }
 }
+
+/// Flips bytes in the envelope of the row `id`, with a plain SQLite connection (as damage
+/// on the disk would).
+fn damage_row(path: &Path, id: &RecordId) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut envelope: Vec<u8> = conn
+        .query_row(
+            "SELECT envelope FROM records WHERE id = ?1",
+            [&id.as_bytes()[..]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let middle = envelope.len() / 2;
+    envelope[middle] ^= 0xff;
+    envelope[middle + 1] ^= 0x55;
+    conn.execute(
+        "UPDATE records SET envelope = ?1 WHERE id = ?2",
+        rusqlite::params![envelope, &id.as_bytes()[..]],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_damaged_row_the_image_still_holds_is_repaired_before_an_edit_erases_the_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _, path) = new_journal(dir.path());
+    let ids = notes(&journal, 20);
+    let before = through_image(&journal);
+    assert!(has_image(&path));
+    drop(journal);
+    // Two rows the image covers are damaged on the disk; the journal reads through the
+    // image and does not notice.
+    damage_row(&path, &ids[3]);
+    damage_row(&path, &ids[11]);
+    let journal = reopen(&path);
+    assert_eq!(through_image(&journal), before);
+    // Editing another record erases the image: the damaged rows are rewritten from it in
+    // the same commit, and nothing is lost.
+    journal.put_record(&ids[0], "note", b"edited").unwrap();
+    assert!(!has_image(&path));
+    let after = through_rows(&journal);
+    assert_eq!(after.len(), 20);
+    let damage = journal.scan_records(|_| {}).unwrap();
+    assert_eq!(damage.count(), 0, "{damage:?}");
+    for id in [&ids[3], &ids[11]] {
+        assert_eq!(
+            journal.get_record(id).unwrap().body.as_slice(),
+            before
+                .iter()
+                .find(|r| r.0 == id.to_string())
+                .unwrap()
+                .4
+                .as_slice()
+        );
+    }
+}
+
+#[test]
+fn check_repairs_from_the_image_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _, path) = new_journal(dir.path());
+    let ids = notes(&journal, 8);
+    through_image(&journal);
+    drop(journal);
+    damage_row(&path, &ids[5]);
+    let journal = reopen(&path);
+    let checked = journal.check().unwrap();
+    assert_eq!(checked.repaired, 1);
+    assert_eq!(checked.records, 8);
+    assert!(!checked.is_damaged(), "{checked:?}");
+    let again = journal.check().unwrap();
+    assert_eq!(again.repaired, 0);
+}

@@ -86,6 +86,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         records: u64,
         damaged: u64,
         structure_ok: bool,
+        repaired: u64,
     }
     let recovery = session::open(&ctx.path, ctx.recovery_code)?;
     let found = recovery.journal().check()?;
@@ -97,9 +98,17 @@ pub fn check(ctx: &Ctx) -> Result<()> {
                 records: found.records,
                 damaged,
                 structure_ok: found.structure_ok,
+                repaired: found.repaired,
             },
         )?;
     } else if !found.is_damaged() {
+        if found.repaired > 0 {
+            say(format!(
+                "{} no longer read from the file and {} rewritten from the journal's sealed copy: whole again.",
+                crate::render::format::records(found.repaired),
+                if found.repaired == 1 { "was" } else { "were" }
+            ));
+        }
         say(format!(
             "All {} read, and the file's structure is sound.",
             crate::render::format::records(found.records)

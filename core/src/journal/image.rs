@@ -335,3 +335,58 @@ pub(super) fn store(
         Err(other) => Err(other),
     }
 }
+
+/// Rewrites, from the stored image, every row it covers that no longer opens (damaged, or
+/// gone), sealed anew at the revision the image holds, in `w`'s transaction: before a commit
+/// erases the image (an edit, a deletion), or when `waymark check` finds damage, so a record
+/// the image still holds is never lost with it. Rows this transaction wrote or erased, and
+/// rows at another revision than the image's, are left alone. Returns the ids repaired;
+/// none without a usable image.
+pub(super) fn repair_covered(w: &mut super::RecordWriter<'_>) -> Result<Vec<RecordId>> {
+    let stored = match stored_image::load(&w.tx) {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return Ok(Vec::new()),
+        Err(e) if only_a_shortcut(&e) => return Ok(Vec::new()),
+        Err(other) => return Err(other),
+    };
+    let Some(opened) = open_image(w.keyring, &w.journal_id, stored) else {
+        return Ok(Vec::new());
+    };
+    let touched: HashSet<[u8; 16]> = w.touched_ids().collect();
+    let mut repaired = Vec::new();
+    let mut scratch = zeroize::Zeroizing::new(Vec::new());
+    for entry in &opened.entries {
+        if touched.contains(&entry.id.0) {
+            continue;
+        }
+        let intact = match records::get(&w.tx, &entry.id.0) {
+            Ok(Some((revision, _))) if revision != entry.revision => continue,
+            Ok(Some((revision, envelope))) => super::records::open_in_place(
+                w.keyring,
+                &w.journal_id,
+                &entry.id,
+                revision,
+                &envelope,
+                &mut scratch,
+            )
+            .is_ok(),
+            Ok(None) => false,
+            // A page that cannot be read holds the row: rewritten like a damaged one.
+            Err(Error::CorruptJournal { .. }) => false,
+            Err(other) => return Err(other),
+        };
+        if intact {
+            continue;
+        }
+        let Some(payload) = opened
+            .plain
+            .get(entry.payload.clone())
+            .and_then(decode_payload)
+        else {
+            continue;
+        };
+        w.rewrite(&entry.id, entry.revision, &payload)?;
+        repaired.push(entry.id);
+    }
+    Ok(repaired)
+}

@@ -232,6 +232,33 @@ impl RecordWriter<'_> {
         Ok(revision)
     }
 
+    /// The ids this transaction wrote or erased so far.
+    pub(super) fn touched_ids(&self) -> impl Iterator<Item = [u8; 16]> + '_ {
+        self.touched.iter().map(|w| w.id.0)
+    }
+
+    /// Writes `payload` (a record as the journal image holds it) back into its row at
+    /// `revision`, sealed anew: the repair of a row that no longer opens. Its old bytes are
+    /// erased with the commit (S11).
+    pub(super) fn rewrite(
+        &mut self,
+        id: &RecordId,
+        revision: u64,
+        payload: &Payload<'_>,
+    ) -> Result<()> {
+        let encoded = encode_payload(
+            payload.kind,
+            payload.body_version,
+            payload.flags,
+            payload.stamp,
+            payload.body,
+        )?;
+        let sealed = self.seal(id, revision, &encoded)?;
+        records::put(&self.tx, &id.0, revision, &sealed)?;
+        self.replaced = true;
+        Ok(())
+    }
+
     /// Reads a record as this transaction sees it.
     pub fn get(&mut self, id: &RecordId) -> Result<Record> {
         read_one(&self.tx, self.keyring, &self.journal_id, id)
@@ -401,9 +428,12 @@ impl RecordWriter<'_> {
     /// write-ahead log (a row was deleted or replaced, which also erases the journal image in
     /// this commit: see `journal::image`), the write state, the seals left in reserve, and
     /// what was written.
-    fn finish(self) -> Result<Finished> {
+    fn finish(mut self) -> Result<Finished> {
         let erases = self.deleted || self.replaced;
         if erases {
+            // The image may be the only good copy of a row damaged since it was made: such
+            // rows are rewritten from it before it goes.
+            super::image::repair_covered(&mut self)?;
             crate::store::image::erase(&self.tx)?;
         }
         // A clock within the current millisecond is behind the physical clock of any later
@@ -761,8 +791,16 @@ impl Journal {
 
     /// Checks the file itself: SQLite's structure check (`quick_check`), then every row
     /// decrypted (never the journal image, which can hide a damaged row until the rows are
-    /// read again). Reports what it found; never changes anything.
+    /// read again). Rows the image still holds a good copy of are first rewritten from it
+    /// (counted in `repaired`); otherwise it changes nothing, and reports what it found.
     pub fn check(&self) -> Result<crate::FileCheck> {
+        // First, rows the journal image still holds a good copy of are rewritten from it.
+        let repaired = match self.write(super::image::repair_covered) {
+            Ok(ids) => ids.len() as u64,
+            Err(Error::Locked) => return Err(Error::Locked),
+            // A file that cannot be written now (read-only, damaged pages) is only checked.
+            Err(_) => 0,
+        };
         let structure_ok = {
             let state = self.state();
             let result: rusqlite::Result<String> =
@@ -781,6 +819,7 @@ impl Journal {
             records: live,
             damage,
             structure_ok,
+            repaired,
         })
     }
 
