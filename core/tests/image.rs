@@ -377,3 +377,19 @@ fn check_repairs_from_the_image_and_says_so() {
     let again = journal.check().unwrap();
     assert_eq!(again.repaired, 0);
 }
+
+#[test]
+fn a_damaged_row_the_image_still_holds_survives_a_key_rotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _, path) = new_journal(dir.path());
+    let ids = notes(&journal, 10);
+    let before = through_image(&journal);
+    drop(journal);
+    damage_row(&path, &ids[7]);
+    let journal = reopen(&path);
+    let rotation = journal
+        .rotate_data_key(PASSPHRASE, None, &|_| None)
+        .unwrap();
+    assert_eq!(rotation.damaged_records_kept, 0);
+    assert_eq!(through_rows(&journal), before);
+}

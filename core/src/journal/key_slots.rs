@@ -308,6 +308,9 @@ impl Journal {
         platform: Option<&dyn PlatformKeyStore>,
         natural_key: NaturalKey<'_>,
     ) -> Result<KeyRotation> {
+        // A row the journal image still holds a good copy of is repaired under the old key
+        // first: the rotation erases the image, and a damaged row would stay unreadable.
+        self.repair_from_image()?;
         let mut state = self.state();
         let old_slots = slots::all(&state.conn)?;
         {

@@ -789,14 +789,23 @@ impl Journal {
         Ok(scan_after(&state.conn, keyring, &state.journal_id, i64::MIN, visit)?.0)
     }
 
+    /// Rewrites, in one transaction, every row the journal image holds a good copy of that
+    /// no longer opens (see `image::repair_covered`); returns how many. Run before anything
+    /// that would lose such rows without going through a commit that repairs them (the
+    /// re-sealing of a key rotation).
+    pub(crate) fn repair_from_image(&self) -> Result<u64> {
+        let ids = self.write(super::image::repair_covered)?;
+        Ok(u64::try_from(ids.len()).unwrap_or(u64::MAX))
+    }
+
     /// Checks the file itself: SQLite's structure check (`quick_check`), then every row
     /// decrypted (never the journal image, which can hide a damaged row until the rows are
     /// read again). Rows the image still holds a good copy of are first rewritten from it
     /// (counted in `repaired`); otherwise it changes nothing, and reports what it found.
     pub fn check(&self) -> Result<crate::FileCheck> {
         // First, rows the journal image still holds a good copy of are rewritten from it.
-        let repaired = match self.write(super::image::repair_covered) {
-            Ok(ids) => ids.len() as u64,
+        let repaired = match self.repair_from_image() {
+            Ok(n) => n,
             Err(Error::Locked) => return Err(Error::Locked),
             // A file that cannot be written now (read-only, damaged pages) is only checked.
             Err(_) => 0,

@@ -168,6 +168,8 @@ impl Journal {
                 detail: "the key slots another device shared are damaged".into(),
             });
         }
+        // As for a rotation made here: rows the image still holds are repaired first.
+        self.repair_from_image()?;
         let adopted = super::unlock::scrubbed(|| {
             let mut state = self.state();
             if rows.iter().any(|r| !r.is_intact(&state.journal_id)) {
