@@ -58,6 +58,27 @@ pub struct NewRecoveryCode {
     pub slot_id: i64,
 }
 
+/// Why a journal can be read but not changed (see `WaymarkJournal::read_only_reason`).
+#[derive(uniffi::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadOnlyReason {
+    /// The file is shorter than it should be: its last pages are gone.
+    CutShort,
+    /// SQLite refused the file's structure as it opened.
+    Structure,
+    /// The part of the file that tracks its writes is damaged.
+    WriteState,
+}
+
+impl From<waymark_core::Salvage> for ReadOnlyReason {
+    fn from(why: waymark_core::Salvage) -> Self {
+        match why {
+            waymark_core::Salvage::CutShort => ReadOnlyReason::CutShort,
+            waymark_core::Salvage::WriteState => ReadOnlyReason::WriteState,
+            _ => ReadOnlyReason::Structure,
+        }
+    }
+}
+
 /// Journal options with `kdf` overriding the Argon2id cost (tests only).
 pub(crate) fn options(kdf: Option<KdfParams>) -> Result<JournalOptions> {
     let mut options = JournalOptions::default();
@@ -266,6 +287,14 @@ impl WaymarkJournal {
                 duplicates_kept: i64::try_from(report.duplicates_kept).unwrap_or(i64::MAX),
             })
         })
+    }
+
+    /// `None` for a journal that works. Otherwise why it can only be read: it opens,
+    /// unlocks and shows what still reads, every write fails with `CorruptJournal`, and
+    /// `write_backup` saves every record that still reads (restore that backup to carry on).
+    /// Works locked: show it before asking for the passphrase.
+    pub fn read_only_reason(&self) -> Result<Option<ReadOnlyReason>> {
+        self.with(|r| Ok(r.journal().salvage().map(ReadOnlyReason::from)))
     }
 
     /// How many records the journal holds (works locked; reveals no kinds).

@@ -200,3 +200,127 @@ fn an_unfinished_journal_is_explained_replaced_by_init_and_removed_by_wipe() {
     w.init();
     w.run(&["home"]).ok();
 }
+
+/// `waymark ARGS` on the journal at `journal` with the demo passphrase (and a backup one).
+fn on_demo(w: &Waymark, journal: &std::path::Path, args: &[&str]) -> Run {
+    let mut all = vec!["--journal", journal.to_str().unwrap()];
+    all.extend_from_slice(args);
+    w.run_with(
+        &all,
+        &[
+            ("WAYMARK_PASSPHRASE", "demo passphrase"),
+            ("WAYMARK_BACKUP_PASSPHRASE", "the backup passphrase"),
+            ("WAYMARK_NEW_PASSPHRASE", "the restored passphrase"),
+        ],
+        None,
+    )
+}
+
+#[test]
+fn a_cut_short_journal_says_damaged_and_a_backup_saves_what_still_reads() {
+    let w = Waymark::new();
+    let demo = w.path("demo.db");
+    w.run(&["demo", "--days", "200", "--keep", demo.to_str().unwrap()])
+        .ok();
+    rusqlite::Connection::open(&demo)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let whole = on_demo(&w, &demo, &["--json", "check"]).json("check");
+    let all = whole["records"].as_u64().unwrap();
+    let pristine = std::fs::read(&demo).unwrap();
+    let pages = pristine.len() / 4096;
+    let mut saved = Vec::new();
+    for cut in [pages / 4, pages / 2, pages - 1] {
+        let at = w.path(&format!("cut-{cut}.db"));
+        std::fs::write(&at, &pristine[..cut * 4096]).unwrap();
+        // Every screen and every write says "damaged" (exit 4) and how to save the rest.
+        for args in [
+            &["home"][..],
+            &["check-in", "--mood", "3", "--craving", "2"],
+            &["check"],
+        ] {
+            let run = on_demo(&w, &at, args);
+            assert_eq!(run.code, 4, "{args:?}: {}", run.stderr);
+            assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+            assert!(run.stderr.contains("waymark backup"), "{}", run.stderr);
+        }
+        let checked = on_demo(&w, &at, &["--json", "check"]);
+        assert_eq!(checked.code, 4);
+        let checked: serde_json::Value = serde_json::from_str(&checked.stdout).unwrap();
+        assert_eq!(checked["data"]["read_only"], "cut_short");
+        // The backup saves every record that reads, and restores into a whole journal.
+        let backup = w.path(&format!("cut-{cut}.wmbackup"));
+        let run = on_demo(
+            &w,
+            &at,
+            &["--json", "backup", "--out", backup.to_str().unwrap()],
+        );
+        assert!(
+            run.stderr.contains("can be read and saved"),
+            "{}",
+            run.stderr
+        );
+        let written = run.json("backup");
+        assert_eq!(written["records"], checked["data"]["records"]);
+        let restored = w.path(&format!("restored-{cut}.db"));
+        on_demo(
+            &w,
+            &restored,
+            &["restore", "--from", backup.to_str().unwrap()],
+        )
+        .ok();
+        let again = w
+            .run_with(
+                &["--journal", restored.to_str().unwrap(), "--json", "check"],
+                &[("WAYMARK_PASSPHRASE", "the restored passphrase")],
+                None,
+            )
+            .json("check");
+        assert_eq!(again["records"], written["records"]);
+        assert_eq!(again["read_only"], serde_json::Value::Null);
+        saved.push(written["records"].as_u64().unwrap());
+    }
+    assert!(
+        saved[0] < saved[1] && saved[1] < saved[2] && saved[2] < all,
+        "{saved:?} of {all}"
+    );
+}
+
+#[test]
+fn odd_write_state_values_say_damaged_not_a_generic_failure() {
+    let w = Waymark::new();
+    w.init();
+    w.run(&["check-in", "--mood", "3", "--craving", "2"]).ok();
+    let pristine = std::fs::read(&w.journal).unwrap();
+    for odd in [
+        "UPDATE write_state SET generation = 1099511627776",
+        "UPDATE write_state SET generation = 'x'",
+        "DELETE FROM write_state",
+    ] {
+        std::fs::write(&w.journal, &pristine).unwrap();
+        rusqlite::Connection::open(&w.journal)
+            .unwrap()
+            .execute_batch(odd)
+            .unwrap();
+        for args in [
+            &["home"][..],
+            &["check-in", "--mood", "4", "--craving", "1"],
+        ] {
+            let run = w.run(args);
+            assert_eq!(run.code, 4, "{odd} {args:?}: {}", run.stderr);
+            assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+        }
+        let backup = w.path("odd.wmbackup");
+        let _ = std::fs::remove_file(&backup);
+        w.run_with(
+            &["backup", "--out", backup.to_str().unwrap()],
+            &[
+                ("WAYMARK_PASSPHRASE", PASSPHRASE),
+                ("WAYMARK_BACKUP_PASSPHRASE", "the backup passphrase"),
+            ],
+            None,
+        )
+        .ok();
+    }
+}

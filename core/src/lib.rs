@@ -33,8 +33,8 @@ pub use crypto::recovery_code::RecoveryCode;
 pub use error::{Error, Result};
 pub use journal::{
     JoinSecret, Journal, JournalOptions, KeyRotation, KeySlot, NaturalKey, NewRecoveryCode,
-    RecordView, RecordWriter, Upgraded, Written, CURRENT_BODY_FORMAT, DEFAULT_SEALS_PER_KEY,
-    MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS,
+    RecordView, RecordWriter, Salvage, Upgraded, Written, CURRENT_BODY_FORMAT,
+    DEFAULT_SEALS_PER_KEY, MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS,
 };
 pub use platform::{PlatformKeyError, PlatformKeyStore};
 pub use record::{Damage, FileCheck, LoadedRecords, QuarantineReason, Record, RecordId, Stamp};

@@ -294,3 +294,196 @@ fn a_zeroed_root_or_first_page_of_the_records_ends_every_read_and_is_reported() 
         assert!(checked.is_damaged(), "page {page}: {checked:?}");
     }
 }
+
+/// The ids of the entries a plain SQLite connection still reaches, row id by row id up to
+/// `max_rowid` (through the table itself, not its index on ids), in a copy of the file at
+/// `path`: the oracle for salvage. Pages past the end of the file read as errors.
+fn entry_ids_reachable(
+    path: &std::path::Path,
+    max_rowid: i64,
+    live_entries: &[Vec<u8>],
+) -> Vec<Vec<u8>> {
+    let copy = path.with_extension("oracle");
+    std::fs::copy(path, &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute_batch("PRAGMA writable_schema=ON; PRAGMA query_only=ON;")
+        .unwrap();
+    let mut reachable = Vec::new();
+    for rowid in 1..=max_rowid {
+        let found: rusqlite::Result<Vec<u8>> =
+            conn.query_row("SELECT id FROM records WHERE rowid = ?1", [rowid], |r| {
+                r.get(0)
+            });
+        if let Ok(id) = found {
+            if live_entries.contains(&id) {
+                reachable.push(id);
+            }
+        }
+    }
+    drop(conn);
+    std::fs::remove_file(&copy).unwrap();
+    reachable.sort();
+    reachable
+}
+
+fn entry_ids(journal: &Journal) -> Vec<Vec<u8>> {
+    let mut ids: Vec<Vec<u8>> = journal
+        .records(Some("entry"))
+        .unwrap()
+        .records
+        .iter()
+        .map(|r| r.id.as_bytes().to_vec())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_journal_cut_short_at_any_page_boundary_opens_for_salvage_and_a_backup_saves_every_record_that_reads(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_journal(dir.path(), 400);
+    table_leaf_pages(&path); // checkpointed: the file holds everything
+    let pristine = std::fs::read(&path).unwrap();
+    let pages = pristine.len() / 4096;
+    assert!(pages > 60, "{pages} pages");
+    let live = {
+        let journal = Journal::open(&path, fast_options()).unwrap();
+        journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+        entry_ids(&journal)
+    };
+    assert_eq!(live.len(), 400);
+    let max_rowid: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT max(rowid) FROM records", [], |r| r.get(0))
+        .unwrap();
+    // Ten cuts, from just past the key slots to one page short.
+    let cuts: Vec<usize> = (0..10).map(|i| 6 + i * (pages - 7) / 9).collect();
+    assert_eq!(cuts.last(), Some(&(pages - 1)));
+    let mut saved_counts = Vec::new();
+    for (i, &cut) in cuts.iter().enumerate() {
+        let at = dir.path().join(format!("cut-{cut}.db"));
+        std::fs::write(&at, &pristine[..cut * 4096]).unwrap();
+        let expected = entry_ids_reachable(&at, max_rowid, &live);
+        let before = std::fs::read(&at).unwrap();
+
+        let journal = Journal::open(&at, fast_options()).unwrap_or_else(|e| panic!("{cut}: {e:?}"));
+        assert_eq!(
+            journal.salvage(),
+            Some(waymark_core::Salvage::CutShort),
+            "{cut}"
+        );
+        journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+        assert_eq!(entry_ids(&journal), expected, "cut at page {cut}");
+        // Nothing can be written ...
+        let refused = journal.insert_record("note", b"more");
+        assert!(
+            matches!(refused, Err(waymark_core::Error::CorruptJournal { .. })),
+            "{cut}: {refused:?}"
+        );
+        // ... and a backup saves every entry that still reads.
+        let r = waymark_core::recovery::Recovery::new(
+            journal,
+            Arc::new(FixedClock::new(utc(2026, 11, 25, 19, 0))),
+        );
+        let file = dir.path().join(format!("cut-{cut}.wmbackup"));
+        r.write_backup(&file, "a long backup passphrase", &fast_options().kdf)
+            .unwrap();
+        drop(r);
+        // The damaged file itself was never written.
+        assert_eq!(std::fs::read(&at).unwrap(), before, "{cut}");
+        let restored = Backup::read(&file, "a long backup passphrase")
+            .unwrap()
+            .restore(
+                &dir.path().join(format!("restored-{i}.db")),
+                PASSPHRASE,
+                fast_options(),
+                Arc::new(FixedClock::new(utc(2026, 11, 25, 20, 0))),
+            )
+            .unwrap();
+        let saved = entry_ids(restored.recovery.journal());
+        assert_eq!(saved, expected, "cut at page {cut}");
+        saved_counts.push(saved.len());
+    }
+    // The cuts lose less and less: the last one keeps nearly everything.
+    assert!(
+        saved_counts.windows(2).all(|w| w[0] <= w[1]),
+        "{saved_counts:?}"
+    );
+    assert!(saved_counts[9] >= 390, "{saved_counts:?}");
+}
+
+#[test]
+fn a_journal_cut_before_its_keys_is_damaged_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_journal(dir.path(), 20);
+    table_leaf_pages(&path);
+    let pristine = std::fs::read(&path).unwrap();
+    for cut in [1usize, 2, 3] {
+        std::fs::write(&path, &pristine[..cut * 4096]).unwrap();
+        let opened = Journal::open(&path, fast_options())
+            .and_then(|j| j.unlock_with_passphrase(PASSPHRASE).map(|()| j));
+        assert!(
+            matches!(opened, Err(waymark_core::Error::CorruptJournal { .. })),
+            "{cut}: {:?}",
+            opened.err()
+        );
+    }
+    // An empty file holds nothing to save: it reads as a journal whose creation never
+    // finished (which `init` and `restore` may replace).
+    std::fs::write(&path, b"").unwrap();
+    assert!(matches!(
+        Journal::open(&path, fast_options()),
+        Err(waymark_core::Error::UnfinishedJournal { .. })
+    ));
+}
+
+#[test]
+fn odd_write_state_values_make_a_journal_read_only_and_a_backup_saves_it_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_journal(dir.path(), 30);
+    let pristine = std::fs::read(&path).unwrap();
+    for odd in [
+        "UPDATE write_state SET generation = -1",
+        "UPDATE write_state SET generation = 0",
+        "UPDATE write_state SET generation = 4294967296",
+        "UPDATE write_state SET generation = 'one'",
+        "UPDATE write_state SET generation = 1.5",
+        "UPDATE write_state SET seals = -5",
+        "UPDATE write_state SET clock = x'00'",
+        "UPDATE write_state SET clock = -1",
+        "DELETE FROM write_state",
+    ] {
+        std::fs::write(&path, &pristine).unwrap();
+        let _ = std::fs::remove_file(path.with_extension("db-wal"));
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(odd)
+            .unwrap();
+        let journal = Journal::open(&path, fast_options()).unwrap();
+        assert_eq!(
+            journal.salvage(),
+            Some(waymark_core::Salvage::WriteState),
+            "{odd}"
+        );
+        journal.unlock_with_passphrase(PASSPHRASE).unwrap();
+        assert_eq!(entry_ids(&journal).len(), 30, "{odd}");
+        let refused = journal.insert_record("note", b"more");
+        assert!(
+            matches!(refused, Err(waymark_core::Error::CorruptJournal { .. })),
+            "{odd}: {refused:?}"
+        );
+        let r = waymark_core::recovery::Recovery::new(
+            journal,
+            Arc::new(FixedClock::new(utc(2026, 11, 25, 19, 0))),
+        );
+        let file = dir.path().join("odd.wmbackup");
+        let _ = std::fs::remove_file(&file);
+        let written = r
+            .write_backup(&file, "a long backup passphrase", &fast_options().kdf)
+            .unwrap();
+        assert_eq!(written.damaged, 0, "{odd}");
+        let check = r.journal().check().unwrap();
+        assert_eq!(check.records, written.records as u64, "{odd}");
+    }
+}

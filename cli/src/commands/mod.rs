@@ -33,9 +33,43 @@ pub struct Ctx {
 
 impl Ctx {
     /// Opens and unlocks the journal, and warns on standard error when part of it cannot be
-    /// read (the command still runs on the rest).
+    /// read (the command still runs on the rest). A journal that can only be read (cut
+    /// short, its write state damaged) is refused as damaged (exit 4): its screens could
+    /// miss what was lost without saying so, and nothing can be written to it; the message
+    /// points to `backup`, which opens it with [`Ctx::open_to_save`].
     pub fn open(&self) -> Result<Recovery> {
         let recovery = session::open(&self.path, self.recovery_code)?;
+        if let Some(why) = recovery.journal().salvage() {
+            return Err(crate::error::CliError::Core(
+                waymark_core::Error::CorruptJournal {
+                    detail: why.describe(),
+                },
+            ));
+        }
+        self.warn_of_damage(&recovery)?;
+        Ok(recovery)
+    }
+
+    /// Opens and unlocks the journal to save what it holds (`backup`, `export`): also one
+    /// that can only be read, with a warning that says so.
+    pub fn open_to_save(&self) -> Result<Recovery> {
+        let recovery = session::open(&self.path, self.recovery_code)?;
+        match recovery.journal().salvage() {
+            Some(why) => crate::output::write_stderr(&format!(
+                "warning: the journal is damaged ({}): it can be read and saved, not changed. Everything that still reads is saved{}.\n",
+                why.describe(),
+                if why == waymark_core::Salvage::CutShort {
+                    "; what was on the lost pages is not, and cannot be counted"
+                } else {
+                    ""
+                }
+            )),
+            None => self.warn_of_damage(&recovery)?,
+        }
+        Ok(recovery)
+    }
+
+    fn warn_of_damage(&self, recovery: &Recovery) -> Result<()> {
         let damaged = recovery.damaged_records()?;
         if damaged > 0 {
             crate::output::write_stderr(&format!(
@@ -43,7 +77,7 @@ impl Ctx {
                 crate::render::format::count(i64::from(damaged), "record", "records")
             ));
         }
-        Ok(recovery)
+        Ok(())
     }
 }
 

@@ -87,6 +87,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         damaged: u64,
         structure_ok: bool,
         repaired: u64,
+        read_only: Option<&'static str>,
     }
     let recovery = session::open(&ctx.path, ctx.recovery_code)?;
     let found = recovery.journal().check()?;
@@ -99,6 +100,10 @@ pub fn check(ctx: &Ctx) -> Result<()> {
                 damaged,
                 structure_ok: found.structure_ok,
                 repaired: found.repaired,
+                read_only: recovery
+                    .journal()
+                    .salvage()
+                    .map(waymark_core::Salvage::name),
             },
         )?;
     } else if !found.is_damaged() {
@@ -124,6 +129,11 @@ pub fn check(ctx: &Ctx) -> Result<()> {
                 ", and SQLite's check of the file's structure failed"
             }
         ));
+    }
+    if let Some(why) = recovery.journal().salvage() {
+        return Err(CliError::Core(waymark_core::Error::CorruptJournal {
+            detail: why.describe(),
+        }));
     }
     if found.is_damaged() {
         return Err(CliError::Core(waymark_core::Error::CorruptJournal {

@@ -23,7 +23,7 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
             "the backup file already exists: choose another name or add --force",
         ));
     }
-    let recovery = ctx.open()?;
+    let recovery = ctx.open_to_save()?;
     let passphrase = session::new_secret("backup passphrase", "WAYMARK_BACKUP_PASSPHRASE")?;
     let written = recovery.write_backup(&args.out, &passphrase, &KdfParams::RECOMMENDED)?;
     if ctx.out.json {
@@ -35,7 +35,9 @@ pub fn backup(ctx: &Ctx, args: &BackupArgs) -> Result<()> {
         args.out.display(),
         written.bytes
     ));
-    if written.damaged > 0 {
+    if recovery.journal().salvage() == Some(waymark_core::Salvage::CutShort) {
+        note("warning: what was on the journal file's lost pages is not in the backup");
+    } else if written.damaged > 0 {
         note(format!(
             "warning: {} damaged records could not be read and are not in the backup",
             written.damaged
@@ -246,7 +248,7 @@ pub fn export(ctx: &Ctx, args: &ExportArgs) -> Result<()> {
             "the export path already exists: choose a new file or directory name",
         ));
     }
-    let recovery = ctx.open()?;
+    let recovery = ctx.open_to_save()?;
     let data = recovery.export()?;
     let mut written = Vec::new();
     match args.format {

@@ -13,7 +13,6 @@ use super::{Journal, State};
 use crate::error::{Error, Result};
 use crate::record::{encode_payload, record_context, RecordId};
 use crate::store::{records, settings};
-use rusqlite::TransactionBehavior;
 use std::path::PathBuf;
 use zeroize::Zeroizing;
 
@@ -92,7 +91,7 @@ impl Journal {
             let sealed = keyring.seal_record(key_id, &context, &sealed_payload)?;
             moved.push((row.id, row.revision, sealed));
         }
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::connection::begin_write(conn)?;
         for (id, revision, sealed) in &moved {
             records::put(&tx, id, *revision, sealed)?;
         }

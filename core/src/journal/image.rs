@@ -305,7 +305,7 @@ pub(super) fn store(
     let conn = &mut state.conn;
     conn.busy_timeout(std::time::Duration::ZERO)?;
     let stored = (|| -> Result<Option<write_state::WriteState>> {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = crate::store::connection::begin_write(conn)?;
         if crate::store::connection::data_version(&tx)? != data_version {
             return Ok(None);
         }

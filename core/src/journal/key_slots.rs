@@ -15,7 +15,6 @@ use crate::error::{Error, Result};
 use crate::platform::PlatformKeyStore;
 use crate::store::slots::{self, SlotKind};
 use crate::RecordView;
-use rusqlite::TransactionBehavior;
 
 /// A key slot as the shells list it: never any key material.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,9 +116,7 @@ impl Journal {
         let (old_slot, data_key) =
             opened.ok_or_else(|| slot_keys::nothing_opened(intact.len(), damaged))?;
         let new_slot = slot_keys::passphrase_slot(new, &self.options().kdf, None)?;
-        let tx = state
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::connection::begin_write(&mut state.conn)?;
         slot_keys::insert_verified(&tx, &journal_id, &new_slot, &data_key)?;
         slots::delete(&tx, old_slot)?;
         tx.commit()?;
@@ -227,9 +224,7 @@ impl Journal {
                 id: keep.to_string(),
             });
         }
-        let tx = state
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::connection::begin_write(&mut state.conn)?;
         for old in recovery.into_iter().filter(|id| *id != keep) {
             slots::delete(&tx, old)?;
         }
@@ -245,9 +240,7 @@ impl Journal {
     ) -> Result<i64> {
         let journal_id = state.journal_id;
         let keyring = state.keyring.as_ref().ok_or(Error::Locked)?;
-        let tx = state
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::connection::begin_write(&mut state.conn)?;
         let id = slot_keys::insert_verified(&tx, &journal_id, new_slot, keyring.data_key())?;
         for old in retire.unwrap_or_default() {
             slots::delete(&tx, *old)?;
@@ -267,9 +260,7 @@ impl Journal {
     fn remove_slot_here(&self, slot_id: i64) -> Result<()> {
         let mut state = self.state();
         state.keyring()?;
-        let tx = state
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::connection::begin_write(&mut state.conn)?;
         if slots::get(&tx, slot_id)?.is_none() {
             return Err(Error::NotFound {
                 what: "key slot",

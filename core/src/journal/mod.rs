@@ -18,6 +18,7 @@ mod key_slots;
 mod local_state;
 mod records;
 mod rekey;
+mod salvage;
 mod shared_keys;
 mod slot_keys;
 mod staging;
@@ -29,6 +30,7 @@ pub use bodies::{Upgraded, CURRENT_BODY_FORMAT};
 pub use key_slots::{KeyRotation, KeySlot, NaturalKey, NewRecoveryCode};
 pub(crate) use records::Stored;
 pub use records::{RecordView, RecordWriter, Written};
+pub use salvage::Salvage;
 pub use shared_keys::JoinSecret;
 pub(crate) use shared_keys::SharedSlots;
 pub use slot_keys::{MAX_PASSPHRASE_BYTES, MIN_PASSPHRASE_CHARS};
@@ -104,6 +106,9 @@ pub(crate) struct State {
     /// `write.clock` past them: from then on a commit stores the clock only when it runs
     /// ahead of the physical clock, since the next open finds it again in the rows.
     pub(crate) clock_floor_known: bool,
+    /// `Some` when the journal can only be read (see `journal::salvage`): the connection
+    /// refuses every change, and nothing tries one on its own (checkpoints, key upgrades).
+    pub(crate) salvage: Option<salvage::Salvage>,
 }
 
 impl State {
@@ -126,6 +131,7 @@ impl State {
             erase_pending: false,
             seal_budget: 0,
             clock_floor_known: false,
+            salvage: None,
         }
     }
 
@@ -137,6 +143,9 @@ impl State {
     /// Empties the write-ahead log into the database (S11), remembering when a reader on
     /// another connection kept it from finishing.
     pub(crate) fn erase_old_content(&mut self) -> Result<()> {
+        if self.salvage.is_some() {
+            return Ok(()); // nothing was written, and a checkpoint would write the file
+        }
         self.erase_pending = !connection::checkpoint_truncate(&self.conn)?;
         Ok(())
     }
@@ -309,6 +318,17 @@ impl Journal {
 
     fn open_here(path: &Path, options: JournalOptions) -> Result<Journal> {
         options.validate()?;
+        match Journal::open_whole(path, options) {
+            // SQLite refused the file (cut short, a damaged structure): what still reads
+            // opens for salvage.
+            Err(refused @ Error::CorruptJournal { .. }) => {
+                Journal::open_for_salvage(path, options, refused)
+            }
+            other => other,
+        }
+    }
+
+    fn open_whole(path: &Path, options: JournalOptions) -> Result<Journal> {
         let mut conn = connection::open(path, Mode::Existing)?;
         schema::migrate(&mut conn, path)?;
         let journal_id = settings::journal_id(&conn).map_err(|e| {
@@ -320,12 +340,17 @@ impl Journal {
                 e
             }
         })?;
-        let write = write_state::load_or_rebuild(&conn)?;
+        let (write, rebuilt) = write_state::load_or_rebuild(&conn)?;
         let device = settings::device_id(&conn)?;
+        let mut state = State::new(conn, journal_id, None, write, device, 0);
+        if rebuilt {
+            connection::refuse_writes(&state.conn)?;
+            state.salvage = Some(Salvage::WriteState);
+        }
         Ok(Journal {
             path: path.to_path_buf(),
             options,
-            state: Mutex::new(State::new(conn, journal_id, None, write, device, 0)),
+            state: Mutex::new(state),
         })
     }
 

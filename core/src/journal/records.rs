@@ -21,7 +21,7 @@ use crate::record::{
 use crate::store::records::Scanned;
 use crate::store::write_state::{self, WriteState};
 use crate::store::{connection, records};
-use rusqlite::{Transaction, TransactionBehavior};
+use rusqlite::Transaction;
 use zeroize::Zeroizing;
 
 /// Writes records inside one transaction of [`Journal::write`].
@@ -649,9 +649,10 @@ impl Journal {
             erase_pending,
             seal_budget,
             clock_floor_known,
+            salvage: _,
         } = &mut *guard;
         let keyring = keyring.as_mut().ok_or(Error::Locked)?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = crate::store::connection::begin_write(conn)?;
         let mut writer = RecordWriter {
             tx,
             keyring,

@@ -16,7 +16,6 @@ use crate::record::{encode_payload, record_context, RecordId, FLAG_TOMBSTONE};
 use crate::store::records;
 use crate::store::slots::{self, SlotRow};
 use crate::store::write_state::{self, WriteState};
-use rusqlite::TransactionBehavior;
 use zeroize::Zeroizing;
 
 /// The slots a re-sealed journal gets.
@@ -204,7 +203,7 @@ pub(super) fn reseal_under(
     let super::State { conn, keyring, .. } = &mut *state;
     let old_keyring = keyring.as_mut().ok_or(Error::Locked)?;
     let previous_roots = previous_roots_after_rotation(conn, old_keyring, &journal_id)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::store::connection::begin_write(conn)?;
     // What the journal keeps for itself moves to the new key with the records; the old
     // key's sync root is kept so the first sync can bring in what other devices wrote
     // under it (`recovery::sync`).

@@ -131,6 +131,7 @@ impl Journal {
             erase_pending: _,
             seal_budget: _,
             clock_floor_known: _,
+            salvage: _,
         } = state;
         let result = (|| {
             connection::checkpoint_truncate(&conn)?;

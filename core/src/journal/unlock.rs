@@ -11,7 +11,6 @@ use crate::crypto::recovery_code::RecoveryCode;
 use crate::error::Result;
 use crate::platform::PlatformKeyStore;
 use crate::store::slots::{self, SlotKind};
-use rusqlite::TransactionBehavior;
 
 /// Runs `f`, then overwrites the stack it used (key copies in dead frames).
 pub(crate) fn scrubbed<T>(f: impl FnOnce() -> T) -> T {
@@ -74,12 +73,13 @@ impl Journal {
                     let Some(upgraded) = upgraded else {
                         return Ok(());
                     };
+                    if state.salvage.is_some() {
+                        return Ok(()); // a journal that can only be read keeps its slot
+                    }
                     // Re-wrapped only if the slot is still there (no secret changed while
                     // Argon2id ran).
                     if slots::all(&state.conn)?.iter().any(|r| r.id == row.id) {
-                        let tx = state
-                            .conn
-                            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+                        let tx = crate::store::connection::begin_write(&mut state.conn)?;
                         slot_keys::insert_verified(&tx, &journal_id, &upgraded, key)?;
                         slots::delete(&tx, row.id)?;
                         tx.commit()?;

@@ -24,11 +24,15 @@ impl Journal {
         let path = self.path.clone();
         let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut conn = state.conn;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch("DELETE FROM key_slots; DELETE FROM records; DELETE FROM settings;")?;
-        crate::store::image::erase(&tx)?;
-        tx.commit()?;
-        connection::checkpoint_truncate(&conn)?;
+        // A journal that can only be read (cut short, damaged) is not emptied row by row:
+        // its file is overwritten whole below.
+        if state.salvage.is_none() {
+            let tx = connection::begin_write(&mut conn)?;
+            tx.execute_batch("DELETE FROM key_slots; DELETE FROM records; DELETE FROM settings;")?;
+            crate::store::image::erase(&tx)?;
+            tx.commit()?;
+            connection::checkpoint_truncate(&conn)?;
+        }
         conn.close().map_err(|(_, e)| Error::from(e))?;
         overwrite_with_zeros(&path)?;
         remove_files(&path)

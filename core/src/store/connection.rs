@@ -59,6 +59,54 @@ pub(crate) fn open(path: &Path, mode: Mode) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Opens the existing database at `path` for salvage: reading only. `writable_schema` lets
+/// SQLite open a file shorter than its header says (it reads the pages that are there, and
+/// a page past the end reads as damage, which the record scans step over); `query_only`
+/// refuses every change at SQLite's level, so nothing is ever written into such a file. No
+/// memory map: pages past the end of a cut-short file are never mapped.
+pub(crate) fn open_salvage(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(Error::NoJournal {
+            path: path.to_path_buf(),
+        });
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    restore_busy_timeout(&conn)?;
+    conn.execute_batch(
+        "PRAGMA writable_schema=ON;
+         PRAGMA query_only=ON;
+         PRAGMA trusted_schema=OFF;
+         PRAGMA cell_size_check=ON;
+         PRAGMA temp_store=MEMORY;",
+    )?;
+    Ok(conn)
+}
+
+/// Makes `conn` refuse every change from now on (a journal opened for salvage).
+pub(crate) fn refuse_writes(conn: &Connection) -> Result<()> {
+    Ok(conn.execute_batch("PRAGMA query_only=ON")?)
+}
+
+/// What every write to a journal that can only be read says.
+pub(crate) const READ_ONLY_DAMAGE: Error = Error::CorruptJournal {
+    detail: "it can still be read but not changed",
+};
+
+/// Begins a write transaction (taking the write lock at once): the one way every write to a
+/// journal starts, so a journal opened for salvage refuses it, as damage, before anything.
+pub(crate) fn begin_write(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
+    let refused: bool = conn
+        .prepare_cached("PRAGMA query_only")?
+        .query_row([], |row| row.get(0))?;
+    if refused {
+        return Err(READ_ONLY_DAMAGE);
+    }
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}
+
 /// The pragmas every journal connection runs after switching to WAL. Public so the store
 /// benchmark gives its plaintext baseline exactly the same connection settings, and the
 /// measured ratio is the cost of encryption alone.

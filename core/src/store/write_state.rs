@@ -24,37 +24,53 @@ fn to_db(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
-fn from_db(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or(0)
+/// What a damaged or impossible row says.
+const DAMAGED: Error = Error::CorruptJournal {
+    detail: "the journal's write state is damaged",
+};
+
+/// The row's values, if they are ones a journal writes: integers, a key generation from 1
+/// to `u32::MAX` (generations are key ids), no negative count or clock. Anything else (text,
+/// a fraction, a null, a value out of range) is damage.
+fn checked(row: &rusqlite::Row<'_>) -> Result<WriteState> {
+    use rusqlite::types::ValueRef;
+    let int = |i: usize| -> Result<u64> {
+        match row.get_ref(i)? {
+            ValueRef::Integer(n) => u64::try_from(n).map_err(|_| DAMAGED),
+            _ => Err(DAMAGED),
+        }
+    };
+    let generation = int(0)?;
+    if generation == 0 || generation > u64::from(u32::MAX) {
+        return Err(DAMAGED);
+    }
+    Ok(WriteState {
+        generation,
+        seals: int(1)?,
+        clock: int(2)?,
+    })
 }
 
-/// Reads the row.
+/// Reads the row; [`Error::CorruptJournal`] when it is missing or holds values no journal
+/// writes.
 pub(crate) fn load(conn: &Connection) -> Result<WriteState> {
-    conn.query_row(
-        "SELECT generation, seals, clock FROM write_state WHERE id = 1",
-        [],
-        |row| {
-            Ok(WriteState {
-                generation: from_db(row.get(0)?),
-                seals: from_db(row.get(1)?),
-                clock: from_db(row.get(2)?),
-            })
-        },
-    )
-    .map_err(|e| match e {
-        rusqlite::Error::QueryReturnedNoRows => Error::CorruptJournal {
+    let mut statement =
+        conn.prepare("SELECT generation, seals, clock FROM write_state WHERE id = 1")?;
+    let mut rows = statement.query([])?;
+    match rows.next()? {
+        Some(row) => checked(row),
+        None => Err(Error::CorruptJournal {
             detail: "the journal's write state is missing",
-        },
-        other => other.into(),
-    })
+        }),
+    }
 }
 
 /// The row, or, when its page of the file is damaged or the row is gone, a safe stand-in
 /// rebuilt from what the records show: the next key generation after the newest any envelope
 /// was sealed under (so no nonce budget is ever reused) and a clock of zero (the physical
-/// clock takes over). Reads work on a journal in that state; a write tries to store the row
-/// and reports the damage if it cannot.
-pub(crate) fn load_or_rebuild(conn: &Connection) -> Result<WriteState> {
+/// clock takes over). True beside it when it was rebuilt: the journal can then be read but
+/// not written (see `journal::salvage`).
+pub(crate) fn load_or_rebuild(conn: &Connection) -> Result<(WriteState, bool)> {
     match load(conn) {
         Err(Error::CorruptJournal { .. }) => {
             let mut newest = 0u64;
@@ -66,13 +82,16 @@ pub(crate) fn load_or_rebuild(conn: &Connection) -> Result<WriteState> {
                 }
                 Ok(())
             })?;
-            Ok(WriteState {
-                generation: newest.saturating_add(1),
-                seals: 0,
-                clock: 0,
-            })
+            Ok((
+                WriteState {
+                    generation: newest.saturating_add(1),
+                    seals: 0,
+                    clock: 0,
+                },
+                true,
+            ))
         }
-        other => other,
+        other => other.map(|state| (state, false)),
     }
 }
 
@@ -98,30 +117,27 @@ pub(crate) fn replace(conn: &Connection, state: WriteState) -> Result<()> {
 /// that generation, its last clock) into the stored row, in one statement, and returns the
 /// row as stored.
 pub(crate) fn merge(conn: &Connection, mine: WriteState, sealed_now: u64) -> Result<WriteState> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE write_state SET
-                 seals = CASE WHEN generation = ?1 THEN seals + ?2
-                              WHEN generation < ?1 THEN ?3
-                              ELSE seals END,
-                 generation = max(generation, ?1),
-                 clock = max(clock, ?4)
-             WHERE id = 1
-             RETURNING generation, seals, clock",
-        )?
-        .query_row(
-            rusqlite::params![
-                to_db(mine.generation),
-                to_db(sealed_now),
-                to_db(mine.seals),
-                to_db(mine.clock)
-            ],
-            |row| {
-                Ok(WriteState {
-                    generation: from_db(row.get(0)?),
-                    seals: from_db(row.get(1)?),
-                    clock: from_db(row.get(2)?),
-                })
-            },
-        )?)
+    let mut statement = conn.prepare_cached(
+        "UPDATE write_state SET
+             seals = CASE WHEN generation = ?1 THEN seals + ?2
+                          WHEN generation < ?1 THEN ?3
+                          ELSE seals END,
+             generation = max(generation, ?1),
+             clock = max(clock, ?4)
+         WHERE id = 1
+         RETURNING generation, seals, clock",
+    )?;
+    let mut rows = statement.query(rusqlite::params![
+        to_db(mine.generation),
+        to_db(sealed_now),
+        to_db(mine.seals),
+        to_db(mine.clock)
+    ])?;
+    // A row another process damaged since this one opened is damage here too.
+    match rows.next()? {
+        Some(row) => checked(row),
+        None => Err(Error::CorruptJournal {
+            detail: "the journal's write state is missing",
+        }),
+    }
 }

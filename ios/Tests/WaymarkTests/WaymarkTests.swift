@@ -577,4 +577,31 @@ final class WaymarkTests: XCTestCase {
             XCTAssertTrue(summary.contains("changed after it was written"), summary)
         }
     }
+
+    func testAJournalCutShortOpensReadOnlyAndABackupSavesWhatStillReads() async throws {
+        let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
+        let input = journey()
+        _ = try await created.waymark.call { try $0.addJourney(input: input) }
+        XCTAssertNil(try await created.waymark.call { try $0.readOnlyReason() })
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        let cutPath = dir.appendingPathComponent("cut.db").path
+        let cut = whole.prefix(whole.count - 4096)
+        try cut.write(to: URL(fileURLWithPath: cutPath))
+
+        let w = try await Waymark.open(path: cutPath, kdf: fast)
+        let reason = try await w.call { try $0.readOnlyReason() }
+        XCTAssertEqual(reason, .cutShort)
+        try await w.unlock(passphrase: passphrase)
+        do {
+            _ = try await w.call { try $0.addJourney(input: input) }
+            XCTFail("a write to a cut-short journal was accepted")
+        } catch WaymarkError.corruptJournal(let summary) {
+            XCTAssertTrue(summary.contains("damaged"), summary)
+        }
+        let saved = dir.appendingPathComponent("saved.wmbackup").path
+        _ = try await w.writeBackup(to: saved, passphrase: "a separate backup passphrase")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: saved))
+        // The file itself was never written.
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: cutPath)), cut)
+    }
 }

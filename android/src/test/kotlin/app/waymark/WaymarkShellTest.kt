@@ -21,6 +21,7 @@ import app.waymark.core.SafetyItem
 import app.waymark.core.SecretChange
 import app.waymark.core.SlotKind
 import app.waymark.ffi.PlatformKeyFailure
+import app.waymark.ffi.ReadOnlyReason
 import app.waymark.core.WaymarkException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
@@ -30,6 +31,7 @@ import org.junit.Assert.assertArrayEquals
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotEquals
+import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Test
@@ -651,5 +653,33 @@ class WaymarkShellTest {
         }
         phone.close()
         laptop.close()
+    }
+
+    @Test
+    fun aJournalCutShortOpensReadOnlyAndABackupSavesWhatStillReads() = runBlocking {
+        Waymark.create(path, passphrase, kdf = fast).waymark.use { w ->
+            w.call { it.addJourney(journeyInput()) }
+        }
+        val whole = File(path).readBytes()
+        val cut = File(dir, "cut.db")
+        cut.writeBytes(whole.copyOf(whole.size - 4096))
+        Waymark.open(cut.path, kdf = fast).use { w ->
+            assertEquals(ReadOnlyReason.CUT_SHORT, w.call { it.readOnlyReason() })
+            w.unlock(passphrase)
+            try {
+                w.call { it.addJourney(journeyInput()) }
+                fail("a write to a cut-short journal was accepted")
+            } catch (e: WaymarkException.CorruptJournal) {
+                assertTrue(e.summary, e.summary.contains("damaged"))
+            }
+            val saved = File(dir, "saved.wmbackup").path
+            w.writeBackup(saved, "a separate backup passphrase")
+            assertTrue(File(saved).length() > 0L)
+        }
+        // The file itself was never written.
+        assertArrayEquals(whole.copyOf(whole.size - 4096), cut.readBytes())
+        Waymark.create(File(dir, "fine.db").path, passphrase, kdf = fast).waymark.use { w ->
+            assertNull(w.call { it.readOnlyReason() })
+        }
     }
 }
