@@ -353,29 +353,55 @@ pub(super) fn repair_covered(w: &mut super::RecordWriter<'_>) -> Result<Vec<Reco
         return Ok(Vec::new());
     };
     let touched: HashSet<[u8; 16]> = w.touched_ids().collect();
-    let mut repaired = Vec::new();
-    let mut scratch = zeroize::Zeroizing::new(Vec::new());
-    for entry in &opened.entries {
-        if touched.contains(&entry.id.0) {
-            continue;
-        }
-        let intact = match records::get(&w.tx, &entry.id.0) {
-            Ok(Some((revision, _))) if revision != entry.revision => continue,
-            Ok(Some((revision, envelope))) => super::records::open_in_place(
-                w.keyring,
-                &w.journal_id,
-                &entry.id,
+    // One pass over the rows in the file's order (far cheaper than a lookup per record on a
+    // years-long journal): which covered rows, at the image's revision, still open. A row on
+    // a page that cannot be read is never visited, so it counts as damaged.
+    let wanted: std::collections::HashMap<[u8; 16], u64> = opened
+        .entries
+        .iter()
+        .filter(|e| !touched.contains(&e.id.0))
+        .map(|e| (e.id.0, e.revision))
+        .collect();
+    let mut intact: HashSet<[u8; 16]> = HashSet::with_capacity(wanted.len());
+    let mut elsewhere: HashSet<[u8; 16]> = HashSet::new();
+    {
+        let keyring = &mut *w.keyring;
+        let journal_id = w.journal_id;
+        let mut scratch = zeroize::Zeroizing::new(Vec::new());
+        records::for_each(&w.tx, |scanned| {
+            if let records::Scanned::Record {
+                id,
                 revision,
-                &envelope,
-                &mut scratch,
-            )
-            .is_ok(),
-            Ok(None) => false,
-            // A page that cannot be read holds the row: rewritten like a damaged one.
-            Err(Error::CorruptJournal { .. }) => false,
-            Err(other) => return Err(other),
-        };
-        if intact {
+                envelope,
+            } = scanned
+            {
+                match wanted.get(&id) {
+                    Some(&at) if at != revision => {
+                        elsewhere.insert(id);
+                    }
+                    Some(_)
+                        if super::records::open_in_place(
+                            keyring,
+                            &journal_id,
+                            &RecordId(id),
+                            revision,
+                            envelope,
+                            &mut scratch,
+                        )
+                        .is_ok() =>
+                    {
+                        intact.insert(id);
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        })?;
+    }
+    let mut repaired = Vec::new();
+    for entry in &opened.entries {
+        let id = entry.id.0;
+        if !wanted.contains_key(&id) || intact.contains(&id) || elsewhere.contains(&id) {
             continue;
         }
         let Some(payload) = opened

@@ -582,7 +582,8 @@ final class WaymarkTests: XCTestCase {
         let created = try await Waymark.create(path: path, passphrase: passphrase, kdf: fast)
         let input = journey()
         _ = try await created.waymark.call { try $0.addJourney(input: input) }
-        XCTAssertNil(try await created.waymark.call { try $0.readOnlyReason() })
+        let wholeReason = try await created.waymark.call { try $0.readOnlyReason() }
+        XCTAssertNil(wholeReason)
         let whole = try Data(contentsOf: URL(fileURLWithPath: path))
         let cutPath = dir.appendingPathComponent("cut.db").path
         let cut = whole.prefix(whole.count - 4096)

@@ -664,7 +664,7 @@ class WaymarkShellTest {
         val cut = File(dir, "cut.db")
         cut.writeBytes(whole.copyOf(whole.size - 4096))
         Waymark.open(cut.path, kdf = fast).use { w ->
-            assertEquals(ReadOnlyReason.CUT_SHORT, w.call { it.readOnlyReason() })
+            assertEquals(ReadOnlyReason.CutShort, w.call { it.readOnlyReason() })
             w.unlock(passphrase)
             try {
                 w.call { it.addJourney(journeyInput()) }
