@@ -48,7 +48,11 @@ pub fn main() -> ExitCode {
         }
     };
     match commands::run(cli) {
+        Ok(()) if output::ends_damaged() => ExitCode::from(4),
         Ok(()) => ExitCode::SUCCESS,
+        // A journal that can only be read said so as it opened: a write it then refused
+        // needs no second message.
+        Err(e) if output::ends_damaged() && e.exit_code() == 4 => ExitCode::from(4),
         Err(e) => {
             output::write_stderr(&format!("waymark: {e}\n"));
             ExitCode::from(e.exit_code())

@@ -39,6 +39,20 @@ pub fn write_stderr(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
+/// Set when the command ran on a journal that can only be read: it ends with exit 4
+/// ("damaged") even when it showed everything it was asked for.
+static ENDS_DAMAGED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Marks this run as one on a damaged journal (see [`ends_damaged`]).
+pub fn end_damaged() {
+    ENDS_DAMAGED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether a command that succeeded must still end with exit 4.
+pub fn ends_damaged() -> bool {
+    ENDS_DAMAGED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The version of the JSON schema; bumped only for changes that break a reader.
 pub const JSON_SCHEMA: &str = "waymark-cli/1";
 

@@ -453,13 +453,15 @@ fn damaged_files_say_damaged_and_exit_4() {
     .ok();
     assert!(rescue.exists());
 
-    // A damaged write state (the seal counter's page): everything reads; a write says
+    // A damaged write state (the seal counter's page): everything reads, and the command
+    // says "damaged" (exit 4: the journal can be read, not changed); a write says
     // "damaged" and changes nothing.
     zero_page(7);
-    let all = w
-        .run(&["--json", "entry", "list", "--from", "2026-01-01"])
-        .json("entry list");
-    assert_eq!(all.as_array().unwrap().len(), 40);
+    let read = w.run(&["--json", "entry", "list", "--from", "2026-01-01"]);
+    assert_eq!(read.code, 4, "{}", read.stderr);
+    assert!(read.stderr.contains("damaged"), "{}", read.stderr);
+    let all: serde_json::Value = serde_json::from_str(&read.stdout).unwrap();
+    assert_eq!(all["data"].as_array().unwrap().len(), 40);
     let write = w.run(&["check-in", "--mood", "3", "--craving", "2"]);
     assert_eq!(write.code, 4, "{}", write.stderr);
     assert!(write.stderr.contains("damaged"), "{}", write.stderr);

@@ -34,17 +34,18 @@ pub struct Ctx {
 impl Ctx {
     /// Opens and unlocks the journal, and warns on standard error when part of it cannot be
     /// read (the command still runs on the rest). A journal that can only be read (cut
-    /// short, its write state damaged) is refused as damaged (exit 4): its screens could
-    /// miss what was lost without saying so, and nothing can be written to it; the message
-    /// points to `backup`, which opens it with [`Ctx::open_to_save`].
+    /// short, its write state damaged) says so first and the command ends with exit 4
+    /// whatever it showed (a screen may miss what was on lost pages); a write to it fails
+    /// as damaged. The message points to `backup` ([`Ctx::open_to_save`]), which exits 0.
     pub fn open(&self) -> Result<Recovery> {
         let recovery = session::open(&self.path, self.recovery_code)?;
         if let Some(why) = recovery.journal().salvage() {
-            return Err(crate::error::CliError::Core(
-                waymark_core::Error::CorruptJournal {
-                    detail: why.describe(),
-                },
+            crate::output::write_stderr(&format!(
+                "waymark: the journal is damaged: {}. It can still be read but not changed: `waymark backup` saves every record that reads, and `waymark restore` of that backup gives a whole journal again.\n",
+                why.describe()
             ));
+            crate::output::end_damaged();
+            return Ok(recovery);
         }
         self.warn_of_damage(&recovery)?;
         Ok(recovery)
